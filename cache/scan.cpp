@@ -1,0 +1,203 @@
+#include "cache/scan.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "core/atomic_file.hpp"
+
+namespace thd {
+
+void CacheCounts::add(const CacheCounts& o) {
+  files += o.files;
+  bytes += o.bytes;
+  fresh += o.fresh;
+  expired += o.expired;
+  corrupt += o.corrupt;
+}
+
+namespace {
+
+struct DirItem {
+  std::string name;
+  bool is_dir = false;
+};
+
+Result<std::vector<DirItem>> list_dir(const std::filesystem::path& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return fail("cannot read directory " + dir.string() + ": " + errno_text(errno));
+  std::vector<DirItem> items;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    bool is_dir = e->d_type == DT_DIR;
+    if (e->d_type == DT_UNKNOWN) {
+      struct stat st {};
+      is_dir = ::stat((dir / name).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    }
+    items.push_back({std::string(name), is_dir});
+  }
+  ::closedir(d);
+  return items;
+}
+
+bool stat_file(const std::filesystem::path& p, std::uint64_t& bytes, std::int64_t& mtime) {
+  struct stat st {};
+  if (::lstat(p.c_str(), &st) != 0) return false;
+  bytes = static_cast<std::uint64_t>(st.st_size);
+  mtime = st.st_mtim.tv_sec;
+  return true;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+struct Work {
+  std::uint8_t service;
+  std::string name;
+};
+
+struct WorkerResult {
+  std::array<CacheCounts, k_services.size()> counts{};
+  std::vector<EntryRef> entries;
+};
+
+void validate_range(const std::filesystem::path& dir, const std::vector<Work>& work,
+                    std::atomic<size_t>& next, UnixTime now, KeepEntries keep, WorkerResult& out) {
+  EntryReader reader;
+  constexpr size_t k_batch = 64;
+  while (true) {
+    size_t begin = next.fetch_add(k_batch);
+    if (begin >= work.size()) break;
+    size_t end = std::min(work.size(), begin + k_batch);
+    for (size_t i = begin; i < end; ++i) {
+      const Work& w = work[i];
+      std::string_view service = k_services[w.service].name;
+      const auto path = dir / service / w.name;
+      EntryRef ref;
+      ref.name = w.name;
+      ref.service = w.service;
+      FileStat fs;
+      EntryCheck check = reader.check_file(path, service, w.name, now, WantData::no, &fs);
+      if (check.reason == CorruptReason::unreadable) {
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) != 0) continue;  // removed since we listed it
+      }
+      ref.bytes = fs.bytes;
+      ref.mtime = fs.mtime;
+      ref.inode = fs.inode;
+      ref.state = check.state;
+      ref.reason = check.reason;
+      CacheCounts& c = out.counts[w.service];
+      ++c.files;
+      c.bytes += ref.bytes;
+      (check.state == EntryState::fresh     ? c.fresh
+       : check.state == EntryState::expired ? c.expired
+                                            : c.corrupt)++;
+      if (keep == KeepEntries::yes) out.entries.push_back(std::move(ref));
+    }
+  }
+}
+
+}  // namespace
+
+Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, const TtlTable& ttls,
+                             KeepEntries keep, unsigned threads) {
+  CacheScan scan;
+  scan.dir = dir;
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    if (errno == ENOENT) {
+      for (const auto& s : k_services) scan.missing_service_dirs.emplace_back(s.name);
+      return scan;
+    }
+    return fail("cannot access cache directory " + dir.string() + ": " + errno_text(errno));
+  }
+  if (!S_ISDIR(st.st_mode)) return fail("cache directory " + dir.string() + " is not a directory");
+  scan.exists = true;
+  auto root = list_dir(dir);
+  if (!root) return std::unexpected(root.error());
+
+  std::vector<Work> work;
+  std::array<bool, k_services.size()> present{};
+  EntryReader legacy_reader;
+  for (const DirItem& item : *root) {
+    if (item.is_dir) {
+      if (item.name == ".meta") continue;
+      auto idx = service_index(item.name);
+      if (!idx) {
+        scan.unknown.push_back(item.name + "/");
+        continue;
+      }
+      present[*idx] = true;
+      auto files = list_dir(dir / item.name);
+      if (!files) return std::unexpected(files.error());
+      for (const DirItem& f : *files) {
+        if (f.is_dir) {
+          scan.unknown.push_back(item.name + "/" + f.name + "/");
+        } else if (is_temp_name(f.name)) {
+          TempRef t{dir / item.name / f.name};
+          if (stat_file(t.path, t.bytes, t.mtime)) {
+            scan.temporary_bytes += t.bytes;
+            scan.temporary.push_back(std::move(t));
+          }
+        } else if (ends_with(f.name, ".json")) {
+          work.push_back({static_cast<std::uint8_t>(*idx), f.name});
+        } else {
+          scan.unknown.push_back(item.name + "/" + f.name);
+        }
+      }
+    } else if (is_temp_name(item.name)) {
+      TempRef t{dir / item.name};
+      if (stat_file(t.path, t.bytes, t.mtime)) {
+        scan.temporary_bytes += t.bytes;
+        scan.temporary.push_back(std::move(t));
+      }
+    } else if (ends_with(item.name, ".json")) {
+      LegacyRef ref;
+      ref.name = item.name;
+      std::int64_t mtime = 0;
+      if (!stat_file(dir / item.name, ref.bytes, mtime)) continue;
+      ref.check = legacy_reader.check_legacy(dir / item.name, now, ttls);
+      ref.check.data.clear();
+      scan.legacy_bytes += ref.bytes;
+      scan.legacy.push_back(std::move(ref));
+    } else {
+      scan.unknown.push_back(item.name);
+    }
+  }
+  for (size_t i = 0; i < k_services.size(); ++i)
+    if (!present[i]) scan.missing_service_dirs.emplace_back(k_services[i].name);
+
+  if (threads == 0) threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  if (work.size() < 512) threads = 1;
+  std::vector<WorkerResult> results(threads);
+  std::atomic<size_t> next{0};
+  if (threads == 1) {
+    validate_range(dir, work, next, now, keep, results[0]);
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back(validate_range, std::cref(dir), std::cref(work), std::ref(next), now, keep,
+                        std::ref(results[t]));
+    for (auto& t : pool) t.join();
+  }
+  for (WorkerResult& r : results) {
+    for (size_t i = 0; i < k_services.size(); ++i) {
+      scan.by_service[i].add(r.counts[i]);
+      scan.total.add(r.counts[i]);
+    }
+    if (keep == KeepEntries::yes) {
+      scan.entries.insert(scan.entries.end(), std::make_move_iterator(r.entries.begin()),
+                          std::make_move_iterator(r.entries.end()));
+    }
+  }
+  std::sort(scan.unknown.begin(), scan.unknown.end());
+  return scan;
+}
+
+}  // namespace thd

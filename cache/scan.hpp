@@ -1,0 +1,68 @@
+// Inventory of a cache directory: every entry validated (SPEC §5.2), legacy
+// files of the flat layout (§5.3), leftover temporary files, and anything
+// else that is not ours (reported, never touched).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "cache/entry.hpp"
+#include "cache/ttl.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "services/catalog.hpp"
+
+namespace thd {
+
+struct CacheCounts {
+  std::uint64_t files = 0, bytes = 0, fresh = 0, expired = 0, corrupt = 0;
+  void add(const CacheCounts& o);
+};
+
+struct EntryRef {
+  std::string name;
+  std::uint8_t service = 0;  // index into k_services
+  EntryState state = EntryState::corrupt;
+  CorruptReason reason = CorruptReason::none;
+  std::int64_t mtime = 0;  // last access
+  std::uint64_t bytes = 0;
+  std::uint64_t inode = 0;
+};
+
+struct LegacyRef {
+  std::string name;
+  std::uint64_t bytes = 0;
+  LegacyCheck check;  // without data
+};
+
+struct TempRef {
+  std::filesystem::path path;
+  std::uint64_t bytes = 0;
+  std::int64_t mtime = 0;
+};
+
+struct CacheScan {
+  std::filesystem::path dir;
+  bool exists = false;
+  CacheCounts total;  // entries in service directories
+  std::array<CacheCounts, k_services.size()> by_service{};
+  std::vector<EntryRef> entries;  // only with KeepEntries::yes
+  std::vector<LegacyRef> legacy;
+  std::uint64_t legacy_bytes = 0;
+  std::vector<TempRef> temporary;
+  std::uint64_t temporary_bytes = 0;
+  std::vector<std::string> unknown;  // relative paths we leave alone
+  std::vector<std::string> missing_service_dirs;
+};
+
+enum class KeepEntries { no, yes };
+
+// A missing directory is an empty scan (exists == false); an unreadable
+// one is an error.
+Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, const TtlTable& ttls,
+                             KeepEntries keep, unsigned threads = 0);
+
+}  // namespace thd

@@ -1,0 +1,123 @@
+#include "cache/stats.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <simdjson.h>
+
+#include "core/atomic_file.hpp"
+#include "core/date.hpp"
+#include "core/json_writer.hpp"
+
+namespace thd {
+
+void StatCounters::add(std::string_view service, Stat s, std::uint64_t n) {
+  auto it = m_counts.find(service);
+  if (it == m_counts.end()) it = m_counts.emplace(std::string(service), StatArray{}).first;
+  it->second[static_cast<size_t>(s)] += n;
+}
+
+std::uint64_t StatCounters::get(std::string_view service, Stat s) const {
+  auto it = m_counts.find(service);
+  return it == m_counts.end() ? 0 : it->second[static_cast<size_t>(s)];
+}
+
+std::uint64_t StatCounters::total(Stat s) const {
+  std::uint64_t sum = 0;
+  for (const auto& [name, counts] : m_counts) sum += counts[static_cast<size_t>(s)];
+  return sum;
+}
+
+void StatCounters::merge(const StatCounters& other) {
+  for (const auto& [name, counts] : other.m_counts)
+    for (const StatInfo& info : k_stat_table)
+      if (counts[static_cast<size_t>(info.id)]) add(name, info.id, counts[static_cast<size_t>(info.id)]);
+}
+
+bool StatCounters::empty() const {
+  for (const auto& [name, counts] : m_counts)
+    for (auto v : counts)
+      if (v) return false;
+  return true;
+}
+
+double StatCounters::hit_ratio() const {
+  std::uint64_t hits = total(Stat::hits), lookups = hits + total(Stat::misses);
+  return lookups == 0 ? -1.0 : static_cast<double>(hits) / static_cast<double>(lookups);
+}
+
+std::string StatCounters::to_json(UnixTime updated_at) const {
+  JsonWriter w;
+  w.begin_object().field("version", 1).field("updated_at", format_iso8601(updated_at));
+  w.key("services").begin_object();
+  for (const auto& [name, counts] : m_counts) {
+    w.key(name).begin_object();
+    for (const StatInfo& info : k_stat_table) w.field(info.name, counts[static_cast<size_t>(info.id)]);
+    w.end_object();
+  }
+  w.end_object().end_object();
+  return w.take() + "\n";
+}
+
+Result<StatCounters> StatCounters::from_json(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::dom::object services;
+  if (parser.parse(padded)["services"].get_object().get(services))
+    return fail("not a statistics file (no \"services\" object)");
+  StatCounters out;
+  for (auto [name, value] : services) {
+    simdjson::dom::object counts;
+    if (value.get_object().get(counts)) return fail("service '" + std::string(name) + "' is not an object");
+    for (const StatInfo& info : k_stat_table) {
+      std::uint64_t n = 0;
+      auto field = counts[info.name];
+      if (field.error() == simdjson::NO_SUCH_FIELD) continue;
+      if (field.get_uint64().get(n)) return fail("'" + std::string(info.name) + "' is not a count");
+      if (n) out.add(name, info.id, n);
+    }
+  }
+  return out;
+}
+
+std::filesystem::path stats_path(const std::filesystem::path& cache_dir) {
+  return cache_dir / ".meta" / "stats.json";
+}
+
+Result<StatCounters> load_stats(const std::filesystem::path& cache_dir) {
+  std::error_code ec;
+  const auto path = stats_path(cache_dir);
+  if (!std::filesystem::exists(path, ec)) return StatCounters{};
+  auto text = read_file(path, 1 << 20);
+  if (!text) return std::unexpected(text.error());
+  auto stats = StatCounters::from_json(*text);
+  if (!stats) return fail(path.string() + ": " + stats.error().message);
+  return stats;
+}
+
+Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCounters& delta,
+                         UnixTime now) {
+  const auto path = stats_path(cache_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) return fail("cannot create " + path.parent_path().string() + ": " + ec.message());
+  const auto lock_path = path.parent_path() / "stats.lock";
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return fail("cannot open " + lock_path.string() + ": " + errno_text(errno));
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      int err = errno;
+      ::close(fd);
+      return fail("cannot lock " + lock_path.string() + ": " + errno_text(err));
+    }
+  }
+  // A damaged stats file must not block the run: start again from this delta.
+  StatCounters total = load_stats(cache_dir).value_or(StatCounters{});
+  total.merge(delta);
+  auto written = write_file_atomic(path, total.to_json(now));
+  ::close(fd);  // releases the lock
+  return written;
+}
+
+}  // namespace thd

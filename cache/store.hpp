@@ -1,0 +1,54 @@
+// The cache store (SPEC §5): <cache-dir>/<service>/<md5hex(service_key)>.json.
+// Lookups and writes count statistics in memory; flush_stats() persists them.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "cache/entry.hpp"
+#include "cache/stats.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+
+namespace thd {
+
+enum class LookupStatus { fresh, expired, absent, corrupt };
+std::string_view lookup_status_name(LookupStatus s);
+
+struct Lookup {
+  LookupStatus status = LookupStatus::absent;
+  std::string data;  // minified JSON, for fresh and expired entries
+  UnixTime created_at = 0;
+  std::int64_t ttl_seconds = 0;
+  CorruptReason reason = CorruptReason::none;
+};
+
+class CacheStore {
+ public:
+  CacheStore(std::filesystem::path root, const Clock& clock);
+
+  const std::filesystem::path& root() const { return m_root; }
+  std::filesystem::path path_for(std::string_view service, std::string_view key) const;
+
+  // A fresh or expired entry refreshes its last-access time (the file's
+  // mtime), which least-recently-used eviction sorts by.
+  Lookup get(std::string_view service, std::string_view key);
+  // `data_json` must be valid JSON; it is written atomically.
+  Result<void> put(std::string_view service, std::string_view key, std::int64_t ttl_seconds,
+                   std::string_view data_json);
+  // Records that an expired entry was served because the network failed.
+  void note_stale_served(std::string_view service);
+
+  const StatCounters& session_stats() const { return m_stats; }
+  Result<void> flush_stats();
+
+ private:
+  std::filesystem::path m_root;
+  const Clock& m_clock;
+  EntryReader m_reader;
+  StatCounters m_stats;
+};
+
+}  // namespace thd

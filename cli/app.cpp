@@ -1,0 +1,101 @@
+#include "cli/app.hpp"
+
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "core/date.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+
+namespace thd::cli {
+
+CLI::Option* SettingBindings::bind(CLI::App& app, std::string_view name) {
+  const SettingSpec* spec = find_setting(name);
+  if (!spec) throw std::logic_error("no setting named " + std::string(name));
+  Bound& b = m_bound.emplace_back();
+  b.name = std::string(name);
+  std::string help = std::string(spec->help) + " [default: " + std::string(spec->default_text) +
+                     "; env " + std::string(spec->env) + "]";
+  if (spec->type == SettingType::boolean) {
+    b.flag = true;
+    b.option = app.add_flag(std::string(spec->flag), help);
+  } else {
+    const char* type = spec->type == SettingType::path       ? "DIR"
+                       : spec->type == SettingType::integer  ? "N"
+                       : spec->type == SettingType::number   ? "SECONDS"
+                                                             : "LIST";
+    b.option = app.add_option(std::string(spec->flag), b.text, help)->type_name(type);
+  }
+  return b.option;
+}
+
+void SettingBindings::collect(std::map<std::string, std::string>& out) const {
+  for (const Bound& b : m_bound)
+    if (b.option->count() > 0) out[b.name] = b.flag ? "true" : b.text;
+}
+
+Context make_context(const GlobalOptions& global, const SettingBindings& bindings) {
+  ConfigInputs inputs;
+  bindings.collect(inputs.command_line);
+  inputs.config_flag = global.config;
+  Context ctx;
+  ctx.config = resolve_config(inputs);
+  // THD_NOW pins "today" for reproducible reports and tests.
+  if (auto now = inputs.env("THD_NOW"); now && !now->empty()) {
+    auto t = parse_iso8601(*now);
+    if (!t) throw FatalError(ExitCode::usage, "THD_NOW='" + *now + "': not an ISO 8601 time (e.g. 2026-11-22T10:00:00Z)");
+    ctx.clock = std::make_unique<FixedClock>(*t);
+  } else {
+    ctx.clock = std::make_unique<SystemClock>();
+  }
+  return ctx;
+}
+
+int main(int argc, char** argv) {
+  CLI::App app{"trade-history-discover: one honest discovery document per portfolio, from "
+               "trade-history CSVs, local research and public financial data.\n"
+               "Local first, cache second, network last.",
+               "trade-history-discover"};
+  app.set_version_flag("--version", "trade-history-discover " THD_VERSION);
+  app.require_subcommand(1);
+  app.footer("Exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 input error, "
+             "4 aborted by a resource guard.");
+
+  GlobalOptions global;
+  SettingBindings bindings;
+  bindings.bind(app, "data_dir");
+  bindings.bind(app, "cache_dir");
+  app.add_option("--config", global.config,
+                 "config file (TOML) [default: ./trade-history-discover.toml if present; env THD_CONFIG]")
+      ->type_name("FILE");
+  app.add_flag("-v,--verbose", global.verbose, "more diagnostics on stderr (-vv for debug)");
+  app.add_flag("-q,--quiet", global.quiet, "only errors on stderr");
+
+  RunOptions run_options;
+  InventoryOptions inventory_options;
+  CacheOptimizeOptions optimize_options;
+  CLI::App* run = setup_run(app, run_options, bindings);
+  CLI::App* inventory = setup_inventory(app, inventory_options, bindings);
+  CLI::App* optimize = setup_cache_optimize(app, optimize_options);
+  for (CLI::App* sub : {run, inventory, optimize}) sub->fallthrough();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string message = e.what();
+    if (message.empty()) message = e.get_name();
+    throw FatalError(ExitCode::usage, message + " (see --help)");
+  }
+  set_verbosity(global.quiet ? Verbosity::quiet
+                : global.verbose >= 2 ? Verbosity::debug
+                : global.verbose == 1 ? Verbosity::verbose
+                                      : Verbosity::normal);
+  Context context = make_context(global, bindings);
+  if (run->parsed()) return run_run(run_options, context);
+  if (inventory->parsed()) return run_inventory(inventory_options, context);
+  return run_cache_optimize(optimize_options, context);
+}
+
+}  // namespace thd::cli

@@ -1,0 +1,151 @@
+#include <cstdio>
+#include <iostream>
+
+#include "cache/optimize.hpp"
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "core/json_writer.hpp"
+#include "core/log.hpp"
+#include "core/text.hpp"
+
+namespace thd::cli {
+namespace {
+
+void write_json(const OptimizeReport& r, const CacheOptimizeOptions& o) {
+  JsonWriter w;
+  w.begin_object();
+  w.field("directory", r.dir.string()).field("exists", r.exists);
+  w.field("mode", o.cleanup ? (o.dry_run ? "cleanup-dry-run" : "cleanup") : "analysis");
+  w.field("applied", r.applied);
+  w.key("before").begin_object().field("files", r.files_before).field("bytes", r.bytes_before).end_object();
+  w.key("after").begin_object().field("files", r.files_after).field("bytes", r.bytes_after).end_object();
+  w.key("by_service").begin_object();
+  for (const auto& [name, t] : r.by_service) {
+    w.key(name).begin_object();
+    w.field("files", t.files).field("bytes", t.bytes).field("valid", t.valid).field("fresh", t.fresh);
+    w.field("expired", t.expired).field("corrupt", t.corrupt).field("legacy", t.legacy);
+    w.field("migrated", t.migrated).field("deleted", t.deleted).field("evicted", t.evicted);
+    w.end_object();
+  }
+  w.end_object();
+  w.key("legacy").begin_object();
+  w.field("total", r.legacy_total).field("migratable", r.legacy_migratable).field("expired", r.legacy_expired);
+  w.field("unattributable", r.legacy_unattributable).field("corrupt", r.legacy_corrupt);
+  w.end_object();
+  w.key("temporary").begin_object().field("files", r.temporary).field("removed", r.temporary_removed).end_object();
+  w.key("stats").begin_object();
+  for (const StatInfo& info : k_stat_table) w.field(info.name, r.stats.total(info.id));
+  double ratio = r.stats.hit_ratio();
+  if (ratio >= 0) w.field("hit_ratio", ratio);
+  else w.key("hit_ratio").null();
+  w.key("by_service").begin_object();
+  for (const auto& [name, counts] : r.stats.by_service()) {
+    w.key(name).begin_object();
+    for (const StatInfo& info : k_stat_table) w.field(info.name, counts[static_cast<size_t>(info.id)]);
+    w.end_object();
+  }
+  w.end_object().end_object();
+  w.key("actions").begin_array();
+  for (const OptimizeAction& a : r.actions)
+    w.begin_object().field("action", a.action).field("path", a.path).field("reason", a.reason).end_object();
+  w.end_array();
+  w.key("unknown").begin_array();
+  for (const auto& u : r.unknown) w.value(u);
+  w.end_array();
+  w.key("errors").begin_array();
+  for (const auto& e : r.errors) w.value(e);
+  w.end_array();
+  w.end_object();
+  std::cout << w.str() << '\n';
+}
+
+void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
+  const char* verb = r.applied ? "" : "would ";
+  std::printf("Cache  %s%s\n", r.dir.c_str(), r.exists ? "" : " (does not exist)");
+  std::printf("  mode: %s\n", o.cleanup ? (o.dry_run ? "cleanup, dry run (nothing changed)" : "cleanup")
+                                        : "analysis (nothing changed; --cleanup to act)");
+  std::printf("  before: %llu files, %s\n", static_cast<unsigned long long>(r.files_before),
+              format_bytes(r.bytes_before).c_str());
+  std::printf("  after:  %llu files, %s%s\n", static_cast<unsigned long long>(r.files_after),
+              format_bytes(r.bytes_after).c_str(), r.applied || !o.cleanup ? "" : " (projected)");
+  std::printf("  %-14s %7s %7s %8s %8s %7s %9s %8s %8s\n", "SERVICE", "VALID", "FRESH", "EXPIRED", "CORRUPT",
+              "LEGACY", "MIGRATED", "DELETED", "EVICTED");
+  for (const auto& [name, t] : r.by_service) {
+    std::printf("  %-14s %7llu %7llu %8llu %8llu %7llu %9llu %8llu %8llu\n", name.c_str(),
+                static_cast<unsigned long long>(t.valid), static_cast<unsigned long long>(t.fresh),
+                static_cast<unsigned long long>(t.expired), static_cast<unsigned long long>(t.corrupt),
+                static_cast<unsigned long long>(t.legacy), static_cast<unsigned long long>(t.migrated),
+                static_cast<unsigned long long>(t.deleted), static_cast<unsigned long long>(t.evicted));
+  }
+  std::printf("  legacy: %llu (%llu migratable, %llu expired, %llu unattributable, %llu corrupt)\n",
+              static_cast<unsigned long long>(r.legacy_total), static_cast<unsigned long long>(r.legacy_migratable),
+              static_cast<unsigned long long>(r.legacy_expired),
+              static_cast<unsigned long long>(r.legacy_unattributable),
+              static_cast<unsigned long long>(r.legacy_corrupt));
+  std::printf("  temporary files: %llu, %sremoved: %llu\n", static_cast<unsigned long long>(r.temporary), verb,
+              static_cast<unsigned long long>(r.temporary_removed));
+  double ratio = r.stats.hit_ratio();
+  std::printf("  statistics: %llu hits, %llu misses, %llu stale served, %llu stores, %llu evictions, "
+              "%llu corruptions; hit ratio %s\n",
+              static_cast<unsigned long long>(r.stats.total(Stat::hits)),
+              static_cast<unsigned long long>(r.stats.total(Stat::misses)),
+              static_cast<unsigned long long>(r.stats.total(Stat::stale_served)),
+              static_cast<unsigned long long>(r.stats.total(Stat::stores)),
+              static_cast<unsigned long long>(r.stats.total(Stat::evictions)),
+              static_cast<unsigned long long>(r.stats.total(Stat::corruptions)),
+              ratio < 0 ? "-" : (std::to_string(static_cast<int>(ratio * 1000 + 0.5) / 10.0).substr(0, 5) + "%").c_str());
+  if (o.dry_run || verbosity() >= Verbosity::verbose) {
+    for (const OptimizeAction& a : r.actions)
+      std::printf("  %s%s %s (%s)\n", verb, a.action.c_str(), a.path.c_str(), a.reason.c_str());
+  } else if (!r.actions.empty()) {
+    std::printf("  %zu actions %s(--dry-run or -v lists them)\n", r.actions.size(), r.applied ? "taken " : "planned ");
+  }
+  for (const auto& u : r.unknown) std::printf("  left alone (not ours): %s\n", u.c_str());
+}
+
+}  // namespace
+
+CLI::App* setup_cache_optimize(CLI::App& app, CacheOptimizeOptions& options) {
+  CLI::App* sub = app.add_subcommand(
+      "cache-optimize", "Analyse the cache; with --cleanup remove what can never be served and evict");
+  sub->add_flag("--cleanup", options.cleanup,
+                "delete expired and corrupt entries, temporary files older than an hour and dead legacy "
+                "files; migrate live legacy files; create missing service directories");
+  sub->add_flag("--dry-run", options.dry_run, "with --cleanup: list what would be done, change nothing");
+  sub->add_option("--max-size", options.max_size,
+                  "with --cleanup: evict least recently used entries until the cache fits (e.g. 500MB, 1GiB)")
+      ->type_name("SIZE");
+  sub->add_option("--evict-older-than", options.evict_older_than,
+                  "with --cleanup: evict entries not used for this long (e.g. 7d, 12h)")
+      ->type_name("AGE");
+  sub->add_option("--report", options.report, "output format: table (for people) or json (stable)")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->type_name("FORMAT");
+  return sub;
+}
+
+int run_cache_optimize(const CacheOptimizeOptions& options, Context& context) {
+  OptimizeOptions o;
+  o.cleanup = options.cleanup ? Cleanup::yes : Cleanup::no;
+  o.dry_run = options.dry_run ? DryRun::yes : DryRun::no;
+  if (!options.max_size.empty()) {
+    o.max_size = parse_size(options.max_size);
+    if (!o.max_size) throw FatalError(ExitCode::usage, "--max-size '" + options.max_size + "': not a size (e.g. 500MB, 1GiB, 1048576)");
+  }
+  if (!options.evict_older_than.empty()) {
+    o.evict_older_than = parse_duration(options.evict_older_than);
+    if (!o.evict_older_than)
+      throw FatalError(ExitCode::usage, "--evict-older-than '" + options.evict_older_than + "': not a duration (e.g. 7d, 12h, 90m)");
+  }
+  if (!options.cleanup && (options.dry_run || o.max_size || o.evict_older_than))
+    log_warning("--dry-run, --max-size and --evict-older-than act only with --cleanup; analysing only");
+  auto report = optimize_cache(context.config.cache_dir, *context.clock, context.config.ttls, o);
+  if (!report) throw FatalError(ExitCode::input, report.error().message);
+  if (options.report == "json") write_json(*report, options);
+  else print_table(*report, options);
+  for (const auto& e : report->errors) log_warning(e);
+  if (!report->exists) log_warning("cache directory " + context.config.cache_dir.string() + " does not exist");
+  return report->errors.empty() ? 0 : 1;
+}
+
+}  // namespace thd::cli

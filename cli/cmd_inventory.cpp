@@ -1,0 +1,138 @@
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "core/date.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/phase0.hpp"
+#include "core/portfolio.hpp"
+#include "core/text.hpp"
+
+namespace thd::cli {
+namespace {
+
+std::string opt_text(const std::optional<double>& v, const char* fmt = "%.2f") {
+  if (!v) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, fmt, *v);
+  return buf;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out.empty() ? "-" : out;
+}
+
+void print_table(const Phase0& p) {
+  const LocalInventory& inv = p.local;
+  std::printf("Fundamental analyses  %s\n", inv.fundamental_dir.c_str());
+  std::printf("  %llu files, %zu tickers (stale after %lld days)\n",
+              static_cast<unsigned long long>(inv.fundamental_files), inv.by_ticker.size(),
+              static_cast<long long>(p.stale_days));
+  if (!inv.by_ticker.empty()) {
+    std::printf("  %-10s %-10s %5s  %-5s %-4s %6s %21s\n", "TICKER", "DATE", "AGE", "STALE", "REC",
+                "CONV", "FAIR VALUE");
+    for (const auto& [key, t] : inv.by_ticker) {
+      std::string fair = t.facts.fair_value_low
+                             ? opt_text(t.facts.fair_value_low) + " - " + opt_text(t.facts.fair_value_high)
+                             : "-";
+      std::printf("  %-10s %-10s %4lldd  %-5s %-4s %6s %21s\n", to_upper(t.ticker).c_str(),
+                  format_date(t.date).c_str(), static_cast<long long>(t.age_days),
+                  t.stale ? "yes" : "no", t.facts.recommendation.value_or("-").c_str(),
+                  opt_text(t.facts.conviction).c_str(), fair.c_str());
+    }
+  }
+  for (const IgnoredFile& f : inv.fundamental_ignored)
+    std::printf("  ignored: %s (%s)\n", f.file.c_str(), f.reason.c_str());
+
+  std::printf("\nSector analyses  %s\n  %llu files, %zu of 11 sectors\n", inv.sector_dir.c_str(),
+              static_cast<unsigned long long>(inv.sector_files), inv.by_sector.size());
+  for (const auto& [name, s] : inv.by_sector)
+    std::printf("  %-24s %-10s %4lldd %s%s\n", name.c_str(), format_date(s.date).c_str(),
+                static_cast<long long>(s.age_days), s.stale ? "stale " : "",
+                s.alias.empty() ? "" : ("(as '" + s.alias + "')").c_str());
+  for (const IgnoredFile& f : inv.sector_ignored)
+    std::printf("  ignored: %s (%s)\n", f.file.c_str(), f.reason.c_str());
+
+  const CacheScan& c = p.cache;
+  std::printf("\nCache  %s%s\n", c.dir.c_str(), c.exists ? "" : " (does not exist yet)");
+  std::printf("  %llu entries, %s: %llu fresh, %llu expired, %llu corrupt; %zu legacy, %zu temporary\n",
+              static_cast<unsigned long long>(c.total.files), format_bytes(c.total.bytes).c_str(),
+              static_cast<unsigned long long>(c.total.fresh), static_cast<unsigned long long>(c.total.expired),
+              static_cast<unsigned long long>(c.total.corrupt), c.legacy.size(), c.temporary.size());
+  std::printf("  %-14s %8s %10s %7s %8s %8s %7s %7s\n", "SERVICE", "ENTRIES", "BYTES", "FRESH", "EXPIRED",
+              "CORRUPT", "HITS", "MISSES");
+  for (size_t i = 0; i < k_services.size(); ++i) {
+    const CacheCounts& s = c.by_service[i];
+    std::printf("  %-14s %8llu %10s %7llu %8llu %8llu %7llu %7llu\n", std::string(k_services[i].name).c_str(),
+                static_cast<unsigned long long>(s.files), format_bytes(s.bytes).c_str(),
+                static_cast<unsigned long long>(s.fresh), static_cast<unsigned long long>(s.expired),
+                static_cast<unsigned long long>(s.corrupt),
+                static_cast<unsigned long long>(p.stats.get(k_services[i].name, Stat::hits)),
+                static_cast<unsigned long long>(p.stats.get(k_services[i].name, Stat::misses)));
+  }
+  double ratio = p.stats.hit_ratio();
+  std::printf("  hit ratio: %s\n", ratio < 0 ? "- (no lookups recorded)" : opt_text(ratio * 100, "%.1f%%").c_str());
+
+  if (p.coverage) {
+    const Coverage& cov = *p.coverage;
+    std::printf("\nCoverage");
+    if (!p.coverage_request->portfolio.empty())
+      std::printf("  %s (%s)", p.coverage_request->portfolio.c_str(), p.coverage_request->file.c_str());
+    std::printf("\n  %zu of %zu tickers have a local fundamental analysis (%s)\n", cov.covered.size(),
+                cov.tickers.size(), cov.ratio ? opt_text(*cov.ratio * 100, "%.1f%%").c_str() : "-");
+    std::printf("  missing: %s\n  stale:   %s\n", join(cov.missing).c_str(), join(cov.stale).c_str());
+  }
+}
+
+}  // namespace
+
+CLI::App* setup_inventory(CLI::App& app, InventoryOptions& options, SettingBindings& bindings) {
+  CLI::App* sub = app.add_subcommand(
+      "inventory", "Phase 0 inventory: local fundamental and sector files, cache health, coverage");
+  auto* portfolio = sub->add_option("--portfolio", options.portfolio,
+                                    "coverage of this portfolio's tickers (name as in data/raw/trade_history)")
+                        ->type_name("NAME");
+  auto* tickers = sub->add_option("--tickers", options.tickers, "coverage of these tickers (comma-separated)")
+                      ->type_name("A,B,...");
+  portfolio->excludes(tickers);
+  sub->add_option("--report", options.report, "output format: table (for people) or json (stable)")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->type_name("FORMAT");
+  bindings.bind(*sub, "stale_days");
+  return sub;
+}
+
+int run_inventory(const InventoryOptions& options, Context& context) {
+  std::optional<CoverageRequest> request;
+  if (!options.portfolio.empty()) {
+    PortfolioFile file = resolve_portfolio(context.config.data_dir, options.portfolio);
+    request = CoverageRequest{"portfolio", file.name, file.path.string(), read_portfolio_tickers(file.path)};
+  } else if (!options.tickers.empty()) {
+    CoverageRequest r{"tickers", "", "", {}};
+    for (const std::string& t : split(options.tickers, ',')) {
+      std::string ticker(trim(t));
+      if (ticker.empty()) continue;
+      if (!is_valid_ticker(ticker))
+        throw FatalError(ExitCode::usage, "--tickers: '" + ticker + "' is not a ticker symbol");
+      r.tickers.push_back(ticker);
+    }
+    if (r.tickers.empty()) throw FatalError(ExitCode::usage, "--tickers: no ticker given");
+    request = std::move(r);
+  }
+  Phase0 p = run_phase0(context.config, *context.clock, std::move(request));
+  if (options.report == "json") {
+    JsonWriter w;
+    write_phase0_json(w, p);
+    std::cout << w.str() << '\n';
+  } else {
+    print_table(p);
+  }
+  for (const std::string& warning : p.warnings) log_warning(warning);
+  std::cout.flush();
+  return 0;
+}
+
+}  // namespace thd::cli

@@ -1,0 +1,41 @@
+// One setup_<cmd> / run_<cmd> pair per subcommand, CLI11-example style.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+#include "cli/app.hpp"
+
+namespace thd::cli {
+
+struct RunOptions {
+  std::string portfolio;
+  std::string output;
+  bool show_config = false;
+  bool dry_run = false;
+  bool no_progress = false;
+};
+CLI::App* setup_run(CLI::App& app, RunOptions& options, SettingBindings& bindings);
+int run_run(const RunOptions& options, Context& context);
+
+struct InventoryOptions {
+  std::string portfolio;
+  std::string tickers;
+  std::string report = "table";
+};
+CLI::App* setup_inventory(CLI::App& app, InventoryOptions& options, SettingBindings& bindings);
+int run_inventory(const InventoryOptions& options, Context& context);
+
+struct CacheOptimizeOptions {
+  bool cleanup = false;
+  bool dry_run = false;
+  std::string max_size;
+  std::string evict_older_than;
+  std::string report = "table";
+};
+CLI::App* setup_cache_optimize(CLI::App& app, CacheOptimizeOptions& options);
+int run_cache_optimize(const CacheOptimizeOptions& options, Context& context);
+
+}  // namespace thd::cli

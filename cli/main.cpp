@@ -1,0 +1,27 @@
+// The one catch: user-facing errors become one line on stderr and an exit code.
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "cli/app.hpp"
+#include "core/error.hpp"
+
+namespace {
+int report(const char* message, thd::ExitCode code) {
+  std::string line = std::string("trade-history-discover: error: ") + message;
+  for (char& c : line)
+    if (c == '\n' || c == '\r') c = ' ';
+  std::fprintf(stderr, "%s\n", line.c_str());
+  return static_cast<int>(code);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return thd::cli::main(argc, argv);
+  } catch (const thd::FatalError& e) {
+    return report(e.what(), e.code());
+  } catch (const std::exception& e) {
+    return report(e.what(), thd::ExitCode::failure);
+  }
+}

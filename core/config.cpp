@@ -1,0 +1,308 @@
+#include "core/config.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <set>
+#include <toml++/toml.h>
+
+#include "core/error.hpp"
+#include "core/json_writer.hpp"
+#include "core/text.hpp"
+#include "services/catalog.hpp"
+
+namespace thd {
+
+std::string_view origin_name(Origin o) {
+  switch (o) {
+    case Origin::built_in: return "default";
+    case Origin::config_file: return "config file";
+    case Origin::environment: return "environment";
+    case Origin::command_line: return "command line";
+  }
+  return "default";
+}
+
+const std::vector<SettingSpec>& setting_specs() {
+  using T = SettingType;
+  static const std::vector<SettingSpec> k_specs = {
+      {"data_dir", "--data-dir", "THD_DATA_DIR", "./data", T::path, 0, 0,
+       "data directory (raw/, outputs/, cache/)"},
+      {"cache_dir", "--cache-dir", "THD_CACHE_DIR", "<data-dir>/cache", T::path, 0, 0,
+       "cache directory"},
+      {"stale_days", "--stale-days", "THD_STALE_DAYS", "30", T::integer, 0, 36500,
+       "local analyses older than this many days are flagged stale"},
+      {"run.max_concurrent", "--max-concurrent", "THD_MAX_CONCURRENT", "5", T::integer, 1, 64,
+       "transfers in flight at once, all services together"},
+      {"run.pool_size", "--pool-size", "THD_POOL_SIZE", "5", T::integer, 1, 64,
+       "connections kept open in the connection pool"},
+      {"run.max_calls_per_minute", "--max-calls-per-minute", "THD_MAX_CALLS_PER_MINUTE", "0",
+       T::integer, 0, 100000, "global limit over all services, 0 = off"},
+      {"run.max_api_calls", "--max-api-calls", "THD_MAX_API_CALLS", "100", T::integer, 0, 1000000,
+       "budget of network attempts for the whole run (retries count)"},
+      {"run.timeout", "--timeout", "THD_TIMEOUT", "30", T::number, 0.001, 3600,
+       "seconds per attempt, from when the transfer starts"},
+      {"run.slow_call", "--slow-call", "THD_SLOW_CALL", "10", T::number, 0.001, 3600,
+       "seconds after which a response counts as a failure for the circuit breaker"},
+      {"run.max_rss_mb", "--max-rss-mb", "THD_MAX_RSS_MB", "1536", T::integer, 1, 1048576,
+       "abort (exit 4) when resident memory exceeds this many MiB"},
+      {"run.offline", "--offline", "THD_OFFLINE", "false", T::boolean, 0, 0,
+       "no network: local files and cache only (stale allowed, marked)"},
+      {"run.full_market_data", "--full-market-data", "THD_FULL_MARKET_DATA", "false", T::boolean, 0, 0,
+       "quote and history for every traded ticker, not only open positions"},
+      {"run.services", "--services", "THD_SERVICES", "", T::service_list, 0, 0,
+       "restrict to these services (comma-separated)"},
+  };
+  return k_specs;
+}
+
+const SettingSpec* find_setting(std::string_view name) {
+  for (const SettingSpec& s : setting_specs())
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+EnvLookup process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+namespace {
+
+struct RawValue {
+  std::string text;
+  Origin origin = Origin::built_in;
+  std::string where;
+};
+
+// "--timeout 'x': ...", "THD_TIMEOUT='x': ...", "file.toml:3:1: run.timeout 'x': ..."
+[[noreturn]] void bad_value(const RawValue& v, std::string_view problem) {
+  std::string subject = v.origin == Origin::environment ? v.where + "='" + v.text + "'"
+                                                        : v.where + " '" + v.text + "'";
+  throw FatalError(ExitCode::usage, subject + ": " + std::string(problem));
+}
+
+std::string range_text(const SettingSpec& s) {
+  return format_double(s.min) + " to " + format_double(s.max);
+}
+
+std::int64_t to_integer(const SettingSpec& s, const RawValue& v) {
+  auto n = parse_int(v.text);
+  if (!n) bad_value(v, "not a whole number (expected " + range_text(s) + ")");
+  if (*n < s.min || *n > s.max) bad_value(v, "out of range (expected " + range_text(s) + ")");
+  return *n;
+}
+
+double to_number(const SettingSpec& s, const RawValue& v) {
+  auto n = parse_double(v.text);
+  if (!n) bad_value(v, "not a number (expected " + range_text(s) + ")");
+  if (*n < s.min || *n > s.max) bad_value(v, "out of range (expected " + range_text(s) + ")");
+  return *n;
+}
+
+bool to_bool(const RawValue& v) {
+  std::string t = to_lower(trim(v.text));
+  if (t == "true" || t == "1" || t == "yes" || t == "on") return true;
+  if (t == "false" || t == "0" || t == "no" || t == "off" || t.empty()) return false;
+  bad_value(v, "not a boolean (expected true or false)");
+}
+
+std::vector<std::string> to_services(const RawValue& v) {
+  std::vector<std::string> out;
+  for (const std::string& part : split(v.text, ',')) {
+    std::string name(trim(part));
+    if (name.empty()) continue;
+    if (!service_index(name)) {
+      std::string known;
+      for (const auto& s : k_services) known += (known.empty() ? "" : ", ") + std::string(s.name);
+      bad_value(v, "unknown service '" + name + "' (known: " + known + ")");
+    }
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  return out;
+}
+
+std::string node_text(const toml::node& node) {
+  if (auto s = node.as_string()) return s->get();
+  if (auto i = node.as_integer()) return std::to_string(i->get());
+  if (auto f = node.as_floating_point()) return format_double(f->get());
+  if (auto b = node.as_boolean()) return b->get() ? "true" : "false";
+  if (auto a = node.as_array()) {
+    std::string joined;
+    for (const toml::node& item : *a) {
+      if (!item.is_string() && !item.is_integer() && !item.is_floating_point() && !item.is_boolean())
+        throw std::invalid_argument("arrays may only hold plain values");
+      joined += (joined.empty() ? "" : ",") + node_text(item);
+    }
+    return joined;
+  }
+  throw std::invalid_argument("unsupported value type");
+}
+
+struct ConfigEntry {
+  std::string text;
+  std::string where;  // file:line:column
+};
+
+void flatten(const toml::table& table, const std::string& prefix, const std::string& file,
+             std::map<std::string, ConfigEntry>& out) {
+  for (const auto& [key, node] : table) {
+    std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    const auto& src = node.source().begin;
+    std::string where =
+        file + ":" + std::to_string(src.line) + ":" + std::to_string(src.column) + ": " + name;
+    if (auto sub = node.as_table()) {
+      flatten(*sub, name, file, out);
+      continue;
+    }
+    try {
+      out[name] = {node_text(node), where};
+    } catch (const std::invalid_argument& e) {
+      throw FatalError(ExitCode::usage, where + ": " + e.what());
+    }
+  }
+}
+
+std::map<std::string, ConfigEntry> load_config_file(const std::filesystem::path& path) {
+  std::map<std::string, ConfigEntry> out;
+  try {
+    toml::table table = toml::parse_file(path.string());
+    flatten(table, "", path.string(), out);
+  } catch (const toml::parse_error& e) {
+    const auto& src = e.source().begin;
+    throw FatalError(ExitCode::usage, path.string() + ":" + std::to_string(src.line) + ":" +
+                                          std::to_string(src.column) + ": " +
+                                          std::string(e.description()) + " (fix the config file)");
+  }
+  return out;
+}
+
+std::string upper_env_name(std::string_view service) { return "THD_" + to_upper(service) + "_BASE_URL"; }
+
+}  // namespace
+
+Config resolve_config(const ConfigInputs& in) {
+  Config cfg;
+
+  // 1. Which config file, if any: --config, then THD_CONFIG, then the default if present.
+  std::map<std::string, ConfigEntry> file;
+  {
+    std::optional<std::filesystem::path> path;
+    std::string where;
+    if (in.config_flag) {
+      path = *in.config_flag;
+      where = "--config";
+    } else if (auto env = in.env("THD_CONFIG"); env && !env->empty()) {
+      path = *env;
+      where = "THD_CONFIG";
+    }
+    std::error_code ec;
+    if (path) {
+      if (!std::filesystem::is_regular_file(*path, ec))
+        throw FatalError(ExitCode::usage, where + ": config file " + path->string() +
+                                              " does not exist or is not a regular file");
+    } else if (std::filesystem::is_regular_file(in.default_config, ec)) {
+      path = in.default_config;
+    }
+    if (path) {
+      cfg.config_file = *path;
+      file = load_config_file(*path);
+    }
+  }
+  const std::filesystem::path config_base =
+      cfg.config_file ? cfg.config_file->parent_path() : std::filesystem::path();
+
+  // 2. Every known setting: command line > environment > config file > default.
+  auto raw = [&](const SettingSpec& s) -> std::optional<RawValue> {
+    if (auto it = in.command_line.find(std::string(s.name)); it != in.command_line.end())
+      return RawValue{it->second, Origin::command_line, std::string(s.flag)};
+    if (auto env = in.env(std::string(s.env)))
+      return RawValue{*env, Origin::environment, std::string(s.env)};
+    if (auto it = file.find(std::string(s.name)); it != file.end())
+      return RawValue{it->second.text, Origin::config_file, it->second.where};
+    return std::nullopt;
+  };
+  auto show = [&](const SettingSpec& s, const std::optional<RawValue>& v, std::string value) {
+    cfg.shown.push_back({std::string(s.name), std::move(value),
+                         v ? v->origin : Origin::built_in, v ? v->where : std::string()});
+  };
+  for (const SettingSpec& s : setting_specs()) {
+    auto v = raw(s);
+    RawValue effective = v ? *v : RawValue{std::string(s.default_text), Origin::built_in, "default"};
+    std::string shown_text = effective.text;
+    if (s.name == "data_dir" || s.name == "cache_dir") {
+      std::filesystem::path p = effective.text;
+      if (v && v->origin == Origin::config_file && p.is_relative()) p = config_base / p;
+      if (v && effective.text.empty()) bad_value(effective, "must not be empty");
+      if (s.name == "data_dir") cfg.data_dir = p;
+      else cfg.cache_dir = v ? p : cfg.data_dir / "cache";
+      shown_text = (s.name == "cache_dir" ? cfg.cache_dir : cfg.data_dir).string();
+    } else if (s.name == "stale_days") cfg.stale_days = to_integer(s, effective);
+    else if (s.name == "run.max_concurrent") cfg.max_concurrent = static_cast<int>(to_integer(s, effective));
+    else if (s.name == "run.pool_size") cfg.pool_size = static_cast<int>(to_integer(s, effective));
+    else if (s.name == "run.max_calls_per_minute") cfg.max_calls_per_minute = static_cast<int>(to_integer(s, effective));
+    else if (s.name == "run.max_api_calls") cfg.max_api_calls = static_cast<int>(to_integer(s, effective));
+    else if (s.name == "run.timeout") cfg.timeout_seconds = to_number(s, effective);
+    else if (s.name == "run.slow_call") cfg.slow_call_seconds = to_number(s, effective);
+    else if (s.name == "run.max_rss_mb") cfg.max_rss_mb = static_cast<int>(to_integer(s, effective));
+    else if (s.name == "run.offline") cfg.offline = to_bool(effective);
+    else if (s.name == "run.full_market_data") cfg.full_market_data = to_bool(effective);
+    else if (s.name == "run.services") {
+      cfg.services = to_services(effective);
+      shown_text = cfg.services.empty() ? "(all enabled)" : effective.text;
+    }
+    show(s, v, shown_text);
+    file.erase(std::string(s.name));
+  }
+
+  // 3. Service base URLs: THD_<NAME>_BASE_URL > [services.<name>] base_url > default.
+  for (const ServiceInfo& svc : k_services) {
+    std::string name = "services." + std::string(svc.name) + ".base_url";
+    std::string env_name = upper_env_name(svc.name);
+    std::optional<RawValue> v;
+    if (auto env = in.env(env_name); env && !env->empty()) v = RawValue{*env, Origin::environment, env_name};
+    else if (auto it = file.find(name); it != file.end()) v = RawValue{it->second.text, Origin::config_file, it->second.where};
+    std::string url = v ? v->text : std::string(svc.default_base_url);
+    if (v && !(url.starts_with("https://") || url.starts_with("http://")))
+      bad_value(*v, "a base URL must start with https:// or http://");
+    while (url.size() > 8 && url.back() == '/') url.pop_back();
+    cfg.base_urls[std::string(svc.name)] = url;
+    cfg.shown.push_back({name, url, v ? v->origin : Origin::built_in, v ? v->where : std::string()});
+    file.erase(name);
+  }
+
+  // 4. TTLs: [ttl] <kind> and [ttl.<service>] <kind>, seconds or "7d".
+  for (auto it = file.begin(); it != file.end();) {
+    const std::string& name = it->first;
+    if (!name.starts_with("ttl.")) {
+      ++it;
+      continue;
+    }
+    std::vector<std::string> parts = split(name, '.');
+    RawValue v{it->second.text, Origin::config_file, it->second.where};
+    std::optional<DataKind> kind = data_kind_by_name(parts.back());
+    if (!kind || parts.size() > 3 || (parts.size() == 3 && !service_index(parts[1]))) {
+      std::string kinds;
+      for (const auto& k : k_data_kinds) kinds += (kinds.empty() ? "" : ", ") + std::string(k.name);
+      bad_value(v, "unknown TTL setting '" + name + "' (use ttl.<kind> or ttl.<service>.<kind>; kinds: " + kinds + ")");
+    }
+    auto secs = parse_duration(v.text);
+    if (!secs || *secs <= 0) bad_value(v, "not a positive duration (seconds, or e.g. 15m, 2h, 7d)");
+    if (parts.size() == 2) cfg.ttls.set(*kind, *secs);
+    else cfg.ttls.set(parts[1], *kind, *secs);
+    cfg.shown.push_back({name, std::to_string(*secs), Origin::config_file, it->second.where});
+    it = file.erase(it);
+  }
+
+  // 5. Whatever is left is a typo or a setting we do not have.
+  if (!file.empty()) {
+    const auto& [name, entry] = *file.begin();
+    throw FatalError(ExitCode::usage, entry.where + ": unknown setting '" + name +
+                                          "' (docs/CONFIG.md lists the settings)");
+  }
+  return cfg;
+}
+
+}  // namespace thd

@@ -1,0 +1,81 @@
+// Settings and where each value came from. Precedence, highest first:
+// command line, environment, config file, built-in default (SPEC §2).
+// CLI11 has its own order for env/config, so the layering is done here.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cache/ttl.hpp"
+
+namespace thd {
+
+enum class Origin { built_in, config_file, environment, command_line };
+std::string_view origin_name(Origin o);
+
+enum class SettingType { path, integer, number, boolean, service_list };
+
+struct SettingSpec {
+  std::string_view name;  // key in the config file ("run.max_concurrent")
+  std::string_view flag;  // command-line option ("--max-concurrent")
+  std::string_view env;   // environment variable ("THD_MAX_CONCURRENT")
+  std::string_view default_text;
+  SettingType type;
+  double min = 0, max = 0;  // for integer and number
+  std::string_view help;
+};
+
+const std::vector<SettingSpec>& setting_specs();
+const SettingSpec* find_setting(std::string_view name);
+
+struct ShownSetting {
+  std::string name;
+  std::string value;
+  Origin origin;
+  std::string where;  // "--max-concurrent", "THD_DATA_DIR", "file.toml:3:1"
+};
+
+struct Config {
+  std::filesystem::path data_dir;
+  std::filesystem::path cache_dir;
+  std::optional<std::filesystem::path> config_file;
+  std::int64_t stale_days = 30;
+
+  int max_concurrent = 5;
+  int pool_size = 5;
+  int max_calls_per_minute = 0;
+  int max_api_calls = 100;
+  double timeout_seconds = 30;
+  double slow_call_seconds = 10;
+  int max_rss_mb = 1536;
+  bool offline = false;
+  bool full_market_data = false;
+  std::vector<std::string> services;  // empty: all enabled
+
+  TtlTable ttls;
+  std::map<std::string, std::string> base_urls;  // every service, resolved
+
+  std::vector<ShownSetting> shown;  // every setting with its origin
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+EnvLookup process_environment();
+
+struct ConfigInputs {
+  std::map<std::string, std::string> command_line;  // setting name -> text
+  std::optional<std::string> config_flag;           // --config FILE
+  EnvLookup env = process_environment();
+  std::filesystem::path default_config = "trade-history-discover.toml";
+};
+
+// Throws FatalError(usage) naming the option, variable or file position
+// whose value is wrong.
+Config resolve_config(const ConfigInputs& inputs);
+
+}  // namespace thd

@@ -1,0 +1,84 @@
+// Phase 0 (SPEC §4.1): the local research files under the data directory,
+// newest per ticker and per sector by the date in the file name.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/date.hpp"
+#include "core/error.hpp"
+#include "core/fundamental.hpp"
+
+namespace thd {
+
+struct IgnoredFile {
+  std::string file;
+  std::string reason;
+};
+
+struct TickerAnalysis {
+  std::string ticker;  // as written in the newest file name
+  std::string file;    // file name of the newest file
+  Date date;
+  std::int64_t age_days = 0;
+  bool stale = false;
+  int files = 0;  // dated files for this ticker
+  FundamentalFacts facts;
+  std::string read_error;  // set when the newest file could not be read
+};
+
+struct SectorAnalysis {
+  std::string sector;  // canonical name
+  std::string file;
+  std::string alias;  // the name used in the file, when it differs
+  Date date;
+  std::int64_t age_days = 0;
+  bool stale = false;
+  int files = 0;
+};
+
+struct LocalInventory {
+  std::filesystem::path fundamental_dir;
+  bool fundamental_dir_exists = false;
+  std::uint64_t fundamental_files = 0;  // files with a valid name
+  std::map<std::string, TickerAnalysis> by_ticker;  // key: ticker_match_key()
+  std::vector<IgnoredFile> fundamental_ignored;
+
+  std::filesystem::path sector_dir;
+  bool sector_dir_exists = false;
+  std::uint64_t sector_files = 0;
+  std::map<std::string, SectorAnalysis> by_sector;  // key: canonical sector
+  std::vector<IgnoredFile> sector_ignored;
+
+  const TickerAnalysis* find_ticker(std::string_view ticker) const;
+};
+
+// Tickers match case-insensitively, and '.' and '-' match each other
+// (BRK.B = brk-b); this is the map key for that.
+std::string ticker_match_key(std::string_view ticker);
+bool is_valid_ticker(std::string_view ticker);
+
+struct InventoryOptions {
+  std::int64_t stale_days = 30;
+};
+
+// Missing directories are empty (and reported); unreadable ones are errors.
+Result<LocalInventory> scan_local_inventory(const std::filesystem::path& data_dir, UnixTime now,
+                                            const InventoryOptions& options);
+
+struct Coverage {
+  std::vector<std::string> tickers;  // as given, de-duplicated
+  std::vector<std::string> covered;
+  std::vector<std::string> missing;
+  std::vector<std::string> stale;
+  std::optional<double> ratio;  // covered / tickers, none without tickers
+};
+
+Coverage compute_coverage(const LocalInventory& inventory, const std::vector<std::string>& tickers);
+
+}  // namespace thd

@@ -1,0 +1,22 @@
+// Diagnostics on stderr, separate from output. Never log an API key: pass
+// URLs through redact_url() first.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace thd {
+
+enum class Verbosity { quiet = 0, normal = 1, verbose = 2, debug = 3 };
+
+void set_verbosity(Verbosity v);
+Verbosity verbosity();
+
+void log_warning(std::string_view message);  // shown unless --quiet
+void log_info(std::string_view message);     // shown with -v
+void log_debug(std::string_view message);    // shown with -vv
+
+// "https://host/path?apikey=SECRET&x=1" -> "https://host/path?<redacted>"
+std::string redact_url(std::string_view url);
+
+}  // namespace thd

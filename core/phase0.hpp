@@ -1,0 +1,45 @@
+// Phase 0 as a whole: local research files, cache health, persisted cache
+// statistics and, when tickers are given, coverage. Shared by `inventory`
+// and by `run` (its local_data_inventory section).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cache/scan.hpp"
+#include "cache/stats.hpp"
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/inventory.hpp"
+#include "core/json_writer.hpp"
+
+namespace thd {
+
+struct CoverageRequest {
+  std::string source;  // "portfolio" or "tickers"
+  std::string portfolio;
+  std::string file;
+  std::vector<std::string> tickers;
+};
+
+struct Phase0 {
+  UnixTime now = 0;
+  std::filesystem::path data_dir;
+  std::int64_t stale_days = 30;
+  LocalInventory local;
+  CacheScan cache;
+  StatCounters stats;
+  std::string stats_error;
+  std::optional<CoverageRequest> coverage_request;
+  std::optional<Coverage> coverage;
+  std::vector<std::string> warnings;
+};
+
+// Throws FatalError(input) for unreadable directories.
+Phase0 run_phase0(const Config& config, const Clock& clock,
+                  std::optional<CoverageRequest> coverage_request);
+
+void write_phase0_json(JsonWriter& w, const Phase0& p);
+
+}  // namespace thd

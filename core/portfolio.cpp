@@ -1,0 +1,136 @@
+#include "core/portfolio.hpp"
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/csv_reader.hpp"
+#include "core/text.hpp"
+
+namespace thd {
+namespace {
+
+// "<stem>_<YYYYMMDD>" -> date; nullopt when the name carries no date.
+std::optional<Date> trailing_date(std::string_view stem, std::string_view* base = nullptr) {
+  size_t us = stem.rfind('_');
+  if (us == std::string_view::npos) return std::nullopt;
+  auto d = parse_yyyymmdd(stem.substr(us + 1));
+  if (d && base) *base = stem.substr(0, us);
+  return d;
+}
+
+bool contains_eight_digits(std::string_view s) {
+  int run = 0;
+  for (char c : s) {
+    run = (c >= '0' && c <= '9') ? run + 1 : 0;
+    if (run == 8) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> csv_files(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return out;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name.size() > 4 && name.substr(name.size() - 4) == ".csv" && name[0] != '.')
+      out.emplace_back(name);
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+std::filesystem::path trade_history_dir(const std::filesystem::path& data_dir) {
+  return data_dir / "raw" / "trade_history";
+}
+
+std::vector<std::string> list_portfolios(const std::filesystem::path& data_dir) {
+  std::set<std::string> names;
+  for (const std::string& file : csv_files(trade_history_dir(data_dir))) {
+    std::string_view stem = std::string_view(file).substr(0, file.size() - 4);
+    std::string_view base = stem;
+    trailing_date(stem, &base);
+    names.emplace(base);
+  }
+  return {names.begin(), names.end()};
+}
+
+PortfolioFile resolve_portfolio(const std::filesystem::path& data_dir, const std::string& name) {
+  if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos ||
+      name.find('\0') != std::string::npos)
+    throw FatalError(ExitCode::usage, "--portfolio: '" + name +
+                                          "' is not a portfolio name (no '/', '..' or NUL allowed)");
+  const auto dir = trade_history_dir(data_dir);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    throw FatalError(ExitCode::input, "trade-history directory " + dir.string() +
+                                          " does not exist; put <portfolio>_<YYYYMMDD>.csv files "
+                                          "there or pass --data-dir");
+  std::string stem = name;
+  if (stem.size() > 4 && stem.substr(stem.size() - 4) == ".csv") stem.resize(stem.size() - 4);
+
+  PortfolioFile found;
+  if (contains_eight_digits(stem)) {
+    auto path = dir / (stem + ".csv");
+    if (std::filesystem::is_regular_file(path, ec)) {
+      std::string_view base = stem;
+      found.date = trailing_date(stem, &base);
+      found.name = std::string(base);
+      found.path = path;
+      return found;
+    }
+  } else {
+    for (const std::string& file : csv_files(dir)) {
+      std::string_view fstem = std::string_view(file).substr(0, file.size() - 4);
+      std::string_view base;
+      auto date = trailing_date(fstem, &base);
+      if (date && base == stem && (!found.date || *date > *found.date)) {
+        found = {stem, dir / file, date};
+      }
+    }
+    if (found.date) return found;
+    auto plain = dir / (stem + ".csv");
+    if (std::filesystem::is_regular_file(plain, ec)) return {stem, plain, std::nullopt};
+  }
+  auto names = list_portfolios(data_dir);
+  std::string available;
+  for (const auto& n : names) available += (available.empty() ? "" : ", ") + n;
+  throw FatalError(ExitCode::input, "portfolio '" + name + "' not found in " + dir.string() +
+                                        "; available: " + (available.empty() ? "(none)" : available));
+}
+
+std::vector<std::string> read_portfolio_tickers(const std::filesystem::path& csv) {
+  auto reader = CsvReader::open(csv);
+  if (!reader) throw FatalError(ExitCode::input, reader.error().message);
+  CsvRecord record;
+  CsvStatus status = (*reader)->next(record);
+  if (status != CsvStatus::record)
+    throw FatalError(ExitCode::input, csv.string() + ": no header line; expected a trade-history CSV");
+  std::optional<size_t> ticker_col;
+  for (size_t i = 0; i < record.fields.size(); ++i)
+    if (iequals(trim(record.fields[i]), "Ticker")) ticker_col = i;
+  if (!ticker_col)
+    throw FatalError(ExitCode::input, csv.string() + ":1: required column 'Ticker' is missing from the header");
+  std::vector<std::string> tickers;
+  std::set<std::string> seen;
+  while (true) {
+    status = (*reader)->next(record);
+    if (status == CsvStatus::end) break;
+    if (status == CsvStatus::record_too_long) continue;
+    if (status == CsvStatus::unterminated_quote)
+      throw FatalError(ExitCode::input, csv.string() + ":" + std::to_string((*reader)->error_line()) +
+                                            ": unterminated quoted field (the quote opened here never closes)");
+    if (status == CsvStatus::io_error) throw FatalError(ExitCode::input, (*reader)->error_text());
+    if (*ticker_col >= record.fields.size()) continue;
+    std::string t(trim(record.fields[*ticker_col]));
+    if (!t.empty() && seen.insert(t).second) tickers.push_back(std::move(t));
+  }
+  return tickers;
+}
+
+}  // namespace thd

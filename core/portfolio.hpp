@@ -1,0 +1,35 @@
+// Portfolio resolution (SPEC §3): which trade-history CSV a name means.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.hpp"
+#include "core/error.hpp"
+
+namespace thd {
+
+struct PortfolioFile {
+  std::string name;  // the portfolio, without date or extension
+  std::filesystem::path path;
+  std::optional<Date> date;  // from the file name
+};
+
+std::filesystem::path trade_history_dir(const std::filesystem::path& data_dir);
+
+// Portfolio names that exist in the trade-history directory, sorted.
+std::vector<std::string> list_portfolios(const std::filesystem::path& data_dir);
+
+// A name with an 8-digit date is an exact file; otherwise the newest
+// <name>_<YYYYMMDD>.csv by the date in the name, else <name>.csv.
+// Throws FatalError: usage (2) for a name with '/', '..' or NUL; input (3)
+// when nothing matches, listing the portfolios that exist.
+PortfolioFile resolve_portfolio(const std::filesystem::path& data_dir, const std::string& name);
+
+// The Ticker column of a trade-history CSV, for coverage. Throws
+// FatalError(input) when the file is not a CSV with a Ticker column.
+std::vector<std::string> read_portfolio_tickers(const std::filesystem::path& csv);
+
+}  // namespace thd

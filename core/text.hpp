@@ -1,0 +1,33 @@
+// Small text helpers shared by the parsers: ASCII case, trimming, numbers,
+// durations and sizes as users write them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace thd {
+
+std::string to_upper(std::string_view s);
+std::string to_lower(std::string_view s);
+std::string_view trim(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+bool istarts_with(std::string_view s, std::string_view prefix);
+std::vector<std::string> split(std::string_view s, char sep);
+
+// Length of the valid UTF-8 sequence starting at s[i], 0 if invalid.
+size_t utf8_sequence_length(std::string_view s, size_t i);
+
+std::optional<std::int64_t> parse_int(std::string_view s);
+std::optional<double> parse_double(std::string_view s);
+
+// "90", "90s", "15m", "12h", "7d", "2w" -> seconds.
+std::optional<std::int64_t> parse_duration(std::string_view s);
+// "500MB", "1GiB", "1048576", "10k" -> bytes (kB/MB/GB are powers of 1000,
+// KiB/MiB/GiB and the bare K/M/G are powers of 1024).
+std::optional<std::uint64_t> parse_size(std::string_view s);
+std::string format_bytes(std::uint64_t bytes);
+
+}  // namespace thd
