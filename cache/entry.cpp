@@ -47,8 +47,7 @@ std::string_view legacy_kind_name(LegacyKind k) {
   return "corrupt";
 }
 
-bool EntryReader::load(const std::filesystem::path& path, FileStat* file_stat,
-                       CorruptReason& reason) {
+bool EntryReader::load(const std::filesystem::path& path, FileStat* file_stat, CorruptReason& reason) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     reason = CorruptReason::unreadable;
@@ -111,8 +110,8 @@ EntryCheck EntryReader::check(std::string_view content, std::string_view dir_ser
   return check_loaded(content.size(), dir_service, file_name, now, want);
 }
 
-EntryCheck EntryReader::check_loaded(size_t len, std::string_view dir_service,
-                                     std::string_view file_name, UnixTime now, WantData want) {
+EntryCheck EntryReader::check_loaded(size_t len, std::string_view dir_service, std::string_view file_name,
+                                     UnixTime now, WantData want) {
   EntryCheck out;
   simdjson::dom::element root;
   if (m_parser.parse(m_buffer.data(), len, false).get(root)) {
@@ -166,8 +165,7 @@ EntryCheck EntryReader::check_loaded(size_t len, std::string_view dir_service,
   return out;
 }
 
-LegacyCheck EntryReader::check_legacy(const std::filesystem::path& path, UnixTime now,
-                                      const TtlTable& ttls) {
+LegacyCheck EntryReader::check_legacy(const std::filesystem::path& path, UnixTime now, const TtlTable& ttls) {
   LegacyCheck out;
   CorruptReason reason;
   if (!load(path, nullptr, reason)) {

@@ -75,17 +75,16 @@ class EntryReader {
  public:
   // `file_name` is the entry's file name, e.g. "75d2...732ff.json".
   EntryCheck check_file(const std::filesystem::path& path, std::string_view dir_service,
-                        std::string_view file_name, UnixTime now, WantData want,
-                        FileStat* stat = nullptr);
-  EntryCheck check(std::string_view content, std::string_view dir_service,
-                   std::string_view file_name, UnixTime now, WantData want);
+                        std::string_view file_name, UnixTime now, WantData want, FileStat* stat = nullptr);
+  EntryCheck check(std::string_view content, std::string_view dir_service, std::string_view file_name,
+                   UnixTime now, WantData want);
   // `ttls` gives a TTL to entries of the format without ttl_seconds.
   LegacyCheck check_legacy(const std::filesystem::path& path, UnixTime now, const TtlTable& ttls);
 
  private:
   bool load(const std::filesystem::path& path, FileStat* stat, CorruptReason& reason);
-  EntryCheck check_loaded(size_t len, std::string_view dir_service, std::string_view file_name,
-                          UnixTime now, WantData want);
+  EntryCheck check_loaded(size_t len, std::string_view dir_service, std::string_view file_name, UnixTime now,
+                          WantData want);
 
   simdjson::dom::parser m_parser;
   std::vector<char> m_buffer;

@@ -20,8 +20,7 @@ class Plan {
 
   // Removes `rel` (relative to the cache dir); with `inode` set, only when
   // the file is still the one we looked at (a run may have replaced it).
-  bool remove(std::string_view action, const std::string& rel, std::string reason,
-              std::uint64_t inode = 0) {
+  bool remove(std::string_view action, const std::string& rel, std::string reason, std::uint64_t inode = 0) {
     m_report.actions.push_back({std::string(action), rel, std::move(reason)});
     if (!m_apply) return true;
     const auto path = m_dir / rel;
@@ -148,8 +147,9 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
 
     for (const EntryRef& e : scan.entries) {
       if (e.state == EntryState::fresh) continue;
-      std::string reason = e.state == EntryState::expired ? "expired"
-                                                          : "corrupt: " + std::string(corrupt_reason_text(e.reason));
+      std::string reason = e.state == EntryState::expired
+                               ? "expired"
+                               : "corrupt: " + std::string(corrupt_reason_text(e.reason));
       if (plan.remove("delete", entry_rel(e), std::move(reason), e.inode)) {
         ++report.by_service[std::string(k_services[e.service].name)].deleted;
         account_removed(e.bytes);
@@ -159,7 +159,8 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
     EntryReader reader;
     std::vector<EntryRef> migrated;
     for (const LegacyRef& l : scan.legacy) {
-      std::string owner = l.check.kind == LegacyKind::migratable ? l.check.service : std::string(k_unattributed);
+      std::string owner =
+          l.check.kind == LegacyKind::migratable ? l.check.service : std::string(k_unattributed);
       if (l.check.kind == LegacyKind::expired && service_index(l.check.service)) owner = l.check.service;
       if (l.check.kind == LegacyKind::migratable) {
         // Re-read for the data: scans keep no payloads in memory.
@@ -170,7 +171,8 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
           // A newer entry under the new layout wins over the legacy copy.
           EntryCheck existing = reader.check_file(dir / rel, full.service, name, now, WantData::no);
           bool superseded = existing.state != EntryState::corrupt && existing.created_at >= full.timestamp;
-          std::string content = serialize_entry(full.service, full.key, full.timestamp, full.ttl_seconds, full.data);
+          std::string content =
+              serialize_entry(full.service, full.key, full.timestamp, full.ttl_seconds, full.data);
           if (superseded || plan.write(rel, content, "legacy " + l.name + " (key " + full.key + ")")) {
             if (!superseded) {
               ++report.by_service[owner].migrated;
@@ -179,7 +181,8 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
               migrated.push_back({name, static_cast<std::uint8_t>(*service_index(full.service)),
                                   EntryState::fresh, CorruptReason::none, now, content.size(), 0});
             }
-            if (plan.remove("delete", l.name, superseded ? "legacy, superseded by a newer entry" : "legacy, migrated")) {
+            if (plan.remove("delete", l.name,
+                            superseded ? "legacy, superseded by a newer entry" : "legacy, migrated")) {
               if (superseded) ++report.by_service[owner].deleted;
               account_removed(l.bytes);
             }
@@ -235,8 +238,10 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
   }
   if (scan.exists) {
     auto stats = load_stats(dir);
-    if (stats) report.stats = std::move(*stats);
-    else report.errors.push_back(stats.error().message);
+    if (stats)
+      report.stats = std::move(*stats);
+    else
+      report.errors.push_back(stats.error().message);
   }
   return report;
 }

@@ -24,9 +24,9 @@ enum class Cleanup { no, yes };
 struct OptimizeOptions {
   Cleanup cleanup = Cleanup::no;
   DryRun dry_run = DryRun::no;
-  std::optional<std::uint64_t> max_size;           // bytes
-  std::optional<std::int64_t> evict_older_than;    // seconds since last access
-  std::int64_t temp_grace_seconds = 3600;          // younger temp files may be in use
+  std::optional<std::uint64_t> max_size;         // bytes
+  std::optional<std::int64_t> evict_older_than;  // seconds since last access
+  std::int64_t temp_grace_seconds = 3600;        // younger temp files may be in use
 };
 
 struct ServiceTally {
@@ -46,8 +46,8 @@ struct OptimizeReport {
   bool applied = false;  // true when files were changed
   std::uint64_t files_before = 0, bytes_before = 0, files_after = 0, bytes_after = 0;
   std::map<std::string, ServiceTally> by_service;  // the seven, plus "unattributed" legacy
-  std::uint64_t legacy_total = 0, legacy_migratable = 0, legacy_expired = 0,
-                legacy_unattributable = 0, legacy_corrupt = 0;
+  std::uint64_t legacy_total = 0, legacy_migratable = 0, legacy_expired = 0, legacy_unattributable = 0,
+                legacy_corrupt = 0;
   std::uint64_t temporary = 0, temporary_removed = 0;
   std::vector<OptimizeAction> actions;
   std::vector<std::string> unknown;

@@ -96,8 +96,7 @@ Result<StatCounters> load_stats(const std::filesystem::path& cache_dir) {
   return stats;
 }
 
-Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCounters& delta,
-                         UnixTime now) {
+Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCounters& delta, UnixTime now) {
   const auto path = stats_path(cache_dir);
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);

@@ -57,7 +57,6 @@ std::filesystem::path stats_path(const std::filesystem::path& cache_dir);
 Result<StatCounters> load_stats(const std::filesystem::path& cache_dir);
 // Adds `delta` to the persisted counters under an exclusive lock, so that
 // concurrent runs lose no counts; the file is replaced atomically.
-Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCounters& delta,
-                         UnixTime now);
+Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCounters& delta, UnixTime now);
 
 }  // namespace thd

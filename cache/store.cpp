@@ -52,8 +52,8 @@ Lookup CacheStore::get(std::string_view service, std::string_view key) {
   return out;
 }
 
-Result<void> CacheStore::put(std::string_view service, std::string_view key,
-                             std::int64_t ttl_seconds, std::string_view data_json) {
+Result<void> CacheStore::put(std::string_view service, std::string_view key, std::int64_t ttl_seconds,
+                             std::string_view data_json) {
   if (ttl_seconds <= 0) return fail("cache ttl for " + std::string(service) + " must be positive");
   {
     simdjson::dom::parser parser;

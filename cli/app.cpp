@@ -14,16 +14,16 @@ CLI::Option* SettingBindings::bind(CLI::App& app, std::string_view name) {
   if (!spec) throw std::logic_error("no setting named " + std::string(name));
   Bound& b = m_bound.emplace_back();
   b.name = std::string(name);
-  std::string help = std::string(spec->help) + " [default: " + std::string(spec->default_text) +
-                     "; env " + std::string(spec->env) + "]";
+  std::string help = std::string(spec->help) + " [default: " + std::string(spec->default_text) + "; env " +
+                     std::string(spec->env) + "]";
   if (spec->type == SettingType::boolean) {
     b.flag = true;
     b.option = app.add_flag(std::string(spec->flag), help);
   } else {
-    const char* type = spec->type == SettingType::path       ? "DIR"
-                       : spec->type == SettingType::integer  ? "N"
-                       : spec->type == SettingType::number   ? "SECONDS"
-                                                             : "LIST";
+    const char* type = spec->type == SettingType::path      ? "DIR"
+                       : spec->type == SettingType::integer ? "N"
+                       : spec->type == SettingType::number  ? "SECONDS"
+                                                            : "LIST";
     b.option = app.add_option(std::string(spec->flag), b.text, help)->type_name(type);
   }
   return b.option;
@@ -43,7 +43,9 @@ Context make_context(const GlobalOptions& global, const SettingBindings& binding
   // THD_NOW pins "today" for reproducible reports and tests.
   if (auto now = inputs.env("THD_NOW"); now && !now->empty()) {
     auto t = parse_iso8601(*now);
-    if (!t) throw FatalError(ExitCode::usage, "THD_NOW='" + *now + "': not an ISO 8601 time (e.g. 2026-11-22T10:00:00Z)");
+    if (!t)
+      throw FatalError(ExitCode::usage,
+                       "THD_NOW='" + *now + "': not an ISO 8601 time (e.g. 2026-11-22T10:00:00Z)");
     ctx.clock = std::make_unique<FixedClock>(*t);
   } else {
     ctx.clock = std::make_unique<SystemClock>();
@@ -52,14 +54,16 @@ Context make_context(const GlobalOptions& global, const SettingBindings& binding
 }
 
 int main(int argc, char** argv) {
-  CLI::App app{"trade-history-discover: one honest discovery document per portfolio, from "
-               "trade-history CSVs, local research and public financial data.\n"
-               "Local first, cache second, network last.",
-               "trade-history-discover"};
+  CLI::App app{
+      "trade-history-discover: one honest discovery document per portfolio, from "
+      "trade-history CSVs, local research and public financial data.\n"
+      "Local first, cache second, network last.",
+      "trade-history-discover"};
   app.set_version_flag("--version", "trade-history-discover " THD_VERSION);
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 input error, "
-             "4 aborted by a resource guard.");
+  app.footer(
+      "Exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 input error, "
+      "4 aborted by a resource guard.");
 
   GlobalOptions global;
   SettingBindings bindings;
@@ -88,7 +92,7 @@ int main(int argc, char** argv) {
     if (message.empty()) message = e.get_name();
     throw FatalError(ExitCode::usage, message + " (see --help)");
   }
-  set_verbosity(global.quiet ? Verbosity::quiet
+  set_verbosity(global.quiet          ? Verbosity::quiet
                 : global.verbose >= 2 ? Verbosity::debug
                 : global.verbose == 1 ? Verbosity::verbose
                                       : Verbosity::normal);

@@ -29,15 +29,23 @@ void write_json(const OptimizeReport& r, const CacheOptimizeOptions& o) {
   }
   w.end_object();
   w.key("legacy").begin_object();
-  w.field("total", r.legacy_total).field("migratable", r.legacy_migratable).field("expired", r.legacy_expired);
+  w.field("total", r.legacy_total)
+      .field("migratable", r.legacy_migratable)
+      .field("expired", r.legacy_expired);
   w.field("unattributable", r.legacy_unattributable).field("corrupt", r.legacy_corrupt);
   w.end_object();
-  w.key("temporary").begin_object().field("files", r.temporary).field("removed", r.temporary_removed).end_object();
+  w.key("temporary")
+      .begin_object()
+      .field("files", r.temporary)
+      .field("removed", r.temporary_removed)
+      .end_object();
   w.key("stats").begin_object();
   for (const StatInfo& info : k_stat_table) w.field(info.name, r.stats.total(info.id));
   double ratio = r.stats.hit_ratio();
-  if (ratio >= 0) w.field("hit_ratio", ratio);
-  else w.key("hit_ratio").null();
+  if (ratio >= 0)
+    w.field("hit_ratio", ratio);
+  else
+    w.key("hit_ratio").null();
   w.key("by_service").begin_object();
   for (const auto& [name, counts] : r.stats.by_service()) {
     w.key(name).begin_object();
@@ -78,27 +86,31 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
                 static_cast<unsigned long long>(t.deleted), static_cast<unsigned long long>(t.evicted));
   }
   std::printf("  legacy: %llu (%llu migratable, %llu expired, %llu unattributable, %llu corrupt)\n",
-              static_cast<unsigned long long>(r.legacy_total), static_cast<unsigned long long>(r.legacy_migratable),
+              static_cast<unsigned long long>(r.legacy_total),
+              static_cast<unsigned long long>(r.legacy_migratable),
               static_cast<unsigned long long>(r.legacy_expired),
               static_cast<unsigned long long>(r.legacy_unattributable),
               static_cast<unsigned long long>(r.legacy_corrupt));
-  std::printf("  temporary files: %llu, %sremoved: %llu\n", static_cast<unsigned long long>(r.temporary), verb,
-              static_cast<unsigned long long>(r.temporary_removed));
+  std::printf("  temporary files: %llu, %sremoved: %llu\n", static_cast<unsigned long long>(r.temporary),
+              verb, static_cast<unsigned long long>(r.temporary_removed));
   double ratio = r.stats.hit_ratio();
-  std::printf("  statistics: %llu hits, %llu misses, %llu stale served, %llu stores, %llu evictions, "
-              "%llu corruptions; hit ratio %s\n",
-              static_cast<unsigned long long>(r.stats.total(Stat::hits)),
-              static_cast<unsigned long long>(r.stats.total(Stat::misses)),
-              static_cast<unsigned long long>(r.stats.total(Stat::stale_served)),
-              static_cast<unsigned long long>(r.stats.total(Stat::stores)),
-              static_cast<unsigned long long>(r.stats.total(Stat::evictions)),
-              static_cast<unsigned long long>(r.stats.total(Stat::corruptions)),
-              ratio < 0 ? "-" : (std::to_string(static_cast<int>(ratio * 1000 + 0.5) / 10.0).substr(0, 5) + "%").c_str());
+  std::printf(
+      "  statistics: %llu hits, %llu misses, %llu stale served, %llu stores, %llu evictions, "
+      "%llu corruptions; hit ratio %s\n",
+      static_cast<unsigned long long>(r.stats.total(Stat::hits)),
+      static_cast<unsigned long long>(r.stats.total(Stat::misses)),
+      static_cast<unsigned long long>(r.stats.total(Stat::stale_served)),
+      static_cast<unsigned long long>(r.stats.total(Stat::stores)),
+      static_cast<unsigned long long>(r.stats.total(Stat::evictions)),
+      static_cast<unsigned long long>(r.stats.total(Stat::corruptions)),
+      ratio < 0 ? "-"
+                : (std::to_string(static_cast<int>(ratio * 1000 + 0.5) / 10.0).substr(0, 5) + "%").c_str());
   if (o.dry_run || verbosity() >= Verbosity::verbose) {
     for (const OptimizeAction& a : r.actions)
       std::printf("  %s%s %s (%s)\n", verb, a.action.c_str(), a.path.c_str(), a.reason.c_str());
   } else if (!r.actions.empty()) {
-    std::printf("  %zu actions %s(--dry-run or -v lists them)\n", r.actions.size(), r.applied ? "taken " : "planned ");
+    std::printf("  %zu actions %s(--dry-run or -v lists them)\n", r.actions.size(),
+                r.applied ? "taken " : "planned ");
   }
   for (const auto& u : r.unknown) std::printf("  left alone (not ours): %s\n", u.c_str());
 }
@@ -130,21 +142,27 @@ int run_cache_optimize(const CacheOptimizeOptions& options, Context& context) {
   o.dry_run = options.dry_run ? DryRun::yes : DryRun::no;
   if (!options.max_size.empty()) {
     o.max_size = parse_size(options.max_size);
-    if (!o.max_size) throw FatalError(ExitCode::usage, "--max-size '" + options.max_size + "': not a size (e.g. 500MB, 1GiB, 1048576)");
+    if (!o.max_size)
+      throw FatalError(ExitCode::usage,
+                       "--max-size '" + options.max_size + "': not a size (e.g. 500MB, 1GiB, 1048576)");
   }
   if (!options.evict_older_than.empty()) {
     o.evict_older_than = parse_duration(options.evict_older_than);
     if (!o.evict_older_than)
-      throw FatalError(ExitCode::usage, "--evict-older-than '" + options.evict_older_than + "': not a duration (e.g. 7d, 12h, 90m)");
+      throw FatalError(ExitCode::usage, "--evict-older-than '" + options.evict_older_than +
+                                            "': not a duration (e.g. 7d, 12h, 90m)");
   }
   if (!options.cleanup && (options.dry_run || o.max_size || o.evict_older_than))
     log_warning("--dry-run, --max-size and --evict-older-than act only with --cleanup; analysing only");
   auto report = optimize_cache(context.config.cache_dir, *context.clock, context.config.ttls, o);
   if (!report) throw FatalError(ExitCode::input, report.error().message);
-  if (options.report == "json") write_json(*report, options);
-  else print_table(*report, options);
+  if (options.report == "json")
+    write_json(*report, options);
+  else
+    print_table(*report, options);
   for (const auto& e : report->errors) log_warning(e);
-  if (!report->exists) log_warning("cache directory " + context.config.cache_dir.string() + " does not exist");
+  if (!report->exists)
+    log_warning("cache directory " + context.config.cache_dir.string() + " does not exist");
   return report->errors.empty() ? 0 : 1;
 }
 

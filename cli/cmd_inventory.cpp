@@ -32,16 +32,16 @@ void print_table(const Phase0& p) {
               static_cast<unsigned long long>(inv.fundamental_files), inv.by_ticker.size(),
               static_cast<long long>(p.stale_days));
   if (!inv.by_ticker.empty()) {
-    std::printf("  %-10s %-10s %5s  %-5s %-4s %6s %21s\n", "TICKER", "DATE", "AGE", "STALE", "REC",
-                "CONV", "FAIR VALUE");
+    std::printf("  %-10s %-10s %5s  %-5s %-4s %6s %21s\n", "TICKER", "DATE", "AGE", "STALE", "REC", "CONV",
+                "FAIR VALUE");
     for (const auto& [key, t] : inv.by_ticker) {
       std::string fair = t.facts.fair_value_low
                              ? opt_text(t.facts.fair_value_low) + " - " + opt_text(t.facts.fair_value_high)
                              : "-";
       std::printf("  %-10s %-10s %4lldd  %-5s %-4s %6s %21s\n", to_upper(t.ticker).c_str(),
-                  format_date(t.date).c_str(), static_cast<long long>(t.age_days),
-                  t.stale ? "yes" : "no", t.facts.recommendation.value_or("-").c_str(),
-                  opt_text(t.facts.conviction).c_str(), fair.c_str());
+                  format_date(t.date).c_str(), static_cast<long long>(t.age_days), t.stale ? "yes" : "no",
+                  t.facts.recommendation.value_or("-").c_str(), opt_text(t.facts.conviction).c_str(),
+                  fair.c_str());
     }
   }
   for (const IgnoredFile& f : inv.fundamental_ignored)
@@ -60,7 +60,8 @@ void print_table(const Phase0& p) {
   std::printf("\nCache  %s%s\n", c.dir.c_str(), c.exists ? "" : " (does not exist yet)");
   std::printf("  %llu entries, %s: %llu fresh, %llu expired, %llu corrupt; %zu legacy, %zu temporary\n",
               static_cast<unsigned long long>(c.total.files), format_bytes(c.total.bytes).c_str(),
-              static_cast<unsigned long long>(c.total.fresh), static_cast<unsigned long long>(c.total.expired),
+              static_cast<unsigned long long>(c.total.fresh),
+              static_cast<unsigned long long>(c.total.expired),
               static_cast<unsigned long long>(c.total.corrupt), c.legacy.size(), c.temporary.size());
   std::printf("  %-14s %8s %10s %7s %8s %8s %7s %7s\n", "SERVICE", "ENTRIES", "BYTES", "FRESH", "EXPIRED",
               "CORRUPT", "HITS", "MISSES");
@@ -74,7 +75,8 @@ void print_table(const Phase0& p) {
                 static_cast<unsigned long long>(p.stats.get(k_services[i].name, Stat::misses)));
   }
   double ratio = p.stats.hit_ratio();
-  std::printf("  hit ratio: %s\n", ratio < 0 ? "- (no lookups recorded)" : opt_text(ratio * 100, "%.1f%%").c_str());
+  std::printf("  hit ratio: %s\n",
+              ratio < 0 ? "- (no lookups recorded)" : opt_text(ratio * 100, "%.1f%%").c_str());
 
   if (p.coverage) {
     const Coverage& cov = *p.coverage;
@@ -92,9 +94,10 @@ void print_table(const Phase0& p) {
 CLI::App* setup_inventory(CLI::App& app, InventoryOptions& options, SettingBindings& bindings) {
   CLI::App* sub = app.add_subcommand(
       "inventory", "Phase 0 inventory: local fundamental and sector files, cache health, coverage");
-  auto* portfolio = sub->add_option("--portfolio", options.portfolio,
-                                    "coverage of this portfolio's tickers (name as in data/raw/trade_history)")
-                        ->type_name("NAME");
+  auto* portfolio =
+      sub->add_option("--portfolio", options.portfolio,
+                      "coverage of this portfolio's tickers (name as in data/raw/trade_history)")
+          ->type_name("NAME");
   auto* tickers = sub->add_option("--tickers", options.tickers, "coverage of these tickers (comma-separated)")
                       ->type_name("A,B,...");
   portfolio->excludes(tickers);

@@ -38,7 +38,8 @@ CLI::App* setup_run(CLI::App& app, RunOptions& options, SettingBindings& binding
                 "print the plan (local file, fresh cache, stale cache or network per need) and exit "
                 "without network calls");
   sub->add_flag("--no-progress", options.no_progress, "no progress display (it is only shown on a terminal)");
-  sub->add_flag("--show-config", options.show_config, "print every setting with its value and origin, then exit");
+  sub->add_flag("--show-config", options.show_config,
+                "print every setting with its value and origin, then exit");
   return sub;
 }
 
@@ -49,9 +50,11 @@ int run_run(const RunOptions& options, Context& context) {
   }
   if (options.portfolio.empty()) throw FatalError(ExitCode::usage, "run: --portfolio NAME is required");
   PortfolioFile file = resolve_portfolio(context.config.data_dir, options.portfolio);
-  throw FatalError(ExitCode::failure, "run: the discovery pipeline is not available yet in this version "
-                                      "(resolved " + file.path.string() + "); `inventory --portfolio " +
-                                      file.name + "` reports its local coverage");
+  throw FatalError(ExitCode::failure,
+                   "run: the discovery pipeline is not available yet in this version "
+                   "(resolved " +
+                       file.path.string() + "); `inventory --portfolio " + file.name +
+                       "` reports its local coverage");
 }
 
 }  // namespace thd::cli

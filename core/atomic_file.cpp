@@ -9,7 +9,9 @@
 
 namespace thd {
 
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+  return std::strerror(err);
+}
 
 std::filesystem::path temp_path_for(const std::filesystem::path& path) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};

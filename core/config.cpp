@@ -1,9 +1,9 @@
 #include "core/config.hpp"
 
+#include <toml++/toml.h>
 #include <cmath>
 #include <cstdlib>
 #include <set>
-#include <toml++/toml.h>
 
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
@@ -27,16 +27,15 @@ const std::vector<SettingSpec>& setting_specs() {
   static const std::vector<SettingSpec> k_specs = {
       {"data_dir", "--data-dir", "THD_DATA_DIR", "./data", T::path, 0, 0,
        "data directory (raw/, outputs/, cache/)"},
-      {"cache_dir", "--cache-dir", "THD_CACHE_DIR", "<data-dir>/cache", T::path, 0, 0,
-       "cache directory"},
+      {"cache_dir", "--cache-dir", "THD_CACHE_DIR", "<data-dir>/cache", T::path, 0, 0, "cache directory"},
       {"stale_days", "--stale-days", "THD_STALE_DAYS", "30", T::integer, 0, 36500,
        "local analyses older than this many days are flagged stale"},
       {"run.max_concurrent", "--max-concurrent", "THD_MAX_CONCURRENT", "5", T::integer, 1, 64,
        "transfers in flight at once, all services together"},
       {"run.pool_size", "--pool-size", "THD_POOL_SIZE", "5", T::integer, 1, 64,
        "connections kept open in the connection pool"},
-      {"run.max_calls_per_minute", "--max-calls-per-minute", "THD_MAX_CALLS_PER_MINUTE", "0",
-       T::integer, 0, 100000, "global limit over all services, 0 = off"},
+      {"run.max_calls_per_minute", "--max-calls-per-minute", "THD_MAX_CALLS_PER_MINUTE", "0", T::integer, 0,
+       100000, "global limit over all services, 0 = off"},
       {"run.max_api_calls", "--max-api-calls", "THD_MAX_API_CALLS", "100", T::integer, 0, 1000000,
        "budget of network attempts for the whole run (retries count)"},
       {"run.timeout", "--timeout", "THD_TIMEOUT", "30", T::number, 0.001, 3600,
@@ -79,8 +78,8 @@ struct RawValue {
 
 // "--timeout 'x': ...", "THD_TIMEOUT='x': ...", "file.toml:3:1: run.timeout 'x': ..."
 [[noreturn]] void bad_value(const RawValue& v, std::string_view problem) {
-  std::string subject = v.origin == Origin::environment ? v.where + "='" + v.text + "'"
-                                                        : v.where + " '" + v.text + "'";
+  std::string subject =
+      v.origin == Origin::environment ? v.where + "='" + v.text + "'" : v.where + " '" + v.text + "'";
   throw FatalError(ExitCode::usage, subject + ": " + std::string(problem));
 }
 
@@ -173,13 +172,15 @@ std::map<std::string, ConfigEntry> load_config_file(const std::filesystem::path&
   } catch (const toml::parse_error& e) {
     const auto& src = e.source().begin;
     throw FatalError(ExitCode::usage, path.string() + ":" + std::to_string(src.line) + ":" +
-                                          std::to_string(src.column) + ": " +
-                                          std::string(e.description()) + " (fix the config file)");
+                                          std::to_string(src.column) + ": " + std::string(e.description()) +
+                                          " (fix the config file)");
   }
   return out;
 }
 
-std::string upper_env_name(std::string_view service) { return "THD_" + to_upper(service) + "_BASE_URL"; }
+std::string upper_env_name(std::string_view service) {
+  return "THD_" + to_upper(service) + "_BASE_URL";
+}
 
 }  // namespace
 
@@ -218,15 +219,14 @@ Config resolve_config(const ConfigInputs& in) {
   auto raw = [&](const SettingSpec& s) -> std::optional<RawValue> {
     if (auto it = in.command_line.find(std::string(s.name)); it != in.command_line.end())
       return RawValue{it->second, Origin::command_line, std::string(s.flag)};
-    if (auto env = in.env(std::string(s.env)))
-      return RawValue{*env, Origin::environment, std::string(s.env)};
+    if (auto env = in.env(std::string(s.env))) return RawValue{*env, Origin::environment, std::string(s.env)};
     if (auto it = file.find(std::string(s.name)); it != file.end())
       return RawValue{it->second.text, Origin::config_file, it->second.where};
     return std::nullopt;
   };
   auto show = [&](const SettingSpec& s, const std::optional<RawValue>& v, std::string value) {
-    cfg.shown.push_back({std::string(s.name), std::move(value),
-                         v ? v->origin : Origin::built_in, v ? v->where : std::string()});
+    cfg.shown.push_back({std::string(s.name), std::move(value), v ? v->origin : Origin::built_in,
+                         v ? v->where : std::string()});
   };
   for (const SettingSpec& s : setting_specs()) {
     auto v = raw(s);
@@ -236,19 +236,31 @@ Config resolve_config(const ConfigInputs& in) {
       std::filesystem::path p = effective.text;
       if (v && v->origin == Origin::config_file && p.is_relative()) p = config_base / p;
       if (v && effective.text.empty()) bad_value(effective, "must not be empty");
-      if (s.name == "data_dir") cfg.data_dir = p;
-      else cfg.cache_dir = v ? p : cfg.data_dir / "cache";
+      if (s.name == "data_dir")
+        cfg.data_dir = p;
+      else
+        cfg.cache_dir = v ? p : cfg.data_dir / "cache";
       shown_text = (s.name == "cache_dir" ? cfg.cache_dir : cfg.data_dir).string();
-    } else if (s.name == "stale_days") cfg.stale_days = to_integer(s, effective);
-    else if (s.name == "run.max_concurrent") cfg.max_concurrent = static_cast<int>(to_integer(s, effective));
-    else if (s.name == "run.pool_size") cfg.pool_size = static_cast<int>(to_integer(s, effective));
-    else if (s.name == "run.max_calls_per_minute") cfg.max_calls_per_minute = static_cast<int>(to_integer(s, effective));
-    else if (s.name == "run.max_api_calls") cfg.max_api_calls = static_cast<int>(to_integer(s, effective));
-    else if (s.name == "run.timeout") cfg.timeout_seconds = to_number(s, effective);
-    else if (s.name == "run.slow_call") cfg.slow_call_seconds = to_number(s, effective);
-    else if (s.name == "run.max_rss_mb") cfg.max_rss_mb = static_cast<int>(to_integer(s, effective));
-    else if (s.name == "run.offline") cfg.offline = to_bool(effective);
-    else if (s.name == "run.full_market_data") cfg.full_market_data = to_bool(effective);
+    } else if (s.name == "stale_days")
+      cfg.stale_days = to_integer(s, effective);
+    else if (s.name == "run.max_concurrent")
+      cfg.max_concurrent = static_cast<int>(to_integer(s, effective));
+    else if (s.name == "run.pool_size")
+      cfg.pool_size = static_cast<int>(to_integer(s, effective));
+    else if (s.name == "run.max_calls_per_minute")
+      cfg.max_calls_per_minute = static_cast<int>(to_integer(s, effective));
+    else if (s.name == "run.max_api_calls")
+      cfg.max_api_calls = static_cast<int>(to_integer(s, effective));
+    else if (s.name == "run.timeout")
+      cfg.timeout_seconds = to_number(s, effective);
+    else if (s.name == "run.slow_call")
+      cfg.slow_call_seconds = to_number(s, effective);
+    else if (s.name == "run.max_rss_mb")
+      cfg.max_rss_mb = static_cast<int>(to_integer(s, effective));
+    else if (s.name == "run.offline")
+      cfg.offline = to_bool(effective);
+    else if (s.name == "run.full_market_data")
+      cfg.full_market_data = to_bool(effective);
     else if (s.name == "run.services") {
       cfg.services = to_services(effective);
       shown_text = cfg.services.empty() ? "(all enabled)" : effective.text;
@@ -262,8 +274,10 @@ Config resolve_config(const ConfigInputs& in) {
     std::string name = "services." + std::string(svc.name) + ".base_url";
     std::string env_name = upper_env_name(svc.name);
     std::optional<RawValue> v;
-    if (auto env = in.env(env_name); env && !env->empty()) v = RawValue{*env, Origin::environment, env_name};
-    else if (auto it = file.find(name); it != file.end()) v = RawValue{it->second.text, Origin::config_file, it->second.where};
+    if (auto env = in.env(env_name); env && !env->empty())
+      v = RawValue{*env, Origin::environment, env_name};
+    else if (auto it = file.find(name); it != file.end())
+      v = RawValue{it->second.text, Origin::config_file, it->second.where};
     std::string url = v ? v->text : std::string(svc.default_base_url);
     if (v && !(url.starts_with("https://") || url.starts_with("http://")))
       bad_value(*v, "a base URL must start with https:// or http://");
@@ -286,12 +300,15 @@ Config resolve_config(const ConfigInputs& in) {
     if (!kind || parts.size() > 3 || (parts.size() == 3 && !service_index(parts[1]))) {
       std::string kinds;
       for (const auto& k : k_data_kinds) kinds += (kinds.empty() ? "" : ", ") + std::string(k.name);
-      bad_value(v, "unknown TTL setting '" + name + "' (use ttl.<kind> or ttl.<service>.<kind>; kinds: " + kinds + ")");
+      bad_value(v, "unknown TTL setting '" + name +
+                       "' (use ttl.<kind> or ttl.<service>.<kind>; kinds: " + kinds + ")");
     }
     auto secs = parse_duration(v.text);
     if (!secs || *secs <= 0) bad_value(v, "not a positive duration (seconds, or e.g. 15m, 2h, 7d)");
-    if (parts.size() == 2) cfg.ttls.set(*kind, *secs);
-    else cfg.ttls.set(parts[1], *kind, *secs);
+    if (parts.size() == 2)
+      cfg.ttls.set(*kind, *secs);
+    else
+      cfg.ttls.set(parts[1], *kind, *secs);
     cfg.shown.push_back({name, std::to_string(*secs), Origin::config_file, it->second.where});
     it = file.erase(it);
   }
@@ -299,8 +316,8 @@ Config resolve_config(const ConfigInputs& in) {
   // 5. Whatever is left is a typo or a setting we do not have.
   if (!file.empty()) {
     const auto& [name, entry] = *file.begin();
-    throw FatalError(ExitCode::usage, entry.where + ": unknown setting '" + name +
-                                          "' (docs/CONFIG.md lists the settings)");
+    throw FatalError(ExitCode::usage,
+                     entry.where + ": unknown setting '" + name + "' (docs/CONFIG.md lists the settings)");
   }
   return cfg;
 }

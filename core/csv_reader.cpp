@@ -32,8 +32,8 @@ CsvReader::~CsvReader() {
   if (m_own_fd && m_fd >= 0) ::close(m_fd);
 }
 
-Result<std::unique_ptr<CsvReader>> CsvReader::open(const std::filesystem::path& path,
-                                                   size_t chunk_size, size_t max_record) {
+Result<std::unique_ptr<CsvReader>> CsvReader::open(const std::filesystem::path& path, size_t chunk_size,
+                                                   size_t max_record) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fail("cannot open " + path.string() + ": " + errno_text(errno));
   return std::make_unique<CsvReader>(fd, path.string(), chunk_size, max_record);
@@ -81,8 +81,10 @@ size_t CsvReader::find_record_end() {
     char c = buf[i];
     switch (s.state) {
       case ScanState::quoted:
-        if (c == '"') s.state = ScanState::quote_in_quoted;
-        else if (c == '\n') ++s.newlines;
+        if (c == '"')
+          s.state = ScanState::quote_in_quoted;
+        else if (c == '\n')
+          ++s.newlines;
         continue;
       case ScanState::quote_in_quoted:
         if (c == '"') {
@@ -99,10 +101,10 @@ size_t CsvReader::find_record_end() {
         }
         s.state = ScanState::unquoted;
         break;
-      case ScanState::unquoted:
-        break;
+      case ScanState::unquoted: break;
     }
-    if (c == ',') s.state = ScanState::field_start;
+    if (c == ',')
+      s.state = ScanState::field_start;
     else if (c == '\n') {
       s.at = i;
       return i;

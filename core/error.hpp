@@ -29,8 +29,7 @@ inline std::unexpected<Error> fail(std::string message) {
 
 class FatalError : public std::runtime_error {
  public:
-  FatalError(ExitCode code, const std::string& message)
-      : std::runtime_error(message), m_code(code) {}
+  FatalError(ExitCode code, const std::string& message) : std::runtime_error(message), m_code(code) {}
   ExitCode code() const { return m_code; }
 
  private:

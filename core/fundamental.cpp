@@ -39,9 +39,12 @@ std::optional<double> read_amount(std::string_view& s) {
   size_t i = 0;
   for (; i < s.size(); ++i) {
     char c = s[i];
-    if ((c >= '0' && c <= '9') || c == '.') digits.push_back(c);
-    else if (c == ',' && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9' && !digits.empty()) continue;
-    else break;
+    if ((c >= '0' && c <= '9') || c == '.')
+      digits.push_back(c);
+    else if (c == ',' && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9' && !digits.empty())
+      continue;
+    else
+      break;
   }
   auto v = parse_double(digits);
   if (!v) return std::nullopt;
@@ -76,8 +79,10 @@ void read_recommendation(std::string_view rest, FundamentalFacts& facts) {
   std::string_view head = rest.substr(0, rest.find('|'));
   std::string word;
   for (char c : trim(head)) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) word.push_back(c);
-    else break;
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+      word.push_back(c);
+    else
+      break;
   }
   word = to_upper(word);
   if (word == "BUY" || word == "HOLD" || word == "SELL") facts.recommendation = word;
@@ -95,10 +100,14 @@ void read_fair_value(std::string_view rest, FundamentalFacts& facts) {
   if (!low) return;
   rest = trim(rest);
   // "-", "–" (en dash) or "to" between the two amounts
-  if (rest.starts_with("-")) rest.remove_prefix(1);
-  else if (rest.starts_with("\xE2\x80\x93")) rest.remove_prefix(3);
-  else if (istarts_with(rest, "to ")) rest.remove_prefix(3);
-  else return;
+  if (rest.starts_with("-"))
+    rest.remove_prefix(1);
+  else if (rest.starts_with("\xE2\x80\x93"))
+    rest.remove_prefix(3);
+  else if (istarts_with(rest, "to "))
+    rest.remove_prefix(3);
+  else
+    return;
   auto high = read_amount(rest);
   if (!high || *high < *low) return;
   facts.fair_value_low = low;

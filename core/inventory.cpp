@@ -60,8 +60,10 @@ Result<Listing> list_files(const std::filesystem::path& dir) {
       struct stat st {};
       type = ::stat((dir / name).c_str(), &st) == 0 && S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
     }
-    if (type == DT_DIR) out.ignored.push_back({name, "a directory"});
-    else out.files.push_back(std::move(name));
+    if (type == DT_DIR)
+      out.ignored.push_back({name, "a directory"});
+    else
+      out.files.push_back(std::move(name));
   }
   ::closedir(d);
   std::sort(out.files.begin(), out.files.end());
@@ -127,8 +129,10 @@ Result<LocalInventory> scan_local_inventory(const std::filesystem::path& data_di
     t.age_days = age_in_days(t.date, now);
     t.stale = t.age_days > options.stale_days;
     auto facts = read_fundamental_file(inv.fundamental_dir / t.file);
-    if (facts) t.facts = std::move(*facts);
-    else t.read_error = facts.error().message;
+    if (facts)
+      t.facts = std::move(*facts);
+    else
+      t.read_error = facts.error().message;
   }
 
   auto sectors = list_files(inv.sector_dir);

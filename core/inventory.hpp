@@ -45,7 +45,7 @@ struct SectorAnalysis {
 struct LocalInventory {
   std::filesystem::path fundamental_dir;
   bool fundamental_dir_exists = false;
-  std::uint64_t fundamental_files = 0;  // files with a valid name
+  std::uint64_t fundamental_files = 0;              // files with a valid name
   std::map<std::string, TickerAnalysis> by_ticker;  // key: ticker_match_key()
   std::vector<IgnoredFile> fundamental_ignored;
 

@@ -13,8 +13,12 @@ void emit(std::string_view prefix, std::string_view message) {
 }
 }  // namespace
 
-void set_verbosity(Verbosity v) { g_verbosity = v; }
-Verbosity verbosity() { return g_verbosity; }
+void set_verbosity(Verbosity v) {
+  g_verbosity = v;
+}
+Verbosity verbosity() {
+  return g_verbosity;
+}
 
 void log_warning(std::string_view message) {
   if (g_verbosity >= Verbosity::normal) emit("warning: ", message);

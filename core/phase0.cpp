@@ -6,8 +6,7 @@
 
 namespace thd {
 
-Phase0 run_phase0(const Config& config, const Clock& clock,
-                  std::optional<CoverageRequest> coverage_request) {
+Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<CoverageRequest> coverage_request) {
   Phase0 p;
   p.now = clock.now();
   p.data_dir = config.data_dir;
@@ -24,8 +23,10 @@ Phase0 run_phase0(const Config& config, const Clock& clock,
   p.cache = std::move(*cache);
   if (p.cache.exists) {
     auto stats = load_stats(config.cache_dir);
-    if (stats) p.stats = std::move(*stats);
-    else p.stats_error = stats.error().message;
+    if (stats)
+      p.stats = std::move(*stats);
+    else
+      p.stats_error = stats.error().message;
   }
   if (coverage_request) {
     p.coverage = compute_coverage(p.local, coverage_request->tickers);
@@ -58,7 +59,8 @@ namespace {
 
 void write_ignored(JsonWriter& w, const std::vector<IgnoredFile>& ignored) {
   w.key("ignored").begin_array();
-  for (const IgnoredFile& f : ignored) w.begin_object().field("file", f.file).field("reason", f.reason).end_object();
+  for (const IgnoredFile& f : ignored)
+    w.begin_object().field("file", f.file).field("reason", f.reason).end_object();
   w.end_array();
 }
 
@@ -106,8 +108,10 @@ void write_phase0_json(JsonWriter& w, const Phase0& p) {
     w.key(name).begin_object();
     w.field("file", s.file).field("date", format_date(s.date)).field("age_days", s.age_days);
     w.field("stale", s.stale).field("files", s.files);
-    if (!s.alias.empty()) w.field("alias", s.alias);
-    else w.key("alias").null();
+    if (!s.alias.empty())
+      w.field("alias", s.alias);
+    else
+      w.key("alias").null();
     w.end_object();
   }
   w.end_object();
@@ -139,8 +143,10 @@ void write_phase0_json(JsonWriter& w, const Phase0& p) {
   for (const StatInfo& info : k_stat_table) w.field(info.name, p.stats.total(info.id));
   w.end_object();
   double ratio = p.stats.hit_ratio();
-  if (ratio >= 0) w.field("hit_ratio", ratio);
-  else w.key("hit_ratio").null();
+  if (ratio >= 0)
+    w.field("hit_ratio", ratio);
+  else
+    w.key("hit_ratio").null();
   write_strings(w, "unknown", c.unknown);
   w.end_object();
 

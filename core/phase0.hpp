@@ -37,8 +37,7 @@ struct Phase0 {
 };
 
 // Throws FatalError(input) for unreadable directories.
-Phase0 run_phase0(const Config& config, const Clock& clock,
-                  std::optional<CoverageRequest> coverage_request);
+Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<CoverageRequest> coverage_request);
 
 void write_phase0_json(JsonWriter& w, const Phase0& p);
 

@@ -35,8 +35,7 @@ std::vector<std::string> csv_files(const std::filesystem::path& dir) {
   if (!d) return out;
   while (struct dirent* e = ::readdir(d)) {
     std::string_view name = e->d_name;
-    if (name.size() > 4 && name.substr(name.size() - 4) == ".csv" && name[0] != '.')
-      out.emplace_back(name);
+    if (name.size() > 4 && name.substr(name.size() - 4) == ".csv" && name[0] != '.') out.emplace_back(name);
   }
   ::closedir(d);
   std::sort(out.begin(), out.end());
@@ -63,8 +62,8 @@ std::vector<std::string> list_portfolios(const std::filesystem::path& data_dir) 
 PortfolioFile resolve_portfolio(const std::filesystem::path& data_dir, const std::string& name) {
   if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos ||
       name.find('\0') != std::string::npos)
-    throw FatalError(ExitCode::usage, "--portfolio: '" + name +
-                                          "' is not a portfolio name (no '/', '..' or NUL allowed)");
+    throw FatalError(ExitCode::usage,
+                     "--portfolio: '" + name + "' is not a portfolio name (no '/', '..' or NUL allowed)");
   const auto dir = trade_history_dir(data_dir);
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec))
@@ -115,7 +114,8 @@ std::vector<std::string> read_portfolio_tickers(const std::filesystem::path& csv
   for (size_t i = 0; i < record.fields.size(); ++i)
     if (iequals(trim(record.fields[i]), "Ticker")) ticker_col = i;
   if (!ticker_col)
-    throw FatalError(ExitCode::input, csv.string() + ":1: required column 'Ticker' is missing from the header");
+    throw FatalError(ExitCode::input,
+                     csv.string() + ":1: required column 'Ticker' is missing from the header");
   std::vector<std::string> tickers;
   std::set<std::string> seen;
   while (true) {
@@ -123,8 +123,9 @@ std::vector<std::string> read_portfolio_tickers(const std::filesystem::path& csv
     if (status == CsvStatus::end) break;
     if (status == CsvStatus::record_too_long) continue;
     if (status == CsvStatus::unterminated_quote)
-      throw FatalError(ExitCode::input, csv.string() + ":" + std::to_string((*reader)->error_line()) +
-                                            ": unterminated quoted field (the quote opened here never closes)");
+      throw FatalError(ExitCode::input,
+                       csv.string() + ":" + std::to_string((*reader)->error_line()) +
+                           ": unterminated quoted field (the quote opened here never closes)");
     if (status == CsvStatus::io_error) throw FatalError(ExitCode::input, (*reader)->error_text());
     if (*ticker_col >= record.fields.size()) continue;
     std::string t(trim(record.fields[*ticker_col]));

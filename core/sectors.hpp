@@ -7,10 +7,17 @@
 
 namespace thd {
 
-inline constexpr std::array<std::string_view, 11> k_sectors{
-    "technology",  "healthcare", "financials",  "industrials",  "communication_services",
-    "consumer_discretionary", "consumer_staples", "energy", "materials", "utilities",
-    "real_estate"};
+inline constexpr std::array<std::string_view, 11> k_sectors{"technology",
+                                                            "healthcare",
+                                                            "financials",
+                                                            "industrials",
+                                                            "communication_services",
+                                                            "consumer_discretionary",
+                                                            "consumer_staples",
+                                                            "energy",
+                                                            "materials",
+                                                            "utilities",
+                                                            "real_estate"};
 
 // Case-insensitive; accepts aliases (finance, tech, telecom, health_care, ...)
 // and provider spellings ("Financial Services", "Consumer Cyclical").

@@ -61,15 +61,16 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
   size_t len;
   unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
   if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) len = 2;
+  if (c >= 0xC2 && c <= 0xDF)
+    len = 2;
   else if (c >= 0xE0 && c <= 0xEF) {
     len = 3;
-    if (c == 0xE0) lo = 0xA0;   // no overlong forms
-    if (c == 0xED) hi = 0x9F;   // no surrogates
+    if (c == 0xE0) lo = 0xA0;  // no overlong forms
+    if (c == 0xED) hi = 0x9F;  // no surrogates
   } else if (c >= 0xF0 && c <= 0xF4) {
     len = 4;
     if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;   // nothing above U+10FFFF
+    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
   } else {
     return 0;
   }
@@ -95,8 +96,7 @@ std::optional<double> parse_double(std::string_view s) {
   double v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  if (v != v || v == std::numeric_limits<double>::infinity() ||
-      v == -std::numeric_limits<double>::infinity())
+  if (v != v || v == std::numeric_limits<double>::infinity() || v == -std::numeric_limits<double>::infinity())
     return std::nullopt;
   return v;
 }
@@ -123,12 +123,18 @@ std::optional<std::int64_t> parse_duration(std::string_view s) {
   std::string_view unit;
   if (!split_number_unit(s, n, unit)) return std::nullopt;
   double mult;
-  if (unit.empty() || iequals(unit, "s")) mult = 1;
-  else if (iequals(unit, "m") || iequals(unit, "min")) mult = 60;
-  else if (iequals(unit, "h")) mult = 3600;
-  else if (iequals(unit, "d")) mult = 86400;
-  else if (iequals(unit, "w")) mult = 7 * 86400;
-  else return std::nullopt;
+  if (unit.empty() || iequals(unit, "s"))
+    mult = 1;
+  else if (iequals(unit, "m") || iequals(unit, "min"))
+    mult = 60;
+  else if (iequals(unit, "h"))
+    mult = 3600;
+  else if (iequals(unit, "d"))
+    mult = 86400;
+  else if (iequals(unit, "w"))
+    mult = 7 * 86400;
+  else
+    return std::nullopt;
   double secs = n * mult;
   if (secs > 1e15) return std::nullopt;
   return static_cast<std::int64_t>(secs);
@@ -143,11 +149,20 @@ std::optional<std::uint64_t> parse_size(std::string_view s) {
     double mult;
   };
   static constexpr Unit k_units[] = {
-      {"", 1},          {"b", 1},
-      {"k", 1024.0},    {"kib", 1024.0},       {"kb", 1e3},
-      {"m", 1048576.0}, {"mib", 1048576.0},    {"mb", 1e6},
-      {"g", 1073741824.0}, {"gib", 1073741824.0}, {"gb", 1e9},
-      {"t", 1099511627776.0}, {"tib", 1099511627776.0}, {"tb", 1e12},
+      {"", 1},
+      {"b", 1},
+      {"k", 1024.0},
+      {"kib", 1024.0},
+      {"kb", 1e3},
+      {"m", 1048576.0},
+      {"mib", 1048576.0},
+      {"mb", 1e6},
+      {"g", 1073741824.0},
+      {"gib", 1073741824.0},
+      {"gb", 1e9},
+      {"t", 1099511627776.0},
+      {"tib", 1099511627776.0},
+      {"tb", 1e12},
   };
   for (const Unit& u : k_units) {
     if (iequals(unit, u.name)) {
@@ -168,8 +183,10 @@ std::string format_bytes(std::uint64_t bytes) {
     ++u;
   }
   char buf[32];
-  if (u == 0) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
-  else std::snprintf(buf, sizeof buf, "%.1f %s", v, k_units[u]);
+  if (u == 0)
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  else
+    std::snprintf(buf, sizeof buf, "%.1f %s", v, k_units[u]);
   return buf;
 }
 
