@@ -149,7 +149,7 @@ void flatten(const toml::table& table, const std::string& prefix, const std::str
              std::map<std::string, ConfigEntry>& out) {
   for (const auto& [key, node] : table) {
     std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
-    const auto& src = node.source().begin;
+    const auto& src = key.source().begin;  // where the setting is named
     std::string where =
         file + ":" + std::to_string(src.line) + ":" + std::to_string(src.column) + ": " + name;
     if (auto sub = node.as_table()) {

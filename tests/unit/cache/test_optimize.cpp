@@ -1,0 +1,122 @@
+#include <doctest/doctest.h>
+
+#include "cache/md5.hpp"
+#include "cache/optimize.hpp"
+#include "cache/store.hpp"
+#include "tests/unit/support.hpp"
+
+using namespace thd;
+
+namespace {
+constexpr UnixTime k_now = 1795348800;  // 2026-11-22T12:00:00Z
+
+std::filesystem::path put(const test::TempDir& d, const char* service, const std::string& key,
+                          UnixTime created, std::int64_t ttl, const std::string& data = "{}") {
+  auto path = d / (std::string(service) + "/" + cache_file_name(service, key));
+  test::write_file(path, serialize_entry(service, key, created, ttl, data));
+  return path;
+}
+}  // namespace
+
+TEST_CASE("--max-size evicts least recently used first, by last access") {
+  test::TempDir d;
+  FixedClock clock(k_now);
+  auto a = put(d, "fmp", "profile:A", k_now - 60, 86400);
+  auto b = put(d, "fmp", "profile:B", k_now - 60, 86400);
+  auto c = put(d, "fmp", "profile:C", k_now - 60, 86400);
+  test::set_mtime(a, k_now - 3 * 86400);
+  test::set_mtime(b, k_now - 1 * 86400);
+  test::set_mtime(c, k_now - 2 * 86400);
+  // A read of A makes it the most recently used.
+  CacheStore store(d.path(), clock);
+  REQUIRE(store.get("fmp", "profile:A").status == LookupStatus::fresh);
+  const auto size = std::filesystem::file_size(a);  // the three have the same size
+  REQUIRE(std::filesystem::file_size(b) == size);
+
+  OptimizeOptions o;
+  o.cleanup = Cleanup::yes;
+  o.max_size = 2 * size;
+  auto r = optimize_cache(d.path(), clock, TtlTable{}, o);
+  REQUIRE(r);
+  CHECK(r->by_service.at("fmp").evicted == 1);
+  CHECK(std::filesystem::exists(a));
+  CHECK(std::filesystem::exists(b));
+  CHECK_FALSE(std::filesystem::exists(c));  // least recently used
+  CHECK(load_stats(d.path())->get("fmp", Stat::evictions) == 1);
+}
+
+TEST_CASE("--evict-older-than removes entries not used for that long") {
+  test::TempDir d;
+  FixedClock clock(k_now);
+  auto a = put(d, "coingecko", "price:bitcoin", k_now - 60, 900);
+  auto b = put(d, "coingecko", "price:ethereum", k_now - 60, 900);
+  test::set_mtime(a, k_now - 8 * 86400);
+  test::set_mtime(b, k_now - 6 * 86400);
+  OptimizeOptions o;
+  o.cleanup = Cleanup::yes;
+  o.evict_older_than = 7 * 86400;
+  auto r = optimize_cache(d.path(), clock, TtlTable{}, o);
+  REQUIRE(r);
+  CHECK_FALSE(std::filesystem::exists(a));
+  CHECK(std::filesystem::exists(b));
+  CHECK(r->by_service.at("coingecko").evicted == 1);
+}
+
+TEST_CASE("a legacy entry superseded by a newer new-layout entry is dropped, not migrated") {
+  test::TempDir d;
+  FixedClock clock(k_now);
+  auto current = put(d, "fmp", "profile:AAPL", k_now - 60, 86400, R"({"v":"new"})");
+  test::write_file(
+      d / "aaaa.json",
+      R"({"timestamp":"2026-11-22T11:00:00Z","service":"fmp","key":"profile:AAPL","ttl_seconds":86400,"data":{"v":"old"}})");
+  test::write_file(
+      d / "bbbb.json",
+      R"({"timestamp":"2026-11-22T11:00:00Z","service":"fmp","key":"profile:MSFT","ttl_seconds":86400,"data":{"v":"legacy"}})");
+  OptimizeOptions o;
+  o.cleanup = Cleanup::yes;
+  auto r = optimize_cache(d.path(), clock, TtlTable{}, o);
+  REQUIRE(r);
+  CHECK_FALSE(std::filesystem::exists(d / "aaaa.json"));
+  CHECK_FALSE(std::filesystem::exists(d / "bbbb.json"));
+  CacheStore store(d.path(), clock);
+  CHECK(store.get("fmp", "profile:AAPL").data == R"({"v":"new"})");
+  Lookup migrated = store.get("fmp", "profile:MSFT");
+  CHECK(migrated.status == LookupStatus::fresh);
+  CHECK(migrated.data == R"({"v":"legacy"})");
+  CHECK(migrated.created_at == k_now - 3600);
+  CHECK(r->by_service.at("fmp").migrated == 1);
+  CHECK(r->legacy_migratable == 2);
+}
+
+TEST_CASE("analysis and dry run change nothing but report the same plan as cleanup") {
+  test::TempDir d;
+  FixedClock clock(k_now);
+  put(d, "fmp", "profile:A", k_now - 60, 86400);
+  auto expired = put(d, "fmp", "profile:B", k_now - 7200, 900);
+  test::write_file(d / "fmp/0123456789abcdef0123456789abcdef.json", "{");
+  test::write_file(d / "legacy.json", R"({"timestamp":"2026-11-22T11:59:00Z","data":1})");
+
+  OptimizeOptions dry;
+  dry.cleanup = Cleanup::yes;
+  dry.dry_run = DryRun::yes;
+  auto planned = optimize_cache(d.path(), clock, TtlTable{}, dry);
+  REQUIRE(planned);
+  CHECK_FALSE(planned->applied);
+  CHECK(std::filesystem::exists(expired));
+  CHECK(std::filesystem::exists(d / "legacy.json"));
+  CHECK_FALSE(std::filesystem::exists(d / "yahoo_finance"));  // not created in a dry run
+
+  OptimizeOptions real;
+  real.cleanup = Cleanup::yes;
+  auto done = optimize_cache(d.path(), clock, TtlTable{}, real);
+  REQUIRE(done);
+  CHECK(done->applied);
+  CHECK(done->actions.size() == planned->actions.size());
+  CHECK(done->files_after == planned->files_after);
+  CHECK(done->bytes_after == planned->bytes_after);
+  CHECK(done->files_before == 4);
+  CHECK(done->files_after == 1);
+  CHECK(done->by_service.at("fmp").deleted == 2);
+  CHECK(done->by_service.at("unattributed").deleted == 1);
+  for (const auto& s : k_services) CHECK(std::filesystem::is_directory(d / std::string(s.name)));
+}

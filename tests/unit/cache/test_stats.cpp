@@ -1,0 +1,67 @@
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cache/stats.hpp"
+#include "tests/unit/support.hpp"
+
+using namespace thd;
+
+TEST_CASE("stats round-trip through JSON") {
+  StatCounters s;
+  s.add("fmp", Stat::hits, 3);
+  s.add("fmp", Stat::misses);
+  s.add("yahoo_finance", Stat::evictions, 7);
+  auto back = StatCounters::from_json(s.to_json(0));
+  REQUIRE(back);
+  CHECK(back->get("fmp", Stat::hits) == 3);
+  CHECK(back->get("fmp", Stat::misses) == 1);
+  CHECK(back->get("yahoo_finance", Stat::evictions) == 7);
+  CHECK(back->total(Stat::hits) == 3);
+  CHECK(back->hit_ratio() == doctest::Approx(0.75));
+  CHECK_FALSE(StatCounters::from_json("[]"));
+  CHECK_FALSE(StatCounters::from_json(R"({"services":{"fmp":{"hits":-1}}})"));
+}
+
+TEST_CASE("no lookups: no hit ratio") {
+  CHECK(StatCounters{}.hit_ratio() < 0);
+}
+
+TEST_CASE("two concurrent writers lose no counts") {
+  test::TempDir dir;
+  constexpr int k_writers = 2, k_rounds = 100;
+  pid_t pids[k_writers];
+  for (int w = 0; w < k_writers; ++w) {
+    pids[w] = ::fork();
+    REQUIRE(pids[w] >= 0);
+    if (pids[w] == 0) {
+      StatCounters delta;
+      delta.add("fmp", Stat::hits);
+      delta.add(w == 0 ? "yahoo_finance" : "coingecko", Stat::stores, 2);
+      bool ok = true;
+      for (int i = 0; i < k_rounds; ++i) ok &= merge_stats(dir.path(), delta, 0).has_value();
+      ::_exit(ok ? 0 : 1);
+    }
+  }
+  for (pid_t pid : pids) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  auto stats = load_stats(dir.path());
+  REQUIRE(stats);
+  CHECK(stats->get("fmp", Stat::hits) == k_writers * k_rounds);
+  CHECK(stats->get("yahoo_finance", Stat::stores) == 2 * k_rounds);
+  CHECK(stats->get("coingecko", Stat::stores) == 2 * k_rounds);
+}
+
+TEST_CASE("a damaged stats file does not stop the next merge") {
+  test::TempDir dir;
+  test::write_file(stats_path(dir.path()), "{garbage");
+  CHECK_FALSE(load_stats(dir.path()));
+  StatCounters delta;
+  delta.add("fmp", Stat::misses, 4);
+  REQUIRE(merge_stats(dir.path(), delta, 0));
+  CHECK(load_stats(dir.path())->get("fmp", Stat::misses) == 4);
+}

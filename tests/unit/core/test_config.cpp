@@ -1,0 +1,175 @@
+#include <doctest/doctest.h>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "tests/unit/support.hpp"
+
+using namespace thd;
+
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+const ShownSetting& shown(const Config& c, std::string_view name) {
+  for (const auto& s : c.shown)
+    if (s.name == name) return s;
+  throw std::runtime_error("setting not shown: " + std::string(name));
+}
+
+std::string error_of(const ConfigInputs& in) {
+  try {
+    resolve_config(in);
+  } catch (const FatalError& e) {
+    CHECK(e.code() == ExitCode::usage);
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("built-in defaults") {
+  test::TempDir dir;
+  ConfigInputs in;
+  in.env = env_of({});
+  in.default_config = dir / "absent.toml";
+  Config c = resolve_config(in);
+  CHECK(c.data_dir == "./data");
+  CHECK(c.cache_dir == "./data/cache");
+  CHECK(c.max_concurrent == 5);
+  CHECK(c.pool_size == 5);
+  CHECK(c.max_calls_per_minute == 0);
+  CHECK(c.max_api_calls == 100);
+  CHECK(c.timeout_seconds == 30);
+  CHECK(c.slow_call_seconds == 10);
+  CHECK(c.max_rss_mb == 1536);
+  CHECK(c.stale_days == 30);
+  CHECK_FALSE(c.offline);
+  CHECK(c.services.empty());
+  CHECK_FALSE(c.config_file);
+  CHECK(c.base_urls.at("yahoo_finance") == "https://query1.finance.yahoo.com");
+  CHECK(c.ttls.ttl("fmp", DataKind::profile) == 7 * 86400);
+  CHECK(shown(c, "run.max_concurrent").origin == Origin::built_in);
+}
+
+TEST_CASE("precedence: command line > environment > config file > default") {
+  test::TempDir dir;
+  test::write_file(dir / "thd.toml",
+                   "data_dir = \"mydata\"\n[run]\nmax_concurrent = 4\npool_size = 3\ntimeout = 12.5\n");
+  ConfigInputs in;
+  in.config_flag = (dir / "thd.toml").string();
+
+  in.env = env_of({});
+  Config file_only = resolve_config(in);
+  CHECK(file_only.max_concurrent == 4);
+  CHECK(shown(file_only, "run.max_concurrent").origin == Origin::config_file);
+  CHECK(shown(file_only, "run.max_concurrent").where ==
+        (dir / "thd.toml").string() + ":3:1: run.max_concurrent");
+  CHECK(file_only.timeout_seconds == 12.5);
+  // Relative paths in the file are relative to the file.
+  CHECK(file_only.data_dir == dir / "mydata");
+  CHECK(file_only.cache_dir == dir / "mydata" / "cache");
+
+  in.env = env_of({{"THD_MAX_CONCURRENT", "6"}});
+  Config with_env = resolve_config(in);
+  CHECK(with_env.max_concurrent == 6);
+  CHECK(with_env.pool_size == 3);
+  CHECK(shown(with_env, "run.max_concurrent").origin == Origin::environment);
+
+  in.command_line["run.max_concurrent"] = "7";
+  Config with_cli = resolve_config(in);
+  CHECK(with_cli.max_concurrent == 7);
+  CHECK(shown(with_cli, "run.max_concurrent").origin == Origin::command_line);
+  CHECK(shown(with_cli, "run.pool_size").origin == Origin::config_file);
+}
+
+TEST_CASE("the config file: --config, THD_CONFIG, or the default when present") {
+  test::TempDir dir;
+  test::write_file(dir / "a.toml", "stale_days = 10\n");
+  test::write_file(dir / "b.toml", "stale_days = 20\n");
+  test::write_file(dir / "default.toml", "stale_days = 40\n");
+  ConfigInputs in;
+  in.default_config = dir / "default.toml";
+  in.env = env_of({});
+  CHECK(resolve_config(in).stale_days == 40);
+  in.env = env_of({{"THD_CONFIG", (dir / "b.toml").string()}});
+  CHECK(resolve_config(in).stale_days == 20);
+  in.config_flag = (dir / "a.toml").string();
+  CHECK(resolve_config(in).stale_days == 10);
+  in.config_flag = (dir / "missing.toml").string();
+  CHECK(error_of(in).find("--config: config file") != std::string::npos);
+}
+
+TEST_CASE("cache_dir follows data_dir unless set") {
+  ConfigInputs in;
+  in.default_config = "/nonexistent/thd.toml";
+  in.env = env_of({{"THD_DATA_DIR", "/srv/d"}});
+  CHECK(resolve_config(in).cache_dir == "/srv/d/cache");
+  in.env = env_of({{"THD_DATA_DIR", "/srv/d"}, {"THD_CACHE_DIR", "/var/cache/thd"}});
+  CHECK(resolve_config(in).cache_dir == "/var/cache/thd");
+}
+
+TEST_CASE("invalid values name their origin") {
+  test::TempDir dir;
+  ConfigInputs in;
+  in.default_config = dir / "absent.toml";
+  in.env = env_of({});
+  in.command_line["run.max_concurrent"] = "0";
+  CHECK(error_of(in) == "--max-concurrent '0': out of range (expected 1 to 64)");
+  in.command_line["run.max_concurrent"] = "five";
+  CHECK(error_of(in) == "--max-concurrent 'five': not a whole number (expected 1 to 64)");
+  in.command_line.clear();
+  in.env = env_of({{"THD_TIMEOUT", "-1"}});
+  CHECK(error_of(in).starts_with("THD_TIMEOUT='-1': out of range"));
+  in.env = env_of({{"THD_SERVICES", "fmp,bloomberg"}});
+  CHECK(error_of(in).find("unknown service 'bloomberg'") != std::string::npos);
+  in.env = env_of({{"THD_OFFLINE", "maybe"}});
+  CHECK(error_of(in).find("not a boolean") != std::string::npos);
+}
+
+TEST_CASE("config file errors carry file:line:column") {
+  test::TempDir dir;
+  ConfigInputs in;
+  in.env = env_of({});
+  in.config_flag = (dir / "c.toml").string();
+  test::write_file(dir / "c.toml", "[run]\nmax_concurent = 4\n");
+  CHECK(
+      error_of(in) ==
+      (dir / "c.toml").string() +
+          ":2:1: run.max_concurent: unknown setting 'run.max_concurent' (docs/CONFIG.md lists the settings)");
+  test::write_file(dir / "c.toml", "[run]\nmax_concurrent = \n");
+  CHECK(error_of(in).starts_with((dir / "c.toml").string() + ":2:"));
+  test::write_file(dir / "c.toml", "[run]\nmax_concurrent = 100\n");
+  CHECK(error_of(in) ==
+        (dir / "c.toml").string() + ":2:1: run.max_concurrent '100': out of range (expected 1 to 64)");
+}
+
+TEST_CASE("TTLs per kind and per service, base URLs from env and file") {
+  test::TempDir dir;
+  test::write_file(dir / "c.toml",
+                   "[ttl]\nquote = \"30m\"\nprofile = 3600\n[ttl.fmp]\nprofile = \"2d\"\n"
+                   "[services.fmp]\nbase_url = \"http://127.0.0.1:9999/fmp/\"\n"
+                   "[services.imf_data]\nbase_url = \"http://127.0.0.1:9999/imf\"\n");
+  ConfigInputs in;
+  in.config_flag = (dir / "c.toml").string();
+  in.env = env_of({{"THD_IMF_DATA_BASE_URL", "http://127.0.0.1:1/imf_data"}});
+  Config c = resolve_config(in);
+  CHECK(c.ttls.ttl("yahoo_finance", DataKind::quote) == 1800);
+  CHECK(c.ttls.ttl("alpha_vantage", DataKind::profile) == 3600);
+  CHECK(c.ttls.ttl("fmp", DataKind::profile) == 2 * 86400);
+  CHECK(c.ttls.ttl("fmp", DataKind::history) == 900);
+  CHECK(c.base_urls.at("fmp") == "http://127.0.0.1:9999/fmp");         // trailing slash dropped
+  CHECK(c.base_urls.at("imf_data") == "http://127.0.0.1:1/imf_data");  // env beats file
+  test::write_file(dir / "c.toml", "[ttl]\nquotes = 60\n");
+  CHECK(error_of(in).find("unknown TTL setting 'ttl.quotes'") != std::string::npos);
+  test::write_file(dir / "c.toml", "[ttl]\nquote = \"0s\"\n");
+  CHECK(error_of(in).find("not a positive duration") != std::string::npos);
+  test::write_file(dir / "c.toml", "[services.fmp]\nbase_url = \"ftp://x\"\n");
+  CHECK(error_of(in).find("must start with https://") != std::string::npos);
+}

@@ -1,0 +1,138 @@
+#include <doctest/doctest.h>
+
+#include "core/inventory.hpp"
+#include "tests/unit/support.hpp"
+
+using namespace thd;
+
+namespace {
+constexpr UnixTime k_now = 1795348800;  // 2026-11-22T12:00:00Z
+
+void fundamental(const test::TempDir& d, const std::string& name, const std::string& body = "") {
+  test::write_file(d / ("outputs/fundamental_analysis/" + name), body);
+}
+void sector(const test::TempDir& d, const std::string& name) {
+  test::write_file(d / ("outputs/sector_analysis/" + name), "# sector\n");
+}
+bool has_ignored(const std::vector<IgnoredFile>& v, const std::string& file) {
+  for (const auto& f : v)
+    if (f.file == file) return true;
+  return false;
+}
+}  // namespace
+
+TEST_CASE("newest file per ticker by the date in its name, not by mtime") {
+  test::TempDir d;
+  fundamental(d, "AAPL_20261001.md", "Recommendation: SELL\n");
+  fundamental(d, "AAPL_20261118.md", "**Recommendation: BUY | Conviction: 0.9/1.0**\n");
+  fundamental(d, "aapl_20261117.md", "Recommendation: HOLD\n");
+  // The oldest-dated file is the most recently modified one.
+  test::set_mtime(d / "outputs/fundamental_analysis/AAPL_20261118.md", k_now - 86400 * 30);
+  test::set_mtime(d / "outputs/fundamental_analysis/AAPL_20261001.md", k_now);
+  auto inv = scan_local_inventory(d.path(), k_now, {});
+  REQUIRE(inv);
+  REQUIRE(inv->by_ticker.size() == 1);
+  const TickerAnalysis* a = inv->find_ticker("aapl");
+  REQUIRE(a);
+  CHECK(a->file == "AAPL_20261118.md");
+  CHECK(a->files == 3);
+  CHECK(a->age_days == 4);
+  CHECK(a->facts.recommendation == "BUY");
+  CHECK(a->facts.conviction == doctest::Approx(0.9));
+  CHECK(inv->fundamental_files == 3);
+}
+
+TEST_CASE("staleness: older than --stale-days, from the date in the name") {
+  test::TempDir d;
+  fundamental(d, "KO_20261022.md");   // 31 days before 2026-11-22
+  fundamental(d, "PEP_20261023.md");  // 30 days: not older than 30
+  auto inv = scan_local_inventory(d.path(), k_now, {30});
+  REQUIRE(inv);
+  CHECK(inv->find_ticker("KO")->age_days == 31);
+  CHECK(inv->find_ticker("KO")->stale);
+  CHECK(inv->find_ticker("PEP")->age_days == 30);
+  CHECK_FALSE(inv->find_ticker("PEP")->stale);
+  auto lenient = scan_local_inventory(d.path(), k_now, {31});
+  CHECK_FALSE(lenient->find_ticker("KO")->stale);
+}
+
+TEST_CASE("tickers with dots and dashes match each other and case-insensitively") {
+  test::TempDir d;
+  fundamental(d, "BRK.B_20261120.md");
+  fundamental(d, "btc-usd_20261119.md");
+  auto inv = scan_local_inventory(d.path(), k_now, {});
+  REQUIRE(inv);
+  CHECK(inv->find_ticker("BRK.B"));
+  CHECK(inv->find_ticker("brk-b"));
+  CHECK(inv->find_ticker("BTC-USD"));
+  CHECK_FALSE(inv->find_ticker("BRK"));
+}
+
+TEST_CASE("malformed names are listed as ignored, never fatal") {
+  test::TempDir d;
+  fundamental(d, "MSFT_20261112.md");
+  fundamental(d, "notes.md");
+  fundamental(d, "MSFT_2026-11-03.md");
+  fundamental(d, "MSFT_20261331.md");
+  fundamental(d, "A B_20261101.md");
+  fundamental(d, "NVDA_20261119.txt");
+  std::filesystem::create_directories(d / "outputs/fundamental_analysis/archive");
+  sector(d, "README.txt");
+  sector(d, "crypto_20261101.md");
+  auto inv = scan_local_inventory(d.path(), k_now, {});
+  REQUIRE(inv);
+  CHECK(inv->by_ticker.size() == 1);
+  CHECK(inv->fundamental_files == 1);
+  CHECK(inv->fundamental_ignored.size() == 6);
+  for (const char* f : {"notes.md", "MSFT_2026-11-03.md", "MSFT_20261331.md", "A B_20261101.md",
+                        "NVDA_20261119.txt", "archive"})
+    CHECK_MESSAGE(has_ignored(inv->fundamental_ignored, f), f);
+  CHECK(inv->sector_ignored.size() == 2);
+  CHECK(has_ignored(inv->sector_ignored, "crypto_20261101.md"));
+}
+
+TEST_CASE("sector files under aliases, newest per canonical sector") {
+  test::TempDir d;
+  sector(d, "finance_20261112.md");
+  sector(d, "industrial_20261108.md");
+  sector(d, "Technology_20261001.md");
+  sector(d, "tech_20261115.md");
+  sector(d, "consumer_staples_20261020.md");
+  auto inv = scan_local_inventory(d.path(), k_now, {});
+  REQUIRE(inv);
+  CHECK(inv->by_sector.size() == 4);
+  CHECK(inv->by_sector.at("financials").file == "finance_20261112.md");
+  CHECK(inv->by_sector.at("financials").alias == "finance");
+  CHECK(inv->by_sector.at("industrials").alias == "industrial");
+  CHECK(inv->by_sector.at("technology").file == "tech_20261115.md");
+  CHECK(inv->by_sector.at("technology").files == 2);
+  CHECK(inv->by_sector.at("consumer_staples").age_days == 33);
+  CHECK(inv->by_sector.at("consumer_staples").stale);
+  CHECK(inv->by_sector.at("consumer_staples").alias.empty());
+}
+
+TEST_CASE("missing directories are empty, not errors") {
+  test::TempDir d;
+  auto inv = scan_local_inventory(d.path(), k_now, {});
+  REQUIRE(inv);
+  CHECK_FALSE(inv->fundamental_dir_exists);
+  CHECK_FALSE(inv->sector_dir_exists);
+  CHECK(inv->by_ticker.empty());
+}
+
+TEST_CASE("coverage: covered, missing, stale, ratio; duplicates counted once") {
+  test::TempDir d;
+  fundamental(d, "AAPL_20261118.md");
+  fundamental(d, "KO_20260920.md");
+  fundamental(d, "BRK-B_20261101.md");
+  auto inv = scan_local_inventory(d.path(), k_now, {});
+  REQUIRE(inv);
+  Coverage c = compute_coverage(*inv, {"AAPL", "KO", "MSFT", "aapl", "BRK.B", " ", "TSLA"});
+  CHECK(c.tickers == std::vector<std::string>{"AAPL", "KO", "MSFT", "BRK.B", "TSLA"});
+  CHECK(c.covered == std::vector<std::string>{"AAPL", "KO", "BRK.B"});
+  CHECK(c.missing == std::vector<std::string>{"MSFT", "TSLA"});
+  CHECK(c.stale == std::vector<std::string>{"KO"});
+  REQUIRE(c.ratio);
+  CHECK(*c.ratio == doctest::Approx(0.6));
+  CHECK_FALSE(compute_coverage(*inv, {}).ratio);
+}
