@@ -30,7 +30,8 @@ Result<void> write_file_atomic(const std::filesystem::path& path, std::string_vi
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
     int err = errno;
-    return fail("cannot create " + tmp.parent_path().string() + "/: " + errno_text(err));
+    return fail("cannot write " + path.string() + ": cannot create a temporary file in " +
+                tmp.parent_path().string() + "/: " + errno_text(err));
   }
   auto abandon = [&](const char* what, int err) {
     ::close(fd);

@@ -169,6 +169,11 @@ CsvStatus CsvReader::next(CsvRecord& record) {
     }
     const std::uint64_t newlines = m_scan->newlines;
     const std::uint64_t line = m_line;
+    // The length limit does not depend on where the chunks happen to fall.
+    if (!m_skipping && end - m_pos > m_max_record) {
+      m_skipping = true;
+      m_error_line = m_line;
+    }
     if (m_skipping) {
       m_skipping = false;
       m_pos = end < m_end ? end + 1 : m_end;

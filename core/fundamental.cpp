@@ -9,6 +9,9 @@
 namespace thd {
 namespace {
 
+// Longer lines are prose or data, never one of the fact lines.
+constexpr size_t k_max_line = 4096;
+
 // Drops markdown decoration: headings, emphasis, list bullets, quotes.
 std::string strip_markdown(std::string_view line) {
   std::string out;
@@ -124,7 +127,7 @@ void read_fair_value(std::string_view rest, FundamentalFacts& facts) {
 }  // namespace
 
 void scan_fundamental_line(std::string_view raw, FundamentalFacts& facts) {
-  if (raw.size() > 4096) return;
+  if (raw.size() > k_max_line) return;
   std::string line = strip_markdown(raw);
   if (!facts.recommendation) {
     if (auto rest = after_label(line, "Recommendation")) {
@@ -148,6 +151,7 @@ Result<FundamentalFacts> read_fundamental_file(const std::filesystem::path& path
   if (fd < 0) return fail("cannot open " + path.string() + ": " + errno_text(errno));
   FundamentalFacts facts;
   std::string pending;
+  bool skipping = false;  // inside a line too long to hold any fact
   char buf[16384];
   while (!facts.complete()) {
     ssize_t n = ::read(fd, buf, sizeof buf);
@@ -158,14 +162,24 @@ Result<FundamentalFacts> read_fundamental_file(const std::filesystem::path& path
       return fail("cannot read " + path.string() + ": " + errno_text(err));
     }
     if (n == 0) break;
-    pending.append(buf, static_cast<size_t>(n));
+    std::string_view chunk(buf, static_cast<size_t>(n));
+    if (skipping) {
+      size_t nl = chunk.find('\n');
+      if (nl == std::string_view::npos) continue;
+      chunk.remove_prefix(nl + 1);
+      skipping = false;
+    }
+    pending.append(chunk);
     size_t start = 0;
     for (size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1)
       scan_fundamental_line(std::string_view(pending).substr(start, nl - start), facts);
     pending.erase(0, start);
-    if (pending.size() > 4096) pending.clear();  // an endless line holds no facts
+    if (pending.size() > k_max_line) {
+      pending.clear();
+      skipping = true;
+    }
   }
-  if (!pending.empty()) scan_fundamental_line(pending, facts);
+  if (!skipping && !pending.empty()) scan_fundamental_line(pending, facts);
   ::close(fd);
   return facts;
 }

@@ -1,0 +1,139 @@
+"""Shared helpers for the CLI tests: run the built binary on temporary data.
+
+Every expected figure in a test comes from the fixture the test builds; these
+helpers only build fixtures, run the binary and read what it printed.
+"""
+
+import calendar
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+import time
+import unittest
+
+BIN = os.environ.get("THD_BIN") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "trade-history-discover")
+
+NOW_ISO = "2026-11-22T12:00:00Z"
+NOW = calendar.timegm(time.strptime(NOW_ISO, "%Y-%m-%dT%H:%M:%SZ"))
+DAY = 86400
+HOUR = 3600
+
+SERVICES = ["yahoo_finance", "fmp", "alpha_vantage", "fred_economic", "sec_edgar", "coingecko", "imf_data"]
+ERROR_PREFIX = "trade-history-discover: error: "
+
+
+def iso(t):
+    """Unix time -> 2026-11-22T12:00:00Z."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def parse_iso(s):
+    return calendar.timegm(time.strptime(s, "%Y-%m-%dT%H:%M:%SZ"))
+
+
+def md5_name(service, key):
+    """The cache file name of SPEC 5.1: md5hex(service + "_" + key) + ".json"."""
+    return hashlib.md5((service + "_" + key).encode()).hexdigest() + ".json"
+
+
+def clean_env(**extra):
+    """The inherited environment without THD_* variables, with a pinned "now"."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THD_")}
+    env["THD_NOW"] = NOW_ISO
+    for k, v in extra.items():
+        if v is None:
+            env.pop(k, None)
+        else:
+            env[k] = str(v)
+    return env
+
+
+def write_file(path, content, mtime=None):
+    """Writes text or bytes, creating parents; `mtime` (unix time) sets atime and mtime."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    data = content.encode() if isinstance(content, str) else content
+    with open(path, "wb") as f:
+        f.write(data)
+    if mtime is not None:
+        os.utime(path, (mtime, mtime))
+    return path
+
+
+def entry_json(service, key, created_at, ttl_seconds, data):
+    return json.dumps({"service": service, "key": key, "created_at": iso(created_at),
+                       "ttl_seconds": ttl_seconds, "data": data}, indent=1)
+
+
+def write_entry(cache_dir, service, key, created_at, ttl_seconds, data=None, mtime=None):
+    """A well-formed entry under <cache>/<service>/<md5>.json; returns its path."""
+    if data is None:
+        data = {"key": key, "value": 1}
+    path = os.path.join(cache_dir, service, md5_name(service, key))
+    return write_file(path, entry_json(service, key, created_at, ttl_seconds, data), mtime)
+
+
+def snapshot(root):
+    """Every path under root with type, mode, size, mtime (ns) and content."""
+    snap = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            st = os.lstat(path)
+            rel = os.path.relpath(path, root)
+            if os.path.isdir(path):
+                snap[rel] = ("dir", st.st_mode, st.st_mtime_ns)
+            else:
+                with open(path, "rb") as f:
+                    snap[rel] = ("file", st.st_mode, st.st_size, st.st_mtime_ns, f.read())
+    return snap
+
+
+def file_size(path):
+    return os.path.getsize(path)
+
+
+class ThdTestCase(unittest.TestCase):
+    """One temporary directory per test; `self.tmp` is its path."""
+
+    maxDiff = None
+
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory(prefix="thd-cli-")
+        self.addCleanup(self._tmp.cleanup)
+        self.tmp = os.path.realpath(self._tmp.name)
+
+    def thd(self, *args, env=None, cwd=None, user=None, timeout=60):
+        """Runs the binary; cwd defaults to the temp dir so no stray config file is read."""
+        cmd = [BIN] + [str(a) for a in args]
+        if user is not None:
+            cmd = ["setpriv", "--reuid=%d" % user, "--regid=%d" % user, "--clear-groups"] + cmd
+        return subprocess.run(cmd, env=env if env is not None else clean_env(), cwd=cwd or self.tmp,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
+
+    def describe(self, r):
+        return "command: %s\nexit: %d\nstdout:\n%s\nstderr:\n%s" % (
+            " ".join(r.args), r.returncode, r.stdout[-4000:], r.stderr[-4000:])
+
+    def assert_ok(self, r):
+        self.assertEqual(r.returncode, 0, self.describe(r))
+
+    def thd_json(self, *args, **kw):
+        r = self.thd(*args, **kw)
+        self.assert_ok(r)
+        try:
+            return json.loads(r.stdout), r
+        except ValueError as e:
+            self.fail("stdout is not JSON (%s)\n%s" % (e, self.describe(r)))
+
+    def assert_error(self, r, code, *needles):
+        """Exit `code`, exactly one stderr line with the error prefix, naming each needle."""
+        self.assertEqual(r.returncode, code, self.describe(r))
+        lines = r.stderr.splitlines()
+        self.assertEqual(len(lines), 1, "expected exactly one line on stderr\n" + self.describe(r))
+        self.assertTrue(lines[0].startswith(ERROR_PREFIX), self.describe(r))
+        for needle in needles:
+            self.assertIn(needle, lines[0], self.describe(r))
+        return lines[0]
