@@ -1,7 +1,7 @@
 # Sourced by scripts/demo, scripts/test and .ci/run: installs what is missing.
 # Debian 12 packages only; nothing is downloaded at build time.
 
-THD_PACKAGES=(g++ cmake ninja-build pkg-config python3
+THD_PACKAGES=(g++ cmake ninja-build pkg-config python3 python3-jsonschema
   libcli11-dev libcurl4-openssl-dev libsimdjson-dev libssl-dev doctest-dev libtomlplusplus-dev)
 
 thd_install() {

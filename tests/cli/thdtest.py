@@ -95,6 +95,25 @@ def file_size(path):
     return os.path.getsize(path)
 
 
+SCHEMA_DIR = os.path.join(os.environ.get("THD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..")),
+                          "schemas")
+_validators = {}
+
+
+def validate_report(doc, command):
+    """Validates a --report json document against schemas/<command>.schema.json (draft 2020-12)."""
+    if command not in _validators:
+        import jsonschema  # Debian's python3-jsonschema, installed by scripts/lib/deps.sh
+        with open(os.path.join(SCHEMA_DIR, command + ".schema.json")) as f:
+            schema = json.load(f)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        _validators[command] = jsonschema.Draft202012Validator(schema)
+    errors = sorted(_validators[command].iter_errors(doc), key=lambda e: list(e.path))
+    if errors:
+        raise AssertionError("%s report does not match its schema:\n%s" % (
+            command, "\n".join("%s: %s" % ("/".join(map(str, e.path)), e.message) for e in errors[:10])))
+
+
 class ThdTestCase(unittest.TestCase):
     """One temporary directory per test; `self.tmp` is its path."""
 
@@ -124,9 +143,13 @@ class ThdTestCase(unittest.TestCase):
         r = self.thd(*args, **kw)
         self.assert_ok(r)
         try:
-            return json.loads(r.stdout), r
+            doc = json.loads(r.stdout)
         except ValueError as e:
             self.fail("stdout is not JSON (%s)\n%s" % (e, self.describe(r)))
+        for command in ("inventory", "cache-optimize"):
+            if command in [str(a) for a in args]:
+                validate_report(doc, command)
+        return doc, r
 
     def assert_error(self, r, code, *needles):
         """Exit `code`, exactly one stderr line with the error prefix, naming each needle."""
