@@ -68,25 +68,18 @@ bool EntryReader::load(const std::filesystem::path& path, FileStat* file_stat, C
   }
   if (m_buffer.size() < size + simdjson::SIMDJSON_PADDING + 1)
     m_buffer.resize(size + simdjson::SIMDJSON_PADDING + 1);
+  // Entries are replaced by rename, never rewritten in place, so the size
+  // fstat gave is the size of what this descriptor reads: no EOF probe.
   size_t done = 0;
-  // Read to EOF rather than trusting st_size: the file may be replaced under us.
-  while (true) {
-    if (done == m_buffer.size() - simdjson::SIMDJSON_PADDING) {
-      if (done >= k_max_entry_bytes) {
-        ::close(fd);
-        reason = CorruptReason::too_large;
-        return false;
-      }
-      m_buffer.resize(m_buffer.size() * 2);
-    }
-    ssize_t n = ::read(fd, m_buffer.data() + done, m_buffer.size() - simdjson::SIMDJSON_PADDING - done);
+  while (done < size) {
+    ssize_t n = ::read(fd, m_buffer.data() + done, size - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       ::close(fd);
       reason = CorruptReason::unreadable;
       return false;
     }
-    if (n == 0) break;
+    if (n == 0) break;  // shorter than it said: parse what is there
     done += static_cast<size_t>(n);
   }
   ::close(fd);

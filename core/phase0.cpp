@@ -1,5 +1,7 @@
 #include "core/phase0.hpp"
 
+#include <future>
+
 #include "core/date.hpp"
 #include "core/sectors.hpp"
 #include "core/text.hpp"
@@ -15,10 +17,14 @@ Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<Covera
   if (!std::filesystem::is_directory(config.data_dir, ec))
     throw FatalError(ExitCode::input, "data directory " + config.data_dir.string() +
                                           " does not exist; pass --data-dir or set THD_DATA_DIR");
-  auto local = scan_local_inventory(config.data_dir, p.now, {config.stale_days});
+  // The two scans touch different trees: the local one runs beside the cache one.
+  auto local_scan = std::async(std::launch::async, [&] {
+    return scan_local_inventory(config.data_dir, p.now, {config.stale_days});
+  });
+  auto cache = scan_cache(config.cache_dir, p.now, config.ttls, KeepEntries::no);
+  auto local = local_scan.get();
   if (!local) throw FatalError(ExitCode::input, local.error().message);
   p.local = std::move(*local);
-  auto cache = scan_cache(config.cache_dir, p.now, config.ttls, KeepEntries::no);
   if (!cache) throw FatalError(ExitCode::input, cache.error().message);
   p.cache = std::move(*cache);
   if (p.cache.exists) {
