@@ -91,8 +91,8 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
               static_cast<unsigned long long>(r.legacy_expired),
               static_cast<unsigned long long>(r.legacy_unattributable),
               static_cast<unsigned long long>(r.legacy_corrupt));
-  std::printf("  temporary files: %llu, %sremoved: %llu\n", static_cast<unsigned long long>(r.temporary),
-              verb, static_cast<unsigned long long>(r.temporary_removed));
+  std::printf("  temporary files: %llu (%llu %s)\n", static_cast<unsigned long long>(r.temporary),
+              static_cast<unsigned long long>(r.temporary_removed), r.applied ? "removed" : "to remove");
   double ratio = r.stats.hit_ratio();
   std::printf(
       "  statistics: %llu hits, %llu misses, %llu stale served, %llu stores, %llu evictions, "
