@@ -18,7 +18,7 @@ CLI::Option* SettingBindings::bind(CLI::App& app, std::string_view name) {
                      std::string(spec->env) + "]";
   if (spec->type == SettingType::boolean) {
     b.flag = true;
-    b.option = app.add_flag(std::string(spec->flag), help);
+    b.option = app.add_flag(std::string(spec->flag), b.flag_value, help);
   } else {
     const char* type = spec->type == SettingType::path      ? "DIR"
                        : spec->type == SettingType::integer ? "N"

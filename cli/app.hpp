@@ -27,6 +27,7 @@ class SettingBindings {
     CLI::Option* option;
     std::string text;
     bool flag = false;
+    bool flag_value = false;
   };
   std::deque<Bound> m_bound;  // stable addresses: CLI11 keeps pointers
 };

@@ -3,6 +3,8 @@
 #include "cli/commands.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/pipeline.hpp"
 #include "core/portfolio.hpp"
 
 namespace thd::cli {
@@ -49,12 +51,25 @@ int run_run(const RunOptions& options, Context& context) {
     return 0;
   }
   if (options.portfolio.empty()) throw FatalError(ExitCode::usage, "run: --portfolio NAME is required");
-  PortfolioFile file = resolve_portfolio(context.config.data_dir, options.portfolio);
-  throw FatalError(ExitCode::failure,
-                   "run: the discovery pipeline is not available yet in this version "
-                   "(resolved " +
-                       file.path.string() + "); `inventory --portfolio " + file.name +
-                       "` reports its local coverage");
+  if (options.dry_run)
+    throw FatalError(ExitCode::failure,
+                     "run --dry-run: the plan comes with the network phase, not in this version");
+  RunOutcome r = run_pipeline(context.config, *context.clock, {options.portfolio, options.output});
+  for (const std::string& w : r.warnings) log_warning(w);
+  if (verbosity() >= Verbosity::normal) {
+    std::string where = r.output.empty() ? "stdout" : r.output.string();
+    std::string coverage = r.coverage ? std::to_string(static_cast<int>(*r.coverage * 100 + 0.5)) + "%" : "-";
+    std::fprintf(
+        stderr,
+        "trade-history-discover: wrote %s: %llu trades, %llu open tickers, %llu data-quality issues; "
+        "market needs %llu (%llu stale, %llu missing); local coverage %s; %lld ms\n",
+        where.c_str(), static_cast<unsigned long long>(r.trades),
+        static_cast<unsigned long long>(r.open_positions), static_cast<unsigned long long>(r.issues),
+        static_cast<unsigned long long>(r.needs), static_cast<unsigned long long>(r.needs_stale),
+        static_cast<unsigned long long>(r.needs_missing), coverage.c_str(),
+        static_cast<long long>(r.times.total));
+  }
+  return 0;
 }
 
 }  // namespace thd::cli

@@ -18,9 +18,8 @@ Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<Covera
     throw FatalError(ExitCode::input, "data directory " + config.data_dir.string() +
                                           " does not exist; pass --data-dir or set THD_DATA_DIR");
   // The two scans touch different trees: the local one runs beside the cache one.
-  auto local_scan = std::async(std::launch::async, [&] {
-    return scan_local_inventory(config.data_dir, p.now, {config.stale_days});
-  });
+  auto local_scan = std::async(
+      std::launch::async, [&] { return scan_local_inventory(config.data_dir, p.now, {config.stale_days}); });
   auto cache = scan_cache(config.cache_dir, p.now, config.ttls, KeepEntries::no);
   auto local = local_scan.get();
   if (!local) throw FatalError(ExitCode::input, local.error().message);

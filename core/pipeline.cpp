@@ -1,0 +1,140 @@
+#include "core/pipeline.hpp"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "cache/store.hpp"
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "core/needs.hpp"
+#include "core/phase0.hpp"
+#include "core/planner.hpp"
+#include "core/portfolio.hpp"
+#include "core/trade_stats.hpp"
+
+namespace thd {
+namespace {
+
+double peak_rss_mb() {
+  struct rusage ru {};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;
+}
+
+class Stopwatch {
+ public:
+  std::int64_t lap() {
+    auto now = std::chrono::steady_clock::now();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - m_last).count();
+    m_last = now;
+    return ms;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point m_last = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
+std::vector<ServiceState> service_states(const Config& config, const EnvLookup& env) {
+  std::vector<ServiceState> out;
+  for (const ServiceInfo& s : k_services) {
+    ServiceState st{std::string(s.name), false, ""};
+    bool listed = config.services.empty() ||
+                  std::find(config.services.begin(), config.services.end(), s.name) != config.services.end();
+    if (config.offline)
+      st.status = "disabled (offline)";
+    else if (!listed)
+      st.status = "disabled (not in --services)";
+    else if (s.key == KeyRequirement::required && !env(std::string(s.key_env)).has_value())
+      st.status = "disabled (no key: set " + std::string(s.key_env) + ")";
+    else {
+      st.enabled = true;
+      st.status = "enabled";
+    }
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+std::filesystem::path default_output_path(const Config& config, const std::string& portfolio, UnixTime now) {
+  return config.data_dir / "outputs" / "trade_history" / "discovery" /
+         (portfolio + "_" + format_compact_date(date_of(now)) + ".json");
+}
+
+RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunRequest& request) {
+  if (!config.offline)
+    throw FatalError(ExitCode::failure,
+                     "run: fetching from the network is not available in this version; use --offline "
+                     "(local files and the cache only)");
+  Stopwatch total, phase;
+  RunOutcome outcome;
+  const UnixTime now = clock.now();
+  const PortfolioFile file = resolve_portfolio(config.data_dir, request.portfolio);
+
+  // Phase 0: local files and cache health, before anything else.
+  Phase0 phase0 = run_phase0(config, clock, std::nullopt);
+  outcome.times.phase0_inventory = phase.lap();
+
+  // Phase 1: the trade history, streamed.
+  TradeStats trades(date_of(now));
+  read_trade_history(file.path, trades);
+  outcome.times.phase1_trades = phase.lap();
+
+  // Phase 2: market context, cache first.
+  NeedsInput needs_input;
+  needs_input.traded_tickers = trades.tickers();
+  needs_input.open_tickers = trades.open_tickers();
+  needs_input.full_market_data = config.full_market_data;
+  for (const std::string& t : needs_input.traded_tickers)
+    if (phase0.local.find_ticker(t)) needs_input.locally_covered.insert(t);
+  std::vector<Need> needs = plan_needs(needs_input);
+  CacheStore cache(config.cache_dir, clock);
+  ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
+  std::vector<Served> served = serve_from_cache(needs, cache, clock, serve);
+  outcome.times.phase2_market = phase.lap();
+
+  // Phase 3 happens while the document is assembled.
+  std::vector<ServiceState> services = service_states(config, process_environment());
+  DiscoveryInputs in{config, now, file, phase0, trades, served, services, cache.session_stats(), {}, 0};
+  std::string document = build_discovery_json(in, [&](DiscoveryInputs& d) {
+    outcome.times.phase3_integration = phase.lap();
+    outcome.times.total = total.lap();
+    d.times = outcome.times;
+    d.peak_rss_mb = peak_rss_mb();
+  });
+
+  if (request.output == "-") {
+    std::cout << document;
+    std::cout.flush();
+  } else {
+    outcome.output = request.output.empty() ? default_output_path(config, file.name, now)
+                                            : std::filesystem::path(request.output);
+    std::error_code ec;
+    std::filesystem::create_directories(
+        outcome.output.parent_path().empty() ? "." : outcome.output.parent_path(), ec);
+    if (ec)
+      throw FatalError(ExitCode::input,
+                       "cannot create " + outcome.output.parent_path().string() + ": " + ec.message());
+    auto written = write_file_atomic(outcome.output, document);
+    if (!written) throw FatalError(ExitCode::input, written.error().message);
+  }
+  if (auto flushed = cache.flush_stats(); !flushed)
+    outcome.warnings.push_back("cache statistics not saved: " + flushed.error().message);
+
+  outcome.trades = trades.total_trades();
+  outcome.open_positions = trades.open_tickers().size();
+  outcome.issues = trades.issues_total();
+  outcome.needs = served.size();
+  for (const Served& s : served) {
+    outcome.needs_missing += s.provenance.source == SourceKind::missing;
+    outcome.needs_stale += s.provenance.source == SourceKind::stale_cache;
+  }
+  outcome.coverage = compute_coverage(phase0.local, trades.tickers()).ratio;
+  outcome.warnings.insert(outcome.warnings.end(), phase0.warnings.begin(), phase0.warnings.end());
+  return outcome;
+}
+
+}  // namespace thd

@@ -1,0 +1,35 @@
+// `run` (SPEC §4): Phase 0 inventory, Phase 1 trade statistics, Phase 2
+// market context, Phase 3 integration, then the document, written atomically.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/discovery.hpp"
+
+namespace thd {
+
+struct RunRequest {
+  std::string portfolio;
+  std::string output;  // empty: the default path; "-": stdout
+};
+
+struct RunOutcome {
+  std::filesystem::path output;  // empty when written to stdout
+  std::uint64_t trades = 0, open_positions = 0, issues = 0;
+  std::uint64_t needs = 0, needs_missing = 0, needs_stale = 0;
+  std::optional<double> coverage;
+  PhaseTimes times;
+  std::vector<std::string> warnings;
+};
+
+// The services and why each is or is not used in this run.
+std::vector<ServiceState> service_states(const Config& config, const EnvLookup& env);
+
+std::filesystem::path default_output_path(const Config& config, const std::string& portfolio, UnixTime now);
+
+RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunRequest& request);
+
+}  // namespace thd

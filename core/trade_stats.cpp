@@ -1,0 +1,437 @@
+#include "core/trade_stats.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+
+namespace thd {
+namespace {
+
+std::string_view trim_cell(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Newest entry first, then file order: true when `a` should be listed before `b`.
+bool listed_before(const ActivePosition& a, const ActivePosition& b) {
+  return a.entry_date != b.entry_date ? a.entry_date > b.entry_date : a.line < b.line;
+}
+
+std::string quoted(std::string_view s) {
+  if (s.size() > 40) return "'" + std::string(s.substr(0, 40)) + "...'";
+  return "'" + std::string(s) + "'";
+}
+
+}  // namespace
+
+std::optional<double> Outcomes::win_rate() const {
+  std::uint64_t n = wins + losses + breakevens;
+  if (n == 0) return std::nullopt;
+  return static_cast<double>(wins) / static_cast<double>(n);
+}
+
+std::optional<Date> parse_trade_timestamp(std::string_view s) {
+  auto date = parse_iso_date(s.substr(0, 10));
+  if (!date) return std::nullopt;
+  if (s.size() == 10) return date;
+  if (s.size() != 19 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':') return std::nullopt;
+  for (size_t i : {11, 12, 14, 15, 17, 18})
+    if (!is_digit(s[i])) return std::nullopt;
+  int hh = (s[11] - '0') * 10 + (s[12] - '0');
+  int mm = (s[14] - '0') * 10 + (s[15] - '0');
+  int ss = (s[17] - '0') * 10 + (s[18] - '0');
+  if (hh > 23 || mm > 59 || ss > 59) return std::nullopt;
+  return date;
+}
+
+std::optional<double> parse_trade_number(std::string_view s) {
+  // [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?
+  size_t i = 0;
+  bool negative = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+  size_t int_digits = 0, frac_digits = 0;
+  while (i < s.size() && is_digit(s[i])) ++i, ++int_digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && is_digit(s[i])) ++i, ++frac_digits;
+  }
+  if (int_digits == 0 && frac_digits == 0) return std::nullopt;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t exp_digits = 0;
+    while (i < s.size() && is_digit(s[i])) ++i, ++exp_digits;
+    if (exp_digits == 0) return std::nullopt;
+  }
+  if (i != s.size()) return std::nullopt;
+  std::string_view body = s.substr(s[0] == '+' || s[0] == '-' ? 1 : 0);
+  double v = 0;
+  auto [p, ec] = std::from_chars(body.data(), body.data() + body.size(), v);
+  if (ec == std::errc::result_out_of_range) return std::nullopt;
+  if (ec != std::errc() || p != body.data() + body.size()) return std::nullopt;
+  return negative ? -v : v;
+}
+
+TradeStats::TradeStats(Date run_date, TradeStatsLimits limits) : m_run_date(run_date), m_limits(limits) {
+  m_col.fill(-1);
+}
+
+Result<void> TradeStats::header(const CsvRecord& record) {
+  m_field_count = record.fields.size();
+  m_header.clear();
+  for (std::string_view f : record.fields) m_header.emplace_back(trim(f));
+  for (const ColumnInfo& info : k_trade_columns) {
+    for (size_t i = 0; i < m_header.size(); ++i) {
+      if (iequals(m_header[i], info.name)) {
+        m_col[static_cast<size_t>(info.id)] = static_cast<int>(i);
+        break;
+      }
+    }
+  }
+  m_known_in_order.clear();
+  for (size_t i = 0; i < m_header.size(); ++i)
+    for (const ColumnInfo& info : k_trade_columns)
+      if (m_col[static_cast<size_t>(info.id)] == static_cast<int>(i)) m_known_in_order.push_back(info.id);
+  for (const ColumnInfo& info : k_trade_columns)
+    if (info.required && m_col[static_cast<size_t>(info.id)] < 0)
+      return fail("required column '" + std::string(info.name) + "' is missing from the header");
+  m_filled.assign(m_field_count, 0);
+  return {};
+}
+
+void TradeStats::issue(std::uint64_t line, std::string column, std::string text) {
+  ++m_issues_total;
+  m_row_has_issue = true;
+  if (m_issues.size() < m_limits.max_issues) m_issues.push_back({line, std::move(column), std::move(text)});
+}
+
+void TradeStats::issue(std::uint64_t line, Col column, std::string text) {
+  issue(line, std::string(column_info(column).name), std::move(text));
+}
+
+void TradeStats::row_too_long(std::uint64_t line) {
+  ++m_rows_read;
+  ++m_rows_excluded;
+  ++m_rows_with_issues;
+  m_row_has_issue = false;
+  issue(line, "", "row longer than the 1 MiB limit; skipped");
+}
+
+void TradeStats::add_active(ActivePosition position) {
+  // A max-heap on "listed later": its top is the position to drop first.
+  auto later = [](const ActivePosition& a, const ActivePosition& b) { return listed_before(a, b); };
+  if (m_active_positions.size() < m_limits.max_active_positions) {
+    m_active_positions.push_back(std::move(position));
+    std::push_heap(m_active_positions.begin(), m_active_positions.end(), later);
+  } else if (!m_active_positions.empty() && listed_before(position, m_active_positions.front())) {
+    std::pop_heap(m_active_positions.begin(), m_active_positions.end(), later);
+    m_active_positions.back() = std::move(position);
+    std::push_heap(m_active_positions.begin(), m_active_positions.end(), later);
+  }
+}
+
+void TradeStats::row(const CsvRecord& record) {
+  ++m_rows_read;
+  m_row_has_issue = false;
+  const std::uint64_t line = record.line;
+  if (record.fields.size() != m_field_count) {
+    issue(line, "",
+          "expected " + std::to_string(m_field_count) + " fields, found " +
+              std::to_string(record.fields.size()) + "; row skipped");
+    ++m_rows_excluded;
+    ++m_rows_with_issues;
+    return;
+  }
+  ++m_well_formed_rows;
+  for (size_t i = 0; i < m_field_count; ++i)
+    if (!trim_cell(record.fields[i]).empty()) ++m_filled[i];
+
+  auto cell = [&](Col c) -> std::string_view {
+    int i = m_col[static_cast<size_t>(c)];
+    return i < 0 ? std::string_view() : trim_cell(record.fields[static_cast<size_t>(i)]);
+  };
+  std::array<std::optional<double>, static_cast<size_t>(Col::count_)> number{};
+  std::optional<Date> entry, exit;
+  bool excluded = false;
+  enum class State { closed, open, invalid } state = State::invalid;
+
+  // Cells in header order, so that issues come in the file's column order.
+  for (Col id : m_known_in_order) {
+    const ColumnInfo& info = column_info(id);
+    std::string_view v = cell(info.id);
+    if (info.type == ColType::number) {
+      if (v.empty()) continue;
+      number[static_cast<size_t>(info.id)] = parse_trade_number(v);
+      if (!number[static_cast<size_t>(info.id)]) issue(line, info.id, quoted(v) + " is not a number");
+    } else if (info.type == ColType::timestamp) {
+      if (v.empty()) {
+        if (info.required) {
+          issue(line, info.id, "missing; row skipped");
+          excluded = true;
+        }
+        continue;
+      }
+      auto d = parse_trade_timestamp(v);
+      if (!d) {
+        issue(line, info.id,
+              quoted(v) + " is not a date (YYYY-MM-DD[ HH:MM:SS])" + (info.required ? "; row skipped" : ""));
+        excluded |= info.required;
+      }
+      (info.id == Col::entry_timestamp ? entry : exit) = d;
+    } else if (info.id == Col::ticker && v.empty()) {
+      issue(line, info.id, "missing; row skipped");
+      excluded = true;
+    } else if (info.id == Col::status) {
+      if (iequals(v, "closed"))
+        state = State::closed;
+      else if (iequals(v, "open") || iequals(v, "active"))
+        state = State::open;
+      else {
+        issue(line, info.id,
+              v.empty() ? "missing; row skipped" : quoted(v) + " is not Closed, Open or Active; row skipped");
+        excluded = true;
+      }
+    }
+  }
+  if (excluded) {
+    ++m_rows_excluded;
+    ++m_rows_with_issues;
+    return;
+  }
+
+  const auto& ret = number[static_cast<size_t>(Col::return_)];
+  const auto& pnl = number[static_cast<size_t>(Col::pnl)];
+  if (state == State::closed && !ret && !pnl) issue(line, "", "Closed row without Return or PnL");
+  if (state == State::open && (exit || number[static_cast<size_t>(Col::avg_exit_price)]))
+    issue(line, "", "Open row with an exit");
+  if (m_row_has_issue) ++m_rows_with_issues;
+
+  m_key = to_upper(cell(Col::ticker));
+  auto [it, inserted] = m_tickers.try_emplace(m_key);
+  if (inserted) m_ticker_order.push_back(m_key);
+  TickerPerformance& tp = it->second;
+  ++tp.trades;
+  std::string_view strategy_name = cell(Col::strategy_type);
+  StrategyCounts& sc = m_strategies[std::string(strategy_name.empty() ? "unspecified" : strategy_name)];
+  ++sc.total;
+  if (!m_first_entry || *entry < *m_first_entry) m_first_entry = entry;
+  if (!m_last_entry || *entry > *m_last_entry) m_last_entry = entry;
+
+  if (state == State::open) {
+    ++m_active;
+    ++tp.active;
+    ++sc.active;
+    m_open_ticker[m_key] = true;
+    add_active({std::string(cell(Col::position_uuid)), m_key,
+                std::string(strategy_name.empty() ? "unspecified" : strategy_name), *entry,
+                days_from_civil(m_run_date) - days_from_civil(*entry),
+                number[static_cast<size_t>(Col::current_unrealized_pnl)], line});
+    return;
+  }
+
+  ++m_closed;
+  ++tp.closed;
+  ++sc.closed;
+  std::optional<double> outcome = ret ? ret : pnl;
+  if (outcome) {
+    Outcomes& o = m_outcomes;
+    if (*outcome > 0) {
+      ++o.wins, ++tp.outcomes.wins;
+      if (ret) m_win_return_sum += *ret, ++m_win_returns;
+      if (pnl) m_win_pnl += *pnl;
+    } else if (*outcome < 0) {
+      ++o.losses, ++tp.outcomes.losses;
+      if (ret) m_loss_return_sum += *ret, ++m_loss_returns;
+      if (pnl) m_loss_pnl += *pnl, ++m_loss_pnls;
+    } else {
+      ++o.breakevens, ++tp.outcomes.breakevens;
+    }
+  }
+  if (ret) {
+    m_return_sum += *ret;
+    ++m_returns;
+    tp.total_return += *ret;
+    if (!m_best || *ret > m_best->value)
+      m_best = TradeRef{std::string(cell(Col::position_uuid)), m_key, *ret};
+    if (!m_worst || *ret < m_worst->value)
+      m_worst = TradeRef{std::string(cell(Col::position_uuid)), m_key, *ret};
+  }
+  if (pnl) {
+    m_total_pnl += *pnl;
+    tp.total_pnl += *pnl;
+  }
+  if (const auto& d = number[static_cast<size_t>(Col::duration_days)]) {
+    m_duration_sum += *d;
+    ++m_durations;
+  }
+}
+
+std::vector<std::string> TradeStats::open_tickers() const {
+  std::vector<std::string> out;
+  for (const std::string& t : m_ticker_order)
+    if (m_open_ticker.count(t)) out.push_back(t);
+  return out;
+}
+
+namespace {
+
+std::optional<double> mean(double sum, std::uint64_t n) {
+  if (n == 0) return std::nullopt;
+  return sum / static_cast<double>(n);
+}
+
+void write_trade(JsonWriter& w, std::string_view key, const std::optional<TradeRef>& t) {
+  w.key(key);
+  if (!t) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  if (t->uuid.empty())
+    w.key("uuid").null();
+  else
+    w.field("uuid", t->uuid);
+  w.field("ticker", t->ticker).field("return", t->value).end_object();
+}
+
+std::optional<std::string> date_text(const std::optional<Date>& d) {
+  if (!d) return std::nullopt;
+  return format_date(*d);
+}
+
+}  // namespace
+
+void TradeStats::write_json(JsonWriter& w) const {
+  w.key("portfolio_summary").begin_object();
+  w.field("total_trades", total_trades()).field("closed_trades", m_closed).field("active_trades", m_active);
+  w.field("unique_tickers", static_cast<std::uint64_t>(m_tickers.size()));
+  w.field("first_entry_date", date_text(m_first_entry)).field("last_entry_date", date_text(m_last_entry));
+  w.end_object();
+
+  w.key("strategy_distribution").begin_object();
+  for (const auto& [name, c] : m_strategies) {
+    w.key(name).begin_object().field("total", c.total).field("closed", c.closed).field("active", c.active);
+    w.end_object();
+  }
+  w.end_object();
+
+  w.key("ticker_performance").begin_object();
+  std::vector<std::string> sorted = m_ticker_order;
+  std::sort(sorted.begin(), sorted.end());
+  for (const std::string& t : sorted) {
+    const TickerPerformance& p = m_tickers.at(t);
+    w.key(t).begin_object();
+    w.field("trades", p.trades).field("closed", p.closed).field("active", p.active);
+    w.field("wins", p.outcomes.wins).field("losses", p.outcomes.losses);
+    w.field("breakevens", p.outcomes.breakevens);
+    w.field("total_return", p.total_return).field("total_pnl", p.total_pnl);
+    w.field("win_rate", p.outcomes.win_rate());
+    w.end_object();
+  }
+  w.end_object();
+
+  w.key("performance_metrics").begin_object();
+  w.field("closed_trades", m_closed);
+  w.field("win_rate", m_outcomes.win_rate());
+  w.field("wins", m_outcomes.wins).field("losses", m_outcomes.losses);
+  w.field("breakevens", m_outcomes.breakevens);
+  w.field("average_win_return", mean(m_win_return_sum, m_win_returns));
+  w.field("average_loss_return", mean(m_loss_return_sum, m_loss_returns));
+  std::optional<double> profit_factor;
+  if (m_loss_pnls > 0 && m_loss_pnl != 0) profit_factor = m_win_pnl / -m_loss_pnl;
+  w.field("profit_factor", profit_factor);
+  w.field("expectancy", mean(m_return_sum, m_returns));
+  w.field("total_pnl", m_total_pnl);
+  write_trade(w, "best_trade", m_best);
+  write_trade(w, "worst_trade", m_worst);
+  w.field("average_duration_days", mean(m_duration_sum, m_durations));
+  w.end_object();
+
+  std::vector<ActivePosition> active = m_active_positions;
+  std::sort(active.begin(), active.end(), listed_before);
+  w.key("active_positions").begin_array();
+  for (const ActivePosition& p : active) {
+    w.begin_object();
+    if (p.uuid.empty())
+      w.key("uuid").null();
+    else
+      w.field("uuid", p.uuid);
+    w.field("ticker", p.ticker).field("strategy", p.strategy).field("entry_date", format_date(p.entry_date));
+    w.field("days_held", p.days_held).field("current_unrealized_return", p.current_unrealized_return);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("data_quality_assessment").begin_object();
+  w.field("rows_read", m_rows_read).field("rows_excluded", m_rows_excluded);
+  w.field("rows_with_issues", m_rows_with_issues).field("issues_total", m_issues_total);
+  w.field("issues_listed", static_cast<std::uint64_t>(m_issues.size()));
+  w.key("issues").begin_array();
+  for (const DataIssue& i : m_issues) {
+    w.begin_object().field("line", i.line);
+    if (i.column.empty())
+      w.key("column").null();
+    else
+      w.field("column", i.column);
+    w.field("issue", i.issue).end_object();
+  }
+  w.end_array();
+  w.key("completeness").begin_object();
+  for (size_t i = 0; i < m_header.size(); ++i) {
+    std::optional<double> c;
+    if (m_well_formed_rows) c = static_cast<double>(m_filled[i]) / static_cast<double>(m_well_formed_rows);
+    w.field(m_header[i], c);
+  }
+  w.end_object();
+  w.field("active_positions_listed", static_cast<std::uint64_t>(m_active_positions.size()));
+  w.end_object();
+}
+
+[[noreturn]] static void not_a_trade_history(const std::filesystem::path& csv, std::uint64_t line,
+                                             const std::string& what) {
+  throw FatalError(ExitCode::input, csv.string() + ":" + std::to_string(line) + ": " + what);
+}
+
+void read_trade_history(const std::filesystem::path& csv, TradeStats& stats, size_t chunk_size) {
+  auto opened = CsvReader::open(csv, chunk_size);
+  if (!opened) throw FatalError(ExitCode::input, opened.error().message);
+  CsvReader& reader = **opened;
+  CsvRecord record;
+  auto fatal = [&](std::uint64_t line, const std::string& what) { not_a_trade_history(csv, line, what); };
+  bool have_header = false;
+  while (true) {
+    switch (reader.next(record)) {
+      case CsvStatus::end:
+        if (!have_header)
+          fatal(
+              1,
+              "no header line; expected a trade-history CSV with Ticker, Status and Entry_Timestamp columns");
+        return;
+      case CsvStatus::io_error: throw FatalError(ExitCode::input, reader.error_text());
+      case CsvStatus::unterminated_quote:
+        not_a_trade_history(csv, reader.error_line(),
+                            "unterminated quoted field: the quote opened here never closes");
+      case CsvStatus::record_too_long:
+        if (!have_header) fatal(reader.error_line(), "header longer than the 1 MiB limit");
+        stats.row_too_long(reader.error_line());
+        break;
+      case CsvStatus::record:
+        if (!have_header) {
+          if (auto ok = stats.header(record); !ok) fatal(record.line, ok.error().message);
+          have_header = true;
+        } else {
+          stats.row(record);
+        }
+        break;
+    }
+  }
+}
+
+}  // namespace thd

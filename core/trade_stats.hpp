@@ -1,0 +1,130 @@
+// Phase 1 (SPEC §4.2, docs/STATISTICS.md): statistics of a trade-history CSV
+// from one streamed pass. Memory grows with distinct tickers and strategies,
+// never with rows: issues and active positions are capped.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/csv_reader.hpp"
+#include "core/date.hpp"
+#include "core/json_writer.hpp"
+#include "core/trade_columns.hpp"
+
+namespace thd {
+
+struct DataIssue {
+  std::uint64_t line = 0;
+  std::string column;  // empty: the row as a whole
+  std::string issue;
+};
+
+struct Outcomes {
+  std::uint64_t wins = 0, losses = 0, breakevens = 0;
+  std::optional<double> win_rate() const;
+};
+
+struct TickerPerformance {
+  std::uint64_t trades = 0, closed = 0, active = 0;
+  Outcomes outcomes;
+  double total_return = 0;
+  double total_pnl = 0;
+};
+
+struct StrategyCounts {
+  std::uint64_t total = 0, closed = 0, active = 0;
+};
+
+struct TradeRef {
+  std::string uuid, ticker;
+  double value = 0;
+};
+
+struct ActivePosition {
+  std::string uuid, ticker, strategy;
+  Date entry_date;
+  std::int64_t days_held = 0;
+  std::optional<double> current_unrealized_return;
+  std::uint64_t line = 0;
+};
+
+struct TradeStatsLimits {
+  size_t max_issues = 50;
+  size_t max_active_positions = 1000;
+};
+
+class TradeStats {
+ public:
+  TradeStats(Date run_date, TradeStatsLimits limits = {});
+
+  // Maps the header's columns; fails naming the first required column missing.
+  Result<void> header(const CsvRecord& record);
+  void row(const CsvRecord& record);
+  void row_too_long(std::uint64_t line);
+
+  void write_json(JsonWriter& w) const;  // the six sections, as object members
+
+  // Tickers in first-seen order, and which are open positions.
+  const std::vector<std::string>& tickers() const { return m_ticker_order; }
+  std::vector<std::string> open_tickers() const;
+
+  std::uint64_t total_trades() const { return m_closed + m_active; }
+  std::uint64_t rows_read() const { return m_rows_read; }
+  std::uint64_t issues_total() const { return m_issues_total; }
+
+ private:
+  void issue(std::uint64_t line, Col column, std::string text);
+  void issue(std::uint64_t line, std::string column, std::string text);
+  void add_active(ActivePosition position);
+
+  Date m_run_date;
+  TradeStatsLimits m_limits;
+  std::array<int, static_cast<size_t>(Col::count_)> m_col{};  // index in the row, -1 when absent
+  std::vector<std::string> m_header;
+  std::vector<Col> m_known_in_order;  // known columns in the header's order
+  size_t m_field_count = 0;
+
+  std::uint64_t m_rows_read = 0, m_rows_excluded = 0, m_rows_with_issues = 0, m_issues_total = 0;
+  bool m_row_has_issue = false;
+  std::vector<DataIssue> m_issues;
+  std::vector<std::uint64_t> m_filled;  // non-empty cells per header column
+  std::uint64_t m_well_formed_rows = 0;
+
+  std::uint64_t m_closed = 0, m_active = 0;
+  std::optional<Date> m_first_entry, m_last_entry;
+  Outcomes m_outcomes;
+  double m_win_return_sum = 0, m_loss_return_sum = 0, m_return_sum = 0;
+  std::uint64_t m_win_returns = 0, m_loss_returns = 0, m_returns = 0;
+  double m_win_pnl = 0, m_loss_pnl = 0, m_total_pnl = 0;
+  std::uint64_t m_loss_pnls = 0;
+  double m_duration_sum = 0;
+  std::uint64_t m_durations = 0;
+  std::optional<TradeRef> m_best, m_worst;
+
+  std::unordered_map<std::string, TickerPerformance> m_tickers;
+  std::vector<std::string> m_ticker_order;
+  std::unordered_map<std::string, bool> m_open_ticker;
+  std::map<std::string, StrategyCounts> m_strategies;
+  std::vector<ActivePosition> m_active_positions;  // a heap, newest entry first when sorted
+  std::string m_key;                               // scratch for lookups
+};
+
+// Reads the whole file through `stats`. Throws FatalError(input) for a file
+// that is not a trade-history CSV (no header, a required column missing, an
+// unterminated quote at the end).
+void read_trade_history(const std::filesystem::path& csv, TradeStats& stats,
+                        size_t chunk_size = CsvReader::k_default_chunk);
+
+// "2026-11-22", "2026-11-22 10:00:00", "2026-11-22T10:00:00" -> its date.
+std::optional<Date> parse_trade_timestamp(std::string_view s);
+// A decimal number as docs/STATISTICS.md defines it (no inf, nan, %, hex).
+std::optional<double> parse_trade_number(std::string_view s);
+
+}  // namespace thd
