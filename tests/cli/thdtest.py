@@ -104,10 +104,16 @@ def validate_report(doc, command):
     """Validates a --report json document against schemas/<command>.schema.json (draft 2020-12)."""
     if command not in _validators:
         import jsonschema  # Debian's python3-jsonschema, installed by scripts/lib/deps.sh
-        with open(os.path.join(SCHEMA_DIR, command + ".schema.json")) as f:
-            schema = json.load(f)
+        schemas = {}
+        for name in os.listdir(SCHEMA_DIR):
+            with open(os.path.join(SCHEMA_DIR, name)) as f:
+                schemas[name] = json.load(f)
+        schema = schemas[command + ".schema.json"]
         jsonschema.Draft202012Validator.check_schema(schema)
-        _validators[command] = jsonschema.Draft202012Validator(schema)
+        # "$ref": "inventory.schema.json" resolves to the file beside it
+        resolver = jsonschema.RefResolver(base_uri=schema["$id"], referrer=schema,
+                                          store={s["$id"]: s for s in schemas.values()})
+        _validators[command] = jsonschema.Draft202012Validator(schema, resolver=resolver)
     errors = sorted(_validators[command].iter_errors(doc), key=lambda e: list(e.path))
     if errors:
         raise AssertionError("%s report does not match its schema:\n%s" % (
@@ -146,9 +152,11 @@ class ThdTestCase(unittest.TestCase):
             doc = json.loads(r.stdout)
         except ValueError as e:
             self.fail("stdout is not JSON (%s)\n%s" % (e, self.describe(r)))
-        for command in ("inventory", "cache-optimize"):
-            if command in [str(a) for a in args]:
-                validate_report(doc, command)
+        words = [str(a) for a in args]
+        for command, schema in (("inventory", "inventory"), ("cache-optimize", "cache-optimize"),
+                                ("run", "discovery")):
+            if command in words:
+                validate_report(doc, schema)
         return doc, r
 
     def assert_error(self, r, code, *needles):
