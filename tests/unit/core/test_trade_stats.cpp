@@ -1,0 +1,139 @@
+#include <doctest/doctest.h>
+#include <fcntl.h>
+
+#include "core/error.hpp"
+#include "core/trade_stats.hpp"
+#include "tests/unit/support.hpp"
+
+using namespace thd;
+
+namespace {
+
+const Date k_run_date{2026, 11, 22};
+
+std::string stats_json(const std::filesystem::path& csv, size_t chunk) {
+  TradeStats stats(k_run_date);
+  read_trade_history(csv, stats, chunk);
+  JsonWriter w;
+  w.begin_object();
+  stats.write_json(w);
+  w.end_object();
+  return w.take();
+}
+
+const char* k_header =
+    "Position_UUID,Ticker,Strategy_Type,Short_Window,Long_Window,Signal_Window,Entry_Timestamp,"
+    "Exit_Timestamp,Avg_Entry_Price,Avg_Exit_Price,Position_Size,Direction,PnL,Return,Duration_Days,"
+    "Trade_Type,Status,Max_Favourable_Excursion,Max_Adverse_Excursion,MFE_MAE_Ratio,Exit_Efficiency,"
+    "Days_Since_Entry,Current_Unrealized_PnL,Current_Excursion_Status,Exit_Efficiency_Fixed,"
+    "Trade_Quality,X_Status\n";
+
+}  // namespace
+
+TEST_CASE("numbers as docs/STATISTICS.md defines them") {
+  CHECK(parse_trade_number("0.26") == 0.26);
+  CHECK(parse_trade_number("-0.0705") == -0.0705);
+  CHECK(parse_trade_number("+5") == 5.0);
+  CHECK(parse_trade_number("5.") == 5.0);
+  CHECK(parse_trade_number(".5") == 0.5);
+  CHECK(parse_trade_number("1e3") == 1000.0);
+  CHECK(parse_trade_number("2.5E-2") == 0.025);
+  for (const char* bad : {"", "abc", "26%", "nan", "inf", "-inf", "0x1A", "1,5", "$12.50", "-", ".", "1e",
+                          "+-5", "1e999", " 5", "5 "})
+    CHECK_MESSAGE(!parse_trade_number(bad), bad);
+}
+
+TEST_CASE("timestamps: date, date and time with a space or a T") {
+  CHECK(parse_trade_timestamp("2026-11-22") == Date{2026, 11, 22});
+  CHECK(parse_trade_timestamp("2026-11-22 23:59:59") == Date{2026, 11, 22});
+  CHECK(parse_trade_timestamp("2026-11-22T00:00:00") == Date{2026, 11, 22});
+  for (const char* bad : {"2025-02-30", "2026-11-22 24:00:00", "2026-11-22 12:60:00", "2026-11-22 12:00:60",
+                          "2026-11-22 12:00", "22/11/2026", "2026-11-22Z", "2026-11-22 12:00:00Z"})
+    CHECK_MESSAGE(!parse_trade_timestamp(bad), bad);
+}
+
+TEST_CASE("every chunk size gives the same statistics (every split position of the sample)") {
+  const auto sample = std::filesystem::path(THD_SOURCE_DIR) / "data/raw/trade_history/live_signals_20261120.csv";
+  const std::string expected = stats_json(sample, CsvReader::k_default_chunk);
+  CHECK(expected.find("\"total_trades\": 52") != std::string::npos);
+  // Chunk size 1 splits at every byte; the others move the boundaries around.
+  for (size_t chunk : {1, 2, 3, 5, 7, 13, 64, 100, 333, 4096})
+    CHECK_MESSAGE(stats_json(sample, chunk) == expected, "chunk size " << chunk);
+}
+
+TEST_CASE("every chunk size on a messy file: quotes, CRLF, BOM, blank lines, bad cells") {
+  test::TempDir dir;
+  std::string csv = "\xEF\xBB\xBF" + std::string(k_header);
+  csv += "A1,aapl,SMA,20,50,,2025-01-02,2025-02-01,100,110,10,Long,100,0.10,30,Long,Closed,,,,,,,,,\"a, \"\"b\"\"\",\r\n";
+  csv += "\r\n";
+  csv += "A2,MSFT,EMA,,,,2025-03-02 10:00:00,,200,,5,Long,,,,Long,Open,,,,,10,0.05,,,\"multi\nline\",\n";
+  csv += "A3,MSFT,EMA,,,,2025-03-02,2025-04-01,200,190,5,Long,abc,-0.05,30,Long,closed,,,,,,,,,x,\n";
+  csv += "A4,NVDA,MACD,,,,2025-02-30,,1,,1,Long,,,,Long,Open,,,,,,,,,,\n";
+  csv += "A5,NVDA,MACD,,,,2025-05-01,,1,,1,Long,,,,Long,Pending,,,,,,,,,,\n";
+  csv += "too,few,fields\n";
+  csv += "A6,TSLA,SMA,,,,2025-06-01,2025-07-01,1,1,1,Long,0,0,30,Long,Closed,,,,,,,,,,";  // no final newline
+  test::write_file(dir / "m.csv", csv);
+  const std::string expected = stats_json(dir / "m.csv", CsvReader::k_default_chunk);
+  for (size_t chunk = 1; chunk <= 64; ++chunk)
+    CHECK_MESSAGE(stats_json(dir / "m.csv", chunk) == expected, "chunk size " << chunk);
+
+  TradeStats stats(k_run_date);
+  read_trade_history(dir / "m.csv", stats, 7);
+  // Rows: A1 win, A2 open, A3 loss (Return -0.05; PnL abc is an issue), A6 breakeven;
+  // A4 (impossible date), A5 (unknown status), "too,few,fields" excluded.
+  CHECK(stats.rows_read() == 7);
+  CHECK(stats.total_trades() == 4);
+  CHECK(stats.tickers() == std::vector<std::string>{"AAPL", "MSFT", "TSLA"});
+  CHECK(stats.open_tickers() == std::vector<std::string>{"MSFT"});
+  // abc (A3), 2025-02-30 (A4), Pending (A5), field count (line 9)
+  CHECK(stats.issues_total() == 4);
+  CHECK(expected.find("\"line\": 9") != std::string::npos);  // "too,few,fields" after the 2-line A2 record
+}
+
+TEST_CASE("at most max_active_positions are kept: the newest entries, file order on ties") {
+  test::TempDir dir;
+  std::string csv = k_header;
+  const char* dates[] = {"2025-01-01", "2025-03-01", "2025-02-01", "2025-03-01", "2024-12-31"};
+  for (int i = 0; i < 5; ++i)
+    csv += "P" + std::to_string(i) + ",T" + std::to_string(i) + ",SMA,,,," + dates[i] +
+           ",,1,,1,Long,,,,Long,Open,,,,,,,,,,\n";
+  test::write_file(dir / "a.csv", csv);
+  TradeStats stats(k_run_date, {50, 3});
+  read_trade_history(dir / "a.csv", stats);
+  JsonWriter w;
+  w.begin_object();
+  stats.write_json(w);
+  w.end_object();
+  const std::string& j = w.str();
+  // Kept: P1 (03-01, line 3), P3 (03-01, line 5), P2 (02-01); dropped: P0, P4.
+  size_t p1 = j.find("\"P1\""), p3 = j.find("\"P3\""), p2 = j.find("\"P2\"");
+  REQUIRE(p1 != std::string::npos);
+  REQUIRE(p3 != std::string::npos);
+  REQUIRE(p2 != std::string::npos);
+  CHECK(p1 < p3);
+  CHECK(p3 < p2);
+  CHECK(j.find("\"P0\"") == std::string::npos);
+  CHECK(j.find("\"P4\"") == std::string::npos);
+  CHECK(j.find("\"active_trades\": 5") != std::string::npos);
+}
+
+TEST_CASE("files that are not trade histories are input errors naming file and line") {
+  test::TempDir dir;
+  auto error_of = [&](const std::string& content) {
+    test::write_file(dir / "x.csv", content);
+    TradeStats stats(k_run_date);
+    try {
+      read_trade_history(dir / "x.csv", stats);
+    } catch (const FatalError& e) {
+      CHECK(e.code() == ExitCode::input);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(error_of("").find("x.csv:1: no header line") != std::string::npos);
+  CHECK(error_of("\n\n").find("no header line") != std::string::npos);
+  CHECK(error_of("Ticker,Entry_Timestamp\nAAPL,2025-01-01\n").find("'Status' is missing") != std::string::npos);
+  CHECK(error_of(std::string(k_header) + "A,B\nC,\"open\nstill open\n").find("x.csv:3: unterminated") !=
+        std::string::npos);
+  CHECK(error_of(k_header) == "no error");  // a header alone is zero trades, not an error
+}
