@@ -75,7 +75,7 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
                                       const TtlTable& ttls, const OptimizeOptions& options) {
   const UnixTime now = clock.now();
   auto scanned = scan_cache(dir, now, ttls, KeepEntries::yes);
-  if (!scanned) return std::unexpected(scanned.error());
+  if (!scanned) return fail(scanned.error());
   CacheScan& scan = *scanned;
 
   OptimizeReport report;

@@ -120,7 +120,7 @@ Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, con
   if (!S_ISDIR(st.st_mode)) return fail("cache directory " + dir.string() + " is not a directory");
   scan.exists = true;
   auto root = list_dir(dir);
-  if (!root) return std::unexpected(root.error());
+  if (!root) return fail(root.error());
 
   std::vector<Work> work;
   std::array<bool, k_services.size()> present{};
@@ -135,7 +135,7 @@ Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, con
       }
       present[*idx] = true;
       auto files = list_dir(dir / item.name);
-      if (!files) return std::unexpected(files.error());
+      if (!files) return fail(files.error());
       for (const DirItem& f : *files) {
         if (f.is_dir) {
           scan.unknown.push_back(item.name + "/" + f.name + "/");

@@ -90,7 +90,7 @@ Result<StatCounters> load_stats(const std::filesystem::path& cache_dir) {
   const auto path = stats_path(cache_dir);
   if (!std::filesystem::exists(path, ec)) return StatCounters{};
   auto text = read_file(path, 1 << 20);
-  if (!text) return std::unexpected(text.error());
+  if (!text) return fail(text.error());
   auto stats = StatCounters::from_json(*text);
   if (!stats) return fail(path.string() + ": " + stats.error().message);
   return stats;

@@ -2,9 +2,14 @@
 // FatalError for a user-facing error that ends the process (caught in main).
 #pragma once
 
-#include <expected>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <variant>
+#if __has_include(<expected>)
+#include <expected>
+#endif
 
 namespace thd {
 
@@ -20,11 +25,64 @@ struct Error {
   std::string message;
 };
 
+#if defined(__cpp_lib_expected) && __cpp_lib_expected >= 202202L
 template <class T>
 using Result = std::expected<T, Error>;
+using Failure = std::unexpected<Error>;
+#else
+// clang 14 with libstdc++ 12 (the fuzzing build) has no std::expected: this
+// is the subset of it the project uses, with the same meaning.
+class Failure {
+ public:
+  explicit Failure(Error e) : m_error(std::move(e)) {}
+  const Error& error() const { return m_error; }
 
-inline std::unexpected<Error> fail(std::string message) {
-  return std::unexpected<Error>(Error{std::move(message)});
+ private:
+  Error m_error;
+};
+
+template <class T>
+class Result {
+ public:
+  template <class U = T>
+  Result(U&& value)
+      : m_v(std::in_place_index<0>, std::forward<U>(value)) {}   // NOLINT: implicit like expected
+  Result(Failure f) : m_v(std::in_place_index<1>, f.error()) {}  // NOLINT
+  bool has_value() const { return m_v.index() == 0; }
+  explicit operator bool() const { return has_value(); }
+  T& operator*() { return std::get<0>(m_v); }
+  const T& operator*() const { return std::get<0>(m_v); }
+  T* operator->() { return &std::get<0>(m_v); }
+  const T* operator->() const { return &std::get<0>(m_v); }
+  const Error& error() const { return std::get<1>(m_v); }
+  template <class U>
+  T value_or(U&& fallback) const& {
+    return has_value() ? std::get<0>(m_v) : static_cast<T>(std::forward<U>(fallback));
+  }
+
+ private:
+  std::variant<T, Error> m_v;
+};
+
+template <>
+class Result<void> {
+ public:
+  Result() = default;
+  Result(Failure f) : m_error(f.error()) {}  // NOLINT
+  bool has_value() const { return !m_error; }
+  explicit operator bool() const { return has_value(); }
+  const Error& error() const { return *m_error; }
+
+ private:
+  std::optional<Error> m_error;
+};
+#endif
+
+inline Failure fail(std::string message) {
+  return Failure(Error{std::move(message)});
+}
+inline Failure fail(const Error& error) {
+  return Failure(error);
 }
 
 class FatalError : public std::runtime_error {

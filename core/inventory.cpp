@@ -101,7 +101,7 @@ Result<LocalInventory> scan_local_inventory(const std::filesystem::path& data_di
   inv.sector_dir = data_dir / "outputs" / "sector_analysis";
 
   auto fundamentals = list_files(inv.fundamental_dir);
-  if (!fundamentals) return std::unexpected(fundamentals.error());
+  if (!fundamentals) return fail(fundamentals.error());
   inv.fundamental_dir_exists = fundamentals->exists;
   inv.fundamental_ignored = std::move(fundamentals->ignored);
   for (const std::string& name : fundamentals->files) {
@@ -136,7 +136,7 @@ Result<LocalInventory> scan_local_inventory(const std::filesystem::path& data_di
   }
 
   auto sectors = list_files(inv.sector_dir);
-  if (!sectors) return std::unexpected(sectors.error());
+  if (!sectors) return fail(sectors.error());
   inv.sector_dir_exists = sectors->exists;
   inv.sector_ignored = std::move(sectors->ignored);
   for (const std::string& name : sectors->files) {
