@@ -53,7 +53,8 @@ TEST_CASE("timestamps: date, date and time with a space or a T") {
 }
 
 TEST_CASE("every chunk size gives the same statistics (every split position of the sample)") {
-  const auto sample = std::filesystem::path(THD_SOURCE_DIR) / "data/raw/trade_history/live_signals_20261120.csv";
+  const auto sample =
+      std::filesystem::path(THD_SOURCE_DIR) / "data/raw/trade_history/live_signals_20261120.csv";
   const std::string expected = stats_json(sample, CsvReader::k_default_chunk);
   CHECK(expected.find("\"total_trades\": 52") != std::string::npos);
   // Chunk size 1 splits at every byte; the others move the boundaries around.
@@ -64,7 +65,9 @@ TEST_CASE("every chunk size gives the same statistics (every split position of t
 TEST_CASE("every chunk size on a messy file: quotes, CRLF, BOM, blank lines, bad cells") {
   test::TempDir dir;
   std::string csv = "\xEF\xBB\xBF" + std::string(k_header);
-  csv += "A1,aapl,SMA,20,50,,2025-01-02,2025-02-01,100,110,10,Long,100,0.10,30,Long,Closed,,,,,,,,,\"a, \"\"b\"\"\",\r\n";
+  csv +=
+      "A1,aapl,SMA,20,50,,2025-01-02,2025-02-01,100,110,10,Long,100,0.10,30,Long,Closed,,,,,,,,,\"a, "
+      "\"\"b\"\"\",\r\n";
   csv += "\r\n";
   csv += "A2,MSFT,EMA,,,,2025-03-02 10:00:00,,200,,5,Long,,,,Long,Open,,,,,10,0.05,,,\"multi\nline\",\n";
   csv += "A3,MSFT,EMA,,,,2025-03-02,2025-04-01,200,190,5,Long,abc,-0.05,30,Long,closed,,,,,,,,,x,\n";
@@ -132,7 +135,8 @@ TEST_CASE("files that are not trade histories are input errors naming file and l
   };
   CHECK(error_of("").find("x.csv:1: no header line") != std::string::npos);
   CHECK(error_of("\n\n").find("no header line") != std::string::npos);
-  CHECK(error_of("Ticker,Entry_Timestamp\nAAPL,2025-01-01\n").find("'Status' is missing") != std::string::npos);
+  CHECK(error_of("Ticker,Entry_Timestamp\nAAPL,2025-01-01\n").find("'Status' is missing") !=
+        std::string::npos);
   CHECK(error_of(std::string(k_header) + "A,B\nC,\"open\nstill open\n").find("x.csv:3: unterminated") !=
         std::string::npos);
   CHECK(error_of(k_header) == "no error");  // a header alone is zero trades, not an error
