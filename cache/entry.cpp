@@ -48,7 +48,8 @@ std::string_view legacy_kind_name(LegacyKind k) {
 }
 
 bool EntryReader::load(const std::filesystem::path& path, FileStat* file_stat, CorruptReason& reason) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Never follow a symlink, never block on a FIFO.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
     reason = CorruptReason::unreadable;
     return false;
@@ -153,7 +154,8 @@ EntryCheck EntryReader::check_loaded(size_t len, std::string_view dir_service, s
     return out;
   }
   out.ttl_seconds = ttl_v;
-  out.state = *created + ttl_v > now ? EntryState::fresh : EntryState::expired;
+  // Written as a difference: created_at + ttl_seconds may overflow.
+  out.state = ttl_v > now - *created ? EntryState::fresh : EntryState::expired;
   if (want == WantData::yes) out.data = simdjson::minify(data);
   return out;
 }
@@ -209,7 +211,7 @@ LegacyCheck EntryReader::check_legacy(const std::filesystem::path& path, UnixTim
     out.reason = "timestamp is in the future";
     return out;
   }
-  if (out.timestamp + ttl <= now) {
+  if (ttl <= now - out.timestamp) {
     out.kind = LegacyKind::expired;
     out.reason = "expired";
     return out;

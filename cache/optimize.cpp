@@ -1,5 +1,7 @@
 #include "cache/optimize.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,11 +28,12 @@ class Plan {
     const auto path = m_dir / rel;
     if (inode) {
       struct stat st {};
-      if (::lstat(path.c_str(), &st) != 0) return true;  // already gone
-      if (st.st_ino != inode) return false;              // replaced meanwhile: keep it
+      if (::lstat(path.c_str(), &st) != 0) return false;  // gone already: not ours to count
+      if (st.st_ino != inode) return false;               // replaced meanwhile: keep it
     }
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-      m_report.errors.push_back("cannot delete " + path.string() + ": " + errno_text(errno));
+    if (::unlink(path.c_str()) != 0) {
+      if (errno != ENOENT)
+        m_report.errors.push_back("cannot delete " + path.string() + ": " + errno_text(errno));
       return false;
     }
     return true;
@@ -61,6 +64,34 @@ class Plan {
   OptimizeReport& m_report;
 };
 
+// Legacy files are counted under their service when they name one we know.
+std::string legacy_owner(const LegacyCheck& c) {
+  bool attributed =
+      (c.kind == LegacyKind::migratable || c.kind == LegacyKind::expired) && service_index(c.service);
+  return attributed ? c.service : std::string(k_unattributed);
+}
+
+// Serializes cleanups of one cache directory (a second waits for the first).
+class CleanupLock {
+ public:
+  explicit CleanupLock(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir / ".meta", ec);
+    m_fd = ::open((dir / ".meta" / "cleanup.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (m_fd >= 0)
+      while (::flock(m_fd, LOCK_EX) != 0 && errno == EINTR) {
+      }
+  }
+  ~CleanupLock() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  CleanupLock(const CleanupLock&) = delete;
+  CleanupLock& operator=(const CleanupLock&) = delete;
+
+ private:
+  int m_fd = -1;
+};
+
 std::string entry_rel(const EntryRef& e) {
   return std::string(k_services[e.service].name) + "/" + e.name;
 }
@@ -74,6 +105,19 @@ std::string days_text(std::int64_t seconds) {
 Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Clock& clock,
                                       const TtlTable& ttls, const OptimizeOptions& options) {
   const UnixTime now = clock.now();
+  const bool apply = options.cleanup == Cleanup::yes && options.dry_run == DryRun::no;
+  std::optional<CleanupLock> lock;
+  if (apply) {
+    std::error_code ec;
+    if (!std::filesystem::exists(dir, ec)) {
+      std::filesystem::create_directories(dir, ec);
+      if (ec) return fail("cannot create cache directory " + dir.string() + ": " + ec.message());
+    }
+    if (::access(dir.c_str(), W_OK | X_OK) != 0)
+      return fail("cache directory " + dir.string() + " is not writable: " + errno_text(errno) +
+                  "; fix its permissions or pass another --cache-dir");
+    lock.emplace(dir);  // before the scan, so that the plan is not stale
+  }
   auto scanned = scan_cache(dir, now, ttls, KeepEntries::yes);
   if (!scanned) return fail(scanned.error());
   CacheScan& scan = *scanned;
@@ -82,7 +126,7 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
   report.dir = dir;
   report.exists = scan.exists;
   report.unknown = scan.unknown;
-  report.applied = options.cleanup == Cleanup::yes && options.dry_run == DryRun::no && scan.exists;
+  report.applied = apply && scan.exists;
   for (const auto& s : k_services) report.by_service[std::string(s.name)];
 
   for (size_t i = 0; i < k_services.size(); ++i) {
@@ -100,11 +144,7 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
   report.temporary = scan.temporary.size();
   report.legacy_total = scan.legacy.size();
   for (const LegacyRef& l : scan.legacy) {
-    std::string owner = l.check.kind == LegacyKind::unattributable || l.check.kind == LegacyKind::corrupt ||
-                                service_index(l.check.service) == std::nullopt
-                            ? std::string(k_unattributed)
-                            : l.check.service;
-    ++report.by_service[owner].legacy;
+    ++report.by_service[legacy_owner(l.check)].legacy;
     switch (l.check.kind) {
       case LegacyKind::migratable: ++report.legacy_migratable; break;
       case LegacyKind::expired: ++report.legacy_expired; break;
@@ -121,7 +161,7 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
 
   if (report.applied) {
     // Refuse up front rather than fail on every file.
-    std::vector<std::filesystem::path> dirs{dir};
+    std::vector<std::filesystem::path> dirs;
     for (const auto& s : k_services)
       if (std::filesystem::is_directory(dir / s.name)) dirs.push_back(dir / s.name);
     for (const auto& d : dirs)
@@ -147,6 +187,11 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
 
     for (const EntryRef& e : scan.entries) {
       if (e.state == EntryState::fresh) continue;
+      if (e.reason == CorruptReason::unreadable) {
+        // Probably permissions in a shared cache: report, never destroy.
+        report.unknown.push_back(entry_rel(e) + " (unreadable, left alone)");
+        continue;
+      }
       std::string reason = e.state == EntryState::expired
                                ? "expired"
                                : "corrupt: " + std::string(corrupt_reason_text(e.reason));
@@ -159,9 +204,7 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
     EntryReader reader;
     std::vector<EntryRef> migrated;
     for (const LegacyRef& l : scan.legacy) {
-      std::string owner =
-          l.check.kind == LegacyKind::migratable ? l.check.service : std::string(k_unattributed);
-      if (l.check.kind == LegacyKind::expired && service_index(l.check.service)) owner = l.check.service;
+      const std::string owner = legacy_owner(l.check);
       if (l.check.kind == LegacyKind::migratable) {
         // Re-read for the data: scans keep no payloads in memory.
         LegacyCheck full = reader.check_legacy(dir / l.name, now, ttls);
@@ -232,8 +275,10 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
     for (const auto& [name, tally] : report.by_service)
       if (tally.evicted) evictions.add(name, Stat::evictions, tally.evicted);
     if (!evictions.empty()) {
-      auto merged = merge_stats(dir, evictions, now);
+      std::string notice;
+      auto merged = merge_stats(dir, evictions, now, &notice);
       if (!merged) report.errors.push_back(merged.error().message);
+      if (!notice.empty()) report.notices.push_back(notice);
     }
   }
   if (scan.exists) {

@@ -51,8 +51,9 @@ struct OptimizeReport {
   std::uint64_t temporary = 0, temporary_removed = 0;
   std::vector<OptimizeAction> actions;
   std::vector<std::string> unknown;
-  std::vector<std::string> errors;  // actions that failed (the rest went on)
-  StatCounters stats;               // persisted statistics after the run
+  std::vector<std::string> errors;   // actions that failed (the rest went on)
+  std::vector<std::string> notices;  // worth a warning, not a failure
+  StatCounters stats;                // persisted statistics after the run
 };
 
 Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Clock& clock,

@@ -1,6 +1,5 @@
 #include "cache/scan.hpp"
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -8,6 +7,7 @@
 #include <thread>
 
 #include "core/atomic_file.hpp"
+#include "core/dir_list.hpp"
 
 namespace thd {
 
@@ -21,29 +21,6 @@ void CacheCounts::add(const CacheCounts& o) {
 
 namespace {
 
-struct DirItem {
-  std::string name;
-  bool is_dir = false;
-};
-
-Result<std::vector<DirItem>> list_dir(const std::filesystem::path& dir) {
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return fail("cannot read directory " + dir.string() + ": " + errno_text(errno));
-  std::vector<DirItem> items;
-  while (struct dirent* e = ::readdir(d)) {
-    std::string_view name = e->d_name;
-    if (name == "." || name == "..") continue;
-    bool is_dir = e->d_type == DT_DIR;
-    if (e->d_type == DT_UNKNOWN) {
-      struct stat st {};
-      is_dir = ::stat((dir / name).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-    }
-    items.push_back({std::string(name), is_dir});
-  }
-  ::closedir(d);
-  return items;
-}
-
 bool stat_file(const std::filesystem::path& p, std::uint64_t& bytes, std::int64_t& mtime) {
   struct stat st {};
   if (::lstat(p.c_str(), &st) != 0) return false;
@@ -54,6 +31,22 @@ bool stat_file(const std::filesystem::path& p, std::uint64_t& bytes, std::int64_
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// The old flat layout named files md5hex(...) + ".json".
+bool is_md5_json_name(std::string_view name) {
+  if (name.size() != 37 || !ends_with(name, ".json")) return false;
+  for (char c : name.substr(0, 32))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+void add_temporary(CacheScan& scan, std::filesystem::path path) {
+  TempRef t{std::move(path)};
+  if (stat_file(t.path, t.bytes, t.mtime)) {
+    scan.temporary_bytes += t.bytes;
+    scan.temporary.push_back(std::move(t));
+  }
 }
 
 struct Work {
@@ -119,45 +112,49 @@ Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, con
   }
   if (!S_ISDIR(st.st_mode)) return fail("cache directory " + dir.string() + " is not a directory");
   scan.exists = true;
-  auto root = list_dir(dir);
+  auto root = list_directory(dir);
   if (!root) return fail(root.error());
 
   std::vector<Work> work;
   std::array<bool, k_services.size()> present{};
   EntryReader legacy_reader;
-  for (const DirItem& item : *root) {
-    if (item.is_dir) {
-      if (item.name == ".meta") continue;
+  for (const DirEntry& item : *root) {
+    // Symlinks are never followed: the cache only holds what it wrote itself.
+    if (item.type == EntryType::symlink || item.type == EntryType::other) {
+      scan.unknown.push_back(item.name + (item.type == EntryType::symlink ? " (symlink)" : " (not a file)"));
+    } else if (item.type == EntryType::directory) {
+      if (item.name == ".meta") {
+        auto meta = list_directory(dir / item.name);
+        if (meta)
+          for (const DirEntry& f : *meta)
+            if (f.type == EntryType::file && is_temp_name(f.name))
+              add_temporary(scan, dir / item.name / f.name);
+        continue;
+      }
       auto idx = service_index(item.name);
       if (!idx) {
         scan.unknown.push_back(item.name + "/");
         continue;
       }
       present[*idx] = true;
-      auto files = list_dir(dir / item.name);
+      auto files = list_directory(dir / item.name);
       if (!files) return fail(files.error());
-      for (const DirItem& f : *files) {
-        if (f.is_dir) {
-          scan.unknown.push_back(item.name + "/" + f.name + "/");
-        } else if (is_temp_name(f.name)) {
-          TempRef t{dir / item.name / f.name};
-          if (stat_file(t.path, t.bytes, t.mtime)) {
-            scan.temporary_bytes += t.bytes;
-            scan.temporary.push_back(std::move(t));
-          }
-        } else if (ends_with(f.name, ".json")) {
+      for (const DirEntry& f : *files) {
+        std::string rel = item.name + "/" + f.name;
+        if (f.type == EntryType::directory)
+          scan.unknown.push_back(rel + "/");
+        else if (f.type != EntryType::file)
+          scan.unknown.push_back(rel + " (symlink or special file)");
+        else if (is_temp_name(f.name))
+          add_temporary(scan, dir / rel);
+        else if (ends_with(f.name, ".json"))
           work.push_back({static_cast<std::uint8_t>(*idx), f.name});
-        } else {
-          scan.unknown.push_back(item.name + "/" + f.name);
-        }
+        else
+          scan.unknown.push_back(rel);
       }
     } else if (is_temp_name(item.name)) {
-      TempRef t{dir / item.name};
-      if (stat_file(t.path, t.bytes, t.mtime)) {
-        scan.temporary_bytes += t.bytes;
-        scan.temporary.push_back(std::move(t));
-      }
-    } else if (ends_with(item.name, ".json")) {
+      add_temporary(scan, dir / item.name);
+    } else if (is_md5_json_name(item.name)) {
       LegacyRef ref;
       ref.name = item.name;
       std::int64_t mtime = 0;
@@ -167,7 +164,7 @@ Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, con
       scan.legacy_bytes += ref.bytes;
       scan.legacy.push_back(std::move(ref));
     } else {
-      scan.unknown.push_back(item.name);
+      scan.unknown.push_back(item.name);  // package.json and friends are not ours
     }
   }
   for (size_t i = 0; i < k_services.size(); ++i)

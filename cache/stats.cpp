@@ -96,7 +96,8 @@ Result<StatCounters> load_stats(const std::filesystem::path& cache_dir) {
   return stats;
 }
 
-Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCounters& delta, UnixTime now) {
+Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCounters& delta, UnixTime now,
+                         std::string* notice) {
   const auto path = stats_path(cache_dir);
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
@@ -111,11 +112,22 @@ Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCount
       return fail("cannot lock " + lock_path.string() + ": " + errno_text(err));
     }
   }
-  // A damaged stats file must not block the run: start again from this delta.
-  StatCounters total = load_stats(cache_dir).value_or(StatCounters{});
+  // A damaged stats file must not block the run: it is kept aside for a
+  // person to look at, and counting starts again from this delta.
+  auto loaded = load_stats(cache_dir);
+  std::string damaged;
+  if (!loaded) {
+    auto aside = path;
+    aside += ".damaged";
+    std::error_code rename_error;
+    std::filesystem::rename(path, aside, rename_error);
+    damaged = loaded.error().message + (rename_error ? "" : " (kept as " + aside.string() + ")");
+  }
+  StatCounters total = loaded ? std::move(*loaded) : StatCounters{};
   total.merge(delta);
   auto written = write_file_atomic(path, total.to_json(now));
   ::close(fd);  // releases the lock
+  if (notice && !damaged.empty()) *notice = "cache statistics restarted: " + damaged;
   return written;
 }
 

@@ -56,7 +56,9 @@ std::filesystem::path stats_path(const std::filesystem::path& cache_dir);
 // Missing file -> empty counters.
 Result<StatCounters> load_stats(const std::filesystem::path& cache_dir);
 // Adds `delta` to the persisted counters under an exclusive lock, so that
-// concurrent runs lose no counts; the file is replaced atomically.
-Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCounters& delta, UnixTime now);
+// concurrent runs lose no counts; the file is replaced atomically. A damaged
+// file is renamed to stats.json.damaged and `*notice` says so.
+Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCounters& delta, UnixTime now,
+                         std::string* notice = nullptr);
 
 }  // namespace thd

@@ -77,8 +77,10 @@ void CacheStore::note_stale_served(std::string_view service) {
 
 Result<void> CacheStore::flush_stats() {
   if (m_stats.empty()) return {};
-  auto merged = merge_stats(m_root, m_stats, m_clock.now());
+  std::string notice;
+  auto merged = merge_stats(m_root, m_stats, m_clock.now(), &notice);
   if (merged) m_stats = StatCounters{};
+  if (!notice.empty()) m_notices.push_back(std::move(notice));
   return merged;
 }
 

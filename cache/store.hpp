@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cache/entry.hpp"
 #include "cache/stats.hpp"
@@ -43,12 +44,15 @@ class CacheStore {
 
   const StatCounters& session_stats() const { return m_stats; }
   Result<void> flush_stats();
+  // Things worth a warning that were not errors (a damaged stats file set aside).
+  const std::vector<std::string>& notices() const { return m_notices; }
 
  private:
   std::filesystem::path m_root;
   const Clock& m_clock;
   EntryReader m_reader;
   StatCounters m_stats;
+  std::vector<std::string> m_notices;
 };
 
 }  // namespace thd

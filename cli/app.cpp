@@ -81,7 +81,18 @@ int main(int argc, char** argv) {
   CLI::App* run = setup_run(app, run_options, bindings);
   CLI::App* inventory = setup_inventory(app, inventory_options, bindings);
   CLI::App* optimize = setup_cache_optimize(app, optimize_options);
-  for (CLI::App* sub : {run, inventory, optimize}) sub->fallthrough();
+  for (CLI::App* sub : {run, inventory, optimize}) {
+    sub->fallthrough();  // global options work after the subcommand too
+    sub->footer(
+        "Global options (before or after the subcommand):\n"
+        "  --data-dir DIR     data directory [default: ./data; env THD_DATA_DIR]\n"
+        "  --cache-dir DIR    cache directory [default: <data-dir>/cache; env THD_CACHE_DIR]\n"
+        "  --config FILE      config file (TOML) [default: ./trade-history-discover.toml if present; env "
+        "THD_CONFIG]\n"
+        "  -v, --verbose      more diagnostics on stderr (-vv for debug)\n"
+        "  -q, --quiet        only errors on stderr\n"
+        "Exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 input error, 4 resource guard.");
+  }
 
   try {
     app.parse(argc, argv);

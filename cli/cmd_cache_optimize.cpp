@@ -102,17 +102,16 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
       static_cast<unsigned long long>(r.stats.total(Stat::stale_served)),
       static_cast<unsigned long long>(r.stats.total(Stat::stores)),
       static_cast<unsigned long long>(r.stats.total(Stat::evictions)),
-      static_cast<unsigned long long>(r.stats.total(Stat::corruptions)),
-      ratio < 0 ? "-"
-                : (std::to_string(static_cast<int>(ratio * 1000 + 0.5) / 10.0).substr(0, 5) + "%").c_str());
+      static_cast<unsigned long long>(r.stats.total(Stat::corruptions)), format_percent(ratio).c_str());
   if (o.dry_run || verbosity() >= Verbosity::verbose) {
     for (const OptimizeAction& a : r.actions)
-      std::printf("  %s%s %s (%s)\n", verb, a.action.c_str(), a.path.c_str(), a.reason.c_str());
+      std::printf("  %s%s %s (%s)\n", verb, a.action.c_str(), printable(a.path).c_str(),
+                  printable(a.reason).c_str());
   } else if (!r.actions.empty()) {
     std::printf("  %zu actions %s(--dry-run or -v lists them)\n", r.actions.size(),
                 r.applied ? "taken " : "planned ");
   }
-  for (const auto& u : r.unknown) std::printf("  left alone (not ours): %s\n", u.c_str());
+  for (const auto& u : r.unknown) std::printf("  left alone (not ours): %s\n", printable(u).c_str());
 }
 
 }  // namespace
@@ -161,6 +160,7 @@ int run_cache_optimize(const CacheOptimizeOptions& options, Context& context) {
   else
     print_table(*report, options);
   for (const auto& e : report->errors) log_warning(e);
+  for (const auto& n : report->notices) log_warning(n);
   if (!report->exists)
     log_warning("cache directory " + context.config.cache_dir.string() + " does not exist");
   return report->errors.empty() ? 0 : 1;

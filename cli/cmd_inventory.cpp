@@ -38,14 +38,14 @@ void print_table(const Phase0& p) {
       std::string fair = t.facts.fair_value_low
                              ? opt_text(t.facts.fair_value_low) + " - " + opt_text(t.facts.fair_value_high)
                              : "-";
-      std::printf("  %-10s %-10s %4lldd  %-5s %-4s %6s %21s\n", to_upper(t.ticker).c_str(),
+      std::printf("  %-10s %-10s %4lldd  %-5s %-4s %6s %21s%s\n", printable(to_upper(t.ticker)).c_str(),
                   format_date(t.date).c_str(), static_cast<long long>(t.age_days), t.stale ? "yes" : "no",
                   t.facts.recommendation.value_or("-").c_str(), opt_text(t.facts.conviction).c_str(),
-                  fair.c_str());
+                  fair.c_str(), t.read_error.empty() ? "" : "  (unreadable)");
     }
   }
   for (const IgnoredFile& f : inv.fundamental_ignored)
-    std::printf("  ignored: %s (%s)\n", f.file.c_str(), f.reason.c_str());
+    std::printf("  ignored: %s (%s)\n", printable(f.file).c_str(), printable(f.reason).c_str());
 
   std::printf("\nSector analyses  %s\n  %llu files, %zu of 11 sectors\n", inv.sector_dir.c_str(),
               static_cast<unsigned long long>(inv.sector_files), inv.by_sector.size());
@@ -54,7 +54,7 @@ void print_table(const Phase0& p) {
                 static_cast<long long>(s.age_days), s.stale ? "stale " : "",
                 s.alias.empty() ? "" : ("(as '" + s.alias + "')").c_str());
   for (const IgnoredFile& f : inv.sector_ignored)
-    std::printf("  ignored: %s (%s)\n", f.file.c_str(), f.reason.c_str());
+    std::printf("  ignored: %s (%s)\n", printable(f.file).c_str(), printable(f.reason).c_str());
 
   const CacheScan& c = p.cache;
   std::printf("\nCache  %s%s\n", c.dir.c_str(), c.exists ? "" : " (does not exist yet)");
@@ -75,8 +75,7 @@ void print_table(const Phase0& p) {
                 static_cast<unsigned long long>(p.stats.get(k_services[i].name, Stat::misses)));
   }
   double ratio = p.stats.hit_ratio();
-  std::printf("  hit ratio: %s\n",
-              ratio < 0 ? "- (no lookups recorded)" : opt_text(ratio * 100, "%.1f%%").c_str());
+  std::printf("  hit ratio: %s\n", ratio < 0 ? "- (no lookups recorded)" : format_percent(ratio).c_str());
 
   if (p.coverage) {
     const Coverage& cov = *p.coverage;
@@ -84,7 +83,7 @@ void print_table(const Phase0& p) {
     if (!p.coverage_request->portfolio.empty())
       std::printf("  %s (%s)", p.coverage_request->portfolio.c_str(), p.coverage_request->file.c_str());
     std::printf("\n  %zu of %zu tickers have a local fundamental analysis (%s)\n", cov.covered.size(),
-                cov.tickers.size(), cov.ratio ? opt_text(*cov.ratio * 100, "%.1f%%").c_str() : "-");
+                cov.tickers.size(), cov.ratio ? format_percent(*cov.ratio).c_str() : "-");
     std::printf("  missing: %s\n  stale:   %s\n", join(cov.missing).c_str(), join(cov.stale).c_str());
   }
 }

@@ -1,6 +1,9 @@
 // The one catch: user-facing errors become one line on stderr and an exit code.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <iostream>
 #include <string>
 
 #include "cli/app.hpp"
@@ -18,7 +21,13 @@ int report(const char* message, thd::ExitCode code) {
 
 int main(int argc, char** argv) {
   try {
-    return thd::cli::main(argc, argv);
+    int code = thd::cli::main(argc, argv);
+    // A report cut short (full disk, closed pipe) must not look like success.
+    std::cout.flush();
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout)
+      return report(("cannot write to standard output: " + std::string(std::strerror(errno))).c_str(),
+                    thd::ExitCode::failure);
+    return code;
   } catch (const thd::FatalError& e) {
     return report(e.what(), e.code());
   } catch (const std::exception& e) {

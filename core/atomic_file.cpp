@@ -1,6 +1,7 @@
 #include "core/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,8 +22,18 @@ std::filesystem::path temp_path_for(const std::filesystem::path& path) {
   return path.parent_path() / ("." + path.filename().string() + suffix);
 }
 
+// ".<name>.tmp.<pid>.<hex>", the shape temp_path_for() makes.
 bool is_temp_name(std::string_view name) {
-  return name.size() > 1 && name[0] == '.' && name.find(".tmp.") != std::string_view::npos;
+  if (name.size() < 2 || name[0] != '.') return false;
+  size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot + 1 == name.size() || name.size() - dot - 1 > 16) return false;
+  for (char c : name.substr(dot + 1))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  size_t pid_dot = name.rfind('.', dot - 1);
+  if (pid_dot == std::string_view::npos || pid_dot + 1 == dot) return false;
+  for (char c : name.substr(pid_dot + 1, dot - pid_dot - 1))
+    if (c < '0' || c > '9') return false;
+  return pid_dot >= 5 && name.substr(pid_dot - 4, 4) == ".tmp" && pid_dot - 4 > 1;
 }
 
 Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view content) {
@@ -62,8 +73,13 @@ Result<void> write_file_atomic(const std::filesystem::path& path, std::string_vi
 }
 
 Result<std::string> read_file(const std::filesystem::path& path, size_t max_bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return fail("cannot open " + path.string() + ": " + errno_text(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return fail(path.string() + " is not a regular file");
+  }
   std::string out;
   char buf[65536];
   while (true) {

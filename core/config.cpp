@@ -1,12 +1,17 @@
 #include "core/config.hpp"
 
 #include <toml++/toml.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <set>
 
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
+#include "core/log.hpp"
 #include "core/text.hpp"
 #include "services/catalog.hpp"
 
@@ -61,9 +66,10 @@ const SettingSpec* find_setting(std::string_view name) {
 }
 
 EnvLookup process_environment() {
+  // An empty variable is an unset one (THD_DATA_DIR= is how people unset in scripts).
   return [](const std::string& name) -> std::optional<std::string> {
     const char* v = std::getenv(name.c_str());
-    if (!v) return std::nullopt;
+    if (!v || !*v) return std::nullopt;
     return std::string(v);
   };
 }
@@ -166,6 +172,9 @@ void flatten(const toml::table& table, const std::string& prefix, const std::str
 
 std::map<std::string, ConfigEntry> load_config_file(const std::filesystem::path& path) {
   std::map<std::string, ConfigEntry> out;
+  if (::access(path.c_str(), R_OK) != 0)
+    throw FatalError(ExitCode::input,
+                     "cannot read config file " + path.string() + ": " + std::strerror(errno));
   try {
     toml::table table = toml::parse_file(path.string());
     flatten(table, "", path.string(), out);
@@ -279,11 +288,14 @@ Config resolve_config(const ConfigInputs& in) {
     else if (auto it = file.find(name); it != file.end())
       v = RawValue{it->second.text, Origin::config_file, it->second.where};
     std::string url = v ? v->text : std::string(svc.default_base_url);
-    if (v && !(url.starts_with("https://") || url.starts_with("http://")))
+    if (v && !(url.starts_with("https://") || url.starts_with("http://"))) {
+      v->text = redact_url(v->text);  // a key pasted into a URL stays out of the message
       bad_value(*v, "a base URL must start with https:// or http://");
+    }
     while (url.size() > 8 && url.back() == '/') url.pop_back();
     cfg.base_urls[std::string(svc.name)] = url;
-    cfg.shown.push_back({name, url, v ? v->origin : Origin::built_in, v ? v->where : std::string()});
+    cfg.shown.push_back(
+        {name, redact_url(url), v ? v->origin : Origin::built_in, v ? v->where : std::string()});
     file.erase(name);
   }
 
@@ -311,6 +323,15 @@ Config resolve_config(const ConfigInputs& in) {
       cfg.ttls.set(parts[1], *kind, *secs);
     cfg.shown.push_back({name, std::to_string(*secs), Origin::config_file, it->second.where});
     it = file.erase(it);
+  }
+
+  // Every TTL is shown, the ones nobody set with their built-in default.
+  for (const DataKindInfo& k : k_data_kinds) {
+    std::string name = "ttl." + std::string(k.name);
+    bool set_in_file = false;
+    for (const ShownSetting& shown : cfg.shown) set_in_file |= shown.name == name;
+    if (!set_in_file)
+      cfg.shown.push_back({name, std::to_string(k.default_ttl_seconds), Origin::built_in, ""});
   }
 
   // 5. Whatever is left is a typo or a setting we do not have.

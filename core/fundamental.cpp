@@ -1,6 +1,7 @@
 #include "core/fundamental.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/atomic_file.hpp"
@@ -11,6 +12,8 @@ namespace {
 
 // Longer lines are prose or data, never one of the fact lines.
 constexpr size_t k_max_line = 4096;
+// Reading stops after this much: a multi-megabyte "analysis" is not one.
+constexpr size_t k_max_read = 1 << 20;
 
 // Drops markdown decoration: headings, emphasis, list bullets, quotes.
 std::string strip_markdown(std::string_view line) {
@@ -147,9 +150,15 @@ void scan_fundamental_line(std::string_view raw, FundamentalFacts& facts) {
 }
 
 Result<FundamentalFacts> read_fundamental_file(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return fail("cannot open " + path.string() + ": " + errno_text(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return fail(path.string() + " is not a regular file");
+  }
   FundamentalFacts facts;
+  size_t total = 0;
   std::string pending;
   bool skipping = false;  // inside a line too long to hold any fact
   char buf[16384];
@@ -162,6 +171,8 @@ Result<FundamentalFacts> read_fundamental_file(const std::filesystem::path& path
       return fail("cannot read " + path.string() + ": " + errno_text(err));
     }
     if (n == 0) break;
+    total += static_cast<size_t>(n);
+    if (total > k_max_read) break;  // the facts are near the top of a real analysis
     std::string_view chunk(buf, static_cast<size_t>(n));
     if (skipping) {
       size_t nl = chunk.find('\n');

@@ -1,12 +1,10 @@
 #include "core/inventory.hpp"
 
-#include <dirent.h>
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <set>
 
 #include "core/atomic_file.hpp"
+#include "core/dir_list.hpp"
 #include "core/sectors.hpp"
 #include "core/text.hpp"
 
@@ -46,27 +44,16 @@ struct Listing {
 
 Result<Listing> list_files(const std::filesystem::path& dir) {
   Listing out;
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) {
-    if (errno == ENOENT) return out;
-    return fail("cannot read directory " + dir.string() + ": " + errno_text(errno));
-  }
-  out.exists = true;
-  while (struct dirent* e = ::readdir(d)) {
-    std::string name = e->d_name;
-    if (name == "." || name == "..") continue;
-    unsigned char type = e->d_type;
-    if (type == DT_UNKNOWN || type == DT_LNK) {
-      struct stat st {};
-      type = ::stat((dir / name).c_str(), &st) == 0 && S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
-    }
-    if (type == DT_DIR)
-      out.ignored.push_back({name, "a directory"});
+  auto entries = list_directory(dir, &out.exists);
+  if (!entries) return fail(entries.error());
+  for (DirEntry& e : *entries) {
+    // A symlink to an analysis is an analysis; follow it for its type.
+    EntryType type = e.type == EntryType::symlink ? resolve_type(dir / e.name) : e.type;
+    if (type == EntryType::file)
+      out.files.push_back(std::move(e.name));
     else
-      out.files.push_back(std::move(name));
+      out.ignored.push_back({e.name, type == EntryType::directory ? "a directory" : "not a regular file"});
   }
-  ::closedir(d);
-  std::sort(out.files.begin(), out.files.end());
   return out;
 }
 
@@ -115,6 +102,10 @@ Result<LocalInventory> scan_local_inventory(const std::filesystem::path& data_di
       inv.fundamental_ignored.push_back({name, "'" + dated->stem + "' is not a ticker symbol"});
       continue;
     }
+    if (age_in_days(dated->date, now) < -1) {  // a day of slack for time zones ahead of UTC
+      inv.fundamental_ignored.push_back({name, "dated in the future (" + format_date(dated->date) + ")"});
+      continue;
+    }
     ++inv.fundamental_files;
     TickerAnalysis& t = inv.by_ticker[ticker_match_key(dated->stem)];
     ++t.files;
@@ -144,6 +135,10 @@ Result<LocalInventory> scan_local_inventory(const std::filesystem::path& data_di
     auto dated = split_dated_name(name, why);
     if (!dated) {
       inv.sector_ignored.push_back({name, why});
+      continue;
+    }
+    if (age_in_days(dated->date, now) < -1) {
+      inv.sector_ignored.push_back({name, "dated in the future (" + format_date(dated->date) + ")"});
       continue;
     }
     auto sector = canonical_sector(dated->stem);

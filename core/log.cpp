@@ -31,9 +31,16 @@ void log_debug(std::string_view message) {
 }
 
 std::string redact_url(std::string_view url) {
-  size_t q = url.find('?');
-  if (q == std::string_view::npos) return std::string(url);
-  return std::string(url.substr(0, q)) + "?<redacted>";
+  std::string out(url.substr(0, url.find_first_of("?#")));
+  if (out.size() < url.size()) out += "?<redacted>";
+  // user:password@ (or a key in the user part) goes too
+  size_t scheme = out.find("://");
+  size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  size_t at = out.find('@', start);
+  size_t slash = out.find('/', start);
+  if (at != std::string::npos && (slash == std::string::npos || at < slash))
+    out.replace(start, at - start + 1, "<redacted>@");
+  return out;
 }
 
 }  // namespace thd

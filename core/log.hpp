@@ -16,7 +16,7 @@ void log_warning(std::string_view message);  // shown unless --quiet
 void log_info(std::string_view message);     // shown with -v
 void log_debug(std::string_view message);    // shown with -vv
 
-// "https://host/path?apikey=SECRET&x=1" -> "https://host/path?<redacted>"
+// "https://user:key@host/path?apikey=SECRET&x=1" -> "https://<redacted>@host/path?<redacted>"
 std::string redact_url(std::string_view url);
 
 }  // namespace thd

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/inventory.hpp"
+
 namespace thd {
 
 std::string_view need_kind_name(NeedKind k) {
@@ -48,7 +50,11 @@ Need market_need(const std::string& symbol) {
 
 }  // namespace
 
-std::vector<Need> plan_needs(const NeedsInput& in) {
+std::vector<Need> plan_needs(const NeedsInput& input) {
+  // A malformed symbol is never sent to a provider (it is a data-quality issue already).
+  NeedsInput in = input;
+  for (auto* list : {&in.traded_tickers, &in.open_tickers})
+    std::erase_if(*list, [](const std::string& t) { return !is_valid_ticker(t); });
   std::vector<Need> needs;
   std::set<std::string> market_done;
   auto add_market = [&](const std::string& symbol) {

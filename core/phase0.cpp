@@ -8,7 +8,19 @@
 
 namespace thd {
 
-Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<CoverageRequest> coverage_request) {
+std::optional<std::string> miss_ratio_warning(const StatCounters& stats, std::string_view scope) {
+  double ratio = stats.hit_ratio();
+  if (ratio < 0 || 1.0 - ratio <= 0.5) return std::nullopt;
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "cache miss ratio is %.0f%% (over 50%%) across %llu %.*s lookups",
+                (1.0 - ratio) * 100,
+                static_cast<unsigned long long>(stats.total(Stat::hits) + stats.total(Stat::misses)),
+                static_cast<int>(scope.size()), scope.data());
+  return std::string(buf);
+}
+
+Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<CoverageRequest> coverage_request,
+                  MissRatioWarning miss_ratio) {
   Phase0 p;
   p.now = clock.now();
   p.data_dir = config.data_dir;
@@ -42,14 +54,11 @@ Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<Covera
     p.warnings.push_back("no fundamental analyses: " + p.local.fundamental_dir.string() + " does not exist");
   if (!p.local.sector_dir_exists)
     p.warnings.push_back("no sector analyses: " + p.local.sector_dir.string() + " does not exist");
-  double ratio = p.stats.hit_ratio();
-  if (ratio >= 0 && 1.0 - ratio > 0.5) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "cache miss ratio is %.0f%% (over 50%%) across %llu lookups",
-                  (1.0 - ratio) * 100,
-                  static_cast<unsigned long long>(p.stats.total(Stat::hits) + p.stats.total(Stat::misses)));
-    p.warnings.push_back(buf);
-  }
+  if (miss_ratio == MissRatioWarning::persisted)
+    if (auto w = miss_ratio_warning(p.stats, "recorded")) p.warnings.push_back(*w);
+  for (const auto& [key, t] : p.local.by_ticker)
+    if (!t.read_error.empty())
+      p.warnings.push_back("newest analysis of " + t.ticker + " unreadable: " + t.read_error);
   if (p.cache.total.corrupt)
     p.warnings.push_back(std::to_string(p.cache.total.corrupt) +
                          " corrupt cache entries; `cache-optimize --cleanup` removes them");

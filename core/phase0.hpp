@@ -36,8 +36,15 @@ struct Phase0 {
   std::vector<std::string> warnings;
 };
 
-// Throws FatalError(input) for unreadable directories.
-Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<CoverageRequest> coverage_request);
+// "cache miss ratio is 75% (over 50%) across 20 ... lookups" when over 50%.
+std::optional<std::string> miss_ratio_warning(const StatCounters& stats, std::string_view scope);
+
+enum class MissRatioWarning { persisted, none };
+
+// Throws FatalError(input) for unreadable directories. `inventory` warns on
+// the persisted miss ratio; `run` warns on its own lookups instead.
+Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<CoverageRequest> coverage_request,
+                  MissRatioWarning miss_ratio = MissRatioWarning::persisted);
 
 void write_phase0_json(JsonWriter& w, const Phase0& p);
 

@@ -8,6 +8,7 @@
 #include "cache/store.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "core/needs.hpp"
 #include "core/phase0.hpp"
 #include "core/planner.hpp"
@@ -73,15 +74,22 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
   RunOutcome outcome;
   const UnixTime now = clock.now();
   const PortfolioFile file = resolve_portfolio(config.data_dir, request.portfolio);
+  log_info("portfolio " + file.name + ": " + file.path.string());
 
   // Phase 0: local files and cache health, before anything else.
-  Phase0 phase0 = run_phase0(config, clock, std::nullopt);
+  Phase0 phase0 = run_phase0(config, clock, std::nullopt, MissRatioWarning::none);
   outcome.times.phase0_inventory = phase.lap();
+  log_info("phase 0: " + std::to_string(phase0.local.by_ticker.size()) + " analysed tickers, " +
+           std::to_string(phase0.cache.total.files) + " cache entries (" +
+           std::to_string(outcome.times.phase0_inventory) + " ms)");
 
   // Phase 1: the trade history, streamed.
   TradeStats trades(date_of(now));
   read_trade_history(file.path, trades);
   outcome.times.phase1_trades = phase.lap();
+  log_info("phase 1: " + std::to_string(trades.rows_read()) + " rows, " +
+           std::to_string(trades.total_trades()) + " trades, " + std::to_string(trades.issues_total()) +
+           " data-quality issues (" + std::to_string(outcome.times.phase1_trades) + " ms)");
 
   // Phase 2: market context, cache first.
   NeedsInput needs_input;
@@ -95,6 +103,13 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
   ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
   std::vector<Served> served = serve_from_cache(needs, cache, clock, serve);
   outcome.times.phase2_market = phase.lap();
+  for (const Served& s : served)
+    log_debug(std::string(need_kind_name(s.need.kind)) + " " + s.need.subject + ": " +
+              std::string(source_kind_name(s.provenance.source)) +
+              (s.provenance.service.empty() ? "" : " from " + s.provenance.service) +
+              (s.provenance.reason.empty() ? "" : " (" + s.provenance.reason + ")"));
+  log_info("phase 2: " + std::to_string(served.size()) + " needs planned (" +
+           std::to_string(outcome.times.phase2_market) + " ms)");
 
   // Phase 3 happens while the document is assembled.
   std::vector<ServiceState> services = service_states(config, process_environment());
@@ -121,8 +136,10 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
     auto written = write_file_atomic(outcome.output, document);
     if (!written) throw FatalError(ExitCode::input, written.error().message);
   }
+  const StatCounters run_lookups = cache.session_stats();  // flush_stats() empties it
   if (auto flushed = cache.flush_stats(); !flushed)
     outcome.warnings.push_back("cache statistics not saved: " + flushed.error().message);
+  outcome.warnings.insert(outcome.warnings.end(), cache.notices().begin(), cache.notices().end());
 
   outcome.trades = trades.total_trades();
   outcome.open_positions = trades.open_tickers().size();
@@ -134,6 +151,7 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
   }
   outcome.coverage = compute_coverage(phase0.local, trades.tickers()).ratio;
   outcome.warnings.insert(outcome.warnings.end(), phase0.warnings.begin(), phase0.warnings.end());
+  if (auto w = miss_ratio_warning(run_lookups, "of this run's")) outcome.warnings.push_back(*w);
   return outcome;
 }
 

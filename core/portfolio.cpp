@@ -1,11 +1,11 @@
 #include "core/portfolio.hpp"
 
-#include <dirent.h>
-
 #include <algorithm>
 #include <set>
 
 #include "core/csv_reader.hpp"
+#include "core/dir_list.hpp"
+#include "core/inventory.hpp"
 #include "core/text.hpp"
 
 namespace thd {
@@ -31,14 +31,14 @@ bool contains_eight_digits(std::string_view s) {
 
 std::vector<std::string> csv_files(const std::filesystem::path& dir) {
   std::vector<std::string> out;
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return out;
-  while (struct dirent* e = ::readdir(d)) {
-    std::string_view name = e->d_name;
-    if (name.size() > 4 && name.substr(name.size() - 4) == ".csv" && name[0] != '.') out.emplace_back(name);
+  auto entries = list_directory(dir);
+  if (!entries) return out;
+  for (const DirEntry& e : *entries) {
+    std::string_view name = e.name;
+    if (name.size() <= 4 || name.substr(name.size() - 4) != ".csv" || name[0] == '.') continue;
+    EntryType type = e.type == EntryType::symlink ? resolve_type(dir / e.name) : e.type;
+    if (type == EntryType::file) out.push_back(e.name);
   }
-  ::closedir(d);
-  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -129,7 +129,8 @@ std::vector<std::string> read_portfolio_tickers(const std::filesystem::path& csv
     if (status == CsvStatus::io_error) throw FatalError(ExitCode::input, (*reader)->error_text());
     if (*ticker_col >= record.fields.size()) continue;
     std::string t(trim(record.fields[*ticker_col]));
-    if (!t.empty() && seen.insert(t).second) tickers.push_back(std::move(t));
+    // Coverage counts real symbols only; garbage in the column is Phase 1's business.
+    if (is_valid_ticker(t) && seen.insert(t).second) tickers.push_back(std::move(t));
   }
   return tickers;
 }

@@ -190,4 +190,18 @@ std::string format_bytes(std::uint64_t bytes) {
   return buf;
 }
 
+std::string format_percent(double ratio) {
+  if (ratio < 0) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", ratio * 100);
+  return buf;
+}
+
+std::string printable(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return out;
+}
+
 }  // namespace thd

@@ -29,5 +29,10 @@ std::optional<std::int64_t> parse_duration(std::string_view s);
 // KiB/MiB/GiB and the bare K/M/G are powers of 1024).
 std::optional<std::uint64_t> parse_size(std::string_view s);
 std::string format_bytes(std::uint64_t bytes);
+// 0.6812 -> "68.1%"; negative -> "-" (no value).
+std::string format_percent(double ratio);
+// For terminals: control characters (a file name with a newline or an escape
+// sequence) become '?'.
+std::string printable(std::string_view s);
 
 }  // namespace thd

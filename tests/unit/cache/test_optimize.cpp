@@ -67,17 +67,17 @@ TEST_CASE("a legacy entry superseded by a newer new-layout entry is dropped, not
   FixedClock clock(k_now);
   auto current = put(d, "fmp", "profile:AAPL", k_now - 60, 86400, R"({"v":"new"})");
   test::write_file(
-      d / "aaaa.json",
+      d / "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json",
       R"({"timestamp":"2026-11-22T11:00:00Z","service":"fmp","key":"profile:AAPL","ttl_seconds":86400,"data":{"v":"old"}})");
   test::write_file(
-      d / "bbbb.json",
+      d / "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.json",
       R"({"timestamp":"2026-11-22T11:00:00Z","service":"fmp","key":"profile:MSFT","ttl_seconds":86400,"data":{"v":"legacy"}})");
   OptimizeOptions o;
   o.cleanup = Cleanup::yes;
   auto r = optimize_cache(d.path(), clock, TtlTable{}, o);
   REQUIRE(r);
-  CHECK_FALSE(std::filesystem::exists(d / "aaaa.json"));
-  CHECK_FALSE(std::filesystem::exists(d / "bbbb.json"));
+  CHECK_FALSE(std::filesystem::exists(d / "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json"));
+  CHECK_FALSE(std::filesystem::exists(d / "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.json"));
   CacheStore store(d.path(), clock);
   CHECK(store.get("fmp", "profile:AAPL").data == R"({"v":"new"})");
   Lookup migrated = store.get("fmp", "profile:MSFT");
@@ -94,7 +94,8 @@ TEST_CASE("analysis and dry run change nothing but report the same plan as clean
   put(d, "fmp", "profile:A", k_now - 60, 86400);
   auto expired = put(d, "fmp", "profile:B", k_now - 7200, 900);
   test::write_file(d / "fmp/0123456789abcdef0123456789abcdef.json", "{");
-  test::write_file(d / "legacy.json", R"({"timestamp":"2026-11-22T11:59:00Z","data":1})");
+  test::write_file(d / "cccccccccccccccccccccccccccccccc.json",
+                   R"({"timestamp":"2026-11-22T11:59:00Z","data":1})");
 
   OptimizeOptions dry;
   dry.cleanup = Cleanup::yes;
@@ -103,7 +104,7 @@ TEST_CASE("analysis and dry run change nothing but report the same plan as clean
   REQUIRE(planned);
   CHECK_FALSE(planned->applied);
   CHECK(std::filesystem::exists(expired));
-  CHECK(std::filesystem::exists(d / "legacy.json"));
+  CHECK(std::filesystem::exists(d / "cccccccccccccccccccccccccccccccc.json"));
   CHECK_FALSE(std::filesystem::exists(d / "yahoo_finance"));  // not created in a dry run
 
   OptimizeOptions real;
