@@ -77,6 +77,23 @@ bool CsvReader::fill() {
 size_t CsvReader::find_record_end() {
   Scan& s = *m_scan;
   const char* buf = m_buf.data();
+  // Fast path, most records: outside quotes and no quote before the next
+  // newline, the newline ends the record (two memchr calls, no state machine).
+  if (s.state == ScanState::field_start || s.state == ScanState::unquoted) {
+    const char* from = buf + s.at;
+    const void* nl = std::memchr(from, '\n', m_end - s.at);
+    size_t span = nl ? static_cast<size_t>(static_cast<const char*>(nl) - from) : m_end - s.at;
+    if (!std::memchr(from, '"', span)) {
+      if (nl) {
+        s.at += span;
+        return s.at;
+      }
+      // No newline yet: keep the state the bytes leave behind and wait for more.
+      if (span > 0) s.state = buf[m_end - 1] == ',' ? ScanState::field_start : ScanState::unquoted;
+      s.at = m_end;
+      return std::string::npos;
+    }
+  }
   for (size_t i = s.at; i < m_end; ++i) {
     char c = buf[i];
     switch (s.state) {
@@ -120,8 +137,9 @@ void CsvReader::split_fields(size_t end, CsvRecord& record) {
   record.fields.clear();
   size_t i = m_pos;
   while (true) {
-    size_t start = i, w = i;
     if (i < end && buf[i] == '"') {
+      // Quoted: undouble quotes in place (the text only gets shorter).
+      size_t start = i, w = i;
       ++i;
       while (i < end) {
         if (buf[i] == '"') {
@@ -136,10 +154,17 @@ void CsvReader::split_fields(size_t end, CsvRecord& record) {
           buf[w++] = buf[i++];
         }
       }
+      // Text after the closing quote is taken as written.
+      while (i < end && buf[i] != ',') buf[w++] = buf[i++];
+      record.fields.emplace_back(buf + start, w - start);
+    } else {
+      // Unquoted: a view, nothing to copy. Fields are short: a plain loop
+      // beats a memchr call per field.
+      size_t stop = i;
+      while (stop < end && buf[stop] != ',') ++stop;
+      record.fields.emplace_back(buf + i, stop - i);
+      i = stop;
     }
-    // Unquoted text, or what follows a closing quote, is taken as written.
-    while (i < end && buf[i] != ',') buf[w++] = buf[i++];
-    record.fields.emplace_back(buf + start, w - start);
     if (i >= end) break;
     ++i;  // the comma
   }

@@ -45,6 +45,7 @@ struct ColumnInfo {
   std::string_view name;
   ColType type;
   bool required;
+  bool used_in_statistics = false;  // numbers converted, not only checked
 };
 
 inline constexpr std::array<ColumnInfo, static_cast<size_t>(Col::count_)> k_trade_columns{{
@@ -57,12 +58,12 @@ inline constexpr std::array<ColumnInfo, static_cast<size_t>(Col::count_)> k_trad
     {Col::entry_timestamp, "Entry_Timestamp", ColType::timestamp, true},
     {Col::exit_timestamp, "Exit_Timestamp", ColType::timestamp, false},
     {Col::avg_entry_price, "Avg_Entry_Price", ColType::number, false},
-    {Col::avg_exit_price, "Avg_Exit_Price", ColType::number, false},
+    {Col::avg_exit_price, "Avg_Exit_Price", ColType::number, false, true},
     {Col::position_size, "Position_Size", ColType::number, false},
     {Col::direction, "Direction", ColType::text, false},
-    {Col::pnl, "PnL", ColType::number, false},
-    {Col::return_, "Return", ColType::number, false},
-    {Col::duration_days, "Duration_Days", ColType::number, false},
+    {Col::pnl, "PnL", ColType::number, false, true},
+    {Col::return_, "Return", ColType::number, false, true},
+    {Col::duration_days, "Duration_Days", ColType::number, false, true},
     {Col::trade_type, "Trade_Type", ColType::text, false},
     {Col::status, "Status", ColType::text, true},
     {Col::max_favourable_excursion, "Max_Favourable_Excursion", ColType::number, false},
@@ -70,7 +71,7 @@ inline constexpr std::array<ColumnInfo, static_cast<size_t>(Col::count_)> k_trad
     {Col::mfe_mae_ratio, "MFE_MAE_Ratio", ColType::number, false},
     {Col::exit_efficiency, "Exit_Efficiency", ColType::number, false},
     {Col::days_since_entry, "Days_Since_Entry", ColType::number, false},
-    {Col::current_unrealized_pnl, "Current_Unrealized_PnL", ColType::number, false},
+    {Col::current_unrealized_pnl, "Current_Unrealized_PnL", ColType::number, false, true},
     {Col::current_excursion_status, "Current_Excursion_Status", ColType::text, false},
     {Col::exit_efficiency_fixed, "Exit_Efficiency_Fixed", ColType::number, false},
     {Col::trade_quality, "Trade_Quality", ColType::text, false},

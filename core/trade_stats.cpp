@@ -19,6 +19,20 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+struct UsedNumbers {
+  std::optional<double> avg_exit_price, pnl, ret, duration, unrealized;
+};
+
+std::optional<double>& used_number(UsedNumbers& n, Col c) {
+  switch (c) {
+    case Col::avg_exit_price: return n.avg_exit_price;
+    case Col::pnl: return n.pnl;
+    case Col::return_: return n.ret;
+    case Col::duration_days: return n.duration;
+    default: return n.unrealized;  // Col::current_unrealized_pnl, the last used_in_statistics column
+  }
+}
+
 // Newest entry first, then file order: true when `a` should be listed before `b`.
 bool listed_before(const ActivePosition& a, const ActivePosition& b) {
   return a.entry_date != b.entry_date ? a.entry_date > b.entry_date : a.line < b.line;
@@ -49,6 +63,43 @@ std::optional<Date> parse_trade_timestamp(std::string_view s) {
   int ss = (s[17] - '0') * 10 + (s[18] - '0');
   if (hh > 23 || mm > 59 || ss > 59) return std::nullopt;
   return date;
+}
+
+namespace {
+
+enum class NumberShape { invalid, plain, needs_range_check };
+
+// [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?
+NumberShape number_shape(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  size_t int_digits = 0, frac_digits = 0;
+  while (i < s.size() && is_digit(s[i])) ++i, ++int_digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && is_digit(s[i])) ++i, ++frac_digits;
+  }
+  if (int_digits == 0 && frac_digits == 0) return NumberShape::invalid;
+  bool exponent = false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    exponent = true;
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t exp_digits = 0;
+    while (i < s.size() && is_digit(s[i])) ++i, ++exp_digits;
+    if (exp_digits == 0) return NumberShape::invalid;
+  }
+  if (i != s.size()) return NumberShape::invalid;
+  // Only an exponent or a very long integer part can leave the double range.
+  return exponent || int_digits > 300 ? NumberShape::needs_range_check : NumberShape::plain;
+}
+
+}  // namespace
+
+bool is_trade_number(std::string_view s) {
+  NumberShape shape = number_shape(s);
+  if (shape == NumberShape::plain) return true;
+  return shape == NumberShape::needs_range_check && parse_trade_number(s).has_value();
 }
 
 std::optional<double> parse_trade_number(std::string_view s) {
@@ -150,14 +201,17 @@ void TradeStats::row(const CsvRecord& record) {
     return;
   }
   ++m_well_formed_rows;
-  for (size_t i = 0; i < m_field_count; ++i)
-    if (!trim_cell(record.fields[i]).empty()) ++m_filled[i];
+  m_cells.resize(m_field_count);
+  for (size_t i = 0; i < m_field_count; ++i) {
+    m_cells[i] = trim_cell(record.fields[i]);  // once per cell
+    m_filled[i] += !m_cells[i].empty();
+  }
 
   auto cell = [&](Col c) -> std::string_view {
     int i = m_col[static_cast<size_t>(c)];
-    return i < 0 ? std::string_view() : trim_cell(record.fields[static_cast<size_t>(i)]);
+    return i < 0 ? std::string_view() : m_cells[static_cast<size_t>(i)];
   };
-  std::array<std::optional<double>, static_cast<size_t>(Col::count_)> number{};
+  UsedNumbers numbers;  // only what the statistics read: this runs per row
   std::optional<Date> entry, exit;
   bool excluded = false;
   enum class State { closed, open, invalid } state = State::invalid;
@@ -168,8 +222,15 @@ void TradeStats::row(const CsvRecord& record) {
     std::string_view v = cell(info.id);
     if (info.type == ColType::number) {
       if (v.empty()) continue;
-      number[static_cast<size_t>(info.id)] = parse_trade_number(v);
-      if (!number[static_cast<size_t>(info.id)]) issue(line, info.id, quoted(v) + " is not a number");
+      bool valid;
+      if (info.used_in_statistics) {
+        std::optional<double>& slot = used_number(numbers, info.id);
+        slot = parse_trade_number(v);
+        valid = slot.has_value();
+      } else {
+        valid = is_trade_number(v);
+      }
+      if (!valid) issue(line, info.id, quoted(v) + " is not a number");
     } else if (info.type == ColType::timestamp) {
       if (v.empty()) {
         if (info.required) {
@@ -206,20 +267,25 @@ void TradeStats::row(const CsvRecord& record) {
     return;
   }
 
-  const auto& ret = number[static_cast<size_t>(Col::return_)];
-  const auto& pnl = number[static_cast<size_t>(Col::pnl)];
+  const auto& ret = numbers.ret;
+  const auto& pnl = numbers.pnl;
   if (state == State::closed && !ret && !pnl) issue(line, "", "Closed row without Return or PnL");
-  if (state == State::open && (exit || number[static_cast<size_t>(Col::avg_exit_price)]))
-    issue(line, "", "Open row with an exit");
+  if (state == State::open && (exit || numbers.avg_exit_price)) issue(line, "", "Open row with an exit");
   if (m_row_has_issue) ++m_rows_with_issues;
 
-  m_key = to_upper(cell(Col::ticker));
+  m_key.assign(cell(Col::ticker));  // reuses its buffer: no allocation per row
+  for (char& c : m_key)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   auto [it, inserted] = m_tickers.try_emplace(m_key);
   if (inserted) m_ticker_order.push_back(m_key);
   TickerPerformance& tp = it->second;
   ++tp.trades;
   std::string_view strategy_name = cell(Col::strategy_type);
-  StrategyCounts& sc = m_strategies[std::string(strategy_name.empty() ? "unspecified" : strategy_name)];
+  if (strategy_name.empty()) strategy_name = "unspecified";
+  auto sit = m_strategies.find(strategy_name);
+  if (sit == m_strategies.end())
+    sit = m_strategies.emplace(std::string(strategy_name), StrategyCounts{}).first;
+  StrategyCounts& sc = sit->second;
   ++sc.total;
   if (!m_first_entry || *entry < *m_first_entry) m_first_entry = entry;
   if (!m_last_entry || *entry > *m_last_entry) m_last_entry = entry;
@@ -228,11 +294,21 @@ void TradeStats::row(const CsvRecord& record) {
     ++m_active;
     ++tp.active;
     ++sc.active;
-    m_open_ticker[m_key] = true;
-    add_active({std::string(cell(Col::position_uuid)), m_key,
-                std::string(strategy_name.empty() ? "unspecified" : strategy_name), *entry,
-                days_from_civil(m_run_date) - days_from_civil(*entry),
-                number[static_cast<size_t>(Col::current_unrealized_pnl)], line});
+    if (!tp.active_seen) m_open_ticker.push_back(m_key);
+    tp.active_seen = true;
+    // Build the strings only for a position the capped list will keep.
+    ActivePosition probe;
+    probe.entry_date = *entry;
+    probe.line = line;
+    if (m_active_positions.size() < m_limits.max_active_positions ||
+        (!m_active_positions.empty() && listed_before(probe, m_active_positions.front()))) {
+      probe.uuid = std::string(cell(Col::position_uuid));
+      probe.ticker = m_key;
+      probe.strategy = std::string(strategy_name);
+      probe.days_held = days_from_civil(m_run_date) - days_from_civil(*entry);
+      probe.current_unrealized_return = numbers.unrealized;
+      add_active(std::move(probe));
+    }
     return;
   }
 
@@ -267,17 +343,14 @@ void TradeStats::row(const CsvRecord& record) {
     m_total_pnl += *pnl;
     tp.total_pnl += *pnl;
   }
-  if (const auto& d = number[static_cast<size_t>(Col::duration_days)]) {
+  if (const auto& d = numbers.duration) {
     m_duration_sum += *d;
     ++m_durations;
   }
 }
 
 std::vector<std::string> TradeStats::open_tickers() const {
-  std::vector<std::string> out;
-  for (const std::string& t : m_ticker_order)
-    if (m_open_ticker.count(t)) out.push_back(t);
-  return out;
+  return m_open_ticker;
 }
 
 namespace {
@@ -392,46 +465,6 @@ void TradeStats::write_json(JsonWriter& w) const {
   w.end_object();
   w.field("active_positions_listed", static_cast<std::uint64_t>(m_active_positions.size()));
   w.end_object();
-}
-
-[[noreturn]] static void not_a_trade_history(const std::filesystem::path& csv, std::uint64_t line,
-                                             const std::string& what) {
-  throw FatalError(ExitCode::input, csv.string() + ":" + std::to_string(line) + ": " + what);
-}
-
-void read_trade_history(const std::filesystem::path& csv, TradeStats& stats, size_t chunk_size) {
-  auto opened = CsvReader::open(csv, chunk_size);
-  if (!opened) throw FatalError(ExitCode::input, opened.error().message);
-  CsvReader& reader = **opened;
-  CsvRecord record;
-  auto fatal = [&](std::uint64_t line, const std::string& what) { not_a_trade_history(csv, line, what); };
-  bool have_header = false;
-  while (true) {
-    switch (reader.next(record)) {
-      case CsvStatus::end:
-        if (!have_header)
-          fatal(
-              1,
-              "no header line; expected a trade-history CSV with Ticker, Status and Entry_Timestamp columns");
-        return;
-      case CsvStatus::io_error: throw FatalError(ExitCode::input, reader.error_text());
-      case CsvStatus::unterminated_quote:
-        not_a_trade_history(csv, reader.error_line(),
-                            "unterminated quoted field: the quote opened here never closes");
-      case CsvStatus::record_too_long:
-        if (!have_header) fatal(reader.error_line(), "header longer than the 1 MiB limit");
-        stats.row_too_long(reader.error_line());
-        break;
-      case CsvStatus::record:
-        if (!have_header) {
-          if (auto ok = stats.header(record); !ok) fatal(record.line, ok.error().message);
-          have_header = true;
-        } else {
-          stats.row(record);
-        }
-        break;
-    }
-  }
 }
 
 }  // namespace thd

@@ -36,6 +36,7 @@ struct TickerPerformance {
   Outcomes outcomes;
   double total_return = 0;
   double total_pnl = 0;
+  bool active_seen = false;  // listed in open_tickers already
 };
 
 struct StrategyCounts {
@@ -110,10 +111,11 @@ class TradeStats {
 
   std::unordered_map<std::string, TickerPerformance> m_tickers;
   std::vector<std::string> m_ticker_order;
-  std::unordered_map<std::string, bool> m_open_ticker;
-  std::map<std::string, StrategyCounts> m_strategies;
+  std::vector<std::string> m_open_ticker;  // first-seen order
+  std::map<std::string, StrategyCounts, std::less<>> m_strategies;
   std::vector<ActivePosition> m_active_positions;  // a heap, newest entry first when sorted
   std::string m_key;                               // scratch for lookups
+  std::vector<std::string_view> m_cells;           // scratch: the current row, trimmed
 };
 
 // Reads the whole file through `stats`. Throws FatalError(input) for a file
@@ -126,5 +128,7 @@ void read_trade_history(const std::filesystem::path& csv, TradeStats& stats,
 std::optional<Date> parse_trade_timestamp(std::string_view s);
 // A decimal number as docs/STATISTICS.md defines it (no inf, nan, %, hex).
 std::optional<double> parse_trade_number(std::string_view s);
+// The same check without the conversion, for columns no statistic uses.
+bool is_trade_number(std::string_view s);
 
 }  // namespace thd
