@@ -1,0 +1,495 @@
+"""The fake services of scripts/fake_services.py: shapes, values, errors, stats, faults.
+
+Every expected figure is computed here from the formulas documented at the top
+of scripts/fake_services.py (the module is not imported).
+"""
+
+import calendar
+import datetime
+import hashlib
+import http.client
+import json
+import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCRIPT = os.path.join(HERE, "..", "..", "scripts", "fake_services.py")
+PYTHON = sys.executable or "/usr/bin/python3"
+
+SERVICES = ["yahoo_finance", "fmp", "alpha_vantage", "fred_economic", "sec_edgar", "coingecko", "imf_data"]
+END = datetime.date(2026, 11, 20)
+NULL_DAYS = (100, 200)
+UA = {"User-Agent": "thd-tests tests@example.com"}
+
+
+# --- the documented formulas -------------------------------------------------
+
+def n(sym):
+    d = hashlib.md5(sym.encode()).hexdigest()
+    return [int(d[6 * i:6 * i + 6], 16) for i in range(5)]
+
+
+def price(sym):
+    base, span = {"^VIX": (10, 3000), "BTC-USD": (20000, 8000000), "ETH-USD": (1000, 400000)}.get(sym, (50, 45000))
+    return round(base + (n(sym)[0] % span) / 100, 2)
+
+
+def weekdays_back(count, end=END):
+    out, d = [], end
+    while len(out) < count:
+        if d.weekday() < 5:
+            out.append(d)
+        d -= datetime.timedelta(days=1)
+    return out[::-1]
+
+
+def f(sym, k):
+    v = n(sym)
+    phase, amp, trend = v[1] % 60, 0.05 + (v[2] % 11) / 100, ((v[3] % 41) - 20) / 100
+    return 1 + trend * (k - 251) / 251 + amp * (math.sin((k + phase) / 7.0) - math.sin((251 + phase) / 7.0))
+
+
+def history(sym):
+    P, v = price(sym), n(sym)
+    close, high, low, vol = [], [], [], []
+    for k in range(252):
+        if k in NULL_DAYS:
+            close.append(None), high.append(None), low.append(None), vol.append(None)
+            continue
+        c = round(P * f(sym, k), 2)
+        close.append(c)
+        high.append(round(c * 1.01, 2))
+        low.append(round(c * 0.985, 2))
+        vol.append(1000000 + v[4] % 9000000 + 1000 * k)
+    return close, high, low, vol
+
+
+def figures(sym):
+    close, high, low, vol = history(sym)
+    v, P = n(sym), price(sym)
+    pe = 8 + (v[2] % 4200) / 100
+    target = round(P * (0.9 + (v[4] % 40) / 100), 2)
+    shares = 100000000 + (v[1] % 9900) * 1000000
+    return {"P": P, "prev": close[250], "pe": pe, "eps": round(P / pe, 2), "target": target,
+            "target_high": round(target * 1.2, 2), "target_low": round(target * 0.8, 2),
+            "year_high": max(x for x in high if x is not None), "year_low": min(x for x in low if x is not None),
+            "shares": shares, "market_cap": round(P * shares), "beta": round(0.5 + (v[3] % 150) / 100, 2),
+            "volume": vol[-1]}
+
+
+def fred_value(i, base, slope, amp, dec):
+    return "%.*f" % (dec, round(base + slope * i + amp * math.sin(i / 3.0), dec))
+
+
+# --- server process helpers -------------------------------------------------
+
+def start_server(*extra):
+    tmp = tempfile.mkdtemp(prefix="thd-fake-")
+    port_file = os.path.join(tmp, "port")
+    proc = subprocess.Popen([PYTHON, SCRIPT, "--port", "0", "--port-file", port_file] + list(extra),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 5
+    while not os.path.exists(port_file):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("fake services did not start: %s" % proc.stderr.read().decode())
+        time.sleep(0.02)
+    with open(port_file) as fh:
+        port = int(fh.read().strip())
+    return proc, port, port_file
+
+
+def stop_server(proc):
+    """SIGTERM; the server must exit cleanly within 5 s."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        rc = proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise AssertionError("fake services did not exit within 5 s of SIGTERM")
+    proc.stderr.close()
+    return rc
+
+
+class FakeServicesTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.proc, cls.port, cls.port_file = start_server()
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = stop_server(cls.proc)
+        assert rc == 0, "exit status %r after SIGTERM" % rc
+        assert not os.path.exists(cls.port_file), "port file left behind"
+
+    def setUp(self):
+        self.post("/__reset", {})
+
+    # -- helpers --
+
+    def url(self, path):
+        return "http://127.0.0.1:%d%s" % (self.port, path)
+
+    def get(self, path, headers=None, timeout=5):
+        """(status, headers, body bytes) of one GET on a fresh connection."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request("GET", path, headers=headers or {})
+            r = conn.getresponse()
+            return r.status, r, r.read()
+        finally:
+            conn.close()
+
+    def get_json(self, path, headers=None, status=200):
+        st, _, body = self.get(path, headers)
+        self.assertEqual(st, status, body[:300])
+        return json.loads(body)
+
+    def post(self, path, obj):
+        req = urllib.request.Request(self.url(path), data=json.dumps(obj).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return json.loads(r.read())
+
+    def fault(self, **spec):
+        return self.post("/__fault", spec)
+
+    def stats(self):
+        with urllib.request.urlopen(self.url("/__stats"), timeout=5) as r:
+            return json.loads(r.read())
+
+    # -- happy paths --
+
+    def test_yahoo_chart(self):
+        doc = self.get_json("/yahoo_finance/v8/finance/chart/AAPL?range=1y&interval=1d")
+        self.assertIsNone(doc["chart"]["error"])
+        res = doc["chart"]["result"][0]
+        close, high, low, vol = history("AAPL")
+        q = res["indicators"]["quote"][0]
+        self.assertEqual(q["close"], close)
+        self.assertEqual(q["high"], high)
+        self.assertEqual(q["volume"], vol)
+        self.assertEqual(res["indicators"]["adjclose"][0]["adjclose"], close)
+        self.assertEqual([i for i, c in enumerate(q["close"]) if c is None], [100, 200])
+        days = weekdays_back(252)
+        self.assertEqual(res["timestamp"], [calendar.timegm((d.year, d.month, d.day, 14, 30, 0)) for d in days])
+        self.assertEqual(days[-1], END)
+        meta = res["meta"]
+        P = price("AAPL")
+        self.assertEqual(close[-1], P)
+        self.assertEqual(meta["symbol"], "AAPL")
+        self.assertEqual(meta["currency"], "USD")
+        self.assertEqual(meta["regularMarketPrice"], P)
+        self.assertEqual(meta["chartPreviousClose"], round(P * f("AAPL", -1), 2))
+        self.assertEqual(meta["fiftyTwoWeekHigh"], figures("AAPL")["year_high"])
+        self.assertEqual(meta["fiftyTwoWeekLow"], figures("AAPL")["year_low"])
+        self.assertNotIn("previousClose", meta)  # only for range=1d/5d, as on Yahoo
+        # other ranges slice the same history; previousClose appears for 5d
+        res5 = self.get_json("/yahoo_finance/v8/finance/chart/AAPL?range=5d&interval=1d")["chart"]["result"][0]
+        self.assertEqual(res5["indicators"]["quote"][0]["close"], close[-5:])
+        self.assertEqual(res5["meta"]["previousClose"], close[250])
+        # ^VIX (URL-encoded), crypto and the BRK.B / BRK-B alias
+        vix = self.get_json("/yahoo_finance/v8/finance/chart/%5EVIX?range=1y&interval=1d")["chart"]["result"][0]
+        self.assertEqual(vix["meta"]["regularMarketPrice"], price("^VIX"))
+        self.assertTrue(10 <= price("^VIX") < 40)
+        a = self.get_json("/yahoo_finance/v8/finance/chart/BRK.B?range=1y&interval=1d")
+        b = self.get_json("/yahoo_finance/v8/finance/chart/BRK-B?range=1y&interval=1d")
+        self.assertEqual(a, b)
+        self.assertEqual(a["chart"]["result"][0]["meta"]["regularMarketPrice"], price("BRK-B"))
+        btc = self.get_json("/yahoo_finance/v8/finance/chart/BTC-USD?range=1y&interval=1d")["chart"]["result"][0]
+        self.assertEqual(btc["meta"]["regularMarketPrice"], price("BTC-USD"))
+
+    def test_yahoo_unknown_symbol(self):
+        st, _, body = self.get("/yahoo_finance/v8/finance/chart/NOPE?range=1y&interval=1d")
+        self.assertEqual(st, 404)
+        self.assertEqual(json.loads(body), {"chart": {"result": None, "error": {
+            "code": "Not Found", "description": "No data found, symbol may be delisted"}}})
+
+    def test_fmp(self):
+        fig = figures("MSFT")
+        prof = self.get_json("/fmp/stable/profile?symbol=MSFT&apikey=MARKER")
+        self.assertIsInstance(prof, list)
+        self.assertEqual(len(prof), 1)
+        p = prof[0]
+        self.assertEqual((p["symbol"], p["companyName"], p["sector"], p["industry"]),
+                         ("MSFT", "Microsoft Corporation", "Technology", "Software - Infrastructure"))
+        self.assertEqual(p["price"], fig["P"])
+        self.assertEqual(p["marketCap"], fig["market_cap"])
+        self.assertEqual(p["beta"], fig["beta"])
+        self.assertEqual(p["cik"], "0000789019")
+        quote = self.get_json("/fmp/stable/quote?symbol=MSFT&apikey=MARKER")[0]
+        self.assertEqual(quote["price"], fig["P"])
+        self.assertEqual(quote["previousClose"], fig["prev"])
+        self.assertEqual(quote["yearHigh"], fig["year_high"])
+        self.assertEqual(quote["yearLow"], fig["year_low"])
+        self.assertEqual(quote["change"], round(fig["P"] - fig["prev"], 2))
+        ratios = self.get_json("/fmp/stable/ratios-ttm?symbol=MSFT&apikey=MARKER")[0]
+        self.assertEqual(ratios["priceToEarningsRatioTTM"], fig["pe"])
+        self.assertEqual(ratios["netIncomePerShareTTM"], fig["eps"])
+        tgt = self.get_json("/fmp/stable/price-target-consensus?symbol=MSFT&apikey=MARKER")[0]
+        self.assertEqual((tgt["targetConsensus"], tgt["targetMedian"], tgt["targetHigh"], tgt["targetLow"]),
+                         (fig["target"], fig["target"], fig["target_high"], fig["target_low"]))
+        # unknown symbol: an empty array; ETFs have no ratios
+        self.assertEqual(self.get_json("/fmp/stable/profile?symbol=NOPE&apikey=MARKER"), [])
+        self.assertEqual(self.get_json("/fmp/stable/ratios-ttm?symbol=SPY&apikey=MARKER"), [])
+        # key missing or empty: 401 with FMP's message
+        for path in ("/fmp/stable/profile?symbol=MSFT", "/fmp/stable/profile?symbol=MSFT&apikey="):
+            err = self.get_json(path, status=401)
+            self.assertTrue(err["Error Message"].startswith("Invalid API KEY."))
+
+    def test_alpha_vantage(self):
+        fig = figures("JPM")
+        ov = self.get_json("/alpha_vantage/query?function=OVERVIEW&symbol=JPM&apikey=MARKER")
+        self.assertEqual(ov["Symbol"], "JPM")
+        self.assertEqual(ov["Sector"], "FINANCIAL SERVICES")
+        self.assertEqual(ov["MarketCapitalization"], str(fig["market_cap"]))
+        self.assertEqual(ov["PERatio"], "%.2f" % fig["pe"])
+        self.assertEqual(ov["EPS"], "%.2f" % fig["eps"])
+        self.assertEqual(ov["AnalystTargetPrice"], "%.2f" % fig["target"])
+        self.assertEqual(ov["52WeekHigh"], "%.2f" % fig["year_high"])
+        self.assertTrue(all(isinstance(v, str) for v in ov.values()))
+        gq = self.get_json("/alpha_vantage/query?function=GLOBAL_QUOTE&symbol=JPM&apikey=MARKER")["Global Quote"]
+        self.assertEqual(gq["01. symbol"], "JPM")
+        self.assertEqual(gq["05. price"], "%.4f" % fig["P"])
+        self.assertEqual(gq["08. previous close"], "%.4f" % fig["prev"])
+        self.assertEqual(gq["07. latest trading day"], "2026-11-20")
+        # unknown symbol, ETF overview, missing key
+        self.assertEqual(self.get_json("/alpha_vantage/query?function=OVERVIEW&symbol=NOPE&apikey=MARKER"), {})
+        self.assertEqual(self.get_json("/alpha_vantage/query?function=OVERVIEW&symbol=SPY&apikey=MARKER"), {})
+        self.assertEqual(self.get_json("/alpha_vantage/query?function=GLOBAL_QUOTE&symbol=NOPE&apikey=MARKER"),
+                         {"Global Quote": {}})
+        err = self.get_json("/alpha_vantage/query?function=OVERVIEW&symbol=JPM")
+        self.assertIn("apikey is invalid or missing", err["Error Message"])
+        # the HTTP-200 rate-limit answers
+        self.fault(service="alpha_vantage", mode="quota", count=1)
+        info = self.get_json("/alpha_vantage/query?function=OVERVIEW&symbol=JPM&apikey=MARKER")
+        self.assertTrue(info["Information"].startswith("Thank you for using Alpha Vantage!"))
+        self.fault(service="alpha_vantage", mode="quota", variant="Note", count=1)
+        self.assertIn("Note", self.get_json("/alpha_vantage/query?function=GLOBAL_QUOTE&symbol=JPM&apikey=MARKER"))
+        self.assertEqual(self.get_json("/alpha_vantage/query?function=OVERVIEW&symbol=JPM&apikey=MARKER")["Symbol"], "JPM")
+
+    def test_fred(self):
+        doc = self.get_json("/fred_economic/fred/series/observations?series_id=FEDFUNDS&api_key=MARKER&file_type=json")
+        obs = doc["observations"]
+        self.assertEqual(len(obs), 24)
+        self.assertEqual(doc["count"], 24)
+        self.assertEqual((obs[0]["date"], obs[-1]["date"]), ("2024-11-01", "2026-10-01"))
+        self.assertEqual([o["value"] for o in obs], [fred_value(i, 4.0, -0.02, 0.30, 2) for i in range(24)])
+        self.assertEqual(set(obs[0]), {"realtime_start", "realtime_end", "date", "value"})
+        vix = self.get_json("/fred_economic/fred/series/observations?series_id=VIXCLS&api_key=MARKER&file_type=json"
+                            "&sort_order=desc&limit=5")["observations"]
+        self.assertEqual(len(vix), 5)
+        self.assertEqual(vix[0]["date"], "2026-11-20")
+        self.assertEqual(vix[0]["value"], fred_value(59, 17.5, 0.0, 4.0, 2))
+        dgs = self.get_json("/fred_economic/fred/series/observations?series_id=DGS10&api_key=MARKER&file_type=json")
+        values = [o["value"] for o in dgs["observations"]]
+        self.assertEqual([i for i, v in enumerate(values) if v == "."], [10, 40])
+        self.assertEqual([o["date"] for o in dgs["observations"]], [d.isoformat() for d in weekdays_back(60)])
+        for path in ("/fred_economic/fred/series/observations?series_id=FEDFUNDS&file_type=json",
+                     "/fred_economic/fred/series/observations?series_id=FEDFUNDS&api_key=&file_type=json"):
+            err = self.get_json(path, status=400)
+            self.assertEqual(err["error_code"], 400)
+            self.assertIn("api_key", err["error_message"])
+        err = self.get_json("/fred_economic/fred/series/observations?series_id=NOPE&api_key=K&file_type=json", status=400)
+        self.assertIn("series does not exist", err["error_message"])
+
+    def test_sec_edgar(self):
+        tickers = self.get_json("/sec_edgar/files/company_tickers.json", UA)
+        rows = {r["ticker"]: r for r in tickers.values()}
+        self.assertEqual(tickers["0"], {"cik_str": 320193, "ticker": "AAPL", "title": "Apple Inc."})
+        self.assertEqual(rows["BRK-B"]["cik_str"], 1067983)
+        sub = self.get_json("/sec_edgar/submissions/CIK0000320193.json", UA)
+        self.assertEqual((sub["cik"], sub["name"], sub["sic"], sub["sicDescription"], sub["tickers"]),
+                         ("320193", "Apple Inc.", "3571", "Electronic Computers", ["AAPL"]))
+        self.assertIn("recent", sub["filings"])
+        st, _, _ = self.get("/sec_edgar/submissions/CIK0000000001.json", UA)
+        self.assertEqual(st, 404)
+        # http.client sends no User-Agent unless told to
+        for path in ("/sec_edgar/submissions/CIK0000320193.json", "/sec_edgar/files/company_tickers.json"):
+            st, r, body = self.get(path)
+            self.assertEqual(st, 403)
+            self.assertIn(b"Undeclared Automated Tool", body)
+
+    def test_coingecko(self):
+        doc = self.get_json("/coingecko/api/v3/simple/price?ids=bitcoin,ethereum,nocoin&vs_currencies=usd"
+                            "&include_24hr_change=true&include_market_cap=true")
+        self.assertEqual(set(doc), {"bitcoin", "ethereum"})
+        for cid, sym, supply in (("bitcoin", "BTC-USD", 19900000), ("ethereum", "ETH-USD", 120500000)):
+            fig = figures(sym)
+            self.assertEqual(doc[cid], {"usd": fig["P"], "usd_market_cap": round(fig["P"] * supply),
+                                        "usd_24h_change": round((fig["P"] / fig["prev"] - 1) * 100, 6)})
+        self.assertEqual(self.get_json("/coingecko/api/v3/simple/price?ids=nocoin&vs_currencies=usd"), {})
+        plain = self.get_json("/coingecko/api/v3/simple/price?ids=bitcoin&vs_currencies=usd&x_cg_demo_api_key=K")
+        self.assertEqual(plain, {"bitcoin": {"usd": price("BTC-USD")}})
+
+    def test_imf(self):
+        doc = self.get_json("/imf_data/external/datamapper/api/v1/NGDP_RPCH/USA")
+        self.assertEqual(doc["api"], {"version": "1", "output-method": "json"})
+        usa = doc["values"]["NGDP_RPCH"]["USA"]
+        self.assertEqual(usa["2024"], round(2.0 + 1.0 * math.sin(24 / 2.0), 3))
+        self.assertEqual(sorted(usa), [str(y) for y in range(2000, 2031)])
+        cpi = self.get_json("/imf_data/external/datamapper/api/v1/PCPIPCH/USA?periods=2025")
+        self.assertEqual(cpi["values"]["PCPIPCH"]["USA"], {"2025": round(2.5 + 1.5 * math.sin(25 / 3.0), 3)})
+        self.assertNotIn("values", self.get_json("/imf_data/external/datamapper/api/v1/NOPE/USA"))
+
+    # -- statistics --
+
+    def test_stats_and_keep_alive(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        for i in range(10):
+            conn.request("GET", "/imf_data/external/datamapper/api/v1/NGDP_RPCH/USA?i=%d" % i)
+            r = conn.getresponse()
+            self.assertEqual(r.status, 200)
+            self.assertIsNotNone(r.getheader("Content-Length"))
+            r.read()
+        conn.close()
+        self.get("/fmp/stable/quote?symbol=AAPL&apikey=K")
+        s = self.stats()
+        self.assertEqual(s["requests"]["imf_data"], 10)
+        self.assertEqual(s["requests"]["fmp"], 1)
+        self.assertEqual(s["requests_total"], 11)
+        self.assertEqual(s["connections"], 2)
+        self.assertEqual(s["paths"]["imf_data"][0], "/imf_data/external/datamapper/api/v1/NGDP_RPCH/USA?i=0")
+        self.assertEqual(s["paths"]["fmp"], ["/fmp/stable/quote?symbol=AAPL&apikey=K"])
+        self.assertEqual(set(SERVICES) - set(s["requests"]), set())
+        self.post("/__reset", {})
+        s = self.stats()
+        self.assertEqual((s["requests_total"], s["connections"], s["max_in_flight"]), (0, 0, 0))
+
+    def test_max_in_flight(self):
+        self.fault(service="yahoo_finance", mode="latency", delay_ms=500)
+        threads = [threading.Thread(target=self.get, args=("/yahoo_finance/v8/finance/chart/KO?range=1y&interval=1d",))
+                   for _ in range(5)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        s = self.stats()
+        self.assertEqual(s["max_in_flight"], 5)
+        self.assertEqual(s["connections"], 5)
+        self.assertEqual(s["faults_applied"]["yahoo_finance"], 5)
+
+    # -- faults --
+
+    def test_fault_status_with_count_and_match(self):
+        self.fault(service="fmp", mode="status", status=503, count=2)
+        codes = [self.get("/fmp/stable/quote?symbol=AAPL&apikey=K")[0] for _ in range(3)]
+        self.assertEqual(codes, [503, 503, 200])
+        self.fault(service="fmp", mode="status", match="/stable/profile")
+        self.assertEqual(self.get("/fmp/stable/quote?symbol=AAPL&apikey=K")[0], 200)
+        self.assertEqual(self.get("/fmp/stable/profile?symbol=AAPL&apikey=K")[0], 500)
+        self.fault(service="fmp", mode="none")
+        self.assertEqual(self.get("/fmp/stable/profile?symbol=AAPL&apikey=K")[0], 200)
+        self.assertEqual(self.stats()["faults_applied"]["fmp"], 3)
+
+    def test_fault_retry_after(self):
+        self.fault(service="fred_economic", mode="retry_after", retry_after=2, count=1)
+        st, r, _ = self.get("/fred_economic/fred/series/observations?series_id=UNRATE&api_key=K&file_type=json")
+        self.assertEqual(st, 429)
+        self.assertEqual(r.getheader("Retry-After"), "2")
+        st, _, _ = self.get("/fred_economic/fred/series/observations?series_id=UNRATE&api_key=K&file_type=json")
+        self.assertEqual(st, 200)
+
+    def test_fault_hang(self):
+        self.fault(service="coingecko", mode="hang", count=1)
+        t0 = time.monotonic()
+        with self.assertRaises((socket.timeout, TimeoutError)):
+            self.get("/coingecko/api/v3/simple/price?ids=bitcoin&vs_currencies=usd", timeout=1)
+        self.assertLess(time.monotonic() - t0, 3)
+        self.assertEqual(self.get("/coingecko/api/v3/simple/price?ids=bitcoin&vs_currencies=usd")[0], 200)
+
+    def test_fault_slow_and_latency(self):
+        path = "/yahoo_finance/v8/finance/chart/PG?range=1y&interval=1d"
+        expected = self.get(path)[2]
+        self.fault(service="yahoo_finance", mode="slow", delay_ms=400, count=1)
+        t0 = time.monotonic()
+        st, _, body = self.get(path)
+        self.assertGreaterEqual(time.monotonic() - t0, 0.35)
+        self.assertEqual((st, body), (200, expected))
+        self.fault(service="yahoo_finance", mode="latency", delay_ms=300, count=1)
+        t0 = time.monotonic()
+        st, _, body = self.get(path)
+        self.assertGreaterEqual(time.monotonic() - t0, 0.28)
+        self.assertEqual((st, body), (200, expected))
+
+    def test_fault_malformed(self):
+        self.fault(service="imf_data", mode="malformed", count=1)
+        st, _, body = self.get("/imf_data/external/datamapper/api/v1/NGDP_RPCH/USA")
+        self.assertEqual(st, 200)
+        with self.assertRaises(ValueError):
+            json.loads(body)
+
+    def test_fault_truncated(self):
+        self.fault(service="sec_edgar", mode="truncated", count=1)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        conn.request("GET", "/sec_edgar/files/company_tickers.json", headers=UA)
+        r = conn.getresponse()
+        declared = int(r.getheader("Content-Length"))
+        with self.assertRaises(http.client.IncompleteRead) as cm:
+            r.read()
+        self.assertLess(len(cm.exception.partial), declared)
+        conn.close()
+
+    def test_fault_reset(self):
+        self.fault(service="all", mode="reset", count=1)
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        s.sendall(b"GET /fmp/stable/quote?symbol=AAPL&apikey=K HTTP/1.1\r\nHost: x\r\n\r\n")
+        with self.assertRaises(ConnectionResetError):
+            while s.recv(4096):
+                pass
+        s.close()
+        self.assertEqual(self.get("/fmp/stable/quote?symbol=AAPL&apikey=K")[0], 200)
+
+    def test_fault_api_rejects_bad_specs(self):
+        for spec in ({"service": "nope", "mode": "status"}, {"service": "fmp", "mode": "explode"},
+                     {"service": "fmp", "mode": "status", "status": 42}):
+            with self.assertRaises(urllib.error.HTTPError) as cm:
+                self.fault(**spec)
+            self.assertEqual(cm.exception.code, 400)
+            cm.exception.close()
+
+
+class LifecycleTest(unittest.TestCase):
+    def test_sigterm_with_hung_connection_and_global_latency(self):
+        proc, port, port_file = start_server("--latency-ms", "200")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            t0 = time.monotonic()
+            conn.request("GET", "/imf_data/external/datamapper/api/v1/NGDP_RPCH/USA")
+            self.assertEqual(conn.getresponse().read()[:10], b'{"values":')
+            self.assertGreaterEqual(time.monotonic() - t0, 0.18)
+            conn.close()
+            req = urllib.request.Request("http://127.0.0.1:%d/__fault" % port, method="POST",
+                                         data=json.dumps({"service": "fmp", "mode": "hang"}).encode())
+            urllib.request.urlopen(req, timeout=5).close()
+            hung = socket.create_connection(("127.0.0.1", port), timeout=5)
+            hung.sendall(b"GET /fmp/stable/quote?symbol=AAPL&apikey=K HTTP/1.1\r\nHost: x\r\n\r\n")
+            time.sleep(0.3)
+        finally:
+            t0 = time.monotonic()
+            rc = stop_server(proc)
+        self.assertEqual(rc, 0)
+        self.assertLess(time.monotonic() - t0, 5)
+        self.assertFalse(os.path.exists(port_file))
+        hung.close()
+
+    def test_refuses_non_loopback_host(self):
+        r = subprocess.run([PYTHON, SCRIPT, "--host", "0.0.0.0", "--port", "0"],
+                           capture_output=True, timeout=10)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"loopback", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
