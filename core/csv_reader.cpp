@@ -79,6 +79,7 @@ size_t CsvReader::find_record_end() {
   const char* buf = m_buf.data();
   // Fast path, most records: outside quotes and no quote before the next
   // newline, the newline ends the record (two memchr calls, no state machine).
+  if (s.at >= m_end) return std::string::npos;  // nothing new (and memchr wants a real pointer)
   if (s.state == ScanState::field_start || s.state == ScanState::unquoted) {
     const char* from = buf + s.at;
     const void* nl = std::memchr(from, '\n', m_end - s.at);

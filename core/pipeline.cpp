@@ -13,6 +13,7 @@
 #include "core/phase0.hpp"
 #include "core/planner.hpp"
 #include "core/portfolio.hpp"
+#include "core/resource_guard.hpp"
 #include "core/trade_stats.hpp"
 
 namespace thd {
@@ -72,6 +73,7 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
                      "(local files and the cache only)");
   Stopwatch total, phase;
   RunOutcome outcome;
+  RssGuard guard(config.max_rss_mb);  // sampled at every phase boundary; exit 4 writes nothing
   const UnixTime now = clock.now();
   const PortfolioFile file = resolve_portfolio(config.data_dir, request.portfolio);
   log_info("portfolio " + file.name + ": " + file.path.string());
@@ -79,6 +81,7 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
   // Phase 0: local files and cache health, before anything else.
   Phase0 phase0 = run_phase0(config, clock, std::nullopt, MissRatioWarning::none);
   outcome.times.phase0_inventory = phase.lap();
+  guard.check("after phase 0");
   log_info("phase 0: " + std::to_string(phase0.local.by_ticker.size()) + " analysed tickers, " +
            std::to_string(phase0.cache.total.files) + " cache entries (" +
            std::to_string(outcome.times.phase0_inventory) + " ms)");
@@ -87,6 +90,7 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
   TradeStats trades(date_of(now));
   read_trade_history(file.path, trades);
   outcome.times.phase1_trades = phase.lap();
+  guard.check("after phase 1");
   log_info("phase 1: " + std::to_string(trades.rows_read()) + " rows, " +
            std::to_string(trades.total_trades()) + " trades, " + std::to_string(trades.issues_total()) +
            " data-quality issues (" + std::to_string(outcome.times.phase1_trades) + " ms)");
@@ -103,6 +107,7 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
   ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
   std::vector<Served> served = serve_from_cache(needs, cache, clock, serve);
   outcome.times.phase2_market = phase.lap();
+  guard.check("after phase 2");
   for (const Served& s : served)
     log_debug(std::string(need_kind_name(s.need.kind)) + " " + s.need.subject + ": " +
               std::string(source_kind_name(s.provenance.source)) +
@@ -121,6 +126,7 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
     d.peak_rss_mb = peak_rss_mb();
   });
 
+  guard.check("before writing the document");
   if (request.output == "-") {
     std::cout << document;
     std::cout.flush();

@@ -1,0 +1,35 @@
+#include "core/resource_guard.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "core/error.hpp"
+
+namespace thd {
+
+double resident_mb() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (!f) return 0;
+  unsigned long size = 0, resident = 0;
+  int n = std::fscanf(f, "%lu %lu", &size, &resident);
+  std::fclose(f);
+  if (n != 2) return 0;
+  return static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+bool RssGuard::over() {
+  m_last_mb = resident_mb();
+  return m_last_mb > m_max_mb;
+}
+
+void RssGuard::check(const char* where) {
+  if (!over()) return;
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "resident memory %.1f MB is over --max-rss-mb %d (%s); nothing was written",
+                m_last_mb, m_max_mb, where);
+  throw FatalError(ExitCode::resource, buf);
+}
+
+}  // namespace thd

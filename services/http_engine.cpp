@@ -1,0 +1,425 @@
+#include "services/http_engine.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <deque>
+#include <mutex>
+
+#include "core/date.hpp"
+#include "core/log.hpp"
+#include "services/network_state.hpp"
+
+namespace thd {
+
+std::string_view outcome_name(Outcome o) {
+  static constexpr std::string_view k_names[] = {
+      "ok",           "http_status",  "timeout",      "connect_error", "too_large", "bad_body",
+      "circuit_open", "rate_limited", "budget_spent", "refused",       "cancelled"};
+  return k_names[static_cast<size_t>(o)];
+}
+
+std::uint64_t ServiceCounters::failures() const {
+  std::uint64_t n = 0;
+  for (size_t i = 1; i < outcomes.size(); ++i) n += outcomes[i];
+  return n;
+}
+
+bool plain_http_allowed(std::string_view url) {
+  if (!url.starts_with("http://")) return true;
+  std::string_view host = url.substr(7);
+  host = host.substr(0, host.find_first_of("/?#"));
+  if (auto at = host.rfind('@'); at != std::string_view::npos) host = host.substr(at + 1);
+  if (host.starts_with("[::1]")) return true;
+  host = host.substr(0, host.find(':'));
+  if (host == "localhost") return true;
+  // An IPv4 literal in 127.0.0.0/8: four numbers, the first 127.
+  int parts = 0;
+  for (std::string_view rest = host; !rest.empty();) {
+    std::string_view part = rest.substr(0, rest.find('.'));
+    if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string_view::npos)
+      return false;
+    if (parts == 0 && part != "127") return false;
+    ++parts;
+    rest = part.size() < rest.size() ? rest.substr(part.size() + 1) : std::string_view();
+  }
+  return parts == 4;
+}
+
+namespace {
+
+std::once_flag g_curl_init;
+
+struct Job {
+  HttpRequest request;
+  HttpEngine::Done done;
+  int attempts = 0;
+  double ready_at = 0;
+};
+
+struct Transfer {
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  std::unique_ptr<Job> job;
+  std::string body;
+  size_t max_body = 0;
+  bool too_large = false;
+  double started = 0;
+};
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t n = size * count;
+  if (t->body.size() + n > t->max_body) {
+    t->too_large = true;
+    return 0;  // aborts the transfer: over the cap is a failure, not a truncation
+  }
+  t->body.append(data, n);
+  return n;
+}
+
+struct ServiceState {
+  std::optional<TokenBucket> bucket;
+  CircuitBreaker breaker;
+  int per_day = 0;
+  int used_today = 0;   // persisted use plus this run's
+  int added_today = 0;  // this run's
+};
+
+}  // namespace
+
+struct HttpEngine::Impl {
+  EngineOptions options;
+  std::map<std::string, ServiceLimit> limits;
+  TimeSource& time;
+  Random& random;
+  CURLM* multi = nullptr;
+  std::vector<CURL*> idle;
+  std::deque<std::unique_ptr<Job>> waiting;
+  std::map<CURL*, std::unique_ptr<Transfer>> in_flight;
+  std::map<std::string, ServiceState> services;
+  std::map<std::string, ServiceCounters> counters;
+  std::optional<TokenBucket> global_bucket;
+  NetworkState persisted;
+  std::string today;
+  int budget = 0;
+  int max_in_flight = 0;
+  std::uint64_t connections = 0;
+
+  Impl(EngineOptions o, std::map<std::string, ServiceLimit> l, TimeSource& t, Random& r)
+      : options(std::move(o)), limits(std::move(l)), time(t), random(r) {
+    std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    multi = curl_multi_init();
+    long pool = std::max(1, options.pool_size);
+    curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, pool);
+    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, pool);
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, pool);
+    budget = options.max_api_calls;
+    double now = time.monotonic();
+    if (options.max_calls_per_minute > 0)
+      global_bucket.emplace(options.max_calls_per_minute / 60.0,
+                            std::max(1, options.max_calls_per_minute / 6), now);
+    today = format_date(date_of(time.wall()));
+    if (!options.state_dir.empty()) persisted = load_network_state(options.state_dir);
+  }
+
+  ~Impl() {
+    for (auto& [easy, t] : in_flight) {
+      curl_multi_remove_handle(multi, easy);
+      curl_slist_free_all(t->headers);
+      curl_easy_cleanup(easy);
+    }
+    for (CURL* e : idle) curl_easy_cleanup(e);
+    curl_multi_cleanup(multi);
+  }
+
+  // Concurrency never exceeds the pool: beyond it curl would queue inside
+  // the multi handle, where waiting counts against the timeout.
+  int slots() const { return std::max(1, std::min(options.max_concurrent, options.pool_size)); }
+
+  ServiceState& service(const std::string& name) {
+    auto it = services.find(name);
+    if (it != services.end()) return it->second;
+    ServiceLimit limit = limits.count(name) ? limits.at(name) : ServiceLimit{};
+    double now = time.monotonic();
+    ServiceState s{std::nullopt, CircuitBreaker({3, options.breaker_cooldown, options.slow_call}),
+                   limit.per_day, 0, 0};
+    // A burst of a sixth of a minute's allowance, then the steady rate.
+    if (limit.per_minute > 0)
+      s.bucket.emplace(limit.per_minute / 60.0, std::max(1.0, limit.per_minute / 6.0), now);
+    if (auto open = persisted.open_until.find(name); open != persisted.open_until.end()) {
+      double remaining = static_cast<double>(open->second - time.wall());
+      if (remaining > 0) s.breaker.force_open(now, remaining);
+    }
+    if (auto q = persisted.quota.find(name); q != persisted.quota.end() && q->second.date == today)
+      s.used_today = q->second.used;
+    return services.emplace(name, std::move(s)).first->second;
+  }
+
+  void finish(std::unique_ptr<Job> job, Outcome outcome, long status, std::string body, std::string error,
+              double elapsed) {
+    ++counters[job->request.service].outcomes[static_cast<size_t>(outcome)];
+    if (outcome != Outcome::ok)
+      log_info(job->request.service + " " + redact_url(job->request.url) + ": " +
+               std::string(outcome_name(outcome)) + (error.empty() ? "" : " (" + error + ")"));
+    HttpResult r{outcome, status, std::move(body), std::move(error), job->attempts, elapsed};
+    job->done(std::move(r));
+  }
+
+  void start(std::unique_ptr<Job> job, double now) {
+    CURL* easy = idle.empty() ? curl_easy_init() : idle.back();
+    if (!idle.empty()) idle.pop_back();
+    curl_easy_reset(easy);
+    auto t = std::make_unique<Transfer>();
+    t->easy = easy;
+    t->max_body = options.max_body;
+    t->started = now;
+    for (const std::string& h : job->request.headers) t->headers = curl_slist_append(t->headers, h.c_str());
+    curl_easy_setopt(easy, CURLOPT_URL, job->request.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout * 1000));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::min(options.connect_timeout, options.timeout) * 1000));
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body));
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 3L);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, "trade-history-discover/" THD_VERSION);
+    if (t->headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->headers);
+    ++job->attempts;
+    ++counters[job->request.service].attempts;
+    if (job->attempts > 1) ++counters[job->request.service].retries;
+    log_debug("start " + job->request.service + " " + redact_url(job->request.url) + " (attempt " +
+              std::to_string(job->attempts) + ")");
+    t->job = std::move(job);
+    curl_multi_add_handle(multi, easy);
+    in_flight.emplace(easy, std::move(t));
+    max_in_flight = std::max(max_in_flight, static_cast<int>(in_flight.size()));
+  }
+
+  // Starts what may start; returns when the next waiting request may go.
+  double schedule(double now) {
+    double next = now + 3600;
+    for (auto it = waiting.begin(); it != waiting.end();) {
+      Job& job = **it;
+      if (job.ready_at > now) {
+        next = std::min(next, job.ready_at);
+        ++it;
+        continue;
+      }
+      if (static_cast<int>(in_flight.size()) >= slots()) break;
+      ServiceState& s = service(job.request.service);
+      std::unique_ptr<Job> owned;
+      auto refuse = [&](Outcome o, std::string why) {
+        owned = std::move(*it);
+        it = waiting.erase(it);
+        finish(std::move(owned), o, 0, "", std::move(why), 0);
+      };
+      if (!s.breaker.allow(now)) {
+        refuse(Outcome::circuit_open, "circuit open after repeated failures; not sent");
+        continue;
+      }
+      if (budget <= 0) {
+        s.breaker.release_probe();
+        refuse(Outcome::budget_spent, "--max-api-calls budget spent; not sent");
+        continue;
+      }
+      if (s.per_day > 0 && s.used_today >= s.per_day) {
+        s.breaker.release_probe();
+        refuse(Outcome::rate_limited,
+               "daily quota of " + std::to_string(s.per_day) + " calls used; not sent");
+        continue;
+      }
+      double wait = s.bucket ? s.bucket->wait(now) : 0;
+      if (global_bucket) wait = std::max(wait, global_bucket->wait(now));
+      if (wait > 0) {  // this one waits; the others go on
+        s.breaker.release_probe();
+        job.ready_at = now + wait;
+        next = std::min(next, job.ready_at);
+        ++it;
+        continue;
+      }
+      if (s.bucket) s.bucket->try_take(now);
+      if (global_bucket) global_bucket->try_take(now);
+      --budget;
+      ++s.used_today;
+      ++s.added_today;
+      owned = std::move(*it);
+      it = waiting.erase(it);
+      start(std::move(owned), now);
+    }
+    return next;
+  }
+
+  void complete(CURLMsg* msg, double now) {
+    CURL* easy = msg->easy_handle;
+    auto node = in_flight.extract(easy);
+    std::unique_ptr<Transfer> t = std::move(node.mapped());
+    curl_multi_remove_handle(multi, easy);
+    long status = 0, new_connections = 0;
+    curl_off_t retry_after = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &new_connections);
+    curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after);
+    curl_slist_free_all(t->headers);
+    t->headers = nullptr;
+    idle.push_back(easy);
+    connections += static_cast<std::uint64_t>(new_connections);
+    std::unique_ptr<Job> job = std::move(t->job);
+    counters[job->request.service].connections += static_cast<std::uint64_t>(new_connections);
+    const double elapsed = now - t->started;
+
+    CURLcode code = msg->data.result;
+    Outcome outcome = Outcome::ok;
+    bool retryable = false;
+    std::string error;
+    if (code == CURLE_OK) {
+      if (status >= 200 && status < 300) {
+        if (job->request.validate)
+          if (auto problem = job->request.validate(t->body)) {
+            outcome = Outcome::bad_body;
+            error = *problem;
+          }
+      } else {
+        outcome = Outcome::http_status;
+        error = "HTTP " + std::to_string(status);
+        retryable = status == 429 || status >= 500;
+      }
+    } else if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
+      outcome = Outcome::too_large;
+      error = "response over " + std::to_string(options.max_body) + " bytes";
+    } else if (code == CURLE_OPERATION_TIMEDOUT) {
+      outcome = Outcome::timeout;
+      error = "no complete answer within " + std::to_string(static_cast<int>(options.timeout)) + " s";
+      retryable = true;
+    } else {
+      outcome = Outcome::connect_error;
+      error = curl_easy_strerror(code);
+      retryable = true;
+    }
+    // A service that answers 4xx is up: only 429, 5xx and transport failures count.
+    bool failed = outcome != Outcome::ok && !(outcome == Outcome::http_status && !retryable);
+    ServiceState& s = service(job->request.service);
+    s.breaker.record(now, failed, elapsed);
+
+    if (retryable && job->attempts < options.max_attempts) {
+      double delay = backoff_delay(job->attempts - 1, random, options.retry_base, options.retry_cap);
+      if (retry_after > 0)
+        delay = std::max(delay, std::min(static_cast<double>(retry_after), options.max_retry_after));
+      log_info(job->request.service + " " + redact_url(job->request.url) + ": " + error + "; retry in " +
+               std::to_string(delay).substr(0, 4) + " s");
+      job->ready_at = now + delay;
+      waiting.push_back(std::move(job));
+      return;
+    }
+    finish(std::move(job), outcome, status, outcome == Outcome::ok ? std::move(t->body) : std::string(),
+           std::move(error), elapsed);
+  }
+
+  void cancel_all() {
+    for (auto& [easy, t] : in_flight) {
+      curl_multi_remove_handle(multi, easy);
+      curl_slist_free_all(t->headers);
+      t->headers = nullptr;
+      idle.push_back(easy);
+      finish(std::move(t->job), Outcome::cancelled, 0, "", "cancelled", 0);
+    }
+    in_flight.clear();
+    while (!waiting.empty()) {
+      auto job = std::move(waiting.front());
+      waiting.pop_front();
+      finish(std::move(job), Outcome::cancelled, 0, "", "cancelled", 0);
+    }
+  }
+
+  bool run() {
+    double last_tick = time.monotonic();
+    while (!waiting.empty() || !in_flight.empty()) {
+      double now = time.monotonic();
+      double next = schedule(now);
+      int running = 0;
+      curl_multi_perform(multi, &running);
+      int queued = 0, done = 0;
+      while (CURLMsg* msg = curl_multi_info_read(multi, &queued))
+        if (msg->msg == CURLMSG_DONE) complete(msg, time.monotonic()), ++done;
+      now = time.monotonic();
+      if (options.tick && now - last_tick >= 0.2) {
+        last_tick = now;
+        if (!options.tick()) {
+          cancel_all();
+          return false;
+        }
+      }
+      if (waiting.empty() && in_flight.empty()) break;
+      if (done > 0) continue;  // slots just freed: fill them before waiting
+      // Sleep until a socket is ready, the next queued request may go, or
+      // the tick is due (at most 250 ms).
+      double wait_s = std::clamp(next - now, 0.0, 0.25);
+      if (!in_flight.empty() || wait_s > 0)
+        curl_multi_poll(multi, nullptr, 0, static_cast<int>(wait_s * 1000) + (wait_s > 0 ? 1 : 0), nullptr);
+    }
+    return true;
+  }
+};
+
+HttpEngine::HttpEngine(EngineOptions options, std::map<std::string, ServiceLimit> limits, TimeSource& time,
+                       Random& random)
+    : m(std::make_unique<Impl>(std::move(options), std::move(limits), time, random)) {}
+
+HttpEngine::~HttpEngine() = default;
+
+void HttpEngine::submit(HttpRequest request, Done done) {
+  auto job = std::make_unique<Job>();
+  job->request = std::move(request);
+  job->done = std::move(done);
+  if (!plain_http_allowed(job->request.url)) {
+    m->finish(std::move(job), Outcome::refused, 0, "",
+              "plain HTTP is only allowed to loopback hosts; use https", 0);
+    return;
+  }
+  job->ready_at = 0;
+  m->waiting.push_back(std::move(job));
+}
+
+bool HttpEngine::run() {
+  return m->run();
+}
+
+const std::map<std::string, ServiceCounters>& HttpEngine::counters() const {
+  return m->counters;
+}
+
+BreakerState HttpEngine::breaker_state(const std::string& service) const {
+  auto it = m->services.find(service);
+  return it == m->services.end() ? BreakerState::closed : it->second.breaker.state(m->time.monotonic());
+}
+
+std::uint64_t HttpEngine::connections() const {
+  return m->connections;
+}
+int HttpEngine::max_in_flight() const {
+  return m->max_in_flight;
+}
+int HttpEngine::attempts_left() const {
+  return m->budget;
+}
+
+Result<void> HttpEngine::save_state() {
+  if (m->options.state_dir.empty()) return {};
+  NetworkStateUpdate update;
+  const double now = m->time.monotonic();
+  for (auto& [name, s] : m->services) {
+    if (s.breaker.state(now) == BreakerState::open)
+      update.breakers[name] = m->time.wall() + static_cast<UnixTime>(s.breaker.open_until() - now + 0.999);
+    else if (m->persisted.open_until.count(name) || s.breaker.state(now) == BreakerState::closed)
+      update.breakers[name] = std::nullopt;
+    if (s.added_today) update.quota_added[name] = {m->today, s.added_today};
+  }
+  return save_network_state(m->options.state_dir, update);
+}
+
+}  // namespace thd

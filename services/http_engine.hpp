@@ -1,0 +1,119 @@
+// The network engine (SPEC §6): one curl multi handle, our own queue feeding
+// it only when a slot is free (so queue time never counts against a
+// transfer's timeout), connection reuse, per-service token buckets, daily
+// quotas, circuit breakers, retries with full-jitter backoff and Retry-After,
+// a run-wide attempt budget, and a typed outcome for every request.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "services/limits.hpp"
+#include "services/time_source.hpp"
+
+namespace thd {
+
+enum class Outcome : std::uint8_t {
+  ok,
+  http_status,  // an HTTP error status (429 and 5xx were retried first)
+  timeout,
+  connect_error,  // DNS, connect, reset, truncated body
+  too_large,      // body over the cap
+  bad_body,       // 2xx whose body the request's validator refused
+  circuit_open,   // never sent: the service's breaker is open
+  rate_limited,   // never sent: the service's daily quota is used up
+  budget_spent,   // never sent: --max-api-calls reached
+  refused,        // never sent: plain HTTP to a host that is not loopback
+  cancelled,
+  count_
+};
+std::string_view outcome_name(Outcome o);
+
+struct HttpRequest {
+  std::string service;
+  std::string url;
+  std::vector<std::string> headers;
+  // Checks a 2xx body (for example that it is JSON and not an error in
+  // disguise); an error text makes the attempt a failure that is not retried.
+  std::function<std::optional<std::string>(std::string_view body)> validate;
+};
+
+struct HttpResult {
+  Outcome outcome = Outcome::cancelled;
+  long status = 0;
+  std::string body;
+  std::string error;  // for people; never contains the URL's query string
+  int attempts = 0;
+  double elapsed = 0;  // seconds, last attempt
+};
+
+struct ServiceLimit {
+  double per_minute = 0;  // 0: no limit
+  int per_day = 0;        // 0: no daily quota
+};
+
+struct EngineOptions {
+  int max_concurrent = 5;
+  int pool_size = 5;
+  double timeout = 30;          // per attempt, from when the transfer starts
+  double connect_timeout = 10;  // capped by timeout
+  size_t max_body = 8u << 20;
+  double slow_call = 10;
+  int max_api_calls = 100;  // attempts, retries included
+  int max_calls_per_minute = 0;
+  int max_attempts = 3;
+  double retry_base = 0.5, retry_cap = 8;
+  double max_retry_after = 30;
+  double breaker_cooldown = 60;
+  std::filesystem::path state_dir;  // where breakers and quotas persist; empty: nowhere
+  // Called at least every 250 ms while the engine runs; returning false
+  // cancels every transfer (the RSS guard).
+  std::function<bool()> tick;
+};
+
+struct ServiceCounters {
+  std::uint64_t attempts = 0, retries = 0, connections = 0;
+  std::array<std::uint64_t, static_cast<size_t>(Outcome::count_)> outcomes{};  // final, per request
+  std::uint64_t failures() const;
+};
+
+class HttpEngine {
+ public:
+  using Done = std::function<void(HttpResult&&)>;
+
+  HttpEngine(EngineOptions options, std::map<std::string, ServiceLimit> limits, TimeSource& time,
+             Random& random);
+  ~HttpEngine();
+  HttpEngine(const HttpEngine&) = delete;
+  HttpEngine& operator=(const HttpEngine&) = delete;
+
+  void submit(HttpRequest request, Done done);
+  // Runs until every request is done; false when tick() cancelled the run.
+  bool run();
+
+  const std::map<std::string, ServiceCounters>& counters() const;
+  BreakerState breaker_state(const std::string& service) const;
+  std::uint64_t connections() const;  // new TCP/TLS connections made
+  int max_in_flight() const;
+  int attempts_left() const;
+  // Persists open breakers and the daily quota used (SPEC §6).
+  Result<void> save_state();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m;
+};
+
+// Only loopback hosts may be reached over plain HTTP.
+bool plain_http_allowed(std::string_view url);
+
+}  // namespace thd
