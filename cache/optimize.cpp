@@ -9,6 +9,7 @@
 
 #include "cache/md5.hpp"
 #include "core/atomic_file.hpp"
+#include "core/file_lock.hpp"
 
 namespace thd {
 namespace {
@@ -71,27 +72,6 @@ std::string legacy_owner(const LegacyCheck& c) {
   return attributed ? c.service : std::string(k_unattributed);
 }
 
-// Serializes cleanups of one cache directory (a second waits for the first).
-class CleanupLock {
- public:
-  explicit CleanupLock(const std::filesystem::path& dir) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir / ".meta", ec);
-    m_fd = ::open((dir / ".meta" / "cleanup.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (m_fd >= 0)
-      while (::flock(m_fd, LOCK_EX) != 0 && errno == EINTR) {
-      }
-  }
-  ~CleanupLock() {
-    if (m_fd >= 0) ::close(m_fd);
-  }
-  CleanupLock(const CleanupLock&) = delete;
-  CleanupLock& operator=(const CleanupLock&) = delete;
-
- private:
-  int m_fd = -1;
-};
-
 std::string entry_rel(const EntryRef& e) {
   return std::string(k_services[e.service].name) + "/" + e.name;
 }
@@ -106,7 +86,7 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
                                       const TtlTable& ttls, const OptimizeOptions& options) {
   const UnixTime now = clock.now();
   const bool apply = options.cleanup == Cleanup::yes && options.dry_run == DryRun::no;
-  std::optional<CleanupLock> lock;
+  std::optional<FileLock> lock;  // a second cleanup waits for the first
   if (apply) {
     std::error_code ec;
     if (!std::filesystem::exists(dir, ec)) {
@@ -116,7 +96,9 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
     if (::access(dir.c_str(), W_OK | X_OK) != 0)
       return fail("cache directory " + dir.string() + " is not writable: " + errno_text(errno) +
                   "; fix its permissions or pass another --cache-dir");
-    lock.emplace(dir);  // before the scan, so that the plan is not stale
+    auto locked = FileLock::acquire(dir / ".meta" / "cleanup.lock");  // before the scan: no stale plan
+    if (!locked) return fail(locked.error());
+    lock.emplace(std::move(*locked));
   }
   auto scanned = scan_cache(dir, now, ttls, KeepEntries::yes);
   if (!scanned) return fail(scanned.error());

@@ -8,6 +8,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/date.hpp"
+#include "core/file_lock.hpp"
 #include "core/json_writer.hpp"
 
 namespace thd {
@@ -99,19 +100,8 @@ Result<StatCounters> load_stats(const std::filesystem::path& cache_dir) {
 Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCounters& delta, UnixTime now,
                          std::string* notice) {
   const auto path = stats_path(cache_dir);
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) return fail("cannot create " + path.parent_path().string() + ": " + ec.message());
-  const auto lock_path = path.parent_path() / "stats.lock";
-  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return fail("cannot open " + lock_path.string() + ": " + errno_text(errno));
-  while (::flock(fd, LOCK_EX) != 0) {
-    if (errno != EINTR) {
-      int err = errno;
-      ::close(fd);
-      return fail("cannot lock " + lock_path.string() + ": " + errno_text(err));
-    }
-  }
+  auto lock = FileLock::acquire(path.parent_path() / "stats.lock");
+  if (!lock) return fail(lock.error());
   // A damaged stats file must not block the run: it is kept aside for a
   // person to look at, and counting starts again from this delta.
   auto loaded = load_stats(cache_dir);
@@ -126,7 +116,6 @@ Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCount
   StatCounters total = loaded ? std::move(*loaded) : StatCounters{};
   total.merge(delta);
   auto written = write_file_atomic(path, total.to_json(now));
-  ::close(fd);  // releases the lock
   if (notice && !damaged.empty()) *notice = "cache statistics restarted: " + damaged;
   return written;
 }

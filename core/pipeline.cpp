@@ -1,7 +1,5 @@
 #include "core/pipeline.hpp"
 
-#include <sys/resource.h>
-
 #include <chrono>
 #include <iostream>
 
@@ -18,12 +16,6 @@
 
 namespace thd {
 namespace {
-
-double peak_rss_mb() {
-  struct rusage ru {};
-  ::getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_maxrss) / 1024.0;
-}
 
 class Stopwatch {
  public:
@@ -123,7 +115,7 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
     outcome.times.phase3_integration = phase.lap();
     outcome.times.total = total.lap();
     d.times = outcome.times;
-    d.peak_rss_mb = peak_rss_mb();
+    d.peak_rss_mb = peak_resident_mb();
   });
 
   guard.check("before writing the document");

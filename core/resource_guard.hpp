@@ -6,6 +6,9 @@ namespace thd {
 
 // Resident memory of this process in MiB (0 when /proc is unavailable).
 double resident_mb();
+// Its peak since exec (VmHWM). Unlike getrusage's ru_maxrss this does not
+// include the memory of the parent that forked us.
+double peak_resident_mb();
 
 class RssGuard {
  public:

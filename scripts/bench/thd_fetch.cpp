@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   w.begin_object().field("wall_seconds", wall);
   w.field("cpu_seconds",
           ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
-  w.field("peak_rss_mb", ru.ru_maxrss / 1024.0);
+  w.field("peak_rss_mb", peak_resident_mb());
   w.field("connections", engine.connections()).field("max_in_flight", engine.max_in_flight());
   w.field("attempts_left", engine.attempts_left()).field("state_saved", saved.has_value());
   w.key("services").begin_object();
