@@ -1,0 +1,55 @@
+// Parsers of the providers' real responses (SPEC §7) into normalized records
+// (services/records.hpp), with simdjson. An error in disguise (Alpha
+// Vantage's HTTP-200 Information/Note/Error Message, FMP's Error Message or
+// empty array, Yahoo's chart.error, ...) is an error, never a record: it is
+// not cached and not served. Missing values ("None", "-", "." ) are null.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/date.hpp"
+#include "core/error.hpp"
+#include "services/records.hpp"
+
+namespace thd {
+
+// Yahoo v8 chart, 1y of daily bars: price = last non-null close; previous
+// close = the non-null close before it; 52-week high/low = max/min of the
+// non-null closes; YTD return = price / (last close dated in the year before
+// `today`'s year) - 1; volatility = sample standard deviation (n - 1) of the
+// daily log returns between consecutive non-null closes x sqrt(252);
+// currency from meta.
+Result<MarketRecord> parse_yahoo_chart(std::string_view body, Date today);
+// FMP /stable/quote: price, previousClose, yearHigh, yearLow (no YTD, no volatility).
+Result<MarketRecord> parse_fmp_quote(std::string_view body);
+// Alpha Vantage GLOBAL_QUOTE: "05. price", "08. previous close".
+Result<MarketRecord> parse_alpha_vantage_quote(std::string_view body);
+
+// FMP /stable/profile: companyName, sector (canonical), industry, marketCap.
+Result<ProfileRecord> parse_fmp_profile(std::string_view body);
+// Alpha Vantage OVERVIEW: Name, Sector (canonical), Industry, MarketCapitalization.
+Result<ProfileRecord> parse_alpha_vantage_profile(std::string_view body);
+// SEC submissions/CIK##########.json: name, sector from the SIC code, industry = sicDescription.
+Result<ProfileRecord> parse_sec_submissions(std::string_view body);
+// SEC company_tickers.json: the CIK of `ticker` (BRK.B matches BRK-B), or nullopt when not listed.
+Result<std::optional<std::uint64_t>> parse_sec_company_tickers(std::string_view body, std::string_view ticker);
+// SIC code -> canonical sector (SEC's Division ranges, refined for tech, telecom, REITs, utilities).
+std::optional<std::string_view> sector_from_sic(int sic);
+
+// FMP /stable/ratios-ttm: priceToEarningsRatioTTM, netIncomePerShareTTM (analyst_target null).
+Result<FundamentalsRecord> parse_fmp_ratios(std::string_view body);
+// Alpha Vantage OVERVIEW: PERatio, EPS, AnalystTargetPrice.
+Result<FundamentalsRecord> parse_alpha_vantage_fundamentals(std::string_view body);
+
+// FRED observations: the latest observation whose value is not "." (by date).
+Result<SeriesRecord> parse_fred_series(std::string_view body);
+// IMF DataMapper values.{indicator}.{country}: the latest year not after `current_year`.
+Result<ImfRecord> parse_imf(std::string_view body, std::string_view indicator, std::string_view country,
+                            int current_year);
+// CoinGecko simple/price: {coin: {usd, usd_24h_change, usd_market_cap}}; a missing coin is an error.
+Result<CryptoRecord> parse_coingecko(std::string_view body, std::string_view coin);
+
+}  // namespace thd
