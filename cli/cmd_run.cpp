@@ -6,6 +6,7 @@
 #include "core/log.hpp"
 #include "core/pipeline.hpp"
 #include "core/portfolio.hpp"
+#include "core/text.hpp"
 
 namespace thd::cli {
 namespace {
@@ -51,9 +52,21 @@ int run_run(const RunOptions& options, Context& context) {
     return 0;
   }
   if (options.portfolio.empty()) throw FatalError(ExitCode::usage, "run: --portfolio NAME is required");
-  if (options.dry_run)
-    throw FatalError(ExitCode::failure,
-                     "run --dry-run: the plan comes with the network phase, not in this version");
+  if (options.dry_run) {
+    DryRunPlan plan = plan_pipeline(context.config, *context.clock, {options.portfolio, options.output});
+    std::printf("Plan for %s (no network call made)\n", plan.portfolio_file.c_str());
+    for (const DryRunLine& l : plan.lines)
+      std::printf("  %-28s %s\n", printable(l.need).c_str(), l.plan.c_str());
+    std::printf("  %-28s local analysis (%llu tickers)\n", "fundamentals",
+                static_cast<unsigned long long>(plan.local_fundamentals));
+    std::printf("Summary:");
+    for (const auto& [source, n] : plan.by_source)
+      std::printf(" %s %llu;", source.c_str(), static_cast<unsigned long long>(n));
+    std::printf("\nServices:");
+    for (const ServiceState& s : plan.services) std::printf(" %s %s;", s.name.c_str(), s.status.c_str());
+    std::printf("\n");
+    return 0;
+  }
   RunOutcome r = run_pipeline(context.config, *context.clock, {options.portfolio, options.output});
   for (const std::string& w : r.warnings) log_warning(w);
   if (verbosity() >= Verbosity::normal) {

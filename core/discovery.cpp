@@ -69,9 +69,14 @@ void write_metadata(JsonWriter& w, const DiscoveryInputs& in) {
   w.field("phase0_inventory", in.times.phase0_inventory).field("phase1_trades", in.times.phase1_trades);
   w.field("phase2_market", in.times.phase2_market).field("phase3_integration", in.times.phase3_integration);
   w.field("total", in.times.total).end_object();
-  // No transfer is made without the network engine: every count is a real zero.
-  w.key("api_calls").begin_object().field("attempts", 0).field("succeeded", 0);
-  w.key("failed").begin_object().end_object().end_object();
+  // Offline, no transfer is made: every count is a real zero.
+  const NetworkUsage none;
+  const NetworkUsage& net = in.network ? *in.network : none;
+  w.key("api_calls").begin_object().field("attempts", net.attempts).field("succeeded", net.succeeded);
+  w.field("connections", net.connections);
+  w.key("failed").begin_object();
+  for (const auto& [reason, n] : net.failed) w.field(reason, n);
+  w.end_object().end_object();
   w.key("cache").begin_object();
   w.field("hits", in.cache_stats.total(Stat::hits)).field("misses", in.cache_stats.total(Stat::misses));
   w.field("stale_served", in.cache_stats.total(Stat::stale_served))
@@ -96,7 +101,15 @@ void write_metadata(JsonWriter& w, const DiscoveryInputs& in) {
   for (const ServiceState& s : in.services) {
     const ServiceInfo& info = k_services[*service_index(s.name)];
     w.key(s.name).begin_object().field("enabled", s.enabled).field("status", s.status);
-    w.field("calls", 0).field("failures", 0).key("circuit").null();
+    auto used = net.services.find(s.name);
+    w.field("calls", used == net.services.end() ? 0 : used->second.calls);
+    w.field("failures", used == net.services.end() ? 0 : used->second.failures);
+    if (used != net.services.end())
+      w.field("circuit", used->second.circuit);
+    else if (s.enabled)
+      w.field("circuit", "closed");
+    else
+      w.key("circuit").null();
     w.key("rate_limit").begin_object().field("per_minute", info.per_minute);
     if (info.per_day)
       w.field("per_day", info.per_day);

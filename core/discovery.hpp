@@ -9,6 +9,7 @@
 
 #include "cache/stats.hpp"
 #include "core/config.hpp"
+#include "core/network_step.hpp"
 #include "core/phase0.hpp"
 #include "core/planner.hpp"
 #include "core/portfolio.hpp"
@@ -35,6 +36,7 @@ struct DiscoveryInputs {
   const std::vector<Served>& served;
   const std::vector<ServiceState>& services;
   const StatCounters& cache_stats;  // this run's lookups
+  const NetworkUsage* network;      // null when offline
   PhaseTimes times;
   double peak_rss_mb = 0;
 };

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/needs.hpp"
+#include "core/network_step.hpp"
 #include "core/phase0.hpp"
 #include "core/planner.hpp"
 #include "core/portfolio.hpp"
@@ -59,10 +60,6 @@ std::filesystem::path default_output_path(const Config& config, const std::strin
 }
 
 RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunRequest& request) {
-  if (!config.offline)
-    throw FatalError(ExitCode::failure,
-                     "run: fetching from the network is not available in this version; use --offline "
-                     "(local files and the cache only)");
   Stopwatch total, phase;
   RunOutcome outcome;
   RssGuard guard(config.max_rss_mb);  // sampled at every phase boundary; exit 4 writes nothing
@@ -97,7 +94,23 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
   std::vector<Need> needs = plan_needs(needs_input);
   CacheStore cache(config.cache_dir, clock);
   ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
-  std::vector<Served> served = serve_from_cache(needs, cache, clock, serve);
+  const EnvLookup env = process_environment();
+  std::vector<ServiceState> services = service_states(config, env);
+  std::unique_ptr<NetworkStep> network;
+  if (!config.offline) {
+    std::set<std::string> enabled;
+    for (const ServiceState& st : services)
+      if (st.enabled) enabled.insert(st.name);
+    network =
+        make_network_step({config, env, cache, enabled, date_of(now), [&guard] { return !guard.over(); }});
+  }
+  std::vector<Served> served = serve_needs(needs, cache, clock, serve, network.get(), config.ttls);
+  NetworkUsage usage;
+  if (network) {
+    if (network->cancelled()) guard.check("while fetching");  // the tick saw it first; exit 4
+    usage = network->usage();
+    for (std::string& w : network->finish()) outcome.warnings.push_back(std::move(w));
+  }
   outcome.times.phase2_market = phase.lap();
   guard.check("after phase 2");
   for (const Served& s : served)
@@ -109,8 +122,9 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
            std::to_string(outcome.times.phase2_market) + " ms)");
 
   // Phase 3 happens while the document is assembled.
-  std::vector<ServiceState> services = service_states(config, process_environment());
-  DiscoveryInputs in{config, now, file, phase0, trades, served, services, cache.session_stats(), {}, 0};
+  DiscoveryInputs in{
+      config, now, file, phase0, trades, served, services, cache.session_stats(), network ? &usage : nullptr,
+      {},     0};
   std::string document = build_discovery_json(in, [&](DiscoveryInputs& d) {
     outcome.times.phase3_integration = phase.lap();
     outcome.times.total = total.lap();
@@ -151,6 +165,41 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
   outcome.warnings.insert(outcome.warnings.end(), phase0.warnings.begin(), phase0.warnings.end());
   if (auto w = miss_ratio_warning(run_lookups, "of this run's")) outcome.warnings.push_back(*w);
   return outcome;
+}
+
+DryRunPlan plan_pipeline(const Config& config, const Clock& clock, const RunRequest& request) {
+  const PortfolioFile file = resolve_portfolio(config.data_dir, request.portfolio);
+  const UnixTime now = clock.now();
+  Phase0 phase0 = run_phase0(config, clock, std::nullopt, MissRatioWarning::none);
+  TradeStats trades(date_of(now));
+  read_trade_history(file.path, trades);
+  NeedsInput needs_input;
+  needs_input.traded_tickers = trades.tickers();
+  needs_input.open_tickers = trades.open_tickers();
+  needs_input.full_market_data = config.full_market_data;
+  for (const std::string& t : needs_input.traded_tickers)
+    if (phase0.local.find_ticker(t)) needs_input.locally_covered.insert(t);
+  std::vector<Need> needs = plan_needs(needs_input);
+
+  DryRunPlan plan;
+  plan.portfolio_file = file.path.string();
+  plan.services = service_states(config, process_environment());
+  plan.local_fundamentals = needs_input.locally_covered.size();
+  std::set<std::string> enabled;
+  for (const ServiceState& st : plan.services)
+    if (st.enabled) enabled.insert(st.name);
+  for (SourceKind k : {SourceKind::local, SourceKind::cache, SourceKind::network, SourceKind::stale_cache,
+                       SourceKind::missing})
+    plan.by_source[std::string(source_kind_name(k))] = 0;
+  plan.by_source["local"] = plan.local_fundamentals;
+  CacheStore cache(config.cache_dir, clock);  // its statistics are never flushed: a plan is not a run
+  ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
+  for (const PlannedNeed& p : plan_sources(needs, cache, clock, serve, enabled)) {
+    plan.lines.push_back(
+        {std::string(need_kind_name(p.need->kind)) + " " + p.need->subject, p.plan, p.expected});
+    ++plan.by_source[std::string(source_kind_name(p.expected))];
+  }
+  return plan;
 }
 
 }  // namespace thd

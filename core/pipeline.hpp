@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "core/clock.hpp"
@@ -31,5 +32,21 @@ std::vector<ServiceState> service_states(const Config& config, const EnvLookup& 
 std::filesystem::path default_output_path(const Config& config, const std::string& portfolio, UnixTime now);
 
 RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunRequest& request);
+
+// --dry-run: phases 0 and 1, then where each need would come from; no
+// network call, nothing written (the cache's hit statistics included).
+struct DryRunLine {
+  std::string need;  // "market AAPL"
+  std::string plan;
+  SourceKind expected;
+};
+struct DryRunPlan {
+  std::string portfolio_file;
+  std::vector<DryRunLine> lines;
+  std::map<std::string, std::uint64_t> by_source;  // local, cache, network, stale_cache, missing
+  std::vector<ServiceState> services;
+  std::uint64_t local_fundamentals = 0;  // needs served by local files (no fundamentals need planned)
+};
+DryRunPlan plan_pipeline(const Config& config, const Clock& clock, const RunRequest& request);
 
 }  // namespace thd

@@ -1,5 +1,7 @@
 #include "core/planner.hpp"
 
+#include "core/log.hpp"
+
 namespace thd {
 
 std::string_view source_kind_name(SourceKind k) {
@@ -21,60 +23,152 @@ struct Candidate {
   Record record;
 };
 
-Served serve_one(const Need& need, CacheStore& cache, UnixTime now, const ServeOptions& options) {
-  Served s{need, need.chain.front().record, empty_record(need.chain.front().record), {}};
+bool allowed(const ServeOptions& o, std::string_view service) {
+  return o.services.empty() || o.services.count(std::string(service));
+}
+
+// The cache's view of one need: a fresh record, or the best stale one.
+struct CacheView {
+  std::optional<Served> fresh;
   std::optional<Candidate> stale;
-  std::string problems;
+  std::string problems;  // corrupt or unusable entries met on the way
   bool considered = false;
+};
+
+CacheView look_in_cache(const Need& need, CacheStore& cache, UnixTime now, const ServeOptions& options) {
+  CacheView v;
   for (const NeedSource& src : need.chain) {
-    if (!options.services.empty() && !options.services.count(std::string(src.service))) continue;
-    considered = true;
+    if (!allowed(options, src.service)) continue;
+    v.considered = true;
     Lookup l = cache.get(src.service, src.key);
     if (l.status == LookupStatus::absent) continue;
     if (l.status == LookupStatus::corrupt) {
-      problems += "; " + std::string(src.service) + " cache entry corrupt (" +
-                  std::string(corrupt_reason_text(l.reason)) + ")";
+      v.problems += "; " + std::string(src.service) + " cache entry corrupt (" +
+                    std::string(corrupt_reason_text(l.reason)) + ")";
       continue;
     }
     auto record = record_from_json(src.record, l.data);
     if (!record) {
-      problems += "; " + std::string(src.service) + " cache entry unusable (" + record.error().message + ")";
+      v.problems +=
+          "; " + std::string(src.service) + " cache entry unusable (" + record.error().message + ")";
       continue;
     }
     if (l.status == LookupStatus::fresh) {
-      s.record_kind = src.record;
-      s.record = std::move(*record);
-      s.provenance = {SourceKind::cache, std::string(src.service), l.created_at, now - l.created_at, ""};
-      return s;
+      v.fresh = Served{need,
+                       src.record,
+                       std::move(*record),
+                       {SourceKind::cache, std::string(src.service), l.created_at, now - l.created_at, ""}};
+      return v;
     }
-    if (!stale) stale = Candidate{&src, std::move(l), std::move(*record)};
+    if (!v.stale) v.stale = Candidate{&src, std::move(l), std::move(*record)};
   }
-  // No fresh entry. The network step goes here once it exists.
-  if (stale) {
-    s.record_kind = stale->source->record;
-    s.record = std::move(stale->record);
-    s.provenance = {
-        SourceKind::stale_cache, std::string(stale->source->service), stale->lookup.created_at,
-        now - stale->lookup.created_at,
-        options.offline ? "offline; expired cache entry" : "network unavailable; expired cache entry"};
-    cache.note_stale_served(stale->source->service);
-    return s;
-  }
-  std::string reason = !considered       ? "every provider excluded by --services"
-                       : options.offline ? "offline and not in the cache"
-                                         : "network fetching is not available in this version";
-  s.provenance = {SourceKind::missing, "", std::nullopt, std::nullopt, reason + problems};
-  return s;
+  return v;
+}
+
+Served from_stale(const Need& need, Candidate& stale, UnixTime now, std::string why, CacheStore& cache) {
+  cache.note_stale_served(stale.source->service);
+  return {need,
+          stale.source->record,
+          std::move(stale.record),
+          {SourceKind::stale_cache, std::string(stale.source->service), stale.lookup.created_at,
+           now - stale.lookup.created_at, std::move(why)}};
+}
+
+Served missing(const Need& need, std::string why) {
+  RecordKind kind = need.chain.front().record;
+  return {
+      need, kind, empty_record(kind), {SourceKind::missing, "", std::nullopt, std::nullopt, std::move(why)}};
 }
 
 }  // namespace
 
+std::vector<Served> serve_needs(const std::vector<Need>& needs, CacheStore& cache, const Clock& clock,
+                                const ServeOptions& options, NeedFetcher* fetcher, const TtlTable& ttls) {
+  const UnixTime now = clock.now();
+  std::vector<std::optional<Served>> out(needs.size());
+  std::vector<CacheView> views(needs.size());
+  for (size_t i = 0; i < needs.size(); ++i) {
+    views[i] = look_in_cache(needs[i], cache, now, options);
+    if (views[i].fresh) out[i] = std::move(views[i].fresh);
+  }
+  if (fetcher && !options.offline) {
+    for (size_t i = 0; i < needs.size(); ++i) {
+      if (out[i] || !views[i].considered) continue;
+      fetcher->fetch(needs[i], [&, i](std::optional<Fetched> got, std::string reason) {
+        if (got) {
+          auto kind = data_kind_of_key(got->key);
+          std::string json = record_to_json(got->record);
+          if (kind) {
+            if (auto stored = cache.put(got->service, got->key, ttls.ttl(got->service, *kind), json); !stored)
+              log_warning("not cached: " + stored.error().message);  // served all the same
+          }
+          out[i] = Served{needs[i],
+                          got->kind,
+                          std::move(got->record),
+                          {SourceKind::network, got->service, clock.now(), 0, ""}};
+          return;
+        }
+        views[i].problems = "; " + reason + views[i].problems;
+      });
+    }
+    fetcher->run();
+  }
+  std::vector<Served> served;
+  served.reserve(needs.size());
+  for (size_t i = 0; i < needs.size(); ++i) {
+    if (out[i]) {
+      served.push_back(std::move(*out[i]));
+      continue;
+    }
+    CacheView& v = views[i];
+    std::string problems = v.problems.empty() ? "" : v.problems.substr(2);
+    if (v.stale) {
+      std::string why =
+          options.offline ? "offline; expired cache entry" : "network failed; expired cache entry";
+      served.push_back(
+          from_stale(needs[i], *v.stale, now, why + (problems.empty() ? "" : " (" + problems + ")"), cache));
+    } else if (!v.considered) {
+      served.push_back(missing(needs[i], "every provider excluded by --services"));
+    } else if (options.offline) {
+      served.push_back(
+          missing(needs[i], "offline and not in the cache" + (problems.empty() ? "" : "; " + problems)));
+    } else {
+      served.push_back(missing(needs[i], problems.empty() ? "no provider answered" : problems));
+    }
+  }
+  return served;
+}
+
 std::vector<Served> serve_from_cache(const std::vector<Need>& needs, CacheStore& cache, const Clock& clock,
                                      const ServeOptions& options) {
+  return serve_needs(needs, cache, clock, options, nullptr, TtlTable{});
+}
+
+std::vector<PlannedNeed> plan_sources(const std::vector<Need>& needs, CacheStore& cache, const Clock& clock,
+                                      const ServeOptions& options, const std::set<std::string>& enabled) {
   const UnixTime now = clock.now();
-  std::vector<Served> out;
-  out.reserve(needs.size());
-  for (const Need& need : needs) out.push_back(serve_one(need, cache, now, options));
+  std::vector<PlannedNeed> out;
+  for (const Need& need : needs) {
+    CacheView v = look_in_cache(need, cache, now, options);
+    if (v.fresh) {
+      out.push_back({&need, "fresh cache (" + v.fresh->provenance.service + ")", SourceKind::cache});
+      continue;
+    }
+    std::string chain;
+    for (const NeedSource& src : need.chain)
+      if (allowed(options, src.service) && enabled.count(std::string(src.service)))
+        chain += (chain.empty() ? "" : " -> ") + std::string(src.service);
+    std::string stale = v.stale ? "stale cache (" + std::string(v.stale->source->service) + ")" : "";
+    if (!options.offline && !chain.empty())
+      out.push_back({&need, "network: " + chain + (stale.empty() ? "" : "; " + stale + " if it fails"),
+                     SourceKind::network});
+    else if (!stale.empty())
+      out.push_back({&need, stale, SourceKind::stale_cache});
+    else
+      out.push_back({&need,
+                     options.offline ? "missing (offline, not cached)" : "missing (no enabled provider)",
+                     SourceKind::missing});
+  }
   return out;
 }
 

@@ -35,7 +35,8 @@ Result<ProfileRecord> parse_alpha_vantage_profile(std::string_view body);
 // SEC submissions/CIK##########.json: name, sector from the SIC code, industry = sicDescription.
 Result<ProfileRecord> parse_sec_submissions(std::string_view body);
 // SEC company_tickers.json: the CIK of `ticker` (BRK.B matches BRK-B), or nullopt when not listed.
-Result<std::optional<std::uint64_t>> parse_sec_company_tickers(std::string_view body, std::string_view ticker);
+Result<std::optional<std::uint64_t>> parse_sec_company_tickers(std::string_view body,
+                                                               std::string_view ticker);
 // SIC code -> canonical sector (SEC's Division ranges, refined for tech, telecom, REITs, utilities).
 std::optional<std::string_view> sector_from_sic(int sic);
 

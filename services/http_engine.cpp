@@ -118,7 +118,7 @@ struct HttpEngine::Impl {
     double now = time.monotonic();
     if (options.max_calls_per_minute > 0)
       global_bucket.emplace(options.max_calls_per_minute / 60.0,
-                            std::max(1, options.max_calls_per_minute / 6), now);
+                            std::max(1, options.max_calls_per_minute / 2), now);
     today = format_date(date_of(time.wall()));
     if (!options.state_dir.empty()) persisted = load_network_state(options.state_dir);
   }
@@ -144,9 +144,9 @@ struct HttpEngine::Impl {
     double now = time.monotonic();
     ServiceState s{std::nullopt, CircuitBreaker({3, options.breaker_cooldown, options.slow_call}),
                    limit.per_day, 0, 0};
-    // A burst of a sixth of a minute's allowance, then the steady rate.
+    // A burst of half a minute's allowance, then the steady rate.
     if (limit.per_minute > 0)
-      s.bucket.emplace(limit.per_minute / 60.0, std::max(1.0, limit.per_minute / 6.0), now);
+      s.bucket.emplace(limit.per_minute / 60.0, std::max(1.0, limit.per_minute / 2.0), now);
     if (auto open = persisted.open_until.find(name); open != persisted.open_until.end()) {
       double remaining = static_cast<double>(open->second - time.wall());
       if (remaining > 0) s.breaker.force_open(now, remaining);
@@ -236,6 +236,12 @@ struct HttpEngine::Impl {
       }
       double wait = s.bucket ? s.bucket->wait(now) : 0;
       if (global_bucket) wait = std::max(wait, global_bucket->wait(now));
+      if (wait > options.max_rate_wait) {
+        s.breaker.release_probe();
+        refuse(Outcome::rate_limited,
+               "rate limit: next slot in " + std::to_string(static_cast<int>(wait)) + " s");
+        continue;
+      }
       if (wait > 0) {  // this one waits; the others go on
         s.breaker.release_probe();
         job.ready_at = now + wait;

@@ -73,6 +73,10 @@ struct EngineOptions {
   int max_attempts = 3;
   double retry_base = 0.5, retry_cap = 8;
   double max_retry_after = 30;
+  // A request that would wait longer than this for its rate limit fails at
+  // once as rate_limited, so that a provider chain moves on (alpha_vantage's
+  // 5 a minute would otherwise hold a run for minutes).
+  double max_rate_wait = 10;
   double breaker_cooldown = 60;
   std::filesystem::path state_dir;  // where breakers and quotas persist; empty: nowhere
   // Called at least every 250 ms while the engine runs; returning false

@@ -119,10 +119,10 @@ class EngineTest(unittest.TestCase):
         self.assertEqual(doc["attempts_left"], 0)
 
     def test_rate_limit_spaces_calls_without_blocking_other_services(self):
-        # 60/min: a burst of 10, then one a second.
-        lines = self.lines("fmp", PROFILE, 12) + self.lines("yahoo_finance", CHART, 5)
+        # 60/min: a burst of 30 (half a minute's allowance), then one a second.
+        lines = self.lines("fmp", PROFILE, 32) + self.lines("yahoo_finance", CHART, 5)
         doc, wall, _ = self.fetch(lines, "--limit", "fmp=60")
-        self.assertEqual(doc["services"]["fmp"]["outcomes"], {"ok": 12})
+        self.assertEqual(doc["services"]["fmp"]["outcomes"], {"ok": 32})
         self.assertGreaterEqual(wall, 1.5)
         self.assertLess(wall, 5)
         ys = [r for r in doc["results"] if r["service"] == "yahoo_finance"]
