@@ -1,4 +1,7 @@
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/commands.hpp"
 #include "core/config.hpp"
@@ -67,20 +70,34 @@ int run_run(const RunOptions& options, Context& context) {
     std::printf("\n");
     return 0;
   }
-  RunOutcome r = run_pipeline(context.config, *context.clock, {options.portfolio, options.output});
+  // Progress only for people: on a terminal, not with --no-progress, NO_COLOR or -q.
+  const bool progress = !options.no_progress && ::isatty(STDERR_FILENO) && !std::getenv("NO_COLOR") &&
+                        verbosity() >= Verbosity::normal;
+  RunOutcome r = run_pipeline(context.config, *context.clock, {options.portfolio, options.output, progress});
   for (const std::string& w : r.warnings) log_warning(w);
   if (verbosity() >= Verbosity::normal) {
     std::string where = r.output.empty() ? "stdout" : r.output.string();
-    std::string coverage = r.coverage ? std::to_string(static_cast<int>(*r.coverage * 100 + 0.5)) + "%" : "-";
+    std::string coverage = r.coverage ? format_percent(*r.coverage) : "-";
     std::fprintf(
         stderr,
-        "trade-history-discover: wrote %s: %llu trades, %llu open tickers, %llu data-quality issues; "
-        "market needs %llu (%llu stale, %llu missing); local coverage %s; %lld ms\n",
-        where.c_str(), static_cast<unsigned long long>(r.trades),
-        static_cast<unsigned long long>(r.open_positions), static_cast<unsigned long long>(r.issues),
-        static_cast<unsigned long long>(r.needs), static_cast<unsigned long long>(r.needs_stale),
-        static_cast<unsigned long long>(r.needs_missing), coverage.c_str(),
-        static_cast<long long>(r.times.total));
+        "trade-history-discover: wrote %s\n"
+        "  phases: inventory %lld ms, trades %lld ms, market %lld ms, integration %lld ms; total %lld ms\n"
+        "  %llu trades, %llu open tickers, %llu data-quality issues; local coverage %s\n"
+        "  market needs %llu: %llu stale, %llu missing; cache hit ratio %s\n",
+        where.c_str(), static_cast<long long>(r.times.phase0_inventory),
+        static_cast<long long>(r.times.phase1_trades), static_cast<long long>(r.times.phase2_market),
+        static_cast<long long>(r.times.phase3_integration), static_cast<long long>(r.times.total),
+        static_cast<unsigned long long>(r.trades), static_cast<unsigned long long>(r.open_positions),
+        static_cast<unsigned long long>(r.issues), coverage.c_str(), static_cast<unsigned long long>(r.needs),
+        static_cast<unsigned long long>(r.needs_stale), static_cast<unsigned long long>(r.needs_missing),
+        format_percent(r.hit_ratio).c_str());
+    for (const std::string& line : r.service_lines) std::fprintf(stderr, "  %s\n", line.c_str());
+    size_t shown = 0;
+    for (const auto& [reason, n] : r.missing_by_reason) {
+      if (++shown > 8) break;
+      std::fprintf(stderr, "  missing %llu: %s\n", static_cast<unsigned long long>(n),
+                   printable(reason.substr(0, 300)).c_str());
+    }
   }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/config.hpp"
@@ -30,6 +31,8 @@ class NetworkStep : public NeedFetcher {
  public:
   virtual NetworkUsage usage() const = 0;
   virtual bool cancelled() const = 0;  // the tick (RSS guard) stopped it
+  // Requests finished and requests made so far, for a progress line.
+  virtual std::pair<std::uint64_t, std::uint64_t> progress() const = 0;
   // Persists breakers and quotas; returns warnings for people.
   virtual std::vector<std::string> finish() = 0;
 };

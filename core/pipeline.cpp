@@ -1,6 +1,7 @@
 #include "core/pipeline.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 
 #include "cache/store.hpp"
@@ -101,10 +102,18 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
     std::set<std::string> enabled;
     for (const ServiceState& st : services)
       if (st.enabled) enabled.insert(st.name);
-    network =
-        make_network_step({config, env, cache, enabled, date_of(now), [&guard] { return !guard.over(); }});
+    auto tick = [&guard, &network, &request] {
+      if (request.progress && network) {
+        auto [done, made] = network->progress();
+        std::fprintf(stderr, "\r  fetching market data: %llu requests done, %llu attempts  ",
+                     static_cast<unsigned long long>(done), static_cast<unsigned long long>(made));
+      }
+      return !guard.over();
+    };
+    network = make_network_step({config, env, cache, enabled, date_of(now), tick});
   }
   std::vector<Served> served = serve_needs(needs, cache, clock, serve, network.get(), config.ttls);
+  if (request.progress && network) std::fprintf(stderr, "\r\033[K");  // clear the progress line
   NetworkUsage usage;
   if (network) {
     if (network->cancelled()) guard.check("while fetching");  // the tick saw it first; exit 4
@@ -160,6 +169,18 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
   for (const Served& s : served) {
     outcome.needs_missing += s.provenance.source == SourceKind::missing;
     outcome.needs_stale += s.provenance.source == SourceKind::stale_cache;
+    if (s.provenance.source == SourceKind::missing) ++outcome.missing_by_reason[s.provenance.reason];
+  }
+  outcome.hit_ratio = run_lookups.hit_ratio();
+  for (const ServiceState& st : services) {
+    auto used = usage.services.find(st.name);
+    if (used == usage.services.end()) {
+      if (!st.enabled) outcome.service_lines.push_back(st.name + ": " + st.status);
+      continue;
+    }
+    outcome.service_lines.push_back(st.name + ": " + std::to_string(used->second.calls) + " calls, " +
+                                    std::to_string(used->second.failures) + " failed, circuit " +
+                                    used->second.circuit);
   }
   outcome.coverage = compute_coverage(phase0.local, trades.tickers()).ratio;
   outcome.warnings.insert(outcome.warnings.end(), phase0.warnings.begin(), phase0.warnings.end());

@@ -14,7 +14,8 @@ namespace thd {
 
 struct RunRequest {
   std::string portfolio;
-  std::string output;  // empty: the default path; "-": stdout
+  std::string output;     // empty: the default path; "-": stdout
+  bool progress = false;  // a one-line progress display on stderr
 };
 
 struct RunOutcome {
@@ -23,6 +24,9 @@ struct RunOutcome {
   std::uint64_t needs = 0, needs_missing = 0, needs_stale = 0;
   std::optional<double> coverage;
   PhaseTimes times;
+  std::map<std::string, std::uint64_t> missing_by_reason;  // for the summary on stderr
+  std::vector<std::string> service_lines;                  // "fmp: 32 calls, 0 failed, circuit closed"
+  double hit_ratio = -1;
   std::vector<std::string> warnings;
 };
 

@@ -19,6 +19,14 @@ class EngineStep final : public NetworkStep {
   void fetch(const Need& need, Done done) override { m_fetcher.fetch(need, std::move(done)); }
   void run() override { m_cancelled = !m_engine.run(); }
   bool cancelled() const override { return m_cancelled; }
+  std::pair<std::uint64_t, std::uint64_t> progress() const override {
+    std::uint64_t done = 0, made = 0;
+    for (const auto& [name, c] : m_engine.counters()) {
+      for (auto n : c.outcomes) done += n;
+      made += c.attempts;
+    }
+    return {done, made};
+  }
 
   NetworkUsage usage() const override {
     NetworkUsage u;
