@@ -204,6 +204,14 @@ struct HttpEngine::Impl {
   // Starts what may start; returns when the next waiting request may go.
   double schedule(double now) {
     double next = now + 3600;
+    // Refusals are finished after the loop: a done callback may submit the
+    // next provider's request, and a push onto `waiting` would invalidate `it`.
+    struct Refusal {
+      std::unique_ptr<Job> job;
+      Outcome outcome;
+      std::string why;
+    };
+    std::vector<Refusal> refused;
     for (auto it = waiting.begin(); it != waiting.end();) {
       Job& job = **it;
       if (job.ready_at > now) {
@@ -215,9 +223,8 @@ struct HttpEngine::Impl {
       ServiceState& s = service(job.request.service);
       std::unique_ptr<Job> owned;
       auto refuse = [&](Outcome o, std::string why) {
-        owned = std::move(*it);
+        refused.push_back({std::move(*it), o, std::move(why)});
         it = waiting.erase(it);
-        finish(std::move(owned), o, 0, "", std::move(why), 0);
       };
       if (!s.breaker.allow(now)) {
         refuse(Outcome::circuit_open, "circuit open after repeated failures; not sent");
@@ -258,7 +265,9 @@ struct HttpEngine::Impl {
       it = waiting.erase(it);
       start(std::move(owned), now);
     }
-    return next;
+    for (Refusal& r : refused) finish(std::move(r.job), r.outcome, 0, "", std::move(r.why), 0);
+    // What those callbacks submitted may go at once: no sleeping before the next pass.
+    return refused.empty() ? next : now;
   }
 
   void complete(CURLMsg* msg, double now) {
