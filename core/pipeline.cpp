@@ -32,6 +32,17 @@ class Stopwatch {
   std::chrono::steady_clock::time_point m_last = std::chrono::steady_clock::now();
 };
 
+// What Phase 2 is asked for, from Phase 1's tickers and Phase 0's analyses.
+NeedsInput needs_input_for(const TradeStats& trades, const Phase0& phase0, const Config& config) {
+  NeedsInput in;
+  in.traded_tickers = trades.tickers();
+  in.open_tickers = trades.open_tickers();
+  in.full_market_data = config.full_market_data;
+  for (const std::string& t : in.traded_tickers)
+    if (phase0.local.find_ticker(t)) in.locally_covered.insert(t);
+  return in;
+}
+
 }  // namespace
 
 std::vector<ServiceState> service_states(const Config& config, const EnvLookup& env) {
@@ -86,12 +97,7 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
            " data-quality issues (" + std::to_string(outcome.times.phase1_trades) + " ms)");
 
   // Phase 2: market context, cache first.
-  NeedsInput needs_input;
-  needs_input.traded_tickers = trades.tickers();
-  needs_input.open_tickers = trades.open_tickers();
-  needs_input.full_market_data = config.full_market_data;
-  for (const std::string& t : needs_input.traded_tickers)
-    if (phase0.local.find_ticker(t)) needs_input.locally_covered.insert(t);
+  const NeedsInput needs_input = needs_input_for(trades, phase0, config);
   std::vector<Need> needs = plan_needs(needs_input);
   CacheStore cache(config.cache_dir, clock);
   ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
@@ -194,12 +200,7 @@ DryRunPlan plan_pipeline(const Config& config, const Clock& clock, const RunRequ
   Phase0 phase0 = run_phase0(config, clock, std::nullopt, MissRatioWarning::none);
   TradeStats trades(date_of(now));
   read_trade_history(file.path, trades);
-  NeedsInput needs_input;
-  needs_input.traded_tickers = trades.tickers();
-  needs_input.open_tickers = trades.open_tickers();
-  needs_input.full_market_data = config.full_market_data;
-  for (const std::string& t : needs_input.traded_tickers)
-    if (phase0.local.find_ticker(t)) needs_input.locally_covered.insert(t);
+  const NeedsInput needs_input = needs_input_for(trades, phase0, config);
   std::vector<Need> needs = plan_needs(needs_input);
 
   DryRunPlan plan;
