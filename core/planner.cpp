@@ -139,11 +139,6 @@ std::vector<Served> serve_needs(const std::vector<Need>& needs, CacheStore& cach
   return served;
 }
 
-std::vector<Served> serve_from_cache(const std::vector<Need>& needs, CacheStore& cache, const Clock& clock,
-                                     const ServeOptions& options) {
-  return serve_needs(needs, cache, clock, options, nullptr, TtlTable{});
-}
-
 std::vector<PlannedNeed> plan_sources(const std::vector<Need>& needs, CacheStore& cache, const Clock& clock,
                                       const ServeOptions& options, const std::set<std::string>& enabled) {
   const UnixTime now = clock.now();

@@ -67,9 +67,6 @@ class NeedFetcher {
 std::vector<Served> serve_needs(const std::vector<Need>& needs, CacheStore& cache, const Clock& clock,
                                 const ServeOptions& options, NeedFetcher* fetcher, const TtlTable& ttls);
 
-std::vector<Served> serve_from_cache(const std::vector<Need>& needs, CacheStore& cache, const Clock& clock,
-                                     const ServeOptions& options);
-
 // For --dry-run: where each need would come from, without any network call.
 struct PlannedNeed {
   const Need* need;

@@ -56,6 +56,9 @@ struct ActivePosition {
   std::uint64_t line = 0;
 };
 
+// Newest entry date first, then file order: true when `a` is listed before `b`.
+bool listed_before(const ActivePosition& a, const ActivePosition& b);
+
 struct TradeStatsLimits {
   size_t max_issues = 50;
   size_t max_active_positions = 1000;

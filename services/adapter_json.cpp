@@ -1,0 +1,125 @@
+#include "services/adapter_json.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "core/sectors.hpp"
+#include "core/text.hpp"
+
+namespace thd::adapter_json {
+
+// Parses `body`; false when it is not JSON.
+bool parse(Doc& doc, std::string_view body) {
+  simdjson::padded_string padded(body);
+  // The DOM parser copies the document into its own tape and string buffer,
+  // so `padded` may go away after parse().
+  return !doc.parser.parse(padded).get(doc.root);
+}
+
+Failure not_json(std::string_view provider) {
+  return fail(std::string(provider) + ": the answer is not valid JSON");
+}
+
+// A provider's own words, fit for a log line or a report: no URL (they
+// often point at a sign-up page with query strings), no key-like parameter,
+// no control characters, at most ~160 characters.
+std::string sanitize(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = text.find_first_of(" \t\r\n", i);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view word = text.substr(i, end - i);
+    std::string_view core = word;
+    while (!core.empty() && (core.front() == '(' || core.front() == '[' || core.front() == '<'))
+      core.remove_prefix(1);
+    std::string lower = to_lower(core);
+    bool drop = lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.") ||
+                lower.find("apikey=") != std::string::npos || lower.find("api_key=") != std::string::npos;
+    if (!drop && !word.empty()) {
+      if (!out.empty()) out.push_back(' ');
+      out.append(word);
+    } else if (drop) {
+      // Keep the sentence's end: "(https://...)." leaves its ".".
+      size_t k = word.size();
+      while (k > 0 && std::string_view(".,;:!?").find(word[k - 1]) != std::string_view::npos) --k;
+      if (!out.empty()) out.append(word.substr(k));
+    }
+    i = end + 1;
+  }
+  out = printable(out);
+  constexpr size_t k_max = 160;
+  if (out.size() > k_max) {
+    size_t cut = out.rfind(' ', k_max);
+    if (cut == std::string::npos || cut < k_max / 2) cut = k_max;
+    // Do not cut inside a UTF-8 sequence.
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+    out += "...";
+  }
+  return out;
+}
+
+// The text of a member that a provider uses for an error message, if any.
+std::optional<std::string> message_member(simdjson::dom::object obj, std::string_view key) {
+  simdjson::dom::element e;
+  if (obj[key].get(e)) return std::nullopt;
+  std::string_view s;
+  if (!e.get_string().get(s)) return sanitize(s);
+  if (e.is_null()) return std::nullopt;
+  return std::string(simdjson::minify(e)).substr(0, 160);
+}
+
+bool is_missing_text(std::string_view s) {
+  s = trim(s);
+  return s.empty() || s == "None" || s == "none" || s == "-" || s == "." || s == "N/A" || s == "null";
+}
+
+// A figure: a JSON number, or a number written as a string (Alpha Vantage,
+// FRED); absent, null, "None", "-", "", "." and anything unparsable -> null.
+std::optional<double> number_of(simdjson::dom::element e) {
+  using T = simdjson::dom::element_type;
+  switch (e.type()) {
+    case T::DOUBLE:
+    case T::INT64:
+    case T::UINT64: {
+      double v = 0;
+      if (e.get_double().get(v) || !std::isfinite(v)) return std::nullopt;
+      return v;
+    }
+    case T::STRING: {
+      std::string_view s;
+      if (e.get_string().get(s) || is_missing_text(s)) return std::nullopt;
+      return parse_double(s);
+    }
+    default: return std::nullopt;
+  }
+}
+
+std::optional<double> number_at(simdjson::dom::object obj, std::string_view key) {
+  simdjson::dom::element e;
+  if (obj[key].get(e)) return std::nullopt;
+  return number_of(e);
+}
+
+// A text field: absent, null, empty or "None" -> null.
+std::optional<std::string> text_at(simdjson::dom::object obj, std::string_view key) {
+  simdjson::dom::element e;
+  std::string_view s;
+  if (obj[key].get(e) || e.get_string().get(s)) return std::nullopt;
+  s = trim(s);
+  if (is_missing_text(s)) return std::nullopt;
+  return std::string(s);
+}
+
+std::optional<std::string> canonical_sector_of(std::optional<std::string> name) {
+  if (!name) return std::nullopt;
+  if (auto s = canonical_sector(*name)) return std::string(*s);
+  // Alpha Vantage long used the names of the SEC's review offices; only the
+  // unambiguous ones map ("MANUFACTURING", "TRADE & SERVICES", "ENERGY &
+  // TRANSPORTATION" and "REAL ESTATE & CONSTRUCTION" span several sectors).
+  if (iequals(*name, "LIFE SCIENCES")) return std::string("healthcare");
+  return std::nullopt;
+}
+
+}  // namespace thd::adapter_json

@@ -1,0 +1,38 @@
+// Reading providers' JSON the way every adapter needs: one parser per
+// answer, "no value" spellings as null, provider messages made safe to show.
+#pragma once
+
+#include <simdjson.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+
+namespace thd::adapter_json {
+
+// The parser owns the memory of every element it hands out: one per call.
+struct Doc {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+};
+
+// Parses `body`; false when it is not JSON.
+bool parse(Doc& doc, std::string_view body);
+Failure not_json(std::string_view provider);
+// A provider's own words, fit for a log line or a report: no URL, no
+// key-like parameter, no control characters, at most ~160 characters.
+std::string sanitize(std::string_view text);
+// obj[key] as a sanitized message, when it is a non-empty string.
+std::optional<std::string> message_member(simdjson::dom::object obj, std::string_view key);
+// "None", "-", "", "." and the like.
+bool is_missing_text(std::string_view s);
+// A number given as a JSON number or as a string; null for the missing spellings.
+std::optional<double> number_of(simdjson::dom::element e);
+std::optional<double> number_at(simdjson::dom::object obj, std::string_view key);
+std::optional<std::string> text_at(simdjson::dom::object obj, std::string_view key);
+// A provider's sector name to the canonical one (null when it has none or is unknown).
+std::optional<std::string> canonical_sector_of(std::optional<std::string> name);
+
+}  // namespace thd::adapter_json
