@@ -521,7 +521,9 @@ class HugeLineTest(RunTestCase):
         code, rss_mb, stderr = self.run_measured("run", "--data-dir", self.data, "--cache-dir", self.cache,
                                                  "--portfolio", "pf", "--offline", "--output", out)
         self.assertEqual(code, 0, stderr)
-        self.assertLess(rss_mb, 64, "peak RSS %.1f MB" % rss_mb)
+        # The bound is the tool's, not AddressSanitizer's shadow memory: .ci/run's sanitizer pass sets this.
+        if not os.environ.get("THD_TEST_SANITIZED"):
+            self.assertLess(rss_mb, 64, "peak RSS %.1f MB" % rss_mb)
         with open(out, "rb") as f:
             doc = json.loads(f.read().decode("utf-8"))
         dq = doc["data_quality_assessment"]
