@@ -25,12 +25,13 @@ std::filesystem::path CacheStore::path_for(std::string_view service, std::string
   return m_root / service / cache_file_name(service, key);
 }
 
-Lookup CacheStore::get(std::string_view service, std::string_view key) {
+Lookup CacheStore::get(std::string_view service, std::string_view key, CountLookup count) {
+  const bool counting = count == CountLookup::yes;
   Lookup out;
   const auto path = path_for(service, key);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    m_stats.add(service, Stat::misses);
+    if (counting) m_stats.add(service, Stat::misses);
     return out;
   }
   const UnixTime now = m_clock.now();
@@ -38,7 +39,7 @@ Lookup CacheStore::get(std::string_view service, std::string_view key) {
   if (check.state == EntryState::corrupt || check.key != key) {
     out.status = LookupStatus::corrupt;
     out.reason = check.state == EntryState::corrupt ? check.reason : CorruptReason::name_mismatch;
-    m_stats.add(service, Stat::misses);
+    if (counting) m_stats.add(service, Stat::misses);
     m_stats.add(service, Stat::corruptions);
     return out;
   }
@@ -46,7 +47,7 @@ Lookup CacheStore::get(std::string_view service, std::string_view key) {
   out.data = std::move(check.data);
   out.created_at = check.created_at;
   out.ttl_seconds = check.ttl_seconds;
-  m_stats.add(service, out.status == LookupStatus::fresh ? Stat::hits : Stat::misses);
+  if (counting) m_stats.add(service, out.status == LookupStatus::fresh ? Stat::hits : Stat::misses);
   const struct timespec times[2] = {{0, UTIME_OMIT}, {now, 0}};
   ::utimensat(AT_FDCWD, path.c_str(), times, 0);  // best effort: LRU order only
   return out;

@@ -35,7 +35,11 @@ class CacheStore {
 
   // A fresh or expired entry refreshes its last-access time (the file's
   // mtime), which least-recently-used eviction sorts by.
-  Lookup get(std::string_view service, std::string_view key);
+  // CountLookup::no leaves the hit/miss count to the caller (the planner
+  // counts one per need, not one per provider it looked at).
+  enum class CountLookup { yes, no };
+  Lookup get(std::string_view service, std::string_view key, CountLookup count = CountLookup::yes);
+  void count(std::string_view service, Stat s) { m_stats.add(service, s); }
   // `data_json` must be valid JSON; it is written atomically.
   Result<void> put(std::string_view service, std::string_view key, std::int64_t ttl_seconds,
                    std::string_view data_json);

@@ -122,7 +122,14 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
   if (request.progress && network) std::fprintf(stderr, "\r\033[K");  // clear the progress line
   NetworkUsage usage;
   if (network) {
-    if (network->cancelled()) guard.check("while fetching");  // the tick saw it first; exit 4
+    if (network->cancelled()) {
+      // The tick saw it; cancelling freed memory since, so report what it saw.
+      char buf[200];
+      std::snprintf(buf, sizeof buf,
+                    "resident memory %.1f MB is over --max-rss-mb %d (while fetching); nothing was written",
+                    guard.last_mb(), guard.max_mb());
+      throw FatalError(ExitCode::resource, buf);
+    }
     usage = network->usage();
     for (std::string& w : network->finish()) outcome.warnings.push_back(std::move(w));
   }
@@ -155,6 +162,13 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
     outcome.output = request.output.empty() ? default_output_path(config, file.name, now)
                                             : std::filesystem::path(request.output);
     std::error_code ec;
+    // Through a symlink, the link's target is replaced, not the link; and
+    // only a regular file can be replaced atomically.
+    if (std::filesystem::is_symlink(outcome.output, ec))
+      outcome.output = std::filesystem::weakly_canonical(outcome.output, ec);
+    if (std::filesystem::exists(outcome.output, ec) && !std::filesystem::is_regular_file(outcome.output, ec))
+      throw FatalError(ExitCode::usage, "--output " + outcome.output.string() +
+                                            " is not a regular file; use --output - for standard output");
     std::filesystem::create_directories(
         outcome.output.parent_path().empty() ? "." : outcome.output.parent_path(), ec);
     if (ec)

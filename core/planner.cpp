@@ -33,14 +33,17 @@ struct CacheView {
   std::optional<Candidate> stale;
   std::string problems;  // corrupt or unusable entries met on the way
   bool considered = false;
+  std::string first_service;
 };
 
-CacheView look_in_cache(const Need& need, CacheStore& cache, UnixTime now, const ServeOptions& options) {
+CacheView look_in_cache_uncounted(const Need& need, CacheStore& cache, UnixTime now,
+                                  const ServeOptions& options) {
   CacheView v;
   for (const NeedSource& src : need.chain) {
     if (!allowed(options, src.service)) continue;
+    if (!v.considered) v.first_service = std::string(src.service);
     v.considered = true;
-    Lookup l = cache.get(src.service, src.key);
+    Lookup l = cache.get(src.service, src.key, CacheStore::CountLookup::no);
     if (l.status == LookupStatus::absent) continue;
     if (l.status == LookupStatus::corrupt) {
       v.problems += "; " + std::string(src.service) + " cache entry corrupt (" +
@@ -62,6 +65,17 @@ CacheView look_in_cache(const Need& need, CacheStore& cache, UnixTime now, const
     }
     if (!v.stale) v.stale = Candidate{&src, std::move(l), std::move(*record)};
   }
+  return v;
+}
+
+// One hit or miss per need: a hit for the provider whose fresh entry served
+// it, a miss (for the first provider looked at) otherwise.
+CacheView look_in_cache(const Need& need, CacheStore& cache, UnixTime now, const ServeOptions& options) {
+  CacheView v = look_in_cache_uncounted(need, cache, now, options);
+  if (v.fresh)
+    cache.count(v.fresh->provenance.service, Stat::hits);
+  else if (v.considered)
+    cache.count(v.first_service, Stat::misses);
   return v;
 }
 
@@ -144,7 +158,7 @@ std::vector<PlannedNeed> plan_sources(const std::vector<Need>& needs, CacheStore
   const UnixTime now = clock.now();
   std::vector<PlannedNeed> out;
   for (const Need& need : needs) {
-    CacheView v = look_in_cache(need, cache, now, options);
+    CacheView v = look_in_cache_uncounted(need, cache, now, options);
     if (v.fresh) {
       out.push_back({&need, "fresh cache (" + v.fresh->provenance.service + ")", SourceKind::cache});
       continue;

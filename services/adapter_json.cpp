@@ -16,6 +16,10 @@ bool parse(Doc& doc, std::string_view body) {
   return !doc.parser.parse(padded).get(doc.root);
 }
 
+Failure no_data(std::string_view provider, std::string_view what) {
+  return fail(std::string(provider) + ": no data: " + std::string(what));
+}
+
 Failure not_json(std::string_view provider) {
   return fail(std::string(provider) + ": the answer is not valid JSON");
 }

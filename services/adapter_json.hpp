@@ -21,6 +21,8 @@ struct Doc {
 // Parses `body`; false when it is not JSON.
 bool parse(Doc& doc, std::string_view body);
 Failure not_json(std::string_view provider);
+// The provider answered and has nothing for this symbol: see is_no_data().
+Failure no_data(std::string_view provider, std::string_view what);
 // A provider's own words, fit for a log line or a report: no URL, no
 // key-like parameter, no control characters, at most ~160 characters.
 std::string sanitize(std::string_view text);

@@ -19,6 +19,10 @@
 
 namespace thd {
 
+bool is_no_data(const Error& e) {
+  return e.message.find(": no data: ") != std::string::npos;
+}
+
 namespace {
 
 using namespace adapter_json;
@@ -37,7 +41,7 @@ Result<simdjson::dom::object> fmp_first(Doc& doc, std::string_view body) {
   }
   simdjson::dom::array arr;
   if (doc.root.get_array().get(arr)) return fail("FMP: unexpected answer (not a list)");
-  if (arr.size() == 0) return fail("FMP: no data for the symbol (empty answer)");
+  if (arr.size() == 0) return no_data("FMP", "empty answer for the symbol");
   simdjson::dom::object first;
   if (arr.at(0).get_object().get(first)) return fail("FMP: unexpected answer (list of non-objects)");
   return first;
@@ -54,7 +58,7 @@ Result<simdjson::dom::object> av_object(Doc& doc, std::string_view body) {
   if (doc.root.get_object().get(obj)) return fail("Alpha Vantage: unexpected answer (not an object)");
   for (std::string_view key : {"Error Message", "Information", "Note"})
     if (auto m = message_member(obj, key)) return fail("Alpha Vantage: " + *m);
-  if (obj.size() == 0) return fail("Alpha Vantage: no data for the symbol (empty answer)");
+  if (obj.size() == 0) return no_data("Alpha Vantage", "empty answer for the symbol");
   return obj;
 }
 
@@ -189,7 +193,7 @@ Result<MarketRecord> parse_alpha_vantage_quote(std::string_view body) {
   simdjson::dom::object q;
   if ((*obj)["Global Quote"].get_object().get(q))
     return fail("Alpha Vantage: unexpected answer (no Global Quote)");
-  if (q.size() == 0) return fail("Alpha Vantage: no quote for the symbol (empty Global Quote)");
+  if (q.size() == 0) return no_data("Alpha Vantage", "empty Global Quote for the symbol");
   MarketRecord rec;
   rec.price = number_at(q, "05. price");
   rec.previous_close = number_at(q, "08. previous close");
@@ -301,9 +305,9 @@ Result<ImfRecord> parse_imf(std::string_view body, std::string_view indicator, s
   if (!member_ci(o, "values", values_el) || values_el.get_object().get(values))
     return fail("IMF: no values (unknown indicator or country)");
   if (!member_ci(values, indicator, ind_el) || ind_el.get_object().get(ind))
-    return fail("IMF: no data for indicator " + sanitize(indicator));
+    return no_data("IMF", "indicator " + sanitize(indicator));
   if (!member_ci(ind, country, country_el) || country_el.get_object().get(years))
-    return fail("IMF: no data for " + sanitize(indicator) + " in " + sanitize(country));
+    return no_data("IMF", sanitize(indicator) + " for " + sanitize(country));
   ImfRecord rec;
   for (auto field : years) {
     auto year = parse_int(field.key);
@@ -335,7 +339,7 @@ Result<CryptoRecord> parse_coingecko(std::string_view body, std::string_view coi
   simdjson::dom::element coin_el;
   simdjson::dom::object c;
   if (!member_ci(o, coin, coin_el) || coin_el.get_object().get(c))
-    return fail("CoinGecko: no price for " + sanitize(coin));
+    return no_data("CoinGecko", "no price for " + sanitize(coin));
   CryptoRecord rec;
   rec.usd = number_at(c, "usd");
   rec.change_24h = number_at(c, "usd_24h_change");

@@ -16,6 +16,11 @@
 
 namespace thd {
 
+// An adapter's error that means "the provider is fine and has no data for
+// this symbol" (FMP's [], Alpha Vantage's {}, a coin CoinGecko does not know):
+// the chain moves on, but the provider's circuit breaker does not count it.
+bool is_no_data(const Error& e);
+
 // Yahoo v8 chart, 1y of daily bars: price = last non-null close; previous
 // close = the non-null close before it; 52-week high/low = max/min of the
 // non-null closes; YTD return = price / (last close dated in the year before

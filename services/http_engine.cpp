@@ -8,14 +8,15 @@
 
 #include "core/date.hpp"
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "services/network_state.hpp"
 
 namespace thd {
 
 std::string_view outcome_name(Outcome o) {
-  static constexpr std::string_view k_names[] = {
-      "ok",           "http_status",  "timeout",      "connect_error", "too_large", "bad_body",
-      "circuit_open", "rate_limited", "budget_spent", "refused",       "cancelled"};
+  static constexpr std::string_view k_names[] = {"ok",           "http_status",  "timeout", "connect_error",
+                                                 "too_large",    "bad_body",     "no_data", "circuit_open",
+                                                 "rate_limited", "budget_spent", "refused", "cancelled"};
   return k_names[static_cast<size_t>(o)];
 }
 
@@ -26,7 +27,8 @@ std::uint64_t ServiceCounters::failures() const {
 }
 
 bool plain_http_allowed(std::string_view url) {
-  if (!url.starts_with("http://")) return true;
+  if (istarts_with(url, "https://")) return true;
+  if (!istarts_with(url, "http://")) return false;  // no scheme, or another one: never
   std::string_view host = url.substr(7);
   host = host.substr(0, host.find_first_of("/?#"));
   if (auto at = host.rfind('@'); at != std::string_view::npos) host = host.substr(at + 1);
@@ -187,6 +189,7 @@ struct HttpEngine::Impl {
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 3L);
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_DEFAULT_PROTOCOL, "https");
     curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "https");
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "trade-history-discover/" THD_VERSION);
     if (t->headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->headers);
@@ -272,6 +275,7 @@ struct HttpEngine::Impl {
 
   void complete(CURLMsg* msg, double now) {
     CURL* easy = msg->easy_handle;
+    const CURLcode code = msg->data.result;  // the message does not outlive curl_multi_remove_handle
     auto node = in_flight.extract(easy);
     std::unique_ptr<Transfer> t = std::move(node.mapped());
     curl_multi_remove_handle(multi, easy);
@@ -288,7 +292,6 @@ struct HttpEngine::Impl {
     counters[job->request.service].connections += static_cast<std::uint64_t>(new_connections);
     const double elapsed = now - t->started;
 
-    CURLcode code = msg->data.result;
     Outcome outcome = Outcome::ok;
     bool retryable = false;
     std::string error;
@@ -296,8 +299,8 @@ struct HttpEngine::Impl {
       if (status >= 200 && status < 300) {
         if (job->request.validate)
           if (auto problem = job->request.validate(t->body)) {
-            outcome = Outcome::bad_body;
-            error = *problem;
+            outcome = problem->no_data ? Outcome::no_data : Outcome::bad_body;
+            error = std::move(problem->message);
           }
       } else {
         outcome = Outcome::http_status;
@@ -317,7 +320,8 @@ struct HttpEngine::Impl {
       retryable = true;
     }
     // A service that answers 4xx is up: only 429, 5xx and transport failures count.
-    bool failed = outcome != Outcome::ok && !(outcome == Outcome::http_status && !retryable);
+    bool failed = outcome != Outcome::ok && outcome != Outcome::no_data &&
+                  !(outcome == Outcome::http_status && !retryable);
     ServiceState& s = service(job->request.service);
     s.breaker.record(now, failed, elapsed);
 
@@ -393,7 +397,7 @@ void HttpEngine::submit(HttpRequest request, Done done) {
   job->done = std::move(done);
   if (!plain_http_allowed(job->request.url)) {
     m->finish(std::move(job), Outcome::refused, 0, "",
-              "plain HTTP is only allowed to loopback hosts; use https", 0);
+              "only https, or plain http to a loopback host, may be fetched", 0);
     return;
   }
   job->ready_at = 0;

@@ -29,6 +29,7 @@ enum class Outcome : std::uint8_t {
   connect_error,  // DNS, connect, reset, truncated body
   too_large,      // body over the cap
   bad_body,       // 2xx whose body the request's validator refused
+  no_data,        // 2xx saying the provider has nothing for this request (not a failure of the service)
   circuit_open,   // never sent: the service's breaker is open
   rate_limited,   // never sent: the service's daily quota is used up
   budget_spent,   // never sent: --max-api-calls reached
@@ -38,13 +39,18 @@ enum class Outcome : std::uint8_t {
 };
 std::string_view outcome_name(Outcome o);
 
+struct BodyProblem {
+  std::string message;
+  bool no_data = false;  // an answer, just an empty one: not counted against the breaker
+};
+
 struct HttpRequest {
   std::string service;
   std::string url;
   std::vector<std::string> headers;
   // Checks a 2xx body (for example that it is JSON and not an error in
   // disguise); an error text makes the attempt a failure that is not retried.
-  std::function<std::optional<std::string>(std::string_view body)> validate;
+  std::function<std::optional<BodyProblem>(std::string_view body)> validate;
 };
 
 struct HttpResult {

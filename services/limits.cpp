@@ -74,6 +74,9 @@ void CircuitBreaker::record(double now, bool failed, double elapsed_seconds) {
     if (slow || m_state == BreakerState::half_open || ++m_failures >= m_options.failure_threshold) open(now);
     return;
   }
+  // A call sent before the breaker opened may still succeed; only the
+  // half-open probe (or a closed breaker) decides, never a latecomer.
+  if (m_state == BreakerState::open) return;
   m_state = BreakerState::closed;
   m_failures = 0;
   m_probe_out = false;

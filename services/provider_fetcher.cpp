@@ -143,33 +143,39 @@ void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t index) {
     }
     auto call = call_for(need, src, m_settings);
     if (!call) continue;
-    HttpRequest request{std::string(src.service), call->url, call->headers, nullptr};
-    auto parse = call->parse;
-    // The adapter is the validator: an error in disguise is a failure the engine counts.
-    auto parsed = std::make_shared<std::optional<Record>>();
-    request.validate = [parse, parsed](std::string_view body) -> std::optional<std::string> {
-      auto r = parse(body);
-      if (!r) return r.error().message;
-      *parsed = std::move(*r);
-      return std::nullopt;
-    };
-    m_engine.submit(std::move(request), [this, attempt, index, parsed](HttpResult&& result) {
-      const NeedSource& source = attempt->need.chain[index];
-      if (result.outcome == Outcome::ok && *parsed) {
-        attempt->done(Fetched{std::string(source.service), source.record, std::move(**parsed), source.key},
-                      "");
-        return;
-      }
-      attempt->failures.push_back(
-          std::string(source.service) + ": " +
-          (result.error.empty() ? std::string(outcome_name(result.outcome)) : result.error));
-      try_from(attempt, index + 1);
-    });
+    submit_parsed(attempt, index, std::move(call->url), std::move(call->headers), std::move(call->parse));
     return;
   }
   std::string reason;
   for (const auto& f : attempt->failures) reason += (reason.empty() ? "" : "; ") + f;
   attempt->done(std::nullopt, reason.empty() ? "no enabled provider for it" : reason);
+}
+
+void ProviderFetcher::submit_parsed(std::shared_ptr<Attempt> attempt, size_t index, std::string url,
+                                    std::vector<std::string> headers,
+                                    std::function<Result<Record>(std::string_view)> parse) {
+  const NeedSource& src = attempt->need.chain[index];
+  HttpRequest request{std::string(src.service), std::move(url), std::move(headers), nullptr};
+  // The adapter is the validator: an error in disguise is a failure the engine
+  // counts; "no data for this symbol" is an answer, not a failure of the service.
+  auto parsed = std::make_shared<std::optional<Record>>();
+  request.validate = [parse = std::move(parse), parsed](std::string_view body) -> std::optional<BodyProblem> {
+    auto r = parse(body);
+    if (!r) return BodyProblem{r.error().message, is_no_data(r.error())};
+    *parsed = std::move(*r);
+    return std::nullopt;
+  };
+  m_engine.submit(std::move(request), [this, attempt, index, parsed](HttpResult&& result) {
+    const NeedSource& source = attempt->need.chain[index];
+    if (result.outcome == Outcome::ok && *parsed) {
+      attempt->done(Fetched{std::string(source.service), source.record, std::move(**parsed), source.key}, "");
+      return;
+    }
+    attempt->failures.push_back(
+        std::string(source.service) + ": " +
+        (result.error.empty() ? std::string(outcome_name(result.outcome)) : result.error));
+    try_from(attempt, index + 1);
+  });
 }
 
 void ProviderFetcher::fetch_sec_profile(std::shared_ptr<Attempt> attempt, size_t index) {
@@ -184,24 +190,12 @@ void ProviderFetcher::fetch_sec_profile(std::shared_ptr<Attempt> attempt, size_t
     }
     char path[64];
     std::snprintf(path, sizeof path, "/submissions/CIK%010llu.json", static_cast<unsigned long long>(**cik));
-    auto parsed = std::make_shared<std::optional<Record>>();
-    HttpRequest request{
-        "sec_edgar", m_settings.base_urls.at("sec_edgar") + path, {"User-Agent: " + ua}, nullptr};
-    request.validate = [parsed](std::string_view body) -> std::optional<std::string> {
-      auto r = parse_sec_submissions(body);
-      if (!r) return r.error().message;
-      *parsed = Record(std::move(*r));
-      return std::nullopt;
-    };
-    m_engine.submit(std::move(request), [this, attempt, index, parsed](HttpResult&& result) {
-      const NeedSource& source = attempt->need.chain[index];
-      if (result.outcome == Outcome::ok && *parsed) {
-        attempt->done(Fetched{"sec_edgar", source.record, std::move(**parsed), source.key}, "");
-        return;
-      }
-      attempt->failures.push_back("sec_edgar: " + result.error);
-      try_from(attempt, index + 1);
-    });
+    submit_parsed(attempt, index, m_settings.base_urls.at("sec_edgar") + path, {"User-Agent: " + ua},
+                  [](std::string_view body) -> Result<Record> {
+                    auto r = parse_sec_submissions(body);
+                    if (!r) return fail(r.error());
+                    return Record(std::move(*r));
+                  });
   };
   if (m_sec_tickers) {
     lookup_submissions(*m_sec_tickers);
@@ -228,9 +222,9 @@ void ProviderFetcher::fetch_sec_profile(std::shared_ptr<Attempt> attempt, size_t
   if (m_sec_fetching) return;
   m_sec_fetching = true;
   HttpRequest request{"sec_edgar", m_settings.sec_tickers_url, {"User-Agent: " + ua}, nullptr};
-  request.validate = [](std::string_view body) -> std::optional<std::string> {
+  request.validate = [](std::string_view body) -> std::optional<BodyProblem> {
     auto probe = parse_sec_company_tickers(body, "AAPL");
-    if (!probe) return probe.error().message;
+    if (!probe) return BodyProblem{probe.error().message, false};
     return std::nullopt;
   };
   m_engine.submit(std::move(request), [this](HttpResult&& result) {

@@ -35,6 +35,10 @@ class ProviderFetcher final : public NeedFetcher {
   struct Attempt;
   void try_from(std::shared_ptr<Attempt> attempt, size_t index);
   void fetch_sec_profile(std::shared_ptr<Attempt> attempt, size_t index);
+  // One request for provider `index` of the attempt's chain, read by `parse`;
+  // on failure the chain moves on.
+  void submit_parsed(std::shared_ptr<Attempt> attempt, size_t index, std::string url,
+                     std::vector<std::string> headers, std::function<Result<Record>(std::string_view)> parse);
 
   HttpEngine& m_engine;
   ProviderSettings m_settings;

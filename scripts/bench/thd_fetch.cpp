@@ -79,10 +79,10 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < requests.size(); ++i) {
     HttpRequest r{requests[i].first, requests[i].second, {"User-Agent: thd-tests test@example.com"}, nullptr};
     if (validate_json)
-      r.validate = [](std::string_view body) -> std::optional<std::string> {
+      r.validate = [](std::string_view body) -> std::optional<BodyProblem> {
         simdjson::dom::parser parser;
         simdjson::padded_string padded(body);
-        if (parser.parse(padded).error()) return std::string("body is not JSON");
+        if (parser.parse(padded).error()) return BodyProblem{"body is not JSON", false};
         return std::nullopt;
       };
     rows[i].service = requests[i].first;

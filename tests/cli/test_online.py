@@ -172,7 +172,8 @@ class Online(ThdTestCase):
         st = doc["discovery_metadata"]["services"]["fmp"]
         self.assertFalse(st["enabled"])
         self.assertIn("no key", st["status"])
-        self.assertEqual(doc["tickers"]["JPM"]["profile"]["name"] is not None, True)
+        self.assertIn(doc["tickers"]["JPM"]["profile"]["provenance"]["service"], ("alpha_vantage", "sec_edgar"))
+        self.assertIsNotNone(doc["tickers"]["JPM"]["profile"]["name"])
 
     def test_keys_never_leave_the_process(self):
         r = self.thd("--data-dir", self.data, "--cache-dir", self.cache, "-v", "-v", "run", "--portfolio",
@@ -197,6 +198,21 @@ class Online(ThdTestCase):
                          if os.path.isdir(os.path.join(self.cache, "alpha_vantage")) else [])
         services = {v["profile"]["provenance"]["service"] for t, v in doc["tickers"].items() if t != "BTC-USD"}
         self.assertNotIn("alpha_vantage", services)
+
+    def test_unknown_symbols_are_answers_not_failures(self):
+        # FMP answers [] for symbols it does not know: no breaker opens, the known ones are served.
+        header = ("Position_UUID,Ticker,Strategy_Type,Entry_Timestamp,Exit_Timestamp,PnL,Return,Duration_Days,"
+                  "Status,Current_Unrealized_PnL\n")
+        rows = "".join("u%d,%s,SMA,2026-01-02,2026-02-02,10,0.1,31,Closed,\n" % (i, t)
+                       for i, t in enumerate(["ZZQA", "ZZQB", "ZZQC", "ZZQD", "ZZQE", "JPM", "KO"]))
+        with open(os.path.join(self.data, "raw", "trade_history", "odd.csv"), "w") as f:
+            f.write(header + rows)
+        doc, _ = self.thd_json("--data-dir", self.data, "--cache-dir", self.cache, "run", "--portfolio", "odd",
+                               "--output", "-", env=self.env())
+        self.assertEqual(doc["discovery_metadata"]["services"]["fmp"]["circuit"], "closed")
+        self.assertEqual(doc["tickers"]["JPM"]["profile"]["provenance"]["service"], "fmp")
+        self.assertEqual(doc["tickers"]["ZZQA"]["profile"]["provenance"]["source"], "missing")
+        self.assertIn("no data", doc["tickers"]["ZZQA"]["profile"]["provenance"]["reason"])
 
     def test_dry_run_plans_without_a_request(self):
         r = self.thd("--data-dir", self.data, "--cache-dir", self.cache, "run", "--portfolio", "live_signals",

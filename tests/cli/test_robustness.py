@@ -166,6 +166,22 @@ class Robustness(ThdTestCase):
         self.assertNotIn("<SCRIPT>", json.dumps(doc["market_context"]))
         self.assertEqual(doc["tickers"]["<SCRIPT>"]["market"]["provenance"]["source"], "missing")
 
+    def test_output_through_a_symlink_replaces_its_target(self):
+        th = os.path.join(self.data, "raw", "trade_history")
+        write_file(os.path.join(th, "p.csv"), HEADER + "u1,AAPL,SMA,2026-01-02,,,,,Open,0.01\n")
+        target = write_file(os.path.join(self.tmp, "target.json"), "old")
+        link = os.path.join(self.tmp, "link.json")
+        os.symlink(target, link)
+        r = self.thd("--data-dir", self.data, "--cache-dir", self.cache, "-q", "run", "--portfolio", "p", "--offline",
+                     "--output", link)
+        self.assert_ok(r)
+        self.assertTrue(os.path.islink(link))
+        with open(target) as f:
+            self.assertEqual(json.load(f)["portfolio"]["name"], "p")
+        r = self.thd("--data-dir", self.data, "--cache-dir", self.cache, "run", "--portfolio", "p", "--offline",
+                     "--output", "/dev/null")
+        self.assert_error(r, 2, "--output", "not a regular file")
+
     def test_a_directory_named_like_a_portfolio_is_not_one(self):
         th = os.path.join(self.data, "raw", "trade_history")
         os.makedirs(os.path.join(th, "p_20261120.csv"))

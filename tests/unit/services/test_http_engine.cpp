@@ -13,6 +13,11 @@ TEST_CASE("plain HTTP only to loopback") {
   CHECK_FALSE(plain_http_allowed("http://127.0.0.1.evil.com/x"));
   CHECK_FALSE(plain_http_allowed("http://10.0.0.1/x"));
   CHECK_FALSE(plain_http_allowed("http://127.0.0.1@example.com/x"));
+  CHECK(plain_http_allowed("HTTPS://api.example.com/x"));
+  CHECK_FALSE(plain_http_allowed("HTTP://example.com/x"));
+  CHECK_FALSE(plain_http_allowed("Http://example.com/x"));
+  CHECK_FALSE(plain_http_allowed("example.com/x"));  // curl would take it as http
+  CHECK_FALSE(plain_http_allowed("ftp://example.com/x"));
 }
 
 TEST_CASE("requests that may not be sent fail at once, typed, with no network") {

@@ -90,3 +90,12 @@ TEST_CASE("breaker: a persisted open state is restored with its remaining cool-d
   t.advance(5);
   CHECK(b.allow(t.monotonic()));
 }
+
+TEST_CASE("breaker: a call sent before it opened cannot close it by succeeding late") {
+  FakeTimeSource t;
+  CircuitBreaker b({3, 60, 10});
+  for (int i = 0; i < 3; ++i) b.record(t.monotonic(), true, 0.1);
+  b.record(t.monotonic(), false, 0.1);  // the latecomer
+  CHECK(b.state(t.monotonic()) == BreakerState::open);
+  CHECK_FALSE(b.allow(t.monotonic()));
+}
