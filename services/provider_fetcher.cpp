@@ -136,7 +136,11 @@ void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t index) {
   const Need& need = attempt->need;
   for (; index < need.chain.size(); ++index) {
     const NeedSource& src = need.chain[index];
-    if (!m_settings.enabled.count(std::string(src.service))) continue;
+    if (!m_settings.enabled.count(std::string(src.service))) {
+      // Said in the reason, so a missing figure names the keys that would bring it.
+      attempt->failures.push_back(std::string(src.service) + ": disabled (see the run's service list)");
+      continue;
+    }
     if (src.service == "sec_edgar") {
       fetch_sec_profile(attempt, index);
       return;

@@ -72,8 +72,9 @@ def main():
     server = FakeServer(latency_ms=50)
     try:
         data = os.path.join(work, "data")
-        for part in ("raw", "outputs"):
-            shutil.copytree(os.path.join(ROOT, "data", part), os.path.join(data, part))
+        for part in ("raw", "outputs"):  # the bundled inputs, not what a demo run left in data/outputs/trade_history
+            shutil.copytree(os.path.join(ROOT, "data", part), os.path.join(data, part),
+                            ignore=shutil.ignore_patterns("trade_history" if part == "outputs" else "-"))
         env = env_for(server)
         offline = statistics.median(run(args.bin, data, os.path.join(work, "empty"), "live_signals", env,
                                         "--offline")[0] for _ in range(args.runs))
