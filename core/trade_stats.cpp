@@ -134,6 +134,7 @@ TradeStats::TradeStats(Date run_date, TradeStatsLimits limits) : m_run_date(run_
 }
 
 Result<void> TradeStats::header(const CsvRecord& record) {
+  m_col.fill(-1);  // a header read before (and refused) leaves no column behind
   m_field_count = record.fields.size();
   m_header.clear();
   for (std::string_view f : record.fields) m_header.emplace_back(trim(f));

@@ -141,3 +141,20 @@ TEST_CASE("files that are not trade histories are input errors naming file and l
         std::string::npos);
   CHECK(error_of(k_header) == "no error");  // a header alone is zero trades, not an error
 }
+
+TEST_CASE("a refused header leaves nothing behind for the next one (found by the fuzzer)") {
+  TradeStats stats(k_run_date);
+  CsvRecord wide;
+  std::vector<std::string> names = {"A", "B", "C", "D", "E", "Ticker", "Entry_Timestamp"};  // no Status
+  for (const auto& n : names) wide.fields.emplace_back(n);
+  CHECK_FALSE(stats.header(wide));
+  CsvRecord narrow;
+  narrow.fields = {"Ticker", "Status", "Entry_Timestamp"};
+  REQUIRE(stats.header(narrow));
+  CsvRecord row;
+  row.line = 2;
+  row.fields = {"AAPL", "Open", "2026-01-02"};
+  stats.row(row);  // would read column 5 of a 3-field row without the reset
+  CHECK(stats.total_trades() == 1);
+  CHECK(stats.open_tickers() == std::vector<std::string>{"AAPL"});
+}
