@@ -71,17 +71,10 @@ class Online(ThdTestCase):
 
     def env(self, down=False, **extra):
         base = "http://127.0.0.1:1" if down else self.server.base  # port 1: connection refused at once
-        env = clean_env(**KEYS)
-        for s in SERVICES:
-            env["THD_%s_BASE_URL" % s.upper()] = "%s/%s" % (base, s)
-        env["THD_SEC_EDGAR_TICKERS_URL"] = "%s/sec_edgar/files/company_tickers.json" % base
-        env["SEC_EDGAR_USER_AGENT"] = "thd-tests tests@example.com"
-        for k, v in extra.items():
-            if v is None:
-                env.pop(k, None)
-            else:
-                env[k] = str(v)
-        return env
+        urls = {"THD_%s_BASE_URL" % s.upper(): "%s/%s" % (base, s) for s in SERVICES}
+        urls["THD_SEC_EDGAR_TICKERS_URL"] = "%s/sec_edgar/files/company_tickers.json" % base
+        # clean_env applies `extra` last: a value overrides, None removes.
+        return clean_env(**{**KEYS, **urls, "SEC_EDGAR_USER_AGENT": "thd-tests tests@example.com", **extra})
 
     def run_online(self, *args, env=None):
         doc, r = self.thd_json("--data-dir", self.data, "--cache-dir", self.cache, "run", "--portfolio",
