@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include "cache/md5.hpp"
-#include "core/date.hpp"
-#include "core/json_writer.hpp"
-#include "services/catalog.hpp"
+#include "core/base/date.hpp"
+#include "core/base/json_writer.hpp"
+#include "core/base/service_ids.hpp"
 
 namespace thd {
 
@@ -18,23 +18,6 @@ std::string_view entry_state_name(EntryState s) {
     case EntryState::corrupt: return "corrupt";
   }
   return "corrupt";
-}
-
-std::string_view corrupt_reason_text(CorruptReason r) {
-  switch (r) {
-    case CorruptReason::none: return "";
-    case CorruptReason::unreadable: return "unreadable";
-    case CorruptReason::too_large: return "larger than the entry size limit";
-    case CorruptReason::not_json: return "not valid JSON";
-    case CorruptReason::missing_field: return "a required field is missing";
-    case CorruptReason::bad_field_type: return "a field has the wrong type";
-    case CorruptReason::service_mismatch: return "service does not match its directory";
-    case CorruptReason::name_mismatch: return "file name is not md5(service_key)";
-    case CorruptReason::bad_created_at: return "created_at is not an ISO 8601 time";
-    case CorruptReason::future_created_at: return "created_at is in the future";
-    case CorruptReason::bad_ttl: return "ttl_seconds is not positive";
-  }
-  return "";
 }
 
 std::string_view legacy_kind_name(LegacyKind k) {

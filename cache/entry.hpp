@@ -11,29 +11,15 @@
 #include <string_view>
 #include <vector>
 
-#include "cache/ttl.hpp"
-#include "core/clock.hpp"
+#include "core/base/clock.hpp"
+#include "core/base/storage.hpp"
+#include "core/base/ttl.hpp"
 
 namespace thd {
 
 enum class EntryState : std::uint8_t { fresh, expired, corrupt };
 
-enum class CorruptReason : std::uint8_t {
-  none,
-  unreadable,
-  too_large,
-  not_json,
-  missing_field,
-  bad_field_type,
-  service_mismatch,
-  name_mismatch,
-  bad_created_at,
-  future_created_at,
-  bad_ttl,
-};
-
 std::string_view entry_state_name(EntryState s);
-std::string_view corrupt_reason_text(CorruptReason r);
 
 // created_at may be this far in the future before an entry counts as corrupt.
 inline constexpr std::int64_t k_clock_skew_seconds = 300;

@@ -8,8 +8,8 @@
 #include <algorithm>
 
 #include "cache/md5.hpp"
-#include "core/atomic_file.hpp"
-#include "core/file_lock.hpp"
+#include "core/base/atomic_file.hpp"
+#include "core/base/file_lock.hpp"
 
 namespace thd {
 namespace {
@@ -73,7 +73,7 @@ std::string legacy_owner(const LegacyCheck& c) {
 }
 
 std::string entry_rel(const EntryRef& e) {
-  return std::string(k_services[e.service].name) + "/" + e.name;
+  return std::string(k_service_names[e.service]) + "/" + e.name;
 }
 
 std::string days_text(std::int64_t seconds) {
@@ -109,11 +109,11 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
   report.exists = scan.exists;
   report.unknown = scan.unknown;
   report.applied = apply && scan.exists;
-  for (const auto& s : k_services) report.by_service[std::string(s.name)];
+  for (std::string_view s : k_service_names) report.by_service[std::string(s)];
 
-  for (size_t i = 0; i < k_services.size(); ++i) {
+  for (size_t i = 0; i < k_service_names.size(); ++i) {
     const CacheCounts& c = scan.by_service[i];
-    ServiceTally& t = report.by_service[std::string(k_services[i].name)];
+    ServiceTally& t = report.by_service[std::string(k_service_names[i])];
     t.files = c.files;
     t.bytes = c.bytes;
     t.fresh = c.fresh;
@@ -144,8 +144,8 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
   if (report.applied) {
     // Refuse up front rather than fail on every file.
     std::vector<std::filesystem::path> dirs;
-    for (const auto& s : k_services)
-      if (std::filesystem::is_directory(dir / s.name)) dirs.push_back(dir / s.name);
+    for (std::string_view s : k_service_names)
+      if (std::filesystem::is_directory(dir / s)) dirs.push_back(dir / s);
     for (const auto& d : dirs)
       if (::access(d.c_str(), W_OK | X_OK) != 0)
         return fail("cache directory " + d.string() + " is not writable: " + errno_text(errno) +
@@ -178,7 +178,7 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
                                ? "expired"
                                : "corrupt: " + std::string(corrupt_reason_text(e.reason));
       if (plan.remove("delete", entry_rel(e), std::move(reason), e.inode)) {
-        ++report.by_service[std::string(k_services[e.service].name)].deleted;
+        ++report.by_service[std::string(k_service_names[e.service])].deleted;
         account_removed(e.bytes);
       }
     }
@@ -243,7 +243,7 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
       else
         break;
       if (plan.remove("evict", entry_rel(e), std::move(reason), e.inode)) {
-        ++report.by_service[std::string(k_services[e.service].name)].evicted;
+        ++report.by_service[std::string(k_service_names[e.service])].evicted;
         live_bytes -= e.bytes;
         account_removed(e.bytes);
       }

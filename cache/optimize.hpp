@@ -12,9 +12,9 @@
 
 #include "cache/scan.hpp"
 #include "cache/stats.hpp"
-#include "cache/ttl.hpp"
-#include "core/clock.hpp"
-#include "core/error.hpp"
+#include "core/base/clock.hpp"
+#include "core/base/error.hpp"
+#include "core/base/ttl.hpp"
 
 namespace thd {
 

@@ -6,8 +6,8 @@
 #include <atomic>
 #include <thread>
 
-#include "core/atomic_file.hpp"
-#include "core/dir_list.hpp"
+#include "core/base/atomic_file.hpp"
+#include "core/base/dir_list.hpp"
 
 namespace thd {
 
@@ -55,7 +55,7 @@ struct Work {
 };
 
 struct WorkerResult {
-  std::array<CacheCounts, k_services.size()> counts{};
+  std::array<CacheCounts, k_service_names.size()> counts{};
   std::vector<EntryRef> entries;
 };
 
@@ -69,7 +69,7 @@ void validate_range(const std::filesystem::path& dir, const std::vector<Work>& w
     size_t end = std::min(work.size(), begin + k_batch);
     for (size_t i = begin; i < end; ++i) {
       const Work& w = work[i];
-      std::string_view service = k_services[w.service].name;
+      std::string_view service = k_service_names[w.service];
       const auto path = dir / service / w.name;
       EntryRef ref;
       ref.name = w.name;
@@ -105,7 +105,7 @@ Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, con
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0) {
     if (errno == ENOENT) {
-      for (const auto& s : k_services) scan.missing_service_dirs.emplace_back(s.name);
+      for (std::string_view s : k_service_names) scan.missing_service_dirs.emplace_back(s);
       return scan;
     }
     return fail("cannot access cache directory " + dir.string() + ": " + errno_text(errno));
@@ -116,7 +116,7 @@ Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, con
   if (!root) return fail(root.error());
 
   std::vector<Work> work;
-  std::array<bool, k_services.size()> present{};
+  std::array<bool, k_service_names.size()> present{};
   EntryReader legacy_reader;
   for (const DirEntry& item : *root) {
     // Symlinks are never followed: the cache only holds what it wrote itself.
@@ -167,8 +167,8 @@ Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, con
       scan.unknown.push_back(item.name);  // package.json and friends are not ours
     }
   }
-  for (size_t i = 0; i < k_services.size(); ++i)
-    if (!present[i]) scan.missing_service_dirs.emplace_back(k_services[i].name);
+  for (size_t i = 0; i < k_service_names.size(); ++i)
+    if (!present[i]) scan.missing_service_dirs.emplace_back(k_service_names[i]);
 
   if (threads == 0) threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   if (work.size() < 512) threads = 1;
@@ -184,7 +184,7 @@ Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, con
     for (auto& t : pool) t.join();
   }
   for (WorkerResult& r : results) {
-    for (size_t i = 0; i < k_services.size(); ++i) {
+    for (size_t i = 0; i < k_service_names.size(); ++i) {
       scan.by_service[i].add(r.counts[i]);
       scan.total.add(r.counts[i]);
     }

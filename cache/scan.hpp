@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "cache/entry.hpp"
-#include "cache/ttl.hpp"
-#include "core/clock.hpp"
-#include "core/error.hpp"
-#include "services/catalog.hpp"
+#include "core/base/clock.hpp"
+#include "core/base/error.hpp"
+#include "core/base/service_ids.hpp"
+#include "core/base/ttl.hpp"
 
 namespace thd {
 
@@ -24,7 +24,7 @@ struct CacheCounts {
 
 struct EntryRef {
   std::string name;
-  std::uint8_t service = 0;  // index into k_services
+  std::uint8_t service = 0;  // index into k_service_names
   EntryState state = EntryState::corrupt;
   CorruptReason reason = CorruptReason::none;
   std::int64_t mtime = 0;  // last access
@@ -48,7 +48,7 @@ struct CacheScan {
   std::filesystem::path dir;
   bool exists = false;
   CacheCounts total;  // entries in service directories
-  std::array<CacheCounts, k_services.size()> by_service{};
+  std::array<CacheCounts, k_service_names.size()> by_service{};
   std::vector<EntryRef> entries;  // only with KeepEntries::yes
   std::vector<LegacyRef> legacy;
   std::uint64_t legacy_bytes = 0;

@@ -3,9 +3,9 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
-#include "core/date.hpp"
-#include "core/error.hpp"
-#include "core/log.hpp"
+#include "core/base/date.hpp"
+#include "core/base/error.hpp"
+#include "core/base/log.hpp"
 
 namespace thd::cli {
 
@@ -40,13 +40,13 @@ Context make_context(const GlobalOptions& global, const SettingBindings& binding
   inputs.config_flag = global.config;
   Context ctx;
   ctx.config = resolve_config(inputs);
-  // THD_NOW pins "today" for reproducible reports and tests.
+  // THD_NOW pins the wall time (today, what is saved) for reproducible reports and tests.
   if (auto now = inputs.env("THD_NOW"); now && !now->empty()) {
     auto t = parse_iso8601(*now);
     if (!t)
       throw FatalError(ExitCode::usage,
                        "THD_NOW='" + *now + "': not an ISO 8601 time (e.g. 2026-11-22T10:00:00Z)");
-    ctx.clock = std::make_unique<FixedClock>(*t);
+    ctx.clock = std::make_unique<SystemClock>(*t);
   } else {
     ctx.clock = std::make_unique<SystemClock>();
   }

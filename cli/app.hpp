@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "core/clock.hpp"
+#include "core/base/clock.hpp"
 #include "core/config.hpp"
 
 namespace thd::cli {

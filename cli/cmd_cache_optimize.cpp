@@ -3,10 +3,10 @@
 
 #include "cache/optimize.hpp"
 #include "cli/commands.hpp"
-#include "core/error.hpp"
-#include "core/json_writer.hpp"
-#include "core/log.hpp"
-#include "core/text.hpp"
+#include "core/base/error.hpp"
+#include "core/base/json_writer.hpp"
+#include "core/base/log.hpp"
+#include "core/base/text.hpp"
 
 namespace thd::cli {
 namespace {

@@ -2,12 +2,13 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "core/date.hpp"
-#include "core/error.hpp"
-#include "core/log.hpp"
+#include "core/base/date.hpp"
+#include "core/base/error.hpp"
+#include "core/base/log.hpp"
+#include "core/base/service_ids.hpp"
+#include "core/base/text.hpp"
 #include "core/phase0.hpp"
 #include "core/portfolio.hpp"
-#include "core/text.hpp"
 
 namespace thd::cli {
 namespace {
@@ -65,14 +66,14 @@ void print_table(const Phase0& p) {
               static_cast<unsigned long long>(c.total.corrupt), c.legacy.size(), c.temporary.size());
   std::printf("  %-14s %8s %10s %7s %8s %8s %7s %7s\n", "SERVICE", "ENTRIES", "BYTES", "FRESH", "EXPIRED",
               "CORRUPT", "HITS", "MISSES");
-  for (size_t i = 0; i < k_services.size(); ++i) {
+  for (size_t i = 0; i < k_service_names.size(); ++i) {
     const CacheCounts& s = c.by_service[i];
-    std::printf("  %-14s %8llu %10s %7llu %8llu %8llu %7llu %7llu\n", std::string(k_services[i].name).c_str(),
+    std::printf("  %-14s %8llu %10s %7llu %8llu %8llu %7llu %7llu\n", std::string(k_service_names[i]).c_str(),
                 static_cast<unsigned long long>(s.files), format_bytes(s.bytes).c_str(),
                 static_cast<unsigned long long>(s.fresh), static_cast<unsigned long long>(s.expired),
                 static_cast<unsigned long long>(s.corrupt),
-                static_cast<unsigned long long>(p.stats.get(k_services[i].name, Stat::hits)),
-                static_cast<unsigned long long>(p.stats.get(k_services[i].name, Stat::misses)));
+                static_cast<unsigned long long>(p.stats.get(k_service_names[i], Stat::hits)),
+                static_cast<unsigned long long>(p.stats.get(k_service_names[i], Stat::misses)));
   }
   double ratio = p.stats.hit_ratio();
   std::printf("  hit ratio: %s\n", ratio < 0 ? "- (no lookups recorded)" : format_percent(ratio).c_str());

@@ -4,12 +4,12 @@
 #include <cstdlib>
 
 #include "cli/commands.hpp"
+#include "core/base/error.hpp"
+#include "core/base/log.hpp"
+#include "core/base/text.hpp"
 #include "core/config.hpp"
-#include "core/error.hpp"
-#include "core/log.hpp"
 #include "core/pipeline.hpp"
 #include "core/portfolio.hpp"
-#include "core/text.hpp"
 
 namespace thd::cli {
 namespace {

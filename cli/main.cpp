@@ -7,7 +7,7 @@
 #include <string>
 
 #include "cli/app.hpp"
-#include "core/error.hpp"
+#include "core/base/error.hpp"
 
 namespace {
 int report(const char* message, thd::ExitCode code) {

@@ -9,11 +9,12 @@
 #include <cstring>
 #include <set>
 
-#include "core/error.hpp"
-#include "core/json_writer.hpp"
-#include "core/log.hpp"
-#include "core/text.hpp"
-#include "services/catalog.hpp"
+#include "core/base/error.hpp"
+#include "core/base/json_writer.hpp"
+#include "core/base/log.hpp"
+#include "core/base/service_ids.hpp"
+#include "core/base/text.hpp"
+#include "services/registry.hpp"
 
 namespace thd {
 
@@ -65,15 +66,6 @@ const SettingSpec* find_setting(std::string_view name) {
   return nullptr;
 }
 
-EnvLookup process_environment() {
-  // An empty variable is an unset one (THD_DATA_DIR= is how people unset in scripts).
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    if (!v || !*v) return std::nullopt;
-    return std::string(v);
-  };
-}
-
 namespace {
 
 struct RawValue {
@@ -121,7 +113,7 @@ std::vector<std::string> to_services(const RawValue& v) {
     if (name.empty()) continue;
     if (!service_index(name)) {
       std::string known;
-      for (const auto& s : k_services) known += (known.empty() ? "" : ", ") + std::string(s.name);
+      for (std::string_view s : k_service_names) known += (known.empty() ? "" : ", ") + std::string(s);
       bad_value(v, "unknown service '" + name + "' (known: " + known + ")");
     }
     if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
@@ -279,7 +271,8 @@ Config resolve_config(const ConfigInputs& in) {
   }
 
   // 3. Service base URLs: THD_<NAME>_BASE_URL > [services.<name>] base_url > default.
-  for (const ServiceInfo& svc : k_services) {
+  for (const Provider* provider : all_providers()) {
+    const ProviderInfo& svc = provider->info();
     std::string name = "services." + std::string(svc.name) + ".base_url";
     std::string env_name = upper_env_name(svc.name);
     std::optional<RawValue> v;

@@ -12,7 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "cache/ttl.hpp"
+#include "core/base/env.hpp"
+#include "core/base/ttl.hpp"
 
 namespace thd {
 
@@ -63,9 +64,6 @@ struct Config {
 
   std::vector<ShownSetting> shown;  // every setting with its origin
 };
-
-using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
-EnvLookup process_environment();
 
 struct ConfigInputs {
   std::map<std::string, std::string> command_line;  // setting name -> text

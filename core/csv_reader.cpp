@@ -5,7 +5,7 @@
 
 #include <cstring>
 
-#include "core/atomic_file.hpp"
+#include "core/base/atomic_file.hpp"
 
 namespace thd {
 namespace {

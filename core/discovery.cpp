@@ -4,9 +4,11 @@
 #include <functional>
 #include <set>
 
-#include "core/date.hpp"
-#include "core/sectors.hpp"
-#include "core/text.hpp"
+#include "core/base/date.hpp"
+#include "core/base/sectors.hpp"
+#include "core/base/text.hpp"
+#include "core/needs.hpp"
+#include "services/registry.hpp"
 
 namespace thd {
 namespace {
@@ -99,7 +101,7 @@ void write_metadata(JsonWriter& w, const DiscoveryInputs& in) {
   w.field("peak_rss_mb", in.peak_rss_mb);
   w.key("services").begin_object();
   for (const ServiceState& s : in.services) {
-    const ServiceInfo& info = k_services[*service_index(s.name)];
+    const ProviderInfo& info = find_provider(s.name)->info();
     w.key(s.name).begin_object().field("enabled", s.enabled).field("status", s.status);
     auto used = net.services.find(s.name);
     w.field("calls", used == net.services.end() ? 0 : used->second.calls);

@@ -7,13 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "cache/stats.hpp"
+#include "core/base/stat_counters.hpp"
 #include "core/config.hpp"
-#include "core/network_step.hpp"
 #include "core/phase0.hpp"
 #include "core/planner.hpp"
 #include "core/portfolio.hpp"
 #include "core/trade_stats.hpp"
+#include "services/network_step.hpp"
 
 namespace thd {
 

@@ -4,8 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/atomic_file.hpp"
-#include "core/text.hpp"
+#include "core/base/atomic_file.hpp"
+#include "core/base/text.hpp"
 
 namespace thd {
 namespace {

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <set>
 
-#include "core/atomic_file.hpp"
-#include "core/dir_list.hpp"
-#include "core/sectors.hpp"
-#include "core/text.hpp"
+#include "core/base/atomic_file.hpp"
+#include "core/base/dir_list.hpp"
+#include "core/base/sectors.hpp"
+#include "core/base/text.hpp"
 
 namespace thd {
 namespace {

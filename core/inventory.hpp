@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "core/clock.hpp"
-#include "core/date.hpp"
-#include "core/error.hpp"
+#include "core/base/clock.hpp"
+#include "core/base/date.hpp"
+#include "core/base/error.hpp"
 #include "core/fundamental.hpp"
 
 namespace thd {

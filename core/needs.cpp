@@ -3,21 +3,9 @@
 #include <algorithm>
 
 #include "core/inventory.hpp"
+#include "services/registry.hpp"
 
 namespace thd {
-
-std::string_view need_kind_name(NeedKind k) {
-  switch (k) {
-    case NeedKind::market: return "market";
-    case NeedKind::profile: return "profile";
-    case NeedKind::fundamentals: return "fundamentals";
-    case NeedKind::vix: return "vix";
-    case NeedKind::series: return "series";
-    case NeedKind::imf: return "imf";
-    case NeedKind::crypto: return "crypto";
-  }
-  return "market";
-}
 
 std::optional<std::string_view> coingecko_id(std::string_view ticker) {
   struct Pair {
@@ -38,18 +26,6 @@ bool is_crypto_ticker(std::string_view ticker) {
   return coingecko_id(ticker).has_value();
 }
 
-namespace {
-
-Need market_need(const std::string& symbol) {
-  return {NeedKind::market,
-          symbol,
-          {{"yahoo_finance", "chart:" + symbol + ":1y:1d", RecordKind::market},
-           {"fmp", "quote:" + symbol, RecordKind::market},
-           {"alpha_vantage", "quote:" + symbol, RecordKind::market}}};
-}
-
-}  // namespace
-
 std::vector<Need> plan_needs(const NeedsInput& input) {
   // A malformed symbol is never sent to a provider (it is a data-quality issue already).
   NeedsInput in = input;
@@ -58,47 +34,27 @@ std::vector<Need> plan_needs(const NeedsInput& input) {
   std::vector<Need> needs;
   std::set<std::string> market_done;
   auto add_market = [&](const std::string& symbol) {
-    if (market_done.insert(symbol).second) needs.push_back(market_need(symbol));
+    if (market_done.insert(symbol).second) needs.push_back(make_need(NeedKind::market, symbol));
   };
   for (const std::string& t : in.full_market_data ? in.traded_tickers : in.open_tickers) add_market(t);
   for (std::string_view b : k_benchmarks) add_market(std::string(b));
 
-  needs.push_back({NeedKind::vix,
-                   "VIX",
-                   {{"yahoo_finance", "chart:^VIX:1y:1d", RecordKind::market},
-                    {"fred_economic", "series:VIXCLS", RecordKind::series}}});
+  needs.push_back(make_need(NeedKind::vix, "VIX"));
 
   for (const std::string& t : in.traded_tickers) {
     if (is_crypto_ticker(t)) continue;  // no company behind it
-    needs.push_back({NeedKind::profile,
-                     t,
-                     {{"fmp", "profile:" + t, RecordKind::profile},
-                      {"alpha_vantage", "profile:" + t, RecordKind::profile},
-                      {"sec_edgar", "profile:" + t, RecordKind::profile}}});
+    needs.push_back(make_need(NeedKind::profile, t));
   }
   for (const std::string& t : in.traded_tickers) {
     if (is_crypto_ticker(t) || in.locally_covered.count(t)) continue;
-    needs.push_back({NeedKind::fundamentals,
-                     t,
-                     {{"fmp", "fundamentals:" + t, RecordKind::fundamentals},
-                      {"alpha_vantage", "fundamentals:" + t, RecordKind::fundamentals}}});
+    needs.push_back(make_need(NeedKind::fundamentals, t));
   }
-  for (std::string_view s : k_fred_series)
-    needs.push_back({NeedKind::series,
-                     std::string(s),
-                     {{"fred_economic", "series:" + std::string(s), RecordKind::series}}});
-  for (std::string_view i : k_imf_indicators)
-    needs.push_back(
-        {NeedKind::imf,
-         std::string(i),
-         {{"imf_data", "imf:" + std::string(i) + ":" + std::string(k_imf_country), RecordKind::imf}}});
+  for (std::string_view s : k_fred_series) needs.push_back(make_need(NeedKind::series, std::string(s)));
+  for (std::string_view i : k_imf_indicators) needs.push_back(make_need(NeedKind::imf, std::string(i)));
   std::set<std::string_view> coins;
   for (const std::string& t : in.traded_tickers) {
     auto id = coingecko_id(t);
-    if (id && coins.insert(*id).second)
-      needs.push_back({NeedKind::crypto,
-                       std::string(*id),
-                       {{"coingecko", "price:" + std::string(*id), RecordKind::crypto}}});
+    if (id && coins.insert(*id).second) needs.push_back(make_need(NeedKind::crypto, std::string(*id)));
   }
   return needs;
 }

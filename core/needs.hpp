@@ -8,24 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "services/records.hpp"
+#include "core/base/need.hpp"
 
 namespace thd {
-
-enum class NeedKind { market, profile, fundamentals, vix, series, imf, crypto };
-std::string_view need_kind_name(NeedKind k);
-
-struct NeedSource {
-  std::string_view service;
-  std::string key;    // cache key, e.g. "chart:AAPL:1y:1d"
-  RecordKind record;  // what the cached data decodes to
-};
-
-struct Need {
-  NeedKind kind;
-  std::string subject;  // ticker, series id, indicator or coin id
-  std::vector<NeedSource> chain;
-};
 
 struct NeedsInput {
   std::vector<std::string> traded_tickers;  // upper-case, first-seen order
@@ -38,7 +23,6 @@ inline constexpr std::string_view k_benchmarks[] = {"SPY", "QQQ", "VTI"};
 inline constexpr std::string_view k_fred_series[] = {"FEDFUNDS", "DGS10", "UNRATE", "CPIAUCSL"};
 // IMF DataMapper: real GDP growth, inflation (average consumer prices).
 inline constexpr std::string_view k_imf_indicators[] = {"NGDP_RPCH", "PCPIPCH"};
-inline constexpr std::string_view k_imf_country = "USA";
 
 // "BTC-USD" -> "bitcoin"; nullopt for a ticker that is not a known crypto pair.
 std::optional<std::string_view> coingecko_id(std::string_view ticker);

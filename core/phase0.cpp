@@ -2,9 +2,10 @@
 
 #include <future>
 
-#include "core/date.hpp"
-#include "core/sectors.hpp"
-#include "core/text.hpp"
+#include "core/base/date.hpp"
+#include "core/base/sectors.hpp"
+#include "core/base/service_ids.hpp"
+#include "core/base/text.hpp"
 
 namespace thd {
 
@@ -144,12 +145,12 @@ void write_phase0_json(JsonWriter& w, const Phase0& p) {
   w.field("legacy", static_cast<std::uint64_t>(c.legacy.size()));
   w.field("temporary", static_cast<std::uint64_t>(c.temporary.size()));
   w.key("by_service").begin_object();
-  for (size_t i = 0; i < k_services.size(); ++i) {
+  for (size_t i = 0; i < k_service_names.size(); ++i) {
     const CacheCounts& s = c.by_service[i];
-    w.key(k_services[i].name).begin_object();
+    w.key(k_service_names[i]).begin_object();
     w.field("files", s.files).field("bytes", s.bytes).field("fresh", s.fresh);
     w.field("expired", s.expired).field("corrupt", s.corrupt);
-    for (const StatInfo& info : k_stat_table) w.field(info.name, p.stats.get(k_services[i].name, info.id));
+    for (const StatInfo& info : k_stat_table) w.field(info.name, p.stats.get(k_service_names[i], info.id));
     w.end_object();
   }
   w.end_object();

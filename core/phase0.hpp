@@ -9,10 +9,10 @@
 
 #include "cache/scan.hpp"
 #include "cache/stats.hpp"
-#include "core/clock.hpp"
+#include "core/base/clock.hpp"
+#include "core/base/json_writer.hpp"
 #include "core/config.hpp"
 #include "core/inventory.hpp"
-#include "core/json_writer.hpp"
 
 namespace thd {
 

@@ -4,17 +4,18 @@
 #include <cstdio>
 #include <iostream>
 
-#include "cache/store.hpp"
-#include "core/atomic_file.hpp"
-#include "core/error.hpp"
-#include "core/log.hpp"
+#include "cache/backends.hpp"
+#include "core/base/atomic_file.hpp"
+#include "core/base/error.hpp"
+#include "core/base/log.hpp"
+#include "core/base/resource_guard.hpp"
 #include "core/needs.hpp"
-#include "core/network_step.hpp"
 #include "core/phase0.hpp"
 #include "core/planner.hpp"
 #include "core/portfolio.hpp"
-#include "core/resource_guard.hpp"
 #include "core/trade_stats.hpp"
+#include "services/network_step.hpp"
+#include "services/registry.hpp"
 
 namespace thd {
 namespace {
@@ -43,11 +44,32 @@ NeedsInput needs_input_for(const TradeStats& trades, const Phase0& phase0, const
   return in;
 }
 
+// The one place where the configuration chooses the cache's backend.
+Storage open_cache(const Config& config, const Clock& clock) {
+  auto backend = open_backend(config.cache_dir.string());
+  if (!backend) throw FatalError(ExitCode::usage, "--cache-dir: " + backend.error().message);
+  return Storage(std::move(*backend), clock);
+}
+
+EngineOptions engine_options(const Config& c, std::function<bool()> tick) {
+  EngineOptions o;
+  o.max_concurrent = c.max_concurrent;
+  o.pool_size = c.pool_size;
+  o.timeout = c.timeout_seconds;
+  o.slow_call = c.slow_call_seconds;
+  o.max_api_calls = c.max_api_calls;
+  o.max_calls_per_minute = c.max_calls_per_minute;
+  o.state_dir = c.cache_dir;
+  o.tick = std::move(tick);
+  return o;
+}
+
 }  // namespace
 
 std::vector<ServiceState> service_states(const Config& config, const EnvLookup& env) {
   std::vector<ServiceState> out;
-  for (const ServiceInfo& s : k_services) {
+  for (const Provider* provider : all_providers()) {
+    const ProviderInfo& s = provider->info();
     ServiceState st{std::string(s.name), false, ""};
     bool listed = config.services.empty() ||
                   std::find(config.services.begin(), config.services.end(), s.name) != config.services.end();
@@ -71,7 +93,7 @@ std::filesystem::path default_output_path(const Config& config, const std::strin
          (portfolio + "_" + format_compact_date(date_of(now)) + ".json");
 }
 
-RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunRequest& request) {
+RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& request) {
   Stopwatch total, phase;
   RunOutcome outcome;
   RssGuard guard(config.max_rss_mb);  // sampled at every phase boundary; exit 4 writes nothing
@@ -99,7 +121,7 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
   // Phase 2: market context, cache first.
   const NeedsInput needs_input = needs_input_for(trades, phase0, config);
   std::vector<Need> needs = plan_needs(needs_input);
-  CacheStore cache(config.cache_dir, clock);
+  Storage cache = open_cache(config, clock);
   ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
   const EnvLookup env = process_environment();
   std::vector<ServiceState> services = service_states(config, env);
@@ -116,7 +138,8 @@ RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunReque
       }
       return !guard.over();
     };
-    network = make_network_step({config, env, cache, enabled, date_of(now), tick});
+    network = make_network_step({engine_options(config, tick), config.base_urls, env, cache, config.ttls,
+                                 enabled, date_of(now), clock});
   }
   std::vector<Served> served = serve_needs(needs, cache, clock, serve, network.get(), config.ttls);
   if (request.progress && network) std::fprintf(stderr, "\r\033[K");  // clear the progress line
@@ -228,7 +251,7 @@ DryRunPlan plan_pipeline(const Config& config, const Clock& clock, const RunRequ
                        SourceKind::missing})
     plan.by_source[std::string(source_kind_name(k))] = 0;
   plan.by_source["local"] = plan.local_fundamentals;
-  CacheStore cache(config.cache_dir, clock);  // its statistics are never flushed: a plan is not a run
+  Storage cache = open_cache(config, clock);  // its statistics are never flushed: a plan is not a run
   ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
   for (const PlannedNeed& p : plan_sources(needs, cache, clock, serve, enabled)) {
     plan.lines.push_back(

@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "core/clock.hpp"
+#include "core/base/clock.hpp"
 #include "core/config.hpp"
 #include "core/discovery.hpp"
 
@@ -35,7 +35,7 @@ std::vector<ServiceState> service_states(const Config& config, const EnvLookup& 
 
 std::filesystem::path default_output_path(const Config& config, const std::string& portfolio, UnixTime now);
 
-RunOutcome run_pipeline(const Config& config, const Clock& clock, const RunRequest& request);
+RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& request);
 
 // --dry-run: phases 0 and 1, then where each need would come from; no
 // network call, nothing written (the cache's hit statistics included).

@@ -1,6 +1,6 @@
 #include "core/planner.hpp"
 
-#include "core/log.hpp"
+#include "core/base/log.hpp"
 
 namespace thd {
 
@@ -36,14 +36,14 @@ struct CacheView {
   std::string first_service;
 };
 
-CacheView look_in_cache_uncounted(const Need& need, CacheStore& cache, UnixTime now,
+CacheView look_in_cache_uncounted(const Need& need, Storage& cache, UnixTime now,
                                   const ServeOptions& options) {
   CacheView v;
   for (const NeedSource& src : need.chain) {
     if (!allowed(options, src.service)) continue;
     if (!v.considered) v.first_service = std::string(src.service);
     v.considered = true;
-    Lookup l = cache.get(src.service, src.key, CacheStore::CountLookup::no);
+    Lookup l = cache.get(src.service, src.key, Storage::CountLookup::no);
     if (l.status == LookupStatus::absent) continue;
     if (l.status == LookupStatus::corrupt) {
       v.problems += "; " + std::string(src.service) + " cache entry corrupt (" +
@@ -70,7 +70,7 @@ CacheView look_in_cache_uncounted(const Need& need, CacheStore& cache, UnixTime 
 
 // One hit or miss per need: a hit for the provider whose fresh entry served
 // it, a miss (for the first provider looked at) otherwise.
-CacheView look_in_cache(const Need& need, CacheStore& cache, UnixTime now, const ServeOptions& options) {
+CacheView look_in_cache(const Need& need, Storage& cache, UnixTime now, const ServeOptions& options) {
   CacheView v = look_in_cache_uncounted(need, cache, now, options);
   if (v.fresh)
     cache.count(v.fresh->provenance.service, Stat::hits);
@@ -79,7 +79,7 @@ CacheView look_in_cache(const Need& need, CacheStore& cache, UnixTime now, const
   return v;
 }
 
-Served from_stale(const Need& need, Candidate& stale, UnixTime now, std::string why, CacheStore& cache) {
+Served from_stale(const Need& need, Candidate& stale, UnixTime now, std::string why, Storage& cache) {
   cache.note_stale_served(stale.source->service);
   return {need,
           stale.source->record,
@@ -96,7 +96,7 @@ Served missing(const Need& need, std::string why) {
 
 }  // namespace
 
-std::vector<Served> serve_needs(const std::vector<Need>& needs, CacheStore& cache, const Clock& clock,
+std::vector<Served> serve_needs(const std::vector<Need>& needs, Storage& cache, const Clock& clock,
                                 const ServeOptions& options, NeedFetcher* fetcher, const TtlTable& ttls) {
   const UnixTime now = clock.now();
   std::vector<std::optional<Served>> out(needs.size());
@@ -108,21 +108,19 @@ std::vector<Served> serve_needs(const std::vector<Need>& needs, CacheStore& cach
   if (fetcher && !options.offline) {
     for (size_t i = 0; i < needs.size(); ++i) {
       if (out[i] || !views[i].considered) continue;
-      fetcher->fetch(needs[i], [&, i](std::optional<Fetched> got, std::string reason) {
-        if (got) {
-          auto kind = data_kind_of_key(got->key);
-          std::string json = record_to_json(got->record);
-          if (kind) {
-            if (auto stored = cache.put(got->service, got->key, ttls.ttl(got->service, *kind), json); !stored)
-              log_warning("not cached: " + stored.error().message);  // served all the same
-          }
-          out[i] = Served{needs[i],
-                          got->kind,
-                          std::move(got->record),
-                          {SourceKind::network, got->service, clock.now(), 0, ""}};
+      fetcher->fetch(needs[i], [&, i](Result<Fetched> got) {
+        if (!got) {
+          views[i].problems = "; " + got.error().message + views[i].problems;
           return;
         }
-        views[i].problems = "; " + reason + views[i].problems;
+        if (auto stored = cache.put(got->service, got->key, ttls.ttl(got->service, got->data),
+                                    record_to_json(got->record));
+            !stored)
+          log_warning("not cached: " + stored.error().message);  // served all the same
+        out[i] = Served{needs[i],
+                        got->kind,
+                        std::move(got->record),
+                        {SourceKind::network, got->service, clock.now(), 0, ""}};
       });
     }
     fetcher->run();
@@ -153,7 +151,7 @@ std::vector<Served> serve_needs(const std::vector<Need>& needs, CacheStore& cach
   return served;
 }
 
-std::vector<PlannedNeed> plan_sources(const std::vector<Need>& needs, CacheStore& cache, const Clock& clock,
+std::vector<PlannedNeed> plan_sources(const std::vector<Need>& needs, Storage& cache, const Clock& clock,
                                       const ServeOptions& options, const std::set<std::string>& enabled) {
   const UnixTime now = clock.now();
   std::vector<PlannedNeed> out;

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <set>
 
+#include "core/base/dir_list.hpp"
+#include "core/base/text.hpp"
 #include "core/csv_reader.hpp"
-#include "core/dir_list.hpp"
 #include "core/inventory.hpp"
-#include "core/text.hpp"
 
 namespace thd {
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/date.hpp"
-#include "core/error.hpp"
+#include "core/base/date.hpp"
+#include "core/base/error.hpp"
 
 namespace thd {
 

@@ -8,7 +8,7 @@
 #include <mutex>
 #include <thread>
 
-#include "core/error.hpp"
+#include "core/base/error.hpp"
 #include "core/trade_stats.hpp"
 
 namespace thd {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
-#include "core/error.hpp"
-#include "core/text.hpp"
+#include "core/base/error.hpp"
+#include "core/base/text.hpp"
 
 namespace thd {
 namespace {

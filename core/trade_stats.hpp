@@ -13,9 +13,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/base/date.hpp"
+#include "core/base/json_writer.hpp"
 #include "core/csv_reader.hpp"
-#include "core/date.hpp"
-#include "core/json_writer.hpp"
 #include "core/trade_columns.hpp"
 
 namespace thd {

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <string>
 
-#include "core/sectors.hpp"
-#include "core/text.hpp"
+#include "core/base/sectors.hpp"
+#include "core/base/text.hpp"
 
 namespace thd::adapter_json {
 
@@ -17,7 +17,7 @@ bool parse(Doc& doc, std::string_view body) {
 }
 
 Failure no_data(std::string_view provider, std::string_view what) {
-  return fail(std::string(provider) + ": no data: " + std::string(what));
+  return fail(FailureKind::no_data, std::string(provider) + ": no data: " + std::string(what));
 }
 
 Failure not_json(std::string_view provider) {
@@ -124,6 +124,16 @@ std::optional<std::string> canonical_sector_of(std::optional<std::string> name) 
   // TRANSPORTATION" and "REAL ESTATE & CONSTRUCTION" span several sectors).
   if (iequals(*name, "LIFE SCIENCES")) return std::string("healthcare");
   return std::nullopt;
+}
+
+bool member_ci(simdjson::dom::object obj, std::string_view key, simdjson::dom::element& out) {
+  if (!obj[key].get(out)) return true;
+  for (auto field : obj)
+    if (iequals(field.key, key)) {
+      out = field.value;
+      return true;
+    }
+  return false;
 }
 
 }  // namespace thd::adapter_json

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.hpp"
+#include "core/base/error.hpp"
 
 namespace thd::adapter_json {
 
@@ -34,6 +34,8 @@ bool is_missing_text(std::string_view s);
 std::optional<double> number_of(simdjson::dom::element e);
 std::optional<double> number_at(simdjson::dom::object obj, std::string_view key);
 std::optional<std::string> text_at(simdjson::dom::object obj, std::string_view key);
+// obj[key], else the member whose name equals key ignoring case.
+bool member_ci(simdjson::dom::object obj, std::string_view key, simdjson::dom::element& out);
 // A provider's sector name to the canonical one (null when it has none or is unknown).
 std::optional<std::string> canonical_sector_of(std::optional<std::string> name);
 

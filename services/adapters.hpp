@@ -10,17 +10,21 @@
 #include <string>
 #include <string_view>
 
-#include "core/date.hpp"
-#include "core/error.hpp"
-#include "services/records.hpp"
+#include "core/base/date.hpp"
+#include "core/base/error.hpp"
+#include "core/base/records.hpp"
 
 namespace thd {
 
 // An adapter's error that means "the provider is fine and has no data for
 // this symbol" (FMP's [], Alpha Vantage's {}, a coin CoinGecko does not know):
 // the chain moves on, but the provider's circuit breaker does not count it.
-bool is_no_data(const Error& e);
+inline bool is_no_data(const Error& e) {
+  return e.kind == FailureKind::no_data;
+}
 
+// "BRK.B" -> "BRK-B", "^VIX" -> "%5EVIX": Yahoo's spelling, URL-safe.
+std::string yahoo_symbol(std::string_view ticker);
 // Yahoo v8 chart, 1y of daily bars: price = last non-null close; previous
 // close = the non-null close before it; 52-week high/low = max/min of the
 // non-null closes; YTD return = price / (last close dated in the year before
@@ -52,6 +56,8 @@ Result<FundamentalsRecord> parse_alpha_vantage_fundamentals(std::string_view bod
 
 // FRED observations: the latest observation whose value is not "." (by date).
 Result<SeriesRecord> parse_fred_series(std::string_view body);
+// The country every IMF indicator is asked for.
+inline constexpr std::string_view k_imf_country = "USA";
 // IMF DataMapper values.{indicator}.{country}: the latest year not after `current_year`.
 Result<ImfRecord> parse_imf(std::string_view body, std::string_view indicator, std::string_view country,
                             int current_year);

@@ -6,9 +6,9 @@
 #include <deque>
 #include <mutex>
 
-#include "core/date.hpp"
-#include "core/log.hpp"
-#include "core/text.hpp"
+#include "core/base/date.hpp"
+#include "core/base/log.hpp"
+#include "core/base/text.hpp"
 #include "services/network_state.hpp"
 
 namespace thd {
@@ -93,8 +93,7 @@ struct ServiceState {
 struct HttpEngine::Impl {
   EngineOptions options;
   std::map<std::string, ServiceLimit> limits;
-  TimeSource& time;
-  Random& random;
+  Clock& clock;
   CURLM* multi = nullptr;
   std::vector<CURL*> idle;
   std::deque<std::unique_ptr<Job>> waiting;
@@ -108,8 +107,8 @@ struct HttpEngine::Impl {
   int max_in_flight = 0;
   std::uint64_t connections = 0;
 
-  Impl(EngineOptions o, std::map<std::string, ServiceLimit> l, TimeSource& t, Random& r)
-      : options(std::move(o)), limits(std::move(l)), time(t), random(r) {
+  Impl(EngineOptions o, std::map<std::string, ServiceLimit> l, Clock& c)
+      : options(std::move(o)), limits(std::move(l)), clock(c) {
     std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     multi = curl_multi_init();
     long pool = std::max(1, options.pool_size);
@@ -117,11 +116,11 @@ struct HttpEngine::Impl {
     curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, pool);
     curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, pool);
     budget = options.max_api_calls;
-    double now = time.monotonic();
+    double now = clock.monotonic();
     if (options.max_calls_per_minute > 0)
       global_bucket.emplace(options.max_calls_per_minute / 60.0,
                             std::max(1, options.max_calls_per_minute / 2), now);
-    today = format_date(date_of(time.wall()));
+    today = format_date(date_of(clock.now()));
     if (!options.state_dir.empty()) persisted = load_network_state(options.state_dir);
   }
 
@@ -143,14 +142,14 @@ struct HttpEngine::Impl {
     auto it = services.find(name);
     if (it != services.end()) return it->second;
     ServiceLimit limit = limits.count(name) ? limits.at(name) : ServiceLimit{};
-    double now = time.monotonic();
+    double now = clock.monotonic();
     ServiceState s{std::nullopt, CircuitBreaker({3, options.breaker_cooldown, options.slow_call}),
                    limit.per_day, 0, 0};
     // A burst of half a minute's allowance, then the steady rate.
     if (limit.per_minute > 0)
       s.bucket.emplace(limit.per_minute / 60.0, std::max(1.0, limit.per_minute / 2.0), now);
     if (auto open = persisted.open_until.find(name); open != persisted.open_until.end()) {
-      double remaining = static_cast<double>(open->second - time.wall());
+      double remaining = static_cast<double>(open->second - clock.now());
       if (remaining > 0) s.breaker.force_open(now, remaining);
     }
     if (auto q = persisted.quota.find(name); q != persisted.quota.end() && q->second.date == today)
@@ -326,7 +325,8 @@ struct HttpEngine::Impl {
     s.breaker.record(now, failed, elapsed);
 
     if (retryable && job->attempts < options.max_attempts) {
-      double delay = backoff_delay(job->attempts - 1, random, options.retry_base, options.retry_cap);
+      double delay =
+          backoff_delay(job->attempts - 1, clock.uniform01(), options.retry_base, options.retry_cap);
       if (retry_after > 0)
         delay = std::max(delay, std::min(static_cast<double>(retry_after), options.max_retry_after));
       log_info(job->request.service + " " + redact_url(job->request.url) + ": " + error + "; retry in " +
@@ -356,16 +356,16 @@ struct HttpEngine::Impl {
   }
 
   bool run() {
-    double last_tick = time.monotonic();
+    double last_tick = clock.monotonic();
     while (!waiting.empty() || !in_flight.empty()) {
-      double now = time.monotonic();
+      double now = clock.monotonic();
       double next = schedule(now);
       int running = 0;
       curl_multi_perform(multi, &running);
       int queued = 0, done = 0;
       while (CURLMsg* msg = curl_multi_info_read(multi, &queued))
-        if (msg->msg == CURLMSG_DONE) complete(msg, time.monotonic()), ++done;
-      now = time.monotonic();
+        if (msg->msg == CURLMSG_DONE) complete(msg, clock.monotonic()), ++done;
+      now = clock.monotonic();
       if (options.tick && now - last_tick >= 0.2) {
         last_tick = now;
         if (!options.tick()) {
@@ -385,9 +385,8 @@ struct HttpEngine::Impl {
   }
 };
 
-HttpEngine::HttpEngine(EngineOptions options, std::map<std::string, ServiceLimit> limits, TimeSource& time,
-                       Random& random)
-    : m(std::make_unique<Impl>(std::move(options), std::move(limits), time, random)) {}
+HttpEngine::HttpEngine(EngineOptions options, std::map<std::string, ServiceLimit> limits, Clock& clock)
+    : m(std::make_unique<Impl>(std::move(options), std::move(limits), clock)) {}
 
 HttpEngine::~HttpEngine() = default;
 
@@ -414,7 +413,7 @@ const std::map<std::string, ServiceCounters>& HttpEngine::counters() const {
 
 BreakerState HttpEngine::breaker_state(const std::string& service) const {
   auto it = m->services.find(service);
-  return it == m->services.end() ? BreakerState::closed : it->second.breaker.state(m->time.monotonic());
+  return it == m->services.end() ? BreakerState::closed : it->second.breaker.state(m->clock.monotonic());
 }
 
 std::uint64_t HttpEngine::connections() const {
@@ -430,10 +429,10 @@ int HttpEngine::attempts_left() const {
 Result<void> HttpEngine::save_state() {
   if (m->options.state_dir.empty()) return {};
   NetworkStateUpdate update;
-  const double now = m->time.monotonic();
+  const double now = m->clock.monotonic();
   for (auto& [name, s] : m->services) {
     if (s.breaker.state(now) == BreakerState::open)
-      update.breakers[name] = m->time.wall() + static_cast<UnixTime>(s.breaker.open_until() - now + 0.999);
+      update.breakers[name] = m->clock.now() + static_cast<UnixTime>(s.breaker.open_until() - now + 0.999);
     else if (m->persisted.open_until.count(name) || s.breaker.state(now) == BreakerState::closed)
       update.breakers[name] = std::nullopt;
     if (s.added_today) update.quota_added[name] = {m->today, s.added_today};

@@ -16,9 +16,9 @@
 #include <string_view>
 #include <vector>
 
-#include "core/error.hpp"
+#include "core/base/clock.hpp"
+#include "core/base/error.hpp"
 #include "services/limits.hpp"
-#include "services/time_source.hpp"
 
 namespace thd {
 
@@ -100,8 +100,9 @@ class HttpEngine {
  public:
   using Done = std::function<void(HttpResult&&)>;
 
-  HttpEngine(EngineOptions options, std::map<std::string, ServiceLimit> limits, TimeSource& time,
-             Random& random);
+  // `clock` gives intervals, the wall time that breakers and quotas are
+  // saved with, and the retries' jitter.
+  HttpEngine(EngineOptions options, std::map<std::string, ServiceLimit> limits, Clock& clock);
   ~HttpEngine();
   HttpEngine(const HttpEngine&) = delete;
   HttpEngine& operator=(const HttpEngine&) = delete;

@@ -29,9 +29,9 @@ double TokenBucket::wait(double now) {
   return m_tokens >= 1.0 - k_epsilon ? 0.0 : (1.0 - m_tokens) / m_rate;
 }
 
-double backoff_delay(int retry, Random& random, double base, double cap) {
+double backoff_delay(int retry, double uniform01, double base, double cap) {
   double ceiling = std::min(cap, base * std::pow(2.0, retry));
-  return random.uniform01() * ceiling;
+  return uniform01 * ceiling;
 }
 
 std::string_view breaker_state_name(BreakerState s) {

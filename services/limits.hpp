@@ -7,8 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include "services/time_source.hpp"
-
 namespace thd {
 
 // Continuous refill at `per_second`, at most `capacity` tokens banked.
@@ -24,8 +22,8 @@ class TokenBucket {
   double m_rate, m_capacity, m_tokens, m_last;
 };
 
-// Full jitter: uniform in [0, min(cap, base * 2^retry)); retry counts from 0.
-double backoff_delay(int retry, Random& random, double base = 0.5, double cap = 8.0);
+// Full jitter: uniform01 (in [0, 1)) x min(cap, base * 2^retry); retry counts from 0.
+double backoff_delay(int retry, double uniform01, double base = 0.5, double cap = 8.0);
 
 enum class BreakerState { closed, open, half_open };
 std::string_view breaker_state_name(BreakerState s);

@@ -2,10 +2,10 @@
 
 #include <simdjson.h>
 
-#include "core/atomic_file.hpp"
-#include "core/date.hpp"
-#include "core/file_lock.hpp"
-#include "core/json_writer.hpp"
+#include "core/base/atomic_file.hpp"
+#include "core/base/date.hpp"
+#include "core/base/file_lock.hpp"
+#include "core/base/json_writer.hpp"
 
 namespace thd {
 

@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "core/clock.hpp"
-#include "core/error.hpp"
+#include "core/base/clock.hpp"
+#include "core/base/error.hpp"
 
 namespace thd {
 

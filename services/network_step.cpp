@@ -1,20 +1,19 @@
-// make_network_step: the engine, the provider chains and their adapters,
-// wired from the run's configuration.
-#include "core/network_step.hpp"
+// make_network_step: the engine, the provider chains and their parsers,
+// wired from the run's settings.
+#include "services/network_step.hpp"
 
-#include "services/catalog.hpp"
 #include "services/http_engine.hpp"
 #include "services/provider_fetcher.hpp"
+#include "services/registry.hpp"
 
 namespace thd {
 namespace {
 
 class EngineStep final : public NetworkStep {
  public:
-  EngineStep(const NetworkSetup& s, EngineOptions options, std::map<std::string, ServiceLimit> limits,
-             ProviderSettings settings)
-      : m_engine(std::move(options), std::move(limits), m_time, m_random),
-        m_fetcher(m_engine, std::move(settings), s.cache, s.config.ttls) {}
+  EngineStep(const NetworkSetup& s, std::map<std::string, ServiceLimit> limits, ProviderSettings settings)
+      : m_engine(s.engine, std::move(limits), s.clock),
+        m_fetcher(m_engine, std::move(settings), s.cache, s.ttls) {}
 
   void fetch(const Need& need, Done done) override { m_fetcher.fetch(need, std::move(done)); }
   void run() override { m_cancelled = !m_engine.run(); }
@@ -52,8 +51,6 @@ class EngineStep final : public NetworkStep {
   }
 
  private:
-  SystemTimeSource m_time;
-  SystemRandom m_random;
   HttpEngine m_engine;
   ProviderFetcher m_fetcher;
   bool m_cancelled = false;
@@ -62,33 +59,19 @@ class EngineStep final : public NetworkStep {
 }  // namespace
 
 std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& s) {
-  const Config& c = s.config;
-  EngineOptions o;
-  o.max_concurrent = c.max_concurrent;
-  o.pool_size = c.pool_size;
-  o.timeout = c.timeout_seconds;
-  o.slow_call = c.slow_call_seconds;
-  o.max_api_calls = c.max_api_calls;
-  o.max_calls_per_minute = c.max_calls_per_minute;
-  o.state_dir = c.cache_dir;
-  o.tick = s.tick;
   std::map<std::string, ServiceLimit> limits;
   ProviderSettings p;
-  for (const ServiceInfo& info : k_services) {
+  for (const Provider* provider : all_providers()) {
+    const ProviderInfo& info = provider->info();
     limits[std::string(info.name)] = {info.per_minute, info.per_day};
     if (!info.key_env.empty())
       if (auto key = s.env(std::string(info.key_env))) p.keys[std::string(info.name)] = *key;
   }
-  p.base_urls = c.base_urls;
+  p.base_urls = s.base_urls;
   p.enabled = s.enabled;
+  p.env = s.env;
   p.today = s.today;
-  p.sec_tickers_url =
-      s.env("THD_SEC_EDGAR_TICKERS_URL").value_or("https://www.sec.gov/files/company_tickers.json");
-  // SEC asks every client to name itself with a contact (its fair access policy).
-  p.sec_user_agent =
-      s.env("SEC_EDGAR_USER_AGENT")
-          .value_or("trade-history-discover/" THD_VERSION " (set SEC_EDGAR_USER_AGENT to 'name email')");
-  return std::make_unique<EngineStep>(s, std::move(o), std::move(limits), std::move(p));
+  return std::make_unique<EngineStep>(s, std::move(limits), std::move(p));
 }
 
 }  // namespace thd

@@ -1,123 +1,45 @@
 #include "services/provider_fetcher.hpp"
 
-#include <cstdio>
-
-#include "core/log.hpp"
+#include "core/base/log.hpp"
 #include "services/adapters.hpp"
+#include "services/registry.hpp"
 
 namespace thd {
-
-std::string yahoo_symbol(std::string_view ticker) {
-  std::string out;
-  for (char c : ticker) {
-    if (c == '.')
-      out += '-';
-    else if (c == '^')
-      out += "%5E";
-    else
-      out += c;
-  }
-  return out;
-}
 
 struct ProviderFetcher::Attempt {
   Need need;
   Done done;
-  std::vector<std::string> failures;  // "fmp: HTTP 500", ...
+  std::vector<Error> failures;  // "fmp: HTTP 500", ... with their kinds
 };
 
 namespace {
 
-std::string subject_of(const NeedSource& src) {
-  return src.key.substr(src.key.find(':') + 1);
+FailureKind failure_of(Outcome o) {
+  switch (o) {
+    case Outcome::ok: return FailureKind::other;
+    case Outcome::http_status: return FailureKind::http_status;
+    case Outcome::timeout: return FailureKind::timeout;
+    case Outcome::connect_error: return FailureKind::transport;
+    case Outcome::too_large: return FailureKind::too_large;
+    case Outcome::bad_body: return FailureKind::bad_body;
+    case Outcome::no_data: return FailureKind::no_data;
+    case Outcome::circuit_open: return FailureKind::circuit_open;
+    case Outcome::rate_limited: return FailureKind::rate_limited;
+    case Outcome::budget_spent: return FailureKind::budget_spent;
+    case Outcome::refused: return FailureKind::refused;
+    case Outcome::cancelled: return FailureKind::cancelled;
+    case Outcome::count_: break;
+  }
+  return FailureKind::other;
 }
 
-// The request for one provider of one need, and how to read its answer.
-struct Call {
-  std::string url;
-  std::vector<std::string> headers;
-  std::function<Result<Record>(std::string_view)> parse;
-};
-
-template <class T>
-Result<Record> as_record(Result<T> r) {
-  if (!r) return fail(r.error());
-  return Record(std::move(*r));
-}
-
-std::optional<Call> call_for(const Need& need, const NeedSource& src, const ProviderSettings& s) {
-  const std::string base =
-      s.base_urls.count(std::string(src.service)) ? s.base_urls.at(std::string(src.service)) : "";
-  const std::string key = s.keys.count(std::string(src.service)) ? s.keys.at(std::string(src.service)) : "";
-  const std::string sym = need.subject;
-  const Date today = s.today;
-  std::string_view svc = src.service;
-  if (svc == "yahoo_finance") {
-    std::string chart_symbol = subject_of(src);  // "^VIX:1y:1d" -> "^VIX" (the VIX need's subject is "VIX")
-    chart_symbol = chart_symbol.substr(0, chart_symbol.find(':'));
-    return Call{base + "/v8/finance/chart/" + yahoo_symbol(chart_symbol) + "?range=1y&interval=1d",
-                {},
-                [today](std::string_view b) { return as_record(parse_yahoo_chart(b, today)); }};
-  }
-  if (svc == "fmp") {
-    if (need.kind == NeedKind::market)
-      return Call{base + "/stable/quote?symbol=" + sym + "&apikey=" + key, {}, [](std::string_view b) {
-                    return as_record(parse_fmp_quote(b));
-                  }};
-    if (need.kind == NeedKind::profile)
-      return Call{base + "/stable/profile?symbol=" + sym + "&apikey=" + key, {}, [](std::string_view b) {
-                    return as_record(parse_fmp_profile(b));
-                  }};
-    if (need.kind == NeedKind::fundamentals)
-      return Call{base + "/stable/ratios-ttm?symbol=" + sym + "&apikey=" + key, {}, [](std::string_view b) {
-                    return as_record(parse_fmp_ratios(b));
-                  }};
-  }
-  if (svc == "alpha_vantage") {
-    if (need.kind == NeedKind::market)
-      return Call{base + "/query?function=GLOBAL_QUOTE&symbol=" + sym + "&apikey=" + key,
-                  {},
-                  [](std::string_view b) { return as_record(parse_alpha_vantage_quote(b)); }};
-    if (need.kind == NeedKind::profile)
-      return Call{base + "/query?function=OVERVIEW&symbol=" + sym + "&apikey=" + key,
-                  {},
-                  [](std::string_view b) { return as_record(parse_alpha_vantage_profile(b)); }};
-    if (need.kind == NeedKind::fundamentals)
-      return Call{base + "/query?function=OVERVIEW&symbol=" + sym + "&apikey=" + key,
-                  {},
-                  [](std::string_view b) { return as_record(parse_alpha_vantage_fundamentals(b)); }};
-  }
-  if (svc == "fred_economic") {
-    std::string series = subject_of(src);
-    return Call{base + "/fred/series/observations?series_id=" + series + "&api_key=" + key +
-                    "&file_type=json&sort_order=desc&limit=20",
-                {},
-                [](std::string_view b) { return as_record(parse_fred_series(b)); }};
-  }
-  if (svc == "imf_data") {
-    std::string indicator = need.subject;
-    std::string country(k_imf_country);
-    int year = today.year;
-    return Call{base + "/external/datamapper/api/v1/" + indicator + "/" + country,
-                {},
-                [indicator, country, year](std::string_view b) {
-                  return as_record(parse_imf(b, indicator, country, year));
-                }};
-  }
-  if (svc == "coingecko") {
-    std::string coin = need.subject;
-    std::vector<std::string> headers;
-    if (!key.empty()) headers.push_back("x-cg-demo-api-key: " + key);  // a header keeps it out of URLs
-    return Call{base + "/api/v3/simple/price?ids=" + coin +
-                    "&vs_currencies=usd&include_24hr_change=true&include_market_cap=true",
-                headers, [coin](std::string_view b) { return as_record(parse_coingecko(b, coin)); }};
-  }
-  return std::nullopt;
+std::string message_of(const HttpResult& r) {
+  return r.error.empty() ? std::string(outcome_name(r.outcome)) : r.error;
 }
 
 }  // namespace
 
-ProviderFetcher::ProviderFetcher(HttpEngine& engine, ProviderSettings settings, CacheStore& cache,
+ProviderFetcher::ProviderFetcher(HttpEngine& engine, ProviderSettings settings, Storage& cache,
                                  const TtlTable& ttls)
     : m_engine(engine), m_settings(std::move(settings)), m_cache(cache), m_ttls(ttls) {}
 
@@ -132,38 +54,69 @@ void ProviderFetcher::run() {
   m_engine.run();
 }
 
+RequestContext ProviderFetcher::context_for(const Provider& provider) const {
+  const std::string name(provider.info().name);
+  RequestContext c;
+  if (auto it = m_settings.base_urls.find(name); it != m_settings.base_urls.end()) c.base_url = it->second;
+  if (auto it = m_settings.keys.find(name); it != m_settings.keys.end()) c.key = it->second;
+  c.today = m_settings.today;
+  c.env = m_settings.env;
+  if (auto it = m_shared.find(name); it != m_shared.end() && it->second.body) c.shared = &*it->second.body;
+  return c;
+}
+
 void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t index) {
   const Need& need = attempt->need;
   for (; index < need.chain.size(); ++index) {
     const NeedSource& src = need.chain[index];
+    const Provider* provider = find_provider(src.service);
+    if (!provider) continue;
     if (!m_settings.enabled.count(std::string(src.service))) {
       // Said in the reason, so a missing figure names the keys that would bring it.
-      attempt->failures.push_back(std::string(src.service) + ": disabled (see the run's service list)");
+      attempt->failures.push_back(
+          {std::string(src.service) + ": disabled (see the run's service list)", FailureKind::disabled});
       continue;
     }
-    if (src.service == "sec_edgar") {
-      fetch_sec_profile(attempt, index);
+    if (auto doc = provider->shared_document(context_for(*provider))) {
+      with_shared(*provider, *doc, [this, attempt, index, provider, name = doc->name](const Error* error) {
+        if (error) {
+          attempt->failures.push_back(
+              {std::string(provider->info().name) + ": " + name + ": " + error->message, error->kind});
+          try_from(attempt, index + 1);
+          return;
+        }
+        submit(attempt, index, *provider);
+      });
       return;
     }
-    auto call = call_for(need, src, m_settings);
-    if (!call) continue;
-    submit_parsed(attempt, index, std::move(call->url), std::move(call->headers), std::move(call->parse));
+    submit(attempt, index, *provider);
     return;
   }
   std::string reason;
-  for (const auto& f : attempt->failures) reason += (reason.empty() ? "" : "; ") + f;
-  attempt->done(std::nullopt, reason.empty() ? "no enabled provider for it" : reason);
+  bool all_disabled = !attempt->failures.empty();
+  for (const Error& f : attempt->failures) {
+    reason += (reason.empty() ? "" : "; ") + f.message;
+    all_disabled = all_disabled && f.kind == FailureKind::disabled;
+  }
+  attempt->done(fail(all_disabled ? FailureKind::disabled : FailureKind::no_provider,
+                     reason.empty() ? "no enabled provider for it" : reason));
 }
 
-void ProviderFetcher::submit_parsed(std::shared_ptr<Attempt> attempt, size_t index, std::string url,
-                                    std::vector<std::string> headers,
-                                    std::function<Result<Record>(std::string_view)> parse) {
+void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t index, const Provider& provider) {
   const NeedSource& src = attempt->need.chain[index];
-  HttpRequest request{std::string(src.service), std::move(url), std::move(headers), nullptr};
-  // The adapter is the validator: an error in disguise is a failure the engine
+  auto built = provider.request(attempt->need, src, context_for(provider));
+  if (!built) {
+    attempt->failures.push_back(
+        {std::string(src.service) + ": " + built.error().message, built.error().kind});
+    try_from(attempt, index + 1);
+    return;
+  }
+  HttpRequest request{std::string(src.service), std::move(built->url), std::move(built->headers), nullptr};
+  // The parser is the validator: an error in disguise is a failure the engine
   // counts; "no data for this symbol" is an answer, not a failure of the service.
   auto parsed = std::make_shared<std::optional<Record>>();
-  request.validate = [parse = std::move(parse), parsed](std::string_view body) -> std::optional<BodyProblem> {
+  request.validate = [parse = std::move(built->parse),
+                      parsed](std::string_view body) -> std::optional<BodyProblem> {
     auto r = parse(body);
     if (!r) return BodyProblem{r.error().message, is_no_data(r.error())};
     *parsed = std::move(*r);
@@ -172,81 +125,57 @@ void ProviderFetcher::submit_parsed(std::shared_ptr<Attempt> attempt, size_t ind
   m_engine.submit(std::move(request), [this, attempt, index, parsed](HttpResult&& result) {
     const NeedSource& source = attempt->need.chain[index];
     if (result.outcome == Outcome::ok && *parsed) {
-      attempt->done(Fetched{std::string(source.service), source.record, std::move(**parsed), source.key}, "");
+      attempt->done(
+          Fetched{std::string(source.service), source.record, std::move(**parsed), source.key, source.data});
       return;
     }
     attempt->failures.push_back(
-        std::string(source.service) + ": " +
-        (result.error.empty() ? std::string(outcome_name(result.outcome)) : result.error));
+        {std::string(source.service) + ": " + message_of(result), failure_of(result.outcome)});
     try_from(attempt, index + 1);
   });
 }
 
-void ProviderFetcher::fetch_sec_profile(std::shared_ptr<Attempt> attempt, size_t index) {
-  const std::string ua = m_settings.sec_user_agent;
-  auto lookup_submissions = [this, attempt, index, ua](std::string_view tickers_json) {
-    auto cik = parse_sec_company_tickers(tickers_json, attempt->need.subject);
-    if (!cik || !*cik) {
-      attempt->failures.push_back(
-          "sec_edgar: " + (cik ? std::string("ticker not in company_tickers.json") : cik.error().message));
-      try_from(attempt, index + 1);
-      return;
-    }
-    char path[64];
-    std::snprintf(path, sizeof path, "/submissions/CIK%010llu.json", static_cast<unsigned long long>(**cik));
-    submit_parsed(attempt, index, m_settings.base_urls.at("sec_edgar") + path, {"User-Agent: " + ua},
-                  [](std::string_view body) -> Result<Record> {
-                    auto r = parse_sec_submissions(body);
-                    if (!r) return fail(r.error());
-                    return Record(std::move(*r));
-                  });
-  };
-  if (m_sec_tickers) {
-    lookup_submissions(*m_sec_tickers);
+void ProviderFetcher::with_shared(const Provider& provider, const SharedDocument& doc,
+                                  std::function<void(const Error*)> then) {
+  const std::string service(provider.info().name);
+  Shared& shared = m_shared[service];
+  if (shared.body) {
+    then(nullptr);
     return;
   }
-  // company_tickers.json: from the cache (7 days), else fetched once per run
-  // however many needs wait for it.
-  if (!m_sec_fetching) {
-    Lookup cached = m_cache.get("sec_edgar", "company_tickers");
+  // From the cache when fresh, else fetched once per run however many needs wait for it.
+  if (!shared.fetching) {
+    Lookup cached = m_cache.get(service, doc.cache_key);
     if (cached.status == LookupStatus::fresh) {
-      m_sec_tickers = std::move(cached.data);
-      lookup_submissions(*m_sec_tickers);
+      shared.body = std::move(cached.data);
+      then(nullptr);
       return;
     }
   }
-  m_sec_waiters.push_back([this, attempt, index, lookup_submissions](const std::string* error) {
-    if (error) {
-      attempt->failures.push_back("sec_edgar: company_tickers.json: " + *error);
-      try_from(attempt, index + 1);
-    } else {
-      lookup_submissions(*m_sec_tickers);
-    }
-  });
-  if (m_sec_fetching) return;
-  m_sec_fetching = true;
-  HttpRequest request{"sec_edgar", m_settings.sec_tickers_url, {"User-Agent: " + ua}, nullptr};
-  request.validate = [](std::string_view body) -> std::optional<BodyProblem> {
-    auto probe = parse_sec_company_tickers(body, "AAPL");
-    if (!probe) return BodyProblem{probe.error().message, false};
+  shared.waiters.push_back(std::move(then));
+  if (shared.fetching) return;
+  shared.fetching = true;
+  HttpRequest request{service, doc.url, doc.headers, nullptr};
+  request.validate = [validate = doc.validate](std::string_view body) -> std::optional<BodyProblem> {
+    if (auto ok = validate(body); !ok) return BodyProblem{ok.error().message, false};
     return std::nullopt;
   };
-  m_engine.submit(std::move(request), [this](HttpResult&& result) {
-    m_sec_fetching = false;
-    std::optional<std::string> error;
-    if (result.outcome == Outcome::ok) {
-      m_sec_tickers = result.body;
-      if (auto stored = m_cache.put("sec_edgar", "company_tickers", m_ttls.ttl("sec_edgar", DataKind::sec),
-                                    result.body);
-          !stored)
-        log_warning("not cached: " + stored.error().message);
-    } else {
-      error = result.error.empty() ? std::string(outcome_name(result.outcome)) : result.error;
-    }
-    auto waiters = std::move(m_sec_waiters);
-    m_sec_waiters.clear();
-    for (auto& w : waiters) w(error ? &*error : nullptr);
-  });
+  m_engine.submit(
+      std::move(request), [this, service, key = doc.cache_key, data = doc.data](HttpResult&& result) {
+        Shared& s = m_shared[service];
+        s.fetching = false;
+        std::optional<Error> error;
+        if (result.outcome == Outcome::ok) {
+          s.body = result.body;
+          if (auto stored = m_cache.put(service, key, m_ttls.ttl(service, data), result.body); !stored)
+            log_warning("not cached: " + stored.error().message);
+        } else {
+          error = Error{message_of(result), failure_of(result.outcome)};
+        }
+        auto waiters = std::move(s.waiters);
+        s.waiters.clear();
+        for (auto& w : waiters) w(error ? &*error : nullptr);
+      });
 }
 
 }  // namespace thd

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "core/json_writer.hpp"
-#include "core/resource_guard.hpp"
+#include "core/base/json_writer.hpp"
+#include "core/base/resource_guard.hpp"
 #include "services/http_engine.hpp"
 
 using namespace thd;
@@ -56,9 +56,8 @@ int main(int argc, char** argv) {
     o.tick = [&] { return !guard->over(); };
   }
 
-  SystemTimeSource time;
-  SystemRandom random;
-  HttpEngine engine(o, service_limits, time, random);
+  SystemClock clock;
+  HttpEngine engine(o, service_limits, clock);
   struct Row {
     std::string service;
     HttpResult result;

@@ -1,8 +1,9 @@
 #include <doctest/doctest.h>
 
+#include "cache/file_storage.hpp"
 #include "cache/md5.hpp"
 #include "cache/optimize.hpp"
-#include "cache/store.hpp"
+#include "cache/stats.hpp"
 #include "tests/unit/support.hpp"
 
 using namespace thd;
@@ -20,7 +21,7 @@ std::filesystem::path put(const test::TempDir& d, const char* service, const std
 
 TEST_CASE("--max-size evicts least recently used first, by last access") {
   test::TempDir d;
-  FixedClock clock(k_now);
+  FakeClock clock(k_now);
   auto a = put(d, "fmp", "profile:A", k_now - 60, 86400);
   auto b = put(d, "fmp", "profile:B", k_now - 60, 86400);
   auto c = put(d, "fmp", "profile:C", k_now - 60, 86400);
@@ -28,7 +29,8 @@ TEST_CASE("--max-size evicts least recently used first, by last access") {
   test::set_mtime(b, k_now - 1 * 86400);
   test::set_mtime(c, k_now - 2 * 86400);
   // A read of A makes it the most recently used.
-  CacheStore store(d.path(), clock);
+  Storage store(std::make_unique<FileStorage>(d.path()), clock);
+  const FileStorage files(d.path());
   REQUIRE(store.get("fmp", "profile:A").status == LookupStatus::fresh);
   const auto size = std::filesystem::file_size(a);  // the three have the same size
   REQUIRE(std::filesystem::file_size(b) == size);
@@ -47,7 +49,7 @@ TEST_CASE("--max-size evicts least recently used first, by last access") {
 
 TEST_CASE("--evict-older-than removes entries not used for that long") {
   test::TempDir d;
-  FixedClock clock(k_now);
+  FakeClock clock(k_now);
   auto a = put(d, "coingecko", "price:bitcoin", k_now - 60, 900);
   auto b = put(d, "coingecko", "price:ethereum", k_now - 60, 900);
   test::set_mtime(a, k_now - 8 * 86400);
@@ -64,7 +66,7 @@ TEST_CASE("--evict-older-than removes entries not used for that long") {
 
 TEST_CASE("a legacy entry superseded by a newer new-layout entry is dropped, not migrated") {
   test::TempDir d;
-  FixedClock clock(k_now);
+  FakeClock clock(k_now);
   auto current = put(d, "fmp", "profile:AAPL", k_now - 60, 86400, R"({"v":"new"})");
   test::write_file(
       d / "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json",
@@ -78,7 +80,8 @@ TEST_CASE("a legacy entry superseded by a newer new-layout entry is dropped, not
   REQUIRE(r);
   CHECK_FALSE(std::filesystem::exists(d / "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json"));
   CHECK_FALSE(std::filesystem::exists(d / "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.json"));
-  CacheStore store(d.path(), clock);
+  Storage store(std::make_unique<FileStorage>(d.path()), clock);
+  const FileStorage files(d.path());
   CHECK(store.get("fmp", "profile:AAPL").data == R"({"v":"new"})");
   Lookup migrated = store.get("fmp", "profile:MSFT");
   CHECK(migrated.status == LookupStatus::fresh);
@@ -90,7 +93,7 @@ TEST_CASE("a legacy entry superseded by a newer new-layout entry is dropped, not
 
 TEST_CASE("analysis and dry run change nothing but report the same plan as cleanup") {
   test::TempDir d;
-  FixedClock clock(k_now);
+  FakeClock clock(k_now);
   put(d, "fmp", "profile:A", k_now - 60, 86400);
   auto expired = put(d, "fmp", "profile:B", k_now - 7200, 900);
   test::write_file(d / "fmp/0123456789abcdef0123456789abcdef.json", "{");
@@ -119,5 +122,5 @@ TEST_CASE("analysis and dry run change nothing but report the same plan as clean
   CHECK(done->files_after == 1);
   CHECK(done->by_service.at("fmp").deleted == 2);
   CHECK(done->by_service.at("unattributed").deleted == 1);
-  for (const auto& s : k_services) CHECK(std::filesystem::is_directory(d / std::string(s.name)));
+  for (std::string_view s : k_service_names) CHECK(std::filesystem::is_directory(d / std::string(s)));
 }

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "core/base/error.hpp"
 #include "core/config.hpp"
-#include "core/error.hpp"
 #include "tests/unit/support.hpp"
 
 using namespace thd;

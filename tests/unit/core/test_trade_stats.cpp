@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 #include <fcntl.h>
 
-#include "core/error.hpp"
+#include "core/base/error.hpp"
 #include "core/trade_stats.hpp"
 #include "tests/unit/support.hpp"
 

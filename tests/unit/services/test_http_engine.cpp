@@ -21,11 +21,10 @@ TEST_CASE("plain HTTP only to loopback") {
 }
 
 TEST_CASE("requests that may not be sent fail at once, typed, with no network") {
-  FakeTimeSource time;
-  FixedRandom random(0.5);
+  FakeClock clock;
   EngineOptions o;
   o.max_api_calls = 0;
-  HttpEngine engine(o, {}, time, random);
+  HttpEngine engine(o, {}, clock);
   std::vector<HttpResult> results;
   engine.submit({"fmp", "http://example.com/x", {}, nullptr}, [&](HttpResult&& r) { results.push_back(r); });
   engine.submit({"fmp", "http://127.0.0.1:1/x", {}, nullptr}, [&](HttpResult&& r) { results.push_back(r); });

@@ -1,11 +1,12 @@
 #include <doctest/doctest.h>
 
+#include "core/base/clock.hpp"
 #include "services/limits.hpp"
 
 using namespace thd;
 
 TEST_CASE("token bucket: a burst of its capacity, then its rate") {
-  FakeTimeSource t;
+  FakeClock t;
   TokenBucket b(5.0 / 60.0, 2, t.monotonic());  // alpha_vantage: 5 a minute, burst 2
   CHECK(b.try_take(t.monotonic()));
   CHECK(b.try_take(t.monotonic()));
@@ -23,7 +24,7 @@ TEST_CASE("token bucket: a burst of its capacity, then its rate") {
 }
 
 TEST_CASE("backoff: full jitter under min(cap, base * 2^retry)") {
-  FixedRandom top(0.999999), half(0.5), zero(0.0);
+  const double top = 0.999999, half = 0.5, zero = 0.0;
   CHECK(backoff_delay(0, half) == doctest::Approx(0.25));               // 0.5 * 0.5
   CHECK(backoff_delay(1, half) == doctest::Approx(0.5));                // 1.0 * 0.5
   CHECK(backoff_delay(2, half) == doctest::Approx(1.0));                // 2.0 * 0.5
@@ -33,7 +34,7 @@ TEST_CASE("backoff: full jitter under min(cap, base * 2^retry)") {
 }
 
 TEST_CASE("breaker: three consecutive failures open it; a success in between resets the count") {
-  FakeTimeSource t;
+  FakeClock t;
   CircuitBreaker b({3, 60, 10});
   auto now = [&] { return t.monotonic(); };
   b.record(now(), true, 0.1);
@@ -49,14 +50,14 @@ TEST_CASE("breaker: three consecutive failures open it; a success in between res
 }
 
 TEST_CASE("breaker: one call slower than slow_call opens it at once") {
-  FakeTimeSource t;
+  FakeClock t;
   CircuitBreaker b({3, 60, 10});
   b.record(t.monotonic(), false, 10.5);
   CHECK(b.state(t.monotonic()) == BreakerState::open);
 }
 
 TEST_CASE("breaker: half-open after the cool-down lets one probe through") {
-  FakeTimeSource t;
+  FakeClock t;
   CircuitBreaker b({3, 60, 10});
   for (int i = 0; i < 3; ++i) b.record(t.monotonic(), true, 0.1);
   t.advance(59.9);
@@ -83,7 +84,7 @@ TEST_CASE("breaker: half-open after the cool-down lets one probe through") {
 }
 
 TEST_CASE("breaker: a persisted open state is restored with its remaining cool-down") {
-  FakeTimeSource t;
+  FakeClock t;
   CircuitBreaker b({3, 60, 10});
   b.force_open(t.monotonic(), 5);
   CHECK_FALSE(b.allow(t.monotonic()));
@@ -92,7 +93,7 @@ TEST_CASE("breaker: a persisted open state is restored with its remaining cool-d
 }
 
 TEST_CASE("breaker: a call sent before it opened cannot close it by succeeding late") {
-  FakeTimeSource t;
+  FakeClock t;
   CircuitBreaker b({3, 60, 10});
   for (int i = 0; i < 3; ++i) b.record(t.monotonic(), true, 0.1);
   b.record(t.monotonic(), false, 0.1);  // the latecomer

@@ -1,0 +1,27 @@
+// The storage backends, one row each (ccache's remote storage scheme table):
+// the one place where a cache location becomes a backend. A new backend
+// (redis://) is one file pair and one row.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/base/error.hpp"
+#include "core/base/storage.hpp"
+
+namespace thd {
+
+struct BackendScheme {
+  std::string_view scheme;  // "file" in file:///path
+  std::string_view description;
+  std::unique_ptr<StorageBackend> (*make)(std::string_view location);  // location: what follows "://"
+};
+
+const std::vector<BackendScheme>& backend_schemes();
+
+// "scheme://location" through the table; anything else is a directory for
+// the file backend. Fails for an unknown scheme, naming the known ones.
+Result<std::unique_ptr<StorageBackend>> open_backend(std::string_view where);
+
+}  // namespace thd

@@ -1,0 +1,94 @@
+#include "cache/file_storage.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+#include "cache/md5.hpp"
+#include "cache/stats.hpp"
+#include "core/base/atomic_file.hpp"
+#include "core/base/dir_list.hpp"
+#include "core/base/service_ids.hpp"
+
+namespace thd {
+
+std::filesystem::path FileStorage::path_for(std::string_view service, std::string_view key) const {
+  return m_root / service / cache_file_name(service, key);
+}
+
+Lookup FileStorage::get(std::string_view service, std::string_view key, UnixTime now) {
+  Lookup out;
+  const auto path = path_for(service, key);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return out;
+  EntryCheck check = m_reader.check_file(path, service, path.filename().string(), now, WantData::yes);
+  if (check.state == EntryState::corrupt || check.key != key) {
+    out.status = LookupStatus::corrupt;
+    out.reason = check.state == EntryState::corrupt ? check.reason : CorruptReason::name_mismatch;
+    return out;
+  }
+  out.status = check.state == EntryState::fresh ? LookupStatus::fresh : LookupStatus::expired;
+  out.data = std::move(check.data);
+  out.created_at = check.created_at;
+  out.ttl_seconds = check.ttl_seconds;
+  (void)touch(service, key, now);  // best effort: LRU order only
+  return out;
+}
+
+Result<void> FileStorage::put(std::string_view service, std::string_view key, UnixTime created_at,
+                              std::int64_t ttl_seconds, std::string_view data_json) {
+  const auto path = path_for(service, key);
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) return fail("cannot create cache directory " + path.parent_path().string() + ": " + ec.message());
+  return write_file_atomic(path, serialize_entry(service, key, created_at, ttl_seconds, data_json));
+}
+
+Result<void> FileStorage::touch(std::string_view service, std::string_view key, UnixTime now) {
+  const auto path = path_for(service, key);
+  const struct timespec times[2] = {{0, UTIME_OMIT}, {now, 0}};
+  if (::utimensat(AT_FDCWD, path.c_str(), times, 0) != 0)
+    return fail("cannot touch " + path.string() + ": " + std::strerror(errno));
+  return {};
+}
+
+Result<bool> FileStorage::remove(std::string_view service, std::string_view key) {
+  const auto path = path_for(service, key);
+  if (::unlink(path.c_str()) == 0) return true;
+  if (errno == ENOENT) return false;
+  return fail("cannot remove " + path.string() + ": " + std::strerror(errno));
+}
+
+Result<void> FileStorage::enumerate(const std::function<void(const StoredEntry&)>& each) {
+  for (std::string_view service : k_service_names) {
+    const auto dir = m_root / service;
+    auto items = list_directory(dir);
+    if (!items) return fail(items.error());
+    for (const DirEntry& item : *items) {
+      if (item.type != EntryType::file) continue;  // symlinks and the rest are not ours
+      FileStat st;
+      // Freshness is the caller's to judge (created_at + ttl); "now" is far
+      // ahead so that no entry is taken for one from the future.
+      constexpr UnixTime k_far_future = std::numeric_limits<UnixTime>::max() / 4;
+      EntryCheck c =
+          m_reader.check_file(dir / item.name, service, item.name, k_far_future, WantData::no, &st);
+      if (c.state == EntryState::corrupt) continue;
+      each({std::string(service), std::move(c.key), c.created_at, c.ttl_seconds, st.bytes, st.mtime});
+    }
+  }
+  return {};
+}
+
+Result<void> FileStorage::add_stats(const StatCounters& delta, UnixTime now, std::string* notice) {
+  return merge_stats(m_root, delta, now, notice);
+}
+
+Result<StatCounters> FileStorage::load_stats() {
+  return thd::load_stats(m_root);
+}
+
+}  // namespace thd

@@ -1,0 +1,107 @@
+// The storage seam (ccache's storage/ split): what every cache backend
+// offers (StorageBackend: get with fresh/expired/absent/corrupt, put, touch,
+// remove, enumerate, persisted statistics), and the cache as the pipeline
+// uses it (Storage: a backend plus this run's statistics). Backends live in
+// cache/ (files, memory); the planner and the network step see only this.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/clock.hpp"
+#include "core/base/error.hpp"
+#include "core/base/stat_counters.hpp"
+
+namespace thd {
+
+enum class LookupStatus { fresh, expired, absent, corrupt };
+std::string_view lookup_status_name(LookupStatus s);
+
+enum class CorruptReason : std::uint8_t {
+  none,
+  unreadable,
+  too_large,
+  not_json,
+  missing_field,
+  bad_field_type,
+  service_mismatch,
+  name_mismatch,
+  bad_created_at,
+  future_created_at,
+  bad_ttl,
+};
+std::string_view corrupt_reason_text(CorruptReason r);
+
+struct Lookup {
+  LookupStatus status = LookupStatus::absent;
+  std::string data;  // minified JSON, for fresh and expired entries
+  UnixTime created_at = 0;
+  std::int64_t ttl_seconds = 0;
+  CorruptReason reason = CorruptReason::none;
+};
+
+struct StoredEntry {
+  std::string service, key;
+  UnixTime created_at = 0;
+  std::int64_t ttl_seconds = 0;
+  std::uint64_t bytes = 0;
+  UnixTime last_access = 0;
+};
+
+class StorageBackend {
+ public:
+  virtual ~StorageBackend() = default;
+  // For people: "files under /home/me/.cache/thd".
+  virtual std::string describe() const = 0;
+  // The entry and whether it is fresh at `now`; a fresh or expired entry
+  // has its last access refreshed (least-recently-used eviction sorts by it).
+  virtual Lookup get(std::string_view service, std::string_view key, UnixTime now) = 0;
+  // `data_json` is valid JSON (Storage checks); replaces any entry atomically.
+  virtual Result<void> put(std::string_view service, std::string_view key, UnixTime created_at,
+                           std::int64_t ttl_seconds, std::string_view data_json) = 0;
+  virtual Result<void> touch(std::string_view service, std::string_view key, UnixTime now) = 0;
+  // False when there was no such entry.
+  virtual Result<bool> remove(std::string_view service, std::string_view key) = 0;
+  // Every valid entry (corrupt ones are skipped), in no particular order.
+  virtual Result<void> enumerate(const std::function<void(const StoredEntry&)>& each) = 0;
+  // Adds a run's counts to the backend's persisted statistics; `notice`
+  // says what was worth a warning without being an error.
+  virtual Result<void> add_stats(const StatCounters& delta, UnixTime now, std::string* notice) = 0;
+  virtual Result<StatCounters> load_stats() = 0;
+};
+
+// The cache as a run uses it: one backend, and the run's statistics counted
+// in memory until flush_stats().
+class Storage {
+ public:
+  Storage(std::unique_ptr<StorageBackend> backend, const Clock& clock);
+
+  // CountLookup::no leaves the hit/miss count to the caller (the planner
+  // counts one per need, not one per provider it looked at).
+  enum class CountLookup { yes, no };
+  Lookup get(std::string_view service, std::string_view key, CountLookup count = CountLookup::yes);
+  void count(std::string_view service, Stat s) { m_stats.add(service, s); }
+  // Refuses invalid JSON and a TTL that is not positive.
+  Result<void> put(std::string_view service, std::string_view key, std::int64_t ttl_seconds,
+                   std::string_view data_json);
+  // Records that an expired entry was served because the network failed.
+  void note_stale_served(std::string_view service) { m_stats.add(service, Stat::stale_served); }
+
+  const StatCounters& session_stats() const { return m_stats; }
+  Result<void> flush_stats();
+  // Things worth a warning that were not errors (a damaged stats file set aside).
+  const std::vector<std::string>& notices() const { return m_notices; }
+  StorageBackend& backend() { return *m_backend; }
+
+ private:
+  std::unique_ptr<StorageBackend> m_backend;
+  const Clock& m_clock;
+  StatCounters m_stats;
+  std::vector<std::string> m_notices;
+};
+
+}  // namespace thd

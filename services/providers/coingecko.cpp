@@ -1,0 +1,90 @@
+// CoinGecko: simple/price in USD (a demo key is optional).
+#include "services/adapters.hpp"
+#include "services/providers/providers.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/base/sectors.hpp"
+#include "core/base/text.hpp"
+#include "services/adapter_json.hpp"
+
+namespace thd {
+
+using namespace adapter_json;
+
+namespace {
+
+template <class T>
+Result<Record> as_record(Result<T> r) {
+  if (!r) return fail(r.error());
+  return Record(std::move(*r));
+}
+
+}  // namespace
+
+Result<CryptoRecord> parse_coingecko(std::string_view body, std::string_view coin) {
+  Doc doc;
+  if (!parse(doc, body)) return not_json("CoinGecko");
+  simdjson::dom::object o;
+  if (doc.root.get_object().get(o)) return fail("CoinGecko: unexpected answer (not an object)");
+  // Errors: {"error": "..."} and, for rate limits, {"status": {"error_code":
+  // 429, "error_message": "..."}}.
+  if (auto m = message_member(o, "error")) return fail("CoinGecko: " + *m);
+  simdjson::dom::object status;
+  if (!o["status"].get_object().get(status))
+    if (auto m = message_member(status, "error_message")) return fail("CoinGecko: " + *m);
+  simdjson::dom::element coin_el;
+  simdjson::dom::object c;
+  if (!member_ci(o, coin, coin_el) || coin_el.get_object().get(c))
+    return no_data("CoinGecko", "no price for " + sanitize(coin));
+  CryptoRecord rec;
+  rec.usd = number_at(c, "usd");
+  rec.change_24h = number_at(c, "usd_24h_change");
+  rec.market_cap = number_at(c, "usd_market_cap");
+  return rec;
+}
+
+namespace {
+
+class Coingecko final : public Provider {
+ public:
+  const ProviderInfo& info() const override {
+    static constexpr ProviderInfo k_info{"coingecko",
+                                         "https://api.coingecko.com",
+                                         "COINGECKO_API_KEY",
+                                         KeyRequirement::optional,
+                                         "crypto prices",
+                                         30,
+                                         0};
+    return k_info;
+  }
+  std::optional<NeedSource> source_for(NeedKind kind, const std::string& subject) const override {
+    if (kind != NeedKind::crypto) return std::nullopt;
+    return NeedSource{info().name, "price:" + subject, RecordKind::crypto, DataKind::crypto};
+  }
+  Result<ProviderRequest> request(const Need& need, const NeedSource& source,
+                                  const RequestContext& c) const override {
+    (void)source;
+    std::string coin = need.subject;
+    std::vector<std::string> headers;
+    if (!c.key.empty()) headers.push_back("x-cg-demo-api-key: " + c.key);  // a header keeps it out of URLs
+    return ProviderRequest{c.base_url + "/api/v3/simple/price?ids=" + coin +
+                               "&vs_currencies=usd&include_24hr_change=true&include_market_cap=true",
+                           headers,
+                           [coin](std::string_view b) { return as_record(parse_coingecko(b, coin)); }};
+  }
+};
+
+}  // namespace
+
+const Provider& providers::coingecko() {
+  static const Coingecko k_provider;
+  return k_provider;
+}
+
+}  // namespace thd

@@ -1,0 +1,100 @@
+// FRED (St. Louis Fed): the latest observations of a series (key required).
+#include "services/adapters.hpp"
+#include "services/providers/providers.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/base/sectors.hpp"
+#include "core/base/text.hpp"
+#include "services/adapter_json.hpp"
+
+namespace thd {
+
+using namespace adapter_json;
+
+namespace {
+
+template <class T>
+Result<Record> as_record(Result<T> r) {
+  if (!r) return fail(r.error());
+  return Record(std::move(*r));
+}
+
+}  // namespace
+
+Result<SeriesRecord> parse_fred_series(std::string_view body) {
+  Doc doc;
+  if (!parse(doc, body)) return not_json("FRED");
+  simdjson::dom::object o;
+  if (doc.root.get_object().get(o)) return fail("FRED: unexpected answer (not an object)");
+  if (auto m = message_member(o, "error_message")) return fail("FRED: " + *m);
+  simdjson::dom::element code;
+  if (!o["error_code"].get(code) && !code.is_null())
+    return fail("FRED: error " + std::string(simdjson::minify(code)).substr(0, 16));
+  simdjson::dom::array obs;
+  if (o["observations"].get_array().get(obs)) return fail("FRED: unexpected answer (no observations)");
+  SeriesRecord rec;
+  Date best{};
+  for (simdjson::dom::element e : obs) {
+    simdjson::dom::object ob;
+    std::string_view date_s;
+    if (e.get_object().get(ob) || ob["date"].get_string().get(date_s)) continue;
+    auto date = parse_iso_date(date_s);
+    auto value = number_at(ob, "value");  // "." -> null
+    if (!date || !value) continue;
+    if (!rec.date || *date > best) {
+      best = *date;
+      rec.date = format_date(*date);
+      rec.value = value;
+    }
+  }
+  if (!rec.date) return fail("FRED: no observation with a value");
+  return rec;
+}
+
+namespace {
+
+class FredEconomic final : public Provider {
+ public:
+  const ProviderInfo& info() const override {
+    static constexpr ProviderInfo k_info{"fred_economic",
+                                         "https://api.stlouisfed.org",
+                                         "FRED_API_KEY",
+                                         KeyRequirement::required,
+                                         "economic series",
+                                         120,
+                                         0};
+    return k_info;
+  }
+  std::optional<NeedSource> source_for(NeedKind kind, const std::string& subject) const override {
+    // The VIX's close is also FRED's series VIXCLS.
+    if (kind == NeedKind::vix)
+      return NeedSource{info().name, "series:VIXCLS", RecordKind::series, DataKind::series};
+    if (kind == NeedKind::series)
+      return NeedSource{info().name, "series:" + subject, RecordKind::series, DataKind::series};
+    return std::nullopt;
+  }
+  Result<ProviderRequest> request(const Need& need, const NeedSource& source,
+                                  const RequestContext& c) const override {
+    const std::string series = need.kind == NeedKind::vix ? "VIXCLS" : need.subject;
+    (void)source;
+    return ProviderRequest{c.base_url + "/fred/series/observations?series_id=" + series +
+                               "&api_key=" + c.key + "&file_type=json&sort_order=desc&limit=20",
+                           {},
+                           [](std::string_view b) { return as_record(parse_fred_series(b)); }};
+  }
+};
+
+}  // namespace
+
+const Provider& providers::fred_economic() {
+  static const FredEconomic k_provider;
+  return k_provider;
+}
+
+}  // namespace thd

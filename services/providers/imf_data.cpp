@@ -1,0 +1,96 @@
+// IMF DataMapper: yearly indicators for the United States (no key).
+#include "services/adapters.hpp"
+#include "services/providers/providers.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/base/sectors.hpp"
+#include "core/base/text.hpp"
+#include "services/adapter_json.hpp"
+
+namespace thd {
+
+using namespace adapter_json;
+
+namespace {
+
+template <class T>
+Result<Record> as_record(Result<T> r) {
+  if (!r) return fail(r.error());
+  return Record(std::move(*r));
+}
+
+}  // namespace
+
+Result<ImfRecord> parse_imf(std::string_view body, std::string_view indicator, std::string_view country,
+                            int current_year) {
+  Doc doc;
+  if (!parse(doc, body)) return not_json("IMF");
+  simdjson::dom::object o;
+  if (doc.root.get_object().get(o)) return fail("IMF: unexpected answer (not an object)");
+  simdjson::dom::element values_el, ind_el, country_el;
+  simdjson::dom::object values, ind, years;
+  if (!member_ci(o, "values", values_el) || values_el.get_object().get(values))
+    return fail("IMF: no values (unknown indicator or country)");
+  if (!member_ci(values, indicator, ind_el) || ind_el.get_object().get(ind))
+    return no_data("IMF", "indicator " + sanitize(indicator));
+  if (!member_ci(ind, country, country_el) || country_el.get_object().get(years))
+    return no_data("IMF", sanitize(indicator) + " for " + sanitize(country));
+  ImfRecord rec;
+  for (auto field : years) {
+    auto year = parse_int(field.key);
+    if (!year || *year > current_year || *year < 0) continue;
+    auto value = number_of(field.value);
+    if (!value) continue;
+    if (!rec.year || *year > *rec.year) {
+      rec.year = static_cast<int>(*year);
+      rec.value = value;
+    }
+  }
+  if (!rec.year)
+    return fail("IMF: no value for " + sanitize(indicator) + " in " + sanitize(country) + " up to " +
+                std::to_string(current_year));
+  return rec;
+}
+
+namespace {
+
+class ImfData final : public Provider {
+ public:
+  const ProviderInfo& info() const override {
+    static constexpr ProviderInfo k_info{
+        "imf_data", "https://www.imf.org", "", KeyRequirement::none, "IMF DataMapper indicators", 60, 0};
+    return k_info;
+  }
+  std::optional<NeedSource> source_for(NeedKind kind, const std::string& subject) const override {
+    if (kind != NeedKind::imf) return std::nullopt;
+    return NeedSource{info().name, "imf:" + subject + ":" + std::string(k_imf_country), RecordKind::imf,
+                      DataKind::imf};
+  }
+  Result<ProviderRequest> request(const Need& need, const NeedSource& source,
+                                  const RequestContext& c) const override {
+    (void)source;
+    std::string indicator = need.subject;
+    std::string country(k_imf_country);
+    const int year = c.today.year;
+    return ProviderRequest{c.base_url + "/external/datamapper/api/v1/" + indicator + "/" + country,
+                           {},
+                           [indicator, country, year](std::string_view b) {
+                             return as_record(parse_imf(b, indicator, country, year));
+                           }};
+  }
+};
+
+}  // namespace
+
+const Provider& providers::imf_data() {
+  static const ImfData k_provider;
+  return k_provider;
+}
+
+}  // namespace thd

@@ -1,0 +1,160 @@
+// Whole-or-nothing writes (SPEC §2: no error leaves a partial file behind; an
+// earlier file with the same name stays intact). Failures are provoked for
+// real with RLIMIT_FSIZE.
+#include "core/base/atomic_file.hpp"
+
+#include <doctest/doctest.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include "../../support.hpp"
+
+namespace thd {
+namespace {
+
+using thd::test::slurp;
+using thd::test::TempDir;
+using thd::test::write_file;
+
+std::vector<std::string> entries(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Lowers the file size limit for the lifetime of the object; SIGXFSZ is
+// ignored so that write() fails with EFBIG instead of killing the process.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t soft) {
+    m_old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    REQUIRE(::getrlimit(RLIMIT_FSIZE, &m_old) == 0);
+    struct rlimit lim = m_old;
+    lim.rlim_cur = soft;
+    REQUIRE(::setrlimit(RLIMIT_FSIZE, &lim) == 0);
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &m_old);
+    std::signal(SIGXFSZ, m_old_handler);
+  }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  struct rlimit m_old {};
+  void (*m_old_handler)(int) = SIG_DFL;
+};
+
+}  // namespace
+
+TEST_CASE("atomic_file: write then read back") {
+  TempDir d;
+  const std::string content = std::string("line 1\nline 2\n") + '\0' + "\xFF binary tail";
+  auto w = write_file_atomic(d / "out.json", content);
+  REQUIRE(w.has_value());
+  CHECK(slurp(d / "out.json") == content);
+  auto r = read_file(d / "out.json", 1 << 20);
+  REQUIRE(r.has_value());
+  CHECK(*r == content);
+  CHECK(entries(d.path()) == std::vector<std::string>{"out.json"});
+}
+
+TEST_CASE("atomic_file: empty content") {
+  TempDir d;
+  REQUIRE(write_file_atomic(d / "empty", "").has_value());
+  CHECK(std::filesystem::exists(d / "empty"));
+  CHECK(std::filesystem::file_size(d / "empty") == 0);
+}
+
+TEST_CASE("atomic_file: overwrite replaces the whole file") {
+  TempDir d;
+  write_file(d / "out.json", std::string(5000, 'o'));
+  REQUIRE(write_file_atomic(d / "out.json", "short").has_value());
+  CHECK(slurp(d / "out.json") == "short");
+  REQUIRE(write_file_atomic(d / "out.json", "second").has_value());
+  CHECK(slurp(d / "out.json") == "second");
+  CHECK(entries(d.path()) == std::vector<std::string>{"out.json"});
+}
+
+TEST_CASE("atomic_file: a failed write leaves the old file and no temporary file") {
+  TempDir d;
+  const std::string old_content = "{\"old\": true}\n";
+  write_file(d / "out.json", old_content);
+  const std::string big(10000, 'n');
+  Result<void> w;
+  {
+    FileSizeLimit limit(100);
+    w = write_file_atomic(d / "out.json", big);
+  }
+  REQUIRE_FALSE(w.has_value());
+  INFO("error: " << w.error().message);
+  CHECK(w.error().message.find("out.json") != std::string::npos);
+  CHECK(slurp(d / "out.json") == old_content);
+  CHECK(entries(d.path()) == std::vector<std::string>{"out.json"});
+
+  // Without a previous file nothing at all is left behind.
+  Result<void> w2;
+  {
+    FileSizeLimit limit(100);
+    w2 = write_file_atomic(d / "new.json", big);
+  }
+  REQUIRE_FALSE(w2.has_value());
+  CHECK_FALSE(std::filesystem::exists(d / "new.json"));
+  CHECK(entries(d.path()) == std::vector<std::string>{"out.json"});
+
+  // And the limit is really gone again: the same write now succeeds.
+  REQUIRE(write_file_atomic(d / "out.json", big).has_value());
+  CHECK(slurp(d / "out.json") == big);
+}
+
+TEST_CASE("atomic_file: writing into a directory that does not exist names the path") {
+  TempDir d;
+  const auto target = d.path() / "no_such_dir" / "out.json";
+  auto w = write_file_atomic(target, "x");
+  REQUIRE_FALSE(w.has_value());
+  INFO("error: " << w.error().message);
+  CHECK(w.error().message.find((d.path() / "no_such_dir").string()) != std::string::npos);
+  CHECK(w.error().message.find(target.string()) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(d.path() / "no_such_dir"));
+}
+
+TEST_CASE("atomic_file: temporary names") {
+  const std::filesystem::path target = "/some/dir/report_20261122.json";
+  auto a = temp_path_for(target);
+  auto b = temp_path_for(target);
+  CHECK(a.parent_path() == target.parent_path());  // same directory, so rename is atomic
+  CHECK(a != b);
+  CHECK(a.filename().string().starts_with(".report_20261122.json.tmp."));
+  CHECK(is_temp_name(a.filename().string()));
+  CHECK(is_temp_name(".out.json.tmp.123.abcdef"));
+  CHECK_FALSE(is_temp_name("out.json"));
+  CHECK_FALSE(is_temp_name("report.tmp.json"));  // not hidden
+  CHECK_FALSE(is_temp_name(".hidden"));
+}
+
+TEST_CASE("atomic_file: read_file limits and errors") {
+  TempDir d;
+  write_file(d / "f", std::string(1000, 'a'));
+  auto ok = read_file(d / "f", 1000);
+  REQUIRE(ok.has_value());
+  CHECK(ok->size() == 1000);
+  auto too_big = read_file(d / "f", 999);
+  REQUIRE_FALSE(too_big.has_value());
+  CHECK(too_big.error().message.find((d / "f").string()) != std::string::npos);
+  // Larger than one read buffer.
+  write_file(d / "g", std::string(200000, 'b'));
+  auto g = read_file(d / "g", 200000);
+  REQUIRE(g.has_value());
+  CHECK(*g == std::string(200000, 'b'));
+  CHECK_FALSE(read_file(d / "g", 199999).has_value());
+  auto missing = read_file(d / "missing", 10);
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().message.find("missing") != std::string::npos);
+}
+
+}  // namespace thd

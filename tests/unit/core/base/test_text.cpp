@@ -1,0 +1,169 @@
+// ASCII helpers, number/duration/size parsing and UTF-8 sequence checks.
+#include "core/base/text.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace thd {
+
+TEST_CASE("text: case conversion is ASCII only") {
+  CHECK(to_upper("brk.b-Usd 1") == "BRK.B-USD 1");
+  CHECK(to_lower("BRK.B-Usd 1") == "brk.b-usd 1");
+  // Non-ASCII bytes are left alone (no locale).
+  CHECK(to_upper("na\xC3\xAFve") == "NA\xC3\xAFVE");
+  CHECK(to_lower("\xC3\x89T\xC3\x89") == "\xC3\x89t\xC3\x89");
+  CHECK(to_upper("") == "");
+}
+
+TEST_CASE("text: trim") {
+  CHECK(trim("  a b \t\r\n") == "a b");
+  CHECK(trim("\r") == "");
+  CHECK(trim("   ") == "");
+  CHECK(trim("") == "");
+  CHECK(trim("x") == "x");
+  CHECK(trim("\f\vx\v") == "x");
+}
+
+TEST_CASE("text: iequals and istarts_with") {
+  CHECK(iequals("Ticker", "TICKER"));
+  CHECK(iequals("", ""));
+  CHECK_FALSE(iequals("Ticker", "Tickers"));
+  CHECK_FALSE(iequals("Ticker", "Tickex"));
+  // '[' (0x5B) and '{' (0x7B) differ by 0x20 like letters, but are not letters.
+  CHECK_FALSE(iequals("[", "{"));
+  CHECK_FALSE(iequals("@", "`"));
+  CHECK(istarts_with("Recommendation: BUY", "recommendation"));
+  CHECK(istarts_with("abc", ""));
+  CHECK_FALSE(istarts_with("Rec", "Recommendation"));
+  CHECK_FALSE(istarts_with("Xecommendation", "recommendation"));
+}
+
+TEST_CASE("text: split keeps empty fields") {
+  CHECK(split("a,,b", ',') == std::vector<std::string>{"a", "", "b"});
+  CHECK(split("a,b,", ',') == std::vector<std::string>{"a", "b", ""});
+  CHECK(split(",", ',') == std::vector<std::string>{"", ""});
+  CHECK(split("", ',') == std::vector<std::string>{""});
+  CHECK(split("abc", ',') == std::vector<std::string>{"abc"});
+}
+
+TEST_CASE("text: utf8_sequence_length") {
+  CHECK(utf8_sequence_length("A", 0) == 1);
+  CHECK(utf8_sequence_length("\xC3\xA9", 0) == 2);          // é U+00E9
+  CHECK(utf8_sequence_length("a\xE2\x82\xAC", 1) == 3);     // € U+20AC
+  CHECK(utf8_sequence_length("\xF0\x9F\x98\x80", 0) == 4);  // U+1F600
+  CHECK(utf8_sequence_length("\xF4\x8F\xBF\xBF", 0) == 4);  // U+10FFFF, the last
+  CHECK(utf8_sequence_length("\xED\x9F\xBF", 0) == 3);      // U+D7FF, below surrogates
+  CHECK(utf8_sequence_length("\xEE\x80\x80", 0) == 3);      // U+E000, above surrogates
+  // Invalid: lone continuation, bad lead bytes, truncation, overlong, surrogates, > U+10FFFF.
+  CHECK(utf8_sequence_length("\x80", 0) == 0);
+  CHECK(utf8_sequence_length("\xBF", 0) == 0);
+  CHECK(utf8_sequence_length("\xFF", 0) == 0);
+  CHECK(utf8_sequence_length("\xF5\x80\x80\x80", 0) == 0);
+  CHECK(utf8_sequence_length("\xC3", 0) == 0);
+  CHECK(utf8_sequence_length("\xE2\x82", 0) == 0);
+  CHECK(utf8_sequence_length("\xF0\x9F\x98", 0) == 0);
+  CHECK(utf8_sequence_length("\xC3\x41", 0) == 0);
+  CHECK(utf8_sequence_length("\xE2\x82\x41", 0) == 0);
+  CHECK(utf8_sequence_length("\xC0\xAF", 0) == 0);  // overlong '/'
+  CHECK(utf8_sequence_length("\xC1\xBF", 0) == 0);
+  CHECK(utf8_sequence_length("\xE0\x80\xAF", 0) == 0);      // overlong
+  CHECK(utf8_sequence_length("\xF0\x80\x80\xAF", 0) == 0);  // overlong
+  CHECK(utf8_sequence_length("\xED\xA0\x80", 0) == 0);      // U+D800
+  CHECK(utf8_sequence_length("\xED\xBF\xBF", 0) == 0);      // U+DFFF
+  CHECK(utf8_sequence_length("\xF4\x90\x80\x80", 0) == 0);  // U+110000
+}
+
+TEST_CASE("text: parse_int") {
+  CHECK(parse_int("42") == 42);
+  CHECK(parse_int("-7") == -7);
+  CHECK(parse_int("+5") == 5);
+  CHECK(parse_int(" 12 ") == 12);
+  CHECK(parse_int("0") == 0);
+  CHECK(parse_int("9223372036854775807") == INT64_MAX);
+  CHECK(parse_int("-9223372036854775808") == INT64_MIN);
+  CHECK_FALSE(parse_int("9223372036854775808").has_value());
+  CHECK_FALSE(parse_int("1.5").has_value());
+  CHECK_FALSE(parse_int("12abc").has_value());
+  CHECK_FALSE(parse_int("").has_value());
+  CHECK_FALSE(parse_int("   ").has_value());
+  CHECK_FALSE(parse_int("+").has_value());
+  CHECK_FALSE(parse_int("-").has_value());
+  CHECK_FALSE(parse_int("1 2").has_value());
+}
+
+TEST_CASE("text: parse_double") {
+  CHECK(parse_double("3.25") == 3.25);
+  CHECK(parse_double("-0.25") == -0.25);
+  CHECK(parse_double("+0.5") == 0.5);
+  CHECK(parse_double(" 2.5 ") == 2.5);
+  CHECK(parse_double("1e3") == 1000.0);
+  CHECK(parse_double("7") == 7.0);
+  CHECK_FALSE(parse_double("nan").has_value());
+  CHECK_FALSE(parse_double("NaN").has_value());
+  CHECK_FALSE(parse_double("inf").has_value());
+  CHECK_FALSE(parse_double("-inf").has_value());
+  CHECK_FALSE(parse_double("infinity").has_value());
+  CHECK_FALSE(parse_double("1e400").has_value());  // out of range
+  CHECK_FALSE(parse_double("abc").has_value());
+  CHECK_FALSE(parse_double("1,5").has_value());
+  CHECK_FALSE(parse_double("1.2.3").has_value());
+  CHECK_FALSE(parse_double("0x10").has_value());
+  CHECK_FALSE(parse_double("").has_value());
+  CHECK_FALSE(parse_double("5%").has_value());
+}
+
+TEST_CASE("text: parse_duration") {
+  CHECK(parse_duration("90") == 90);
+  CHECK(parse_duration("90s") == 90);
+  CHECK(parse_duration("15m") == 15 * 60);
+  CHECK(parse_duration("12h") == 12 * 3600);
+  CHECK(parse_duration("7d") == 7 * 86400);  // 604800
+  CHECK(parse_duration("7d") == 604800);
+  CHECK(parse_duration("2w") == 14 * 86400);
+  CHECK(parse_duration("1.5h") == 5400);
+  CHECK(parse_duration("0") == 0);
+  for (const char* bad : {"abc", "-5", "-5m", "", "d", "5x", "7dd", "5 parsecs", "m15", "inf", "nan"}) {
+    INFO("input: '" << bad << "'");
+    CHECK_FALSE(parse_duration(bad).has_value());
+  }
+}
+
+TEST_CASE("text: parse_size") {
+  CHECK(parse_size("500MB") == 500'000'000ULL);
+  CHECK(parse_size("1GiB") == 1'073'741'824ULL);
+  CHECK(parse_size("1048576") == 1'048'576ULL);
+  CHECK(parse_size("10k") == 10'240ULL);
+  CHECK(parse_size("10K") == 10'240ULL);
+  CHECK(parse_size("1kB") == 1'000ULL);
+  CHECK(parse_size("3KiB") == 3'072ULL);
+  CHECK(parse_size("2M") == 2'097'152ULL);
+  CHECK(parse_size("2MiB") == 2'097'152ULL);
+  CHECK(parse_size("1G") == 1'073'741'824ULL);
+  CHECK(parse_size("2GB") == 2'000'000'000ULL);
+  CHECK(parse_size("1.5GiB") == 1'610'612'736ULL);
+  CHECK(parse_size("0") == 0ULL);
+  for (const char* bad : {"abc", "-5", "-5MB", "", "MB", "5XB", "5 parsecs", "nan", "99999999999TB"}) {
+    INFO("input: '" << bad << "'");
+    CHECK_FALSE(parse_size(bad).has_value());
+  }
+}
+
+TEST_CASE("text: format_bytes is human readable") {
+  CHECK(format_bytes(0).find('0') != std::string::npos);
+  CHECK(format_bytes(512).find("512") != std::string::npos);
+  CHECK(format_bytes(512).find("KiB") == std::string::npos);
+  const std::string kib = format_bytes(1536);
+  CHECK(kib.find("1.5") != std::string::npos);
+  CHECK(kib.find("KiB") != std::string::npos);
+  const std::string gib = format_bytes(1'073'741'824ULL);
+  CHECK(gib.find("1") != std::string::npos);
+  CHECK(gib.find("GiB") != std::string::npos);
+  const std::string mib = format_bytes(500'000'000ULL);  // 476.8 MiB
+  CHECK(mib.find("476") != std::string::npos);
+  CHECK(mib.find("MiB") != std::string::npos);
+}
+
+}  // namespace thd
