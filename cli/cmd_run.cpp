@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "core/base/error.hpp"
 #include "core/base/log.hpp"
 #include "core/base/text.hpp"
@@ -21,6 +22,41 @@ void print_config(const Config& config) {
     std::string origin(origin_name(s.origin));
     if (!s.where.empty() && s.origin != Origin::built_in) origin += " (" + s.where + ")";
     std::printf("%-42s %-40s %s\n", s.name.c_str(), s.value.c_str(), origin.c_str());
+  }
+}
+
+// What the run did, on stderr: where the document went, phases, needs, services, why figures are missing.
+void print_summary(const RunOutcome& r) {
+  std::string where = r.output.empty() ? "stdout" : r.output.string();
+  std::string coverage = r.coverage ? format_percent(*r.coverage) : "-";
+  std::fprintf(
+      stderr,
+      "trade-history-discover: wrote %s\n"
+      "  phases: inventory %lld ms, trades %lld ms, market %lld ms, integration %lld ms; total %lld ms\n"
+      "  %llu trades, %llu open tickers, %llu data-quality issues; local coverage %s\n"
+      "  market needs %llu: %llu stale, %llu missing; cache hit ratio %s\n",
+      where.c_str(), static_cast<long long>(r.times.phase0_inventory),
+      static_cast<long long>(r.times.phase1_trades), static_cast<long long>(r.times.phase2_market),
+      static_cast<long long>(r.times.phase3_integration), static_cast<long long>(r.times.total),
+      static_cast<unsigned long long>(r.trades), static_cast<unsigned long long>(r.open_positions),
+      static_cast<unsigned long long>(r.issues), coverage.c_str(), static_cast<unsigned long long>(r.needs),
+      static_cast<unsigned long long>(r.needs_stale), static_cast<unsigned long long>(r.needs_missing),
+      format_percent(r.hit_ratio).c_str());
+  for (const ServiceState& st : r.services) {
+    auto used = r.usage.services.find(st.name);
+    if (used == r.usage.services.end()) {
+      if (!st.enabled) std::fprintf(stderr, "  %s: %s\n", st.name.c_str(), st.status.c_str());
+      continue;
+    }
+    std::fprintf(stderr, "  %s: %llu calls, %llu failed, circuit %s\n", st.name.c_str(),
+                 static_cast<unsigned long long>(used->second.calls),
+                 static_cast<unsigned long long>(used->second.failures), used->second.circuit.c_str());
+  }
+  size_t shown = 0;
+  for (const auto& [reason, n] : r.missing_by_reason) {
+    if (++shown > 8) break;
+    std::fprintf(stderr, "  missing %llu: %s\n", static_cast<unsigned long long>(n),
+                 printable(reason.substr(0, 300)).c_str());
   }
 }
 
@@ -56,7 +92,7 @@ int run_run(const RunOptions& options, Context& context) {
   }
   if (options.portfolio.empty()) throw FatalError(ExitCode::usage, "run: --portfolio NAME is required");
   if (options.dry_run) {
-    DryRunPlan plan = plan_pipeline(context.config, *context.clock, {options.portfolio, options.output});
+    DryRunPlan plan = plan_pipeline(context.config, *context.clock, {options.portfolio});
     std::printf("Plan for %s (no network call made)\n", plan.portfolio_file.c_str());
     for (const DryRunLine& l : plan.lines)
       std::printf("  %-28s %s\n", printable(l.need).c_str(), l.plan.c_str());
@@ -73,32 +109,24 @@ int run_run(const RunOptions& options, Context& context) {
   // Progress only for people: on a terminal, not with --no-progress, NO_COLOR or -q.
   const bool progress = !options.no_progress && ::isatty(STDERR_FILENO) && !std::getenv("NO_COLOR") &&
                         verbosity() >= Verbosity::normal;
-  RunOutcome r = run_pipeline(context.config, *context.clock, {options.portfolio, options.output, progress});
-  for (const std::string& w : r.warnings) log_warning(w);
-  if (verbosity() >= Verbosity::normal) {
-    std::string where = r.output.empty() ? "stdout" : r.output.string();
-    std::string coverage = r.coverage ? format_percent(*r.coverage) : "-";
-    std::fprintf(
-        stderr,
-        "trade-history-discover: wrote %s\n"
-        "  phases: inventory %lld ms, trades %lld ms, market %lld ms, integration %lld ms; total %lld ms\n"
-        "  %llu trades, %llu open tickers, %llu data-quality issues; local coverage %s\n"
-        "  market needs %llu: %llu stale, %llu missing; cache hit ratio %s\n",
-        where.c_str(), static_cast<long long>(r.times.phase0_inventory),
-        static_cast<long long>(r.times.phase1_trades), static_cast<long long>(r.times.phase2_market),
-        static_cast<long long>(r.times.phase3_integration), static_cast<long long>(r.times.total),
-        static_cast<unsigned long long>(r.trades), static_cast<unsigned long long>(r.open_positions),
-        static_cast<unsigned long long>(r.issues), coverage.c_str(), static_cast<unsigned long long>(r.needs),
-        static_cast<unsigned long long>(r.needs_stale), static_cast<unsigned long long>(r.needs_missing),
-        format_percent(r.hit_ratio).c_str());
-    for (const std::string& line : r.service_lines) std::fprintf(stderr, "  %s\n", line.c_str());
-    size_t shown = 0;
-    for (const auto& [reason, n] : r.missing_by_reason) {
-      if (++shown > 8) break;
-      std::fprintf(stderr, "  missing %llu: %s\n", static_cast<unsigned long long>(n),
-                   printable(reason.substr(0, 300)).c_str());
-    }
+  RunEvents events;
+  if (progress) {
+    events.network_progress = [](std::uint64_t done, std::uint64_t made) {
+      std::fprintf(stderr, "\r  fetching market data: %llu requests done, %llu attempts  ",
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(made));
+    };
+    events.network_done = [] { std::fprintf(stderr, "\r\033[K"); };  // clear the progress line
   }
+  events.publish = [&](const Discovery& d) {
+    const std::filesystem::path target =
+        options.output.empty()
+            ? default_output_path(context.config, d.portfolio.name, d.metadata.generated_at)
+            : std::filesystem::path(options.output);
+    return write_output(target, render_discovery_json(d));
+  };
+  RunOutcome r = run_pipeline(context.config, *context.clock, {options.portfolio}, events);
+  for (const std::string& w : r.warnings) log_warning(w);
+  if (verbosity() >= Verbosity::normal) print_summary(r);
   return 0;
 }
 

@@ -1,11 +1,8 @@
 #include "core/pipeline.hpp"
 
-#include <chrono>
 #include <cstdio>
-#include <iostream>
 
 #include "cache/backends.hpp"
-#include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
 #include "core/base/log.hpp"
 #include "core/base/resource_guard.hpp"
@@ -20,17 +17,20 @@
 namespace thd {
 namespace {
 
+// Milliseconds between laps, on the clock's monotonic time.
 class Stopwatch {
  public:
+  explicit Stopwatch(const Clock& clock) : m_clock(clock), m_last(clock.monotonic()) {}
   std::int64_t lap() {
-    auto now = std::chrono::steady_clock::now();
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - m_last).count();
+    const double now = m_clock.monotonic();
+    auto ms = static_cast<std::int64_t>((now - m_last) * 1000.0);
     m_last = now;
     return ms;
   }
 
  private:
-  std::chrono::steady_clock::time_point m_last = std::chrono::steady_clock::now();
+  const Clock& m_clock;
+  double m_last;
 };
 
 // What Phase 2 is asked for, from Phase 1's tickers and Phase 0's analyses.
@@ -93,8 +93,9 @@ std::filesystem::path default_output_path(const Config& config, const std::strin
          (portfolio + "_" + format_compact_date(date_of(now)) + ".json");
 }
 
-RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& request) {
-  Stopwatch total, phase;
+RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& request,
+                        const RunEvents& events) {
+  Stopwatch total(clock), phase(clock);
   RunOutcome outcome;
   RssGuard guard(config.max_rss_mb);  // sampled at every phase boundary; exit 4 writes nothing
   const UnixTime now = clock.now();
@@ -124,17 +125,16 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
   Storage cache = open_cache(config, clock);
   ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
   const EnvLookup env = process_environment();
-  std::vector<ServiceState> services = service_states(config, env);
+  outcome.services = service_states(config, env);
   std::unique_ptr<NetworkStep> network;
   if (!config.offline) {
     std::set<std::string> enabled;
-    for (const ServiceState& st : services)
+    for (const ServiceState& st : outcome.services)
       if (st.enabled) enabled.insert(st.name);
-    auto tick = [&guard, &network, &request] {
-      if (request.progress && network) {
+    auto tick = [&guard, &network, &events] {
+      if (events.network_progress && network) {
         auto [done, made] = network->progress();
-        std::fprintf(stderr, "\r  fetching market data: %llu requests done, %llu attempts  ",
-                     static_cast<unsigned long long>(done), static_cast<unsigned long long>(made));
+        events.network_progress(done, made);
       }
       return !guard.over();
     };
@@ -142,8 +142,7 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
                                  enabled, date_of(now), clock});
   }
   std::vector<Served> served = serve_needs(needs, cache, clock, serve, network.get(), config.ttls);
-  if (request.progress && network) std::fprintf(stderr, "\r\033[K");  // clear the progress line
-  NetworkUsage usage;
+  if (network && events.network_done) events.network_done();
   if (network) {
     if (network->cancelled()) {
       // The tick saw it; cancelling freed memory since, so report what it saw.
@@ -153,7 +152,7 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
                     guard.last_mb(), guard.max_mb());
       throw FatalError(ExitCode::resource, buf);
     }
-    usage = network->usage();
+    outcome.usage = network->usage();
     for (std::string& w : network->finish()) outcome.warnings.push_back(std::move(w));
   }
   outcome.times.phase2_market = phase.lap();
@@ -166,40 +165,18 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
   log_info("phase 2: " + std::to_string(served.size()) + " needs planned (" +
            std::to_string(outcome.times.phase2_market) + " ms)");
 
-  // Phase 3 happens while the document is assembled.
-  DiscoveryInputs in{
-      config, now, file, phase0, trades, served, services, cache.session_stats(), network ? &usage : nullptr,
-      {},     0};
-  std::string document = build_discovery_json(in, [&](DiscoveryInputs& d) {
-    outcome.times.phase3_integration = phase.lap();
-    outcome.times.total = total.lap();
-    d.times = outcome.times;
-    d.peak_rss_mb = peak_resident_mb();
-  });
+  // Phase 3: the discovery value.
+  std::vector<std::string> phase0_warnings = phase0.warnings;
+  Discovery discovery =
+      build_discovery({config, now, file, std::move(phase0), trades, served, outcome.services,
+                       cache.session_stats(), network ? &outcome.usage : nullptr});
+  outcome.times.phase3_integration = phase.lap();
+  outcome.times.total = total.lap();
+  discovery.metadata.times = outcome.times;
+  discovery.metadata.peak_rss_mb = peak_resident_mb();
 
   guard.check("before writing the document");
-  if (request.output == "-") {
-    std::cout << document;
-    std::cout.flush();
-  } else {
-    outcome.output = request.output.empty() ? default_output_path(config, file.name, now)
-                                            : std::filesystem::path(request.output);
-    std::error_code ec;
-    // Through a symlink, the link's target is replaced, not the link; and
-    // only a regular file can be replaced atomically.
-    if (std::filesystem::is_symlink(outcome.output, ec))
-      outcome.output = std::filesystem::weakly_canonical(outcome.output, ec);
-    if (std::filesystem::exists(outcome.output, ec) && !std::filesystem::is_regular_file(outcome.output, ec))
-      throw FatalError(ExitCode::usage, "--output " + outcome.output.string() +
-                                            " is not a regular file; use --output - for standard output");
-    std::filesystem::create_directories(
-        outcome.output.parent_path().empty() ? "." : outcome.output.parent_path(), ec);
-    if (ec)
-      throw FatalError(ExitCode::input,
-                       "cannot create " + outcome.output.parent_path().string() + ": " + ec.message());
-    auto written = write_file_atomic(outcome.output, document);
-    if (!written) throw FatalError(ExitCode::input, written.error().message);
-  }
+  outcome.output = events.publish(discovery);
   const StatCounters run_lookups = cache.session_stats();  // flush_stats() empties it
   if (auto flushed = cache.flush_stats(); !flushed)
     outcome.warnings.push_back("cache statistics not saved: " + flushed.error().message);
@@ -215,18 +192,8 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
     if (s.provenance.source == SourceKind::missing) ++outcome.missing_by_reason[s.provenance.reason];
   }
   outcome.hit_ratio = run_lookups.hit_ratio();
-  for (const ServiceState& st : services) {
-    auto used = usage.services.find(st.name);
-    if (used == usage.services.end()) {
-      if (!st.enabled) outcome.service_lines.push_back(st.name + ": " + st.status);
-      continue;
-    }
-    outcome.service_lines.push_back(st.name + ": " + std::to_string(used->second.calls) + " calls, " +
-                                    std::to_string(used->second.failures) + " failed, circuit " +
-                                    used->second.circuit);
-  }
-  outcome.coverage = compute_coverage(phase0.local, trades.tickers()).ratio;
-  outcome.warnings.insert(outcome.warnings.end(), phase0.warnings.begin(), phase0.warnings.end());
+  outcome.coverage = discovery.integration.coverage.ratio;
+  outcome.warnings.insert(outcome.warnings.end(), phase0_warnings.begin(), phase0_warnings.end());
   if (auto w = miss_ratio_warning(run_lookups, "of this run's")) outcome.warnings.push_back(*w);
   return outcome;
 }

@@ -1,10 +1,15 @@
 // `run` (SPEC §4): Phase 0 inventory, Phase 1 trade statistics, Phase 2
-// market context, Phase 3 integration, then the document, written atomically.
+// market context, Phase 3 integration into the discovery value, which the
+// caller publishes (renders and writes). The pipeline prints nothing: it
+// reports progress through RunEvents and returns values.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/base/clock.hpp"
 #include "core/config.hpp"
@@ -14,19 +19,29 @@ namespace thd {
 
 struct RunRequest {
   std::string portfolio;
-  std::string output;     // empty: the default path; "-": stdout
-  bool progress = false;  // a one-line progress display on stderr
+};
+
+struct RunEvents {
+  // While fetching: requests finished and attempts made so far (every 250 ms at most).
+  std::function<void(std::uint64_t done, std::uint64_t made)> network_progress;
+  // The network step is over (a progress display clears its line).
+  std::function<void()> network_done;
+  // The document, once every figure is in: renders and writes it, and says
+  // where (empty: standard output). Runs before the cache statistics are
+  // saved, so that a document that cannot be written leaves them as they were.
+  std::function<std::filesystem::path(const Discovery&)> publish;
 };
 
 struct RunOutcome {
-  std::filesystem::path output;  // empty when written to stdout
+  std::filesystem::path output;  // what publish returned
   std::uint64_t trades = 0, open_positions = 0, issues = 0;
   std::uint64_t needs = 0, needs_missing = 0, needs_stale = 0;
   std::optional<double> coverage;
   PhaseTimes times;
-  std::map<std::string, std::uint64_t> missing_by_reason;  // for the summary on stderr
-  std::vector<std::string> service_lines;                  // "fmp: 32 calls, 0 failed, circuit closed"
-  double hit_ratio = -1;
+  std::map<std::string, std::uint64_t> missing_by_reason;
+  std::vector<ServiceState> services;  // why each is or is not used
+  NetworkUsage usage;                  // per service: calls, failures, circuit
+  double hit_ratio = -1;               // this run's lookups; negative without any
   std::vector<std::string> warnings;
 };
 
@@ -35,7 +50,8 @@ std::vector<ServiceState> service_states(const Config& config, const EnvLookup& 
 
 std::filesystem::path default_output_path(const Config& config, const std::string& portfolio, UnixTime now);
 
-RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& request);
+RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& request,
+                        const RunEvents& events);
 
 // --dry-run: phases 0 and 1, then where each need would come from; no
 // network call, nothing written (the cache's hit statistics included).

@@ -17,6 +17,7 @@
 #include "core/base/json_writer.hpp"
 #include "core/csv_reader.hpp"
 #include "core/trade_columns.hpp"
+#include "core/trade_summary.hpp"
 
 namespace thd {
 
@@ -73,7 +74,8 @@ class TradeStats {
   void row(const CsvRecord& record);
   void row_too_long(std::uint64_t line);
 
-  void write_json(JsonWriter& w) const;  // the six sections, as object members
+  // The six trade sections of the document, every figure computed.
+  TradeSummary summary() const;
 
   // Tickers in first-seen order, and which are open positions.
   const std::vector<std::string>& tickers() const { return m_ticker_order; }

@@ -45,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   }
   thd::JsonWriter w;
   w.begin_object();
-  stats.write_json(w);
+  write_trade_summary_json(w, stats.summary());
   w.end_object();
   return 0;
 }

@@ -16,7 +16,7 @@ std::string stats_json(const std::filesystem::path& csv, size_t chunk) {
   read_trade_history(csv, stats, chunk);
   JsonWriter w;
   w.begin_object();
-  stats.write_json(w);
+  write_trade_summary_json(w, stats.summary());
   w.end_object();
   return w.take();
 }
@@ -105,7 +105,7 @@ TEST_CASE("at most max_active_positions are kept: the newest entries, file order
   read_trade_history(dir / "a.csv", stats);
   JsonWriter w;
   w.begin_object();
-  stats.write_json(w);
+  write_trade_summary_json(w, stats.summary());
   w.end_object();
   const std::string& j = w.str();
   // Kept: P1 (03-01, line 3), P3 (03-01, line 5), P2 (02-01); dropped: P0, P4.

@@ -1,0 +1,32 @@
+#include "cli/output.hpp"
+
+#include <iostream>
+
+#include "core/base/atomic_file.hpp"
+#include "core/base/error.hpp"
+
+namespace thd::cli {
+
+std::filesystem::path write_output(const std::filesystem::path& target, const std::string& document) {
+  if (target == "-") {
+    std::cout << document;
+    std::cout.flush();
+    return {};
+  }
+  std::filesystem::path output = target;
+  std::error_code ec;
+  // Through a symlink, the link's target is replaced, not the link; and
+  // only a regular file can be replaced atomically.
+  if (std::filesystem::is_symlink(output, ec)) output = std::filesystem::weakly_canonical(output, ec);
+  if (std::filesystem::exists(output, ec) && !std::filesystem::is_regular_file(output, ec))
+    throw FatalError(ExitCode::usage, "--output " + output.string() +
+                                          " is not a regular file; use --output - for standard output");
+  std::filesystem::create_directories(output.parent_path().empty() ? "." : output.parent_path(), ec);
+  if (ec)
+    throw FatalError(ExitCode::input, "cannot create " + output.parent_path().string() + ": " + ec.message());
+  auto written = write_file_atomic(output, document);
+  if (!written) throw FatalError(ExitCode::input, written.error().message);
+  return output;
+}
+
+}  // namespace thd::cli

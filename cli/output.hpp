@@ -1,0 +1,14 @@
+// Where a command's document goes: a file replaced atomically, or standard output.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace thd::cli {
+
+// `target` "-" writes to standard output and returns an empty path.
+// Through a symlink the link's target is replaced; anything but a regular
+// file is refused (exit 2), and a directory that cannot be made is exit 3.
+std::filesystem::path write_output(const std::filesystem::path& target, const std::string& document);
+
+}  // namespace thd::cli
