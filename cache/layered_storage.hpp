@@ -1,0 +1,43 @@
+// Two backends as one, as ccache puts its local storage before its remote
+// ones: a read tries the near backend first, then the far one, and copies a
+// fresh entry found only far into the near one; a write goes to both. The
+// far backend's failures never fail a run: they are kept as notices.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/base/storage.hpp"
+
+namespace thd {
+
+class LayeredStorage final : public StorageBackend {
+ public:
+  LayeredStorage(std::unique_ptr<StorageBackend> near, std::unique_ptr<StorageBackend> far)
+      : m_near(std::move(near)), m_far(std::move(far)) {}
+
+  std::string describe() const override { return m_near->describe() + ", then " + m_far->describe(); }
+  Lookup get(std::string_view service, std::string_view key, UnixTime now) override;
+  Result<void> put(std::string_view service, std::string_view key, UnixTime created_at,
+                   std::int64_t ttl_seconds, std::string_view data_json) override;
+  Result<void> touch(std::string_view service, std::string_view key, UnixTime now) override;
+  Result<bool> remove(std::string_view service, std::string_view key) override;
+  // The near backend's entries, then the far one's that the near one lacks.
+  Result<void> enumerate(const std::function<void(const StoredEntry&)>& each) override;
+  // Statistics stay with the near backend (they describe this machine's runs).
+  Result<void> add_stats(const StatCounters& delta, UnixTime now, std::string* notice) override {
+    return m_near->add_stats(delta, now, notice);
+  }
+  Result<StatCounters> load_stats() override { return m_near->load_stats(); }
+
+  const std::vector<std::string>& far_failures() const { return m_far_failures; }
+
+ private:
+  void note(const Error& e) { m_far_failures.push_back(m_far->describe() + ": " + e.message); }
+
+  std::unique_ptr<StorageBackend> m_near, m_far;
+  std::vector<std::string> m_far_failures;
+};
+
+}  // namespace thd
