@@ -66,7 +66,8 @@ Result<bool> FileStorage::remove(std::string_view service, std::string_view key)
 Result<void> FileStorage::enumerate(const std::function<void(const StoredEntry&)>& each) {
   for (std::string_view service : k_service_names) {
     const auto dir = m_root / service;
-    auto items = list_directory(dir);
+    bool exists = false;  // a service never stored has no directory: nothing to list
+    auto items = list_directory(dir, &exists);
     if (!items) return fail(items.error());
     for (const DirEntry& item : *items) {
       if (item.type != EntryType::file) continue;  // symlinks and the rest are not ours
