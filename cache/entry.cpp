@@ -8,6 +8,7 @@
 #include "core/base/date.hpp"
 #include "core/base/json_writer.hpp"
 #include "core/base/service_ids.hpp"
+#include "core/base/unique_fd.hpp"
 
 namespace thd {
 
@@ -32,21 +33,19 @@ std::string_view legacy_kind_name(LegacyKind k) {
 
 bool EntryReader::load(const std::filesystem::path& path, FileStat* file_stat, CorruptReason& reason) {
   // Never follow a symlink, never block on a FIFO.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (!fd) {
     reason = CorruptReason::unreadable;
     return false;
   }
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     reason = CorruptReason::unreadable;
     return false;
   }
   if (file_stat) *file_stat = {static_cast<std::uint64_t>(st.st_size), st.st_mtim.tv_sec, st.st_ino};
   size_t size = static_cast<size_t>(st.st_size);
   if (size > k_max_entry_bytes) {
-    ::close(fd);
     reason = CorruptReason::too_large;
     return false;
   }
@@ -56,17 +55,15 @@ bool EntryReader::load(const std::filesystem::path& path, FileStat* file_stat, C
   // fstat gave is the size of what this descriptor reads: no EOF probe.
   size_t done = 0;
   while (done < size) {
-    ssize_t n = ::read(fd, m_buffer.data() + done, size - done);
+    ssize_t n = ::read(fd.get(), m_buffer.data() + done, size - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      ::close(fd);
       reason = CorruptReason::unreadable;
       return false;
     }
     if (n == 0) break;  // shorter than it said: parse what is there
     done += static_cast<size_t>(n);
   }
-  ::close(fd);
   m_loaded = done;
   return true;
 }

@@ -3,6 +3,7 @@
 
 #include "cache/optimize.hpp"
 #include "cli/commands.hpp"
+#include "cli/table.hpp"
 #include "core/base/error.hpp"
 #include "core/base/json_writer.hpp"
 #include "core/base/log.hpp"
@@ -10,6 +11,8 @@
 
 namespace thd::cli {
 namespace {
+
+constexpr size_t k_indent = 2;  // the table sits under the cache's title
 
 void write_json(const OptimizeReport& r, const CacheOptimizeOptions& o) {
   JsonWriter w;
@@ -76,15 +79,22 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
               format_bytes(r.bytes_before).c_str());
   std::printf("  after:  %llu files, %s%s\n", static_cast<unsigned long long>(r.files_after),
               format_bytes(r.bytes_after).c_str(), r.applied || !o.cleanup ? "" : " (projected)");
-  std::printf("  %-14s %7s %7s %8s %8s %7s %9s %8s %8s\n", "SERVICE", "VALID", "FRESH", "EXPIRED", "CORRUPT",
-              "LEGACY", "MIGRATED", "DELETED", "EVICTED");
+  Table services({{"SERVICE", 14},
+                  {"VALID", 7, Align::right},
+                  {"FRESH", 7, Align::right},
+                  {"EXPIRED", 8, Align::right},
+                  {"CORRUPT", 8, Align::right},
+                  {"LEGACY", 7, Align::right},
+                  {"MIGRATED", 9, Align::right},
+                  {"DELETED", 8, Align::right},
+                  {"EVICTED", 8, Align::right}},
+                 k_indent);
   for (const auto& [name, t] : r.by_service) {
-    std::printf("  %-14s %7llu %7llu %8llu %8llu %7llu %9llu %8llu %8llu\n", name.c_str(),
-                static_cast<unsigned long long>(t.valid), static_cast<unsigned long long>(t.fresh),
-                static_cast<unsigned long long>(t.expired), static_cast<unsigned long long>(t.corrupt),
-                static_cast<unsigned long long>(t.legacy), static_cast<unsigned long long>(t.migrated),
-                static_cast<unsigned long long>(t.deleted), static_cast<unsigned long long>(t.evicted));
+    services.add_row({name, std::to_string(t.valid), std::to_string(t.fresh), std::to_string(t.expired),
+                      std::to_string(t.corrupt), std::to_string(t.legacy), std::to_string(t.migrated),
+                      std::to_string(t.deleted), std::to_string(t.evicted)});
   }
+  services.print();
   std::printf("  legacy: %llu (%llu migratable, %llu expired, %llu unattributable, %llu corrupt)\n",
               static_cast<unsigned long long>(r.legacy_total),
               static_cast<unsigned long long>(r.legacy_migratable),

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/table.hpp"
 #include "core/base/date.hpp"
 #include "core/base/error.hpp"
 #include "core/base/log.hpp"
@@ -12,6 +13,8 @@
 
 namespace thd::cli {
 namespace {
+
+constexpr size_t k_indent = 2;  // the tables sit under their section's title
 
 std::string opt_text(const std::optional<double>& v, const char* fmt = "%.2f") {
   if (!v) return "-";
@@ -33,27 +36,36 @@ void print_table(const Phase0& p) {
               static_cast<unsigned long long>(inv.fundamental_files), inv.by_ticker.size(),
               static_cast<long long>(p.stale_days));
   if (!inv.by_ticker.empty()) {
-    std::printf("  %-10s %-10s %5s  %-5s %-4s %6s %21s\n", "TICKER", "DATE", "AGE", "STALE", "REC", "CONV",
-                "FAIR VALUE");
+    Table table({{"TICKER", 10},
+                 {"DATE", 10},
+                 {"AGE", 5, Align::right},
+                 {"STALE", 5, Align::left, 2},
+                 {"REC", 4},
+                 {"CONV", 6, Align::right},
+                 {"FAIR VALUE", 21, Align::right},
+                 {"", 0, Align::left, 0}},  // a note right after the fair value
+                k_indent);
     for (const auto& [key, t] : inv.by_ticker) {
       std::string fair = t.facts.fair_value_low
                              ? opt_text(t.facts.fair_value_low) + " - " + opt_text(t.facts.fair_value_high)
                              : "-";
-      std::printf("  %-10s %-10s %4lldd  %-5s %-4s %6s %21s%s\n", printable(to_upper(t.ticker)).c_str(),
-                  format_date(t.date).c_str(), static_cast<long long>(t.age_days), t.stale ? "yes" : "no",
-                  t.facts.recommendation.value_or("-").c_str(), opt_text(t.facts.conviction).c_str(),
-                  fair.c_str(), t.read_error.empty() ? "" : "  (unreadable)");
+      table.add_row({printable(to_upper(t.ticker)), format_date(t.date), std::to_string(t.age_days) + "d",
+                     t.stale ? "yes" : "no", t.facts.recommendation.value_or("-"),
+                     opt_text(t.facts.conviction), fair, t.read_error.empty() ? "" : "  (unreadable)"});
     }
+    table.print();
   }
   for (const IgnoredFile& f : inv.fundamental_ignored)
     std::printf("  ignored: %s (%s)\n", printable(f.file).c_str(), printable(f.reason).c_str());
 
   std::printf("\nSector analyses  %s\n  %llu files, %zu of 11 sectors\n", inv.sector_dir.c_str(),
               static_cast<unsigned long long>(inv.sector_files), inv.by_sector.size());
+  Table sectors({{"", 24}, {"", 10}, {"", 5, Align::right}, {"", 0}}, k_indent);
   for (const auto& [name, s] : inv.by_sector)
-    std::printf("  %-24s %-10s %4lldd %s%s\n", name.c_str(), format_date(s.date).c_str(),
-                static_cast<long long>(s.age_days), s.stale ? "stale " : "",
-                s.alias.empty() ? "" : ("(as '" + s.alias + "')").c_str());
+    sectors.add_row(
+        {name, format_date(s.date), std::to_string(s.age_days) + "d",
+         std::string(s.stale ? "stale " : "") + (s.alias.empty() ? "" : "(as '" + s.alias + "')")});
+  sectors.print();
   for (const IgnoredFile& f : inv.sector_ignored)
     std::printf("  ignored: %s (%s)\n", printable(f.file).c_str(), printable(f.reason).c_str());
 
@@ -64,17 +76,23 @@ void print_table(const Phase0& p) {
               static_cast<unsigned long long>(c.total.fresh),
               static_cast<unsigned long long>(c.total.expired),
               static_cast<unsigned long long>(c.total.corrupt), c.legacy.size(), c.temporary.size());
-  std::printf("  %-14s %8s %10s %7s %8s %8s %7s %7s\n", "SERVICE", "ENTRIES", "BYTES", "FRESH", "EXPIRED",
-              "CORRUPT", "HITS", "MISSES");
+  Table services({{"SERVICE", 14},
+                  {"ENTRIES", 8, Align::right},
+                  {"BYTES", 10, Align::right},
+                  {"FRESH", 7, Align::right},
+                  {"EXPIRED", 8, Align::right},
+                  {"CORRUPT", 8, Align::right},
+                  {"HITS", 7, Align::right},
+                  {"MISSES", 7, Align::right}},
+                 k_indent);
   for (size_t i = 0; i < k_service_names.size(); ++i) {
     const CacheCounts& s = c.by_service[i];
-    std::printf("  %-14s %8llu %10s %7llu %8llu %8llu %7llu %7llu\n", std::string(k_service_names[i]).c_str(),
-                static_cast<unsigned long long>(s.files), format_bytes(s.bytes).c_str(),
-                static_cast<unsigned long long>(s.fresh), static_cast<unsigned long long>(s.expired),
-                static_cast<unsigned long long>(s.corrupt),
-                static_cast<unsigned long long>(p.stats.get(k_service_names[i], Stat::hits)),
-                static_cast<unsigned long long>(p.stats.get(k_service_names[i], Stat::misses)));
+    services.add_row({std::string(k_service_names[i]), std::to_string(s.files), format_bytes(s.bytes),
+                      std::to_string(s.fresh), std::to_string(s.expired), std::to_string(s.corrupt),
+                      std::to_string(p.stats.get(k_service_names[i], Stat::hits)),
+                      std::to_string(p.stats.get(k_service_names[i], Stat::misses))});
   }
+  services.print();
   double ratio = p.stats.hit_ratio();
   std::printf("  hit ratio: %s\n", ratio < 0 ? "- (no lookups recorded)" : format_percent(ratio).c_str());
 

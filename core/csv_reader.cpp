@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <utility>
 
 #include "core/base/atomic_file.hpp"
 
@@ -21,22 +22,27 @@ struct CsvReader::Scan {
   std::uint64_t quote_line = 0;
 };
 
-CsvReader::CsvReader(int fd, std::string name, size_t chunk_size, size_t max_record)
-    : m_fd(fd),
+CsvReader::CsvReader(UniqueFd fd, std::string name, size_t chunk_size, size_t max_record)
+    : m_fd(fd.get()),
+      m_owned_fd(std::move(fd)),
       m_name(std::move(name)),
       m_chunk(chunk_size == 0 ? 1 : chunk_size),
       m_max_record(max_record),
       m_scan(std::make_unique<Scan>()) {}
 
-CsvReader::~CsvReader() {
-  if (m_own_fd && m_fd >= 0) ::close(m_fd);
+CsvReader::CsvReader(int fd, std::string name, size_t chunk_size, size_t max_record, FdOwnership ownership)
+    : CsvReader(UniqueFd(ownership == FdOwnership::owned ? fd : -1), std::move(name), chunk_size,
+                max_record) {
+  m_fd = fd;  // also when borrowed
 }
+
+CsvReader::~CsvReader() = default;  // here, where Scan is complete
 
 Result<std::unique_ptr<CsvReader>> CsvReader::open(const std::filesystem::path& path, size_t chunk_size,
                                                    size_t max_record) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail("cannot open " + path.string() + ": " + errno_text(errno));
-  return std::make_unique<CsvReader>(fd, path.string(), chunk_size, max_record);
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return fail("cannot open " + path.string() + ": " + errno_text(errno));
+  return std::make_unique<CsvReader>(std::move(fd), path.string(), chunk_size, max_record);
 }
 
 bool CsvReader::fill() {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/base/error.hpp"
+#include "core/base/unique_fd.hpp"
 
 namespace thd {
 
@@ -22,12 +23,19 @@ struct CsvRecord {
 
 enum class CsvStatus { record, end, record_too_long, unterminated_quote, io_error };
 
+// Whether the reader closes its descriptor: a borrowed one (stdin, say) stays
+// open for whoever lent it.
+enum class FdOwnership { owned, borrowed };
+
 class CsvReader {
  public:
   static constexpr size_t k_default_chunk = 1 << 16;
   static constexpr size_t k_default_max_record = 1 << 20;
 
+  // Reads from `fd` and closes it at the end, unless it is borrowed.
   CsvReader(int fd, std::string name, size_t chunk_size = k_default_chunk,
+            size_t max_record = k_default_max_record, FdOwnership ownership = FdOwnership::owned);
+  CsvReader(UniqueFd fd, std::string name, size_t chunk_size = k_default_chunk,
             size_t max_record = k_default_max_record);
   ~CsvReader();
   CsvReader(const CsvReader&) = delete;
@@ -57,7 +65,7 @@ class CsvReader {
   void split_fields(size_t end, CsvRecord& record);
 
   int m_fd;
-  bool m_own_fd = true;
+  UniqueFd m_owned_fd;  // m_fd when owned, else empty
   std::string m_name;
   size_t m_chunk;
   size_t m_max_record;

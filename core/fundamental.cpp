@@ -6,6 +6,7 @@
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/text.hpp"
+#include "core/base/unique_fd.hpp"
 
 namespace thd {
 namespace {
@@ -150,25 +151,21 @@ void scan_fundamental_line(std::string_view raw, FundamentalFacts& facts) {
 }
 
 Result<FundamentalFacts> read_fundamental_file(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return fail("cannot open " + path.string() + ": " + errno_text(errno));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) return fail("cannot open " + path.string() + ": " + errno_text(errno));
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
     return fail(path.string() + " is not a regular file");
-  }
   FundamentalFacts facts;
   size_t total = 0;
   std::string pending;
   bool skipping = false;  // inside a line too long to hold any fact
   char buf[16384];
   while (!facts.complete()) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      return fail("cannot read " + path.string() + ": " + errno_text(err));
+      return fail("cannot read " + path.string() + ": " + errno_text(errno));
     }
     if (n == 0) break;
     total += static_cast<size_t>(n);
@@ -191,7 +188,6 @@ Result<FundamentalFacts> read_fundamental_file(const std::filesystem::path& path
     }
   }
   if (!skipping && !pending.empty()) scan_fundamental_line(pending, facts);
-  ::close(fd);
   return facts;
 }
 

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <random>
 
+#include "core/base/unique_fd.hpp"
+
 namespace thd {
 
 std::string errno_text(int err) {
@@ -38,29 +40,29 @@ bool is_temp_name(std::string_view name) {
 
 Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view content) {
   const std::filesystem::path tmp = temp_path_for(path);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (!fd) {
     int err = errno;
     return fail("cannot write " + path.string() + ": cannot create a temporary file in " +
                 tmp.parent_path().string() + "/: " + errno_text(err));
   }
   auto abandon = [&](const char* what, int err) {
-    ::close(fd);
+    fd.reset();
     ::unlink(tmp.c_str());
     return fail(std::string(what) + " " + path.string() + ": " + errno_text(err));
   };
   size_t done = 0;
   while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       return abandon("cannot write", errno);
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0) return abandon("cannot sync", errno);
-  if (::close(fd) != 0) {
-    int err = errno;
+  if (::fsync(fd.get()) != 0) return abandon("cannot sync", errno);
+  // close() can be the first to report a failed write: checked before the rename.
+  if (int err = fd.close(); err != 0) {
     ::unlink(tmp.c_str());
     return fail("cannot write " + path.string() + ": " + errno_text(err));
   }
@@ -73,31 +75,24 @@ Result<void> write_file_atomic(const std::filesystem::path& path, std::string_vi
 }
 
 Result<std::string> read_file(const std::filesystem::path& path, size_t max_bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return fail("cannot open " + path.string() + ": " + errno_text(errno));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd) return fail("cannot open " + path.string() + ": " + errno_text(errno));
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
     return fail(path.string() + " is not a regular file");
-  }
   std::string out;
   char buf[65536];
   while (true) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      return fail("cannot read " + path.string() + ": " + errno_text(err));
+      return fail("cannot read " + path.string() + ": " + errno_text(errno));
     }
     if (n == 0) break;
-    if (out.size() + static_cast<size_t>(n) > max_bytes) {
-      ::close(fd);
+    if (out.size() + static_cast<size_t>(n) > max_bytes)
       return fail(path.string() + " is larger than " + std::to_string(max_bytes) + " bytes");
-    }
     out.append(buf, static_cast<size_t>(n));
   }
-  ::close(fd);
   return out;
 }
 

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <filesystem>
+#include <utility>
 
 #include "core/base/error.hpp"
+#include "core/base/unique_fd.hpp"
 
 namespace thd {
 
@@ -12,14 +14,13 @@ class FileLock {
  public:
   // Creates the lock file (and its directory) if needed; waits for the lock.
   static Result<FileLock> acquire(const std::filesystem::path& lock_path);
-  FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+  FileLock(FileLock&&) noexcept = default;
   FileLock& operator=(FileLock&&) = delete;
   FileLock(const FileLock&) = delete;
-  ~FileLock();
 
  private:
-  explicit FileLock(int fd) : m_fd(fd) {}
-  int m_fd;
+  explicit FileLock(UniqueFd fd) : m_fd(std::move(fd)) {}
+  UniqueFd m_fd;  // closing it releases the lock
 };
 
 }  // namespace thd

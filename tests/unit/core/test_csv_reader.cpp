@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -253,6 +254,32 @@ TEST_CASE("csv: open reports a missing file by name") {
   auto reader = CsvReader::open(dir / "missing.csv");
   REQUIRE_FALSE(reader.has_value());
   CHECK(reader.error().message.find("missing.csv") != std::string::npos);
+}
+
+TEST_CASE("csv: the reader closes a descriptor it owns") {
+  TempDir dir;
+  write_file(dir / "in.csv", "a,b\n");
+  int fd = ::open((dir / "in.csv").c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  { CsvReader reader(fd, "in.csv"); }
+  errno = 0;
+  CHECK(::fcntl(fd, F_GETFD) == -1);
+  CHECK(errno == EBADF);
+}
+
+TEST_CASE("csv: a borrowed descriptor (stdin, say) is read but left open") {
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  const std::string text = "Ticker,Status\nAAPL,Closed\n";
+  REQUIRE(::write(pipe_fds[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  ::close(pipe_fds[1]);
+  {
+    CsvReader reader(pipe_fds[0], "stdin", CsvReader::k_default_chunk, CsvReader::k_default_max_record,
+                     FdOwnership::borrowed);
+    CHECK(read_all(reader) == "1:[Ticker][Status]\n2:[AAPL][Closed]\nEND\n");
+  }
+  CHECK(::fcntl(pipe_fds[0], F_GETFD) != -1);
+  ::close(pipe_fds[0]);
 }
 
 }  // namespace thd
