@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/table.hpp"
 #include "core/base/error.hpp"
 #include "core/base/log.hpp"
 #include "core/base/text.hpp"
@@ -16,13 +17,14 @@ namespace thd::cli {
 namespace {
 
 void print_config(const Config& config) {
-  std::printf("%-42s %-40s %s\n", "SETTING", "VALUE", "ORIGIN");
-  if (config.config_file) std::printf("%-42s %-40s\n", "config_file", config.config_file->c_str());
+  Table t({{"SETTING", 42}, {"VALUE", 40}, {"ORIGIN", 0}});
+  if (config.config_file) t.add_row({"config_file", config.config_file->string()});
   for (const ShownSetting& s : config.shown) {
     std::string origin(origin_name(s.origin));
     if (!s.where.empty() && s.origin != Origin::built_in) origin += " (" + s.where + ")";
-    std::printf("%-42s %-40s %s\n", s.name.c_str(), s.value.c_str(), origin.c_str());
+    t.add_row({s.name, s.value, origin});
   }
+  t.print();
 }
 
 // What the run did, on stderr: where the document went, phases, needs, services, why figures are missing.
@@ -94,10 +96,10 @@ int run_run(const RunOptions& options, Context& context) {
   if (options.dry_run) {
     DryRunPlan plan = plan_pipeline(context.config, *context.clock, {options.portfolio});
     std::printf("Plan for %s (no network call made)\n", plan.portfolio_file.c_str());
-    for (const DryRunLine& l : plan.lines)
-      std::printf("  %-28s %s\n", printable(l.need).c_str(), l.plan.c_str());
-    std::printf("  %-28s local analysis (%llu tickers)\n", "fundamentals",
-                static_cast<unsigned long long>(plan.local_fundamentals));
+    Table t({{"", 28}, {"", 0}}, 2);
+    for (const DryRunLine& l : plan.lines) t.add_row({printable(l.need), l.plan});
+    t.add_row({"fundamentals", "local analysis (" + std::to_string(plan.local_fundamentals) + " tickers)"});
+    t.print();
     std::printf("Summary:");
     for (const auto& [source, n] : plan.by_source)
       std::printf(" %s %llu;", source.c_str(), static_cast<unsigned long long>(n));
