@@ -1,5 +1,5 @@
 // Time to live per data kind (SPEC §5.5), overridable per kind and per
-// service+kind. A key's kind is named by its first segment ("chart:AAPL:1y:1d").
+// service+kind. A provider says the kind of each key it caches (NeedSource::data).
 #pragma once
 
 #include <array>
@@ -32,7 +32,8 @@ inline constexpr std::array<DataKindInfo, static_cast<size_t>(DataKind::count_)>
 }};
 
 std::optional<DataKind> data_kind_by_name(std::string_view name);
-// The kind of a cache key, from its first ':'-separated segment.
+// The kind of a legacy entry's key (SPEC §5.3: the old flat layout carries no
+// TTL), from its first ':'-separated segment; the cache's migration only.
 std::optional<DataKind> data_kind_of_key(std::string_view key);
 
 class TtlTable {
