@@ -210,6 +210,19 @@ TEST_CASE("network fails and an expired entry exists: stale cache, with the fail
   CHECK(c.store.session_stats().total(Stat::hits) == 0);
 }
 
+TEST_CASE("two expired entries: the one of the provider first in the chain is served") {
+  Cache c;
+  c.seed("yahoo_finance", "chart:AAPL:1y:1d", k_now - 5000, 900, market(170.0));
+  c.seed("alpha_vantage", "quote:AAPL", k_now - 1000, 900, market(175.0));
+  auto served = c.serve({make_need(NeedKind::market, "AAPL")}, nullptr, true);
+  CHECK(served[0].provenance.source == SourceKind::stale_cache);
+  CHECK(served[0].provenance.service == "yahoo_finance");
+  CHECK(served[0].provenance.age_seconds == 5000);
+  CHECK(price_of(served[0]) == 170.0);
+  CHECK(c.stat("yahoo_finance", Stat::stale_served) == 1);
+  CHECK(c.stat("alpha_vantage", Stat::stale_served) == 0);
+}
+
 TEST_CASE("network fails and nothing is cached: missing, the failure's message as the reason") {
   Cache c;
   ScriptedFetcher net;
