@@ -1,0 +1,172 @@
+// run_phase0 (SPEC §4.1) on a temporary data directory and cache, and the
+// miss ratio warning of SPEC §5.4 (over 50% warns).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "core/phase0.hpp"
+#include "tests/unit/support.hpp"
+
+using namespace thd;
+
+namespace {
+
+constexpr UnixTime k_now = 1795348800;  // 2026-11-22T12:00:00Z
+
+struct Dirs {
+  test::TempDir tmp;
+  Config config;
+  Dirs() {
+    config.data_dir = tmp / "data";
+    config.cache_dir = tmp / "cache";
+    config.stale_days = 30;
+    std::filesystem::create_directories(config.data_dir);
+    std::filesystem::create_directories(config.cache_dir);
+  }
+  void fundamental(const std::string& name, const std::string& body) {
+    test::write_file(config.data_dir / "outputs/fundamental_analysis" / name, body);
+  }
+};
+
+bool has_warning(const Phase0& p, const std::string& part) {
+  for (const std::string& w : p.warnings)
+    if (w.find(part) != std::string::npos) return true;
+  return false;
+}
+
+StatCounters counts(std::uint64_t hits, std::uint64_t misses) {
+  StatCounters s;
+  if (hits) s.add("fmp", Stat::hits, hits);
+  if (misses) s.add("yahoo_finance", Stat::misses, misses);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("phase 0: the newest analysis of a ticker by the date in its name, and an empty cache") {
+  Dirs d;
+  d.fundamental("AAPL_20261001.md", "**Recommendation: SELL**\n");
+  d.fundamental("AAPL_20261115.md", "**Recommendation: BUY | Conviction: 0.8/1.0**\n");
+  // The older file was written last: its modification time must not matter.
+  test::set_mtime(d.config.data_dir / "outputs/fundamental_analysis/AAPL_20261115.md", k_now - 90 * 86400);
+  test::set_mtime(d.config.data_dir / "outputs/fundamental_analysis/AAPL_20261001.md", k_now);
+  FakeClock clock(k_now);
+  Phase0 p = run_phase0(d.config, clock, std::nullopt);
+
+  CHECK(p.now == k_now);
+  CHECK(p.stale_days == 30);
+  CHECK(p.local.fundamental_dir_exists);
+  CHECK(p.local.fundamental_files == 2);
+  REQUIRE(p.local.by_ticker.size() == 1);
+  const TickerAnalysis* a = p.local.find_ticker("AAPL");
+  REQUIRE(a);
+  CHECK(a->file == "AAPL_20261115.md");
+  CHECK(a->files == 2);
+  CHECK(a->age_days == 7);  // 2026-11-15 to 2026-11-22
+  CHECK_FALSE(a->stale);
+  CHECK(a->facts.recommendation == "BUY");
+  CHECK(a->facts.conviction == doctest::Approx(0.8));
+
+  CHECK(p.cache.exists);
+  CHECK(p.cache.total.files == 0);
+  CHECK(p.cache.missing_service_dirs.size() == 7);
+  CHECK(p.stats.empty());
+  CHECK(p.stats_error.empty());
+  CHECK_FALSE(p.coverage.has_value());
+
+  // The one thing worth a warning: there is no sector directory.
+  REQUIRE(p.warnings.size() == 1);
+  CHECK(has_warning(p, "no sector analyses"));
+}
+
+TEST_CASE("phase 0: staleness from --stale-days, and coverage of the given tickers") {
+  Dirs d;
+  d.fundamental("AAPL_20261115.md", "Recommendation: BUY\n");
+  d.fundamental("KO_20261001.md", "Recommendation: HOLD\n");  // 52 days old
+  d.config.stale_days = 45;
+  FakeClock clock(k_now);
+  CoverageRequest req;
+  req.source = "tickers";
+  req.tickers = {"AAPL", "KO", "MSFT", "aapl"};
+  Phase0 p = run_phase0(d.config, clock, req);
+  CHECK(p.stale_days == 45);
+  REQUIRE(p.local.find_ticker("KO"));
+  CHECK(p.local.find_ticker("KO")->age_days == 52);
+  CHECK(p.local.find_ticker("KO")->stale);
+  REQUIRE(p.coverage);
+  CHECK(p.coverage->tickers == std::vector<std::string>{"AAPL", "KO", "MSFT"});
+  CHECK(p.coverage->covered == std::vector<std::string>{"AAPL", "KO"});
+  CHECK(p.coverage->missing == std::vector<std::string>{"MSFT"});
+  CHECK(p.coverage->stale == std::vector<std::string>{"KO"});
+  REQUIRE(p.coverage->ratio);
+  CHECK(*p.coverage->ratio == doctest::Approx(2.0 / 3.0));
+  REQUIRE(p.coverage_request);
+  CHECK(p.coverage_request->source == "tickers");
+}
+
+TEST_CASE("phase 0: recorded statistics, their miss ratio warning, and cache problems as warnings") {
+  Dirs d;
+  test::write_file(d.config.cache_dir / ".meta/stats.json",
+                   R"({"version":1,"updated_at":"2026-11-21T00:00:00Z","services":{)"
+                   R"("fmp":{"hits":1,"misses":1},"yahoo_finance":{"misses":2}}})");
+  test::write_file(d.config.cache_dir / "fmp/f14e2d32987317fe3ec6c5a90333bff7.json", "{broken");
+  FakeClock clock(k_now);
+
+  Phase0 p = run_phase0(d.config, clock, std::nullopt);
+  CHECK(p.stats.get("fmp", Stat::hits) == 1);
+  CHECK(p.stats.total(Stat::misses) == 3);
+  CHECK(p.cache.total.corrupt == 1);
+  // 3 misses of 4 lookups.
+  CHECK_MESSAGE(has_warning(p, "cache miss ratio is 75% (over 50%) across 4 recorded lookups"),
+                p.warnings[0]);
+  CHECK(has_warning(p, "1 corrupt cache entries"));
+
+  // `run` judges its own lookups instead.
+  Phase0 run = run_phase0(d.config, clock, std::nullopt, MissRatioWarning::none);
+  CHECK_FALSE(has_warning(run, "miss ratio"));
+  CHECK(has_warning(run, "1 corrupt cache entries"));
+
+  // A damaged statistics file is reported, not fatal.
+  test::write_file(d.config.cache_dir / ".meta/stats.json", "{\"services\": 3}");
+  Phase0 damaged = run_phase0(d.config, clock, std::nullopt);
+  CHECK_FALSE(damaged.stats_error.empty());
+  CHECK(has_warning(damaged, "cache statistics unreadable"));
+  CHECK(damaged.stats.empty());
+}
+
+TEST_CASE("phase 0: a data directory that does not exist is an input error") {
+  Dirs d;
+  d.config.data_dir = d.tmp / "absent";
+  FakeClock clock(k_now);
+  try {
+    run_phase0(d.config, clock, std::nullopt);
+    FAIL("no FatalError");
+  } catch (const FatalError& e) {
+    CHECK(e.code() == ExitCode::input);
+    CHECK(std::string(e.what()).find("absent") != std::string::npos);
+  }
+}
+
+TEST_CASE("miss ratio warning: over 50% warns, 50% or less does not, no lookups no warning") {
+  CHECK_FALSE(miss_ratio_warning(StatCounters{}, "run"));
+  CHECK_FALSE(miss_ratio_warning(counts(1, 1), "run"));    // 50%: not over
+  CHECK_FALSE(miss_ratio_warning(counts(50, 50), "run"));  // 50%
+  CHECK_FALSE(miss_ratio_warning(counts(51, 49), "run"));  // 49%
+  CHECK_FALSE(miss_ratio_warning(counts(7, 0), "run"));    // 0%
+
+  auto just_over = miss_ratio_warning(counts(49, 51), "run");
+  REQUIRE(just_over);
+  CHECK(*just_over == "cache miss ratio is 51% (over 50%) across 100 run lookups");
+  auto all = miss_ratio_warning(counts(0, 1), "recorded");
+  REQUIRE(all);
+  CHECK(*all == "cache miss ratio is 100% (over 50%) across 1 recorded lookups");
+  // Hits and misses of every service count together: 3 misses of 5 lookups.
+  auto mixed = miss_ratio_warning(counts(2, 3), "run");
+  REQUIRE(mixed);
+  CHECK(*mixed == "cache miss ratio is 60% (over 50%) across 5 run lookups");
+  // Other counters are not lookups.
+  StatCounters stale = counts(1, 1);
+  stale.add("fmp", Stat::stale_served, 10);
+  stale.add("fmp", Stat::corruptions, 10);
+  CHECK_FALSE(miss_ratio_warning(stale, "run"));
+}

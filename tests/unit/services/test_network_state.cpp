@@ -1,0 +1,123 @@
+// Breakers and quotas remembered between runs in <cache>/.meta/network.json
+// (SPEC §6): saved and loaded back, quotas of concurrent runs added up, a
+// closed breaker forgotten, a missing or damaged file an empty state.
+#include <doctest/doctest.h>
+
+#include "services/network_state.hpp"
+#include "tests/unit/support.hpp"
+
+using namespace thd;
+
+namespace {
+constexpr UnixTime k_now = 1795348800;  // 2026-11-22T12:00:00Z
+}  // namespace
+
+TEST_CASE("network state: breakers and quotas round-trip through the file") {
+  test::TempDir cache;
+  NetworkStateUpdate u;
+  u.breakers["fmp"] = k_now + 60;
+  u.breakers["alpha_vantage"] = k_now + 3600;
+  u.quota_added["alpha_vantage"] = {"2026-11-22", 3};
+  u.quota_added["fmp"] = {"2026-11-22", 17};
+  REQUIRE(save_network_state(cache.path(), u));
+  CHECK(network_state_path(cache.path()) == cache / ".meta/network.json");
+  CHECK(std::filesystem::is_regular_file(cache / ".meta/network.json"));
+
+  NetworkState s = load_network_state(cache.path());
+  CHECK(s.open_until.size() == 2);
+  CHECK(s.open_until.at("fmp") == k_now + 60);
+  CHECK(s.open_until.at("alpha_vantage") == k_now + 3600);
+  CHECK(s.quota.size() == 2);
+  CHECK(s.quota.at("alpha_vantage").date == "2026-11-22");
+  CHECK(s.quota.at("alpha_vantage").used == 3);
+  CHECK(s.quota.at("fmp").used == 17);
+}
+
+TEST_CASE("network state: quotas of two runs on the same day add up; a new day starts again") {
+  test::TempDir cache;
+  NetworkStateUpdate first, second, next_day;
+  first.quota_added["alpha_vantage"] = {"2026-11-22", 3};
+  second.quota_added["alpha_vantage"] = {"2026-11-22", 4};
+  second.quota_added["coingecko"] = {"2026-11-22", 1};
+  REQUIRE(save_network_state(cache.path(), first));
+  REQUIRE(save_network_state(cache.path(), second));
+  NetworkState s = load_network_state(cache.path());
+  CHECK(s.quota.at("alpha_vantage").used == 7);
+  CHECK(s.quota.at("coingecko").used == 1);
+
+  next_day.quota_added["alpha_vantage"] = {"2026-11-23", 2};
+  REQUIRE(save_network_state(cache.path(), next_day));
+  s = load_network_state(cache.path());
+  CHECK(s.quota.at("alpha_vantage").date == "2026-11-23");
+  CHECK(s.quota.at("alpha_vantage").used == 2);
+  CHECK(s.quota.at("coingecko").used == 1);  // untouched by a run that did not call it
+}
+
+TEST_CASE("network state: a closed breaker (nullopt) is removed, the others are kept") {
+  test::TempDir cache;
+  NetworkStateUpdate open;
+  open.breakers["fmp"] = k_now + 60;
+  open.breakers["yahoo_finance"] = k_now + 120;
+  REQUIRE(save_network_state(cache.path(), open));
+
+  NetworkStateUpdate close;
+  close.breakers["fmp"] = std::nullopt;
+  close.breakers["imf_data"] = std::nullopt;  // never open: nothing to remove
+  REQUIRE(save_network_state(cache.path(), close));
+  NetworkState s = load_network_state(cache.path());
+  CHECK(s.open_until.count("fmp") == 0);
+  CHECK(s.open_until.count("imf_data") == 0);
+  REQUIRE(s.open_until.count("yahoo_finance") == 1);
+  CHECK(s.open_until.at("yahoo_finance") == k_now + 120);
+}
+
+TEST_CASE("network state: a missing or damaged file loads as an empty state") {
+  test::TempDir cache;
+  NetworkState missing = load_network_state(cache.path());
+  CHECK(missing.open_until.empty());
+  CHECK(missing.quota.empty());
+
+  test::write_file(cache / ".meta/network.json", "{\"breakers\": {\"fmp\": ");
+  NetworkState garbage = load_network_state(cache.path());
+  CHECK(garbage.open_until.empty());
+  CHECK(garbage.quota.empty());
+
+  test::write_file(cache / ".meta/network.json", "[1, 2, 3]");
+  CHECK(load_network_state(cache.path()).open_until.empty());
+
+  // Entries of the wrong shape are skipped one by one.
+  test::write_file(cache / ".meta/network.json",
+                   R"({"version":1,"breakers":{"fmp":{"open_until":"not a time"},)"
+                   R"("sec_edgar":{"open_until":"2026-11-22T12:05:00Z"}},)"
+                   R"("quota":{"fmp":{"date":"2026-11-22","used":"five"},)"
+                   R"("coingecko":{"date":"2026-11-22","used":5}}})");
+  NetworkState mixed = load_network_state(cache.path());
+  CHECK(mixed.open_until.size() == 1);
+  CHECK(mixed.open_until.at("sec_edgar") == k_now + 300);
+  CHECK(mixed.quota.size() == 1);
+  CHECK(mixed.quota.at("coingecko").used == 5);
+
+  // A save over a damaged file starts from empty and succeeds.
+  test::write_file(cache / ".meta/network.json", "garbage");
+  NetworkStateUpdate u;
+  u.quota_added["fmp"] = {"2026-11-22", 1};
+  REQUIRE(save_network_state(cache.path(), u));
+  CHECK(load_network_state(cache.path()).quota.at("fmp").used == 1);
+}
+
+// Known bug, reported: save_network_state replaces a quota whenever the dates
+// differ, so a run that started before midnight and saves last (its calls
+// dated yesterday) wipes the count that runs of today already saved, and the
+// daily quota can be overrun. should_fail: this test starts failing once an
+// older day's calls no longer reset a newer day's count.
+TEST_CASE("network state: a late save of yesterday's calls keeps today's count" * doctest::should_fail()) {
+  test::TempDir cache;
+  NetworkStateUpdate today, yesterday;
+  today.quota_added["alpha_vantage"] = {"2026-11-23", 5};
+  yesterday.quota_added["alpha_vantage"] = {"2026-11-22", 2};
+  REQUIRE(save_network_state(cache.path(), today));
+  REQUIRE(save_network_state(cache.path(), yesterday));
+  NetworkState s = load_network_state(cache.path());
+  CHECK(s.quota.at("alpha_vantage").date == "2026-11-23");
+  CHECK(s.quota.at("alpha_vantage").used == 5);
+}
