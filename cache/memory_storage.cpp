@@ -1,5 +1,7 @@
 #include "cache/memory_storage.hpp"
 
+#include "cache/entry.hpp"
+
 namespace thd {
 
 Lookup MemoryStorage::get(std::string_view service, std::string_view key, UnixTime now) {
@@ -12,7 +14,13 @@ Lookup MemoryStorage::get(std::string_view service, std::string_view key, UnixTi
     out.reason = e.corrupt;
     return out;
   }
-  // Same rule as the file backend: fresh while now < created_at + ttl.
+  // The file backend's rules: an entry from the future (beyond the clock
+  // skew allowed) is corrupt; fresh while now < created_at + ttl.
+  if (e.created_at - now > k_clock_skew_seconds) {
+    out.status = LookupStatus::corrupt;
+    out.reason = CorruptReason::future_created_at;
+    return out;
+  }
   out.status = now - e.created_at < e.ttl_seconds ? LookupStatus::fresh : LookupStatus::expired;
   out.data = e.data;
   out.created_at = e.created_at;

@@ -53,7 +53,10 @@ Result<void> save_network_state(const std::filesystem::path& cache_dir, const Ne
   }
   for (const auto& [service, added] : update.quota_added) {
     QuotaUse& q = state.quota[service];
-    if (q.date != added.date) q = {added.date, 0};  // a new day starts from zero
+    // Dates are YYYY-MM-DD: a newer day starts from zero, and an older day's
+    // calls (a run that began before midnight) no longer count against today.
+    if (added.date < q.date) continue;
+    if (added.date > q.date) q = {added.date, 0};
     q.used += added.used;
   }
   JsonWriter w;

@@ -48,6 +48,18 @@ inline void check_get_and_ttl_boundary(StorageBackend& b) {
   CHECK(b.get("fmp", "quote:MSFT", t0).status == LookupStatus::absent);
 }
 
+// An entry dated more than the allowed clock skew (300 s) after `now` is
+// corrupt, as SPEC §5.2 says; within the skew it is fresh.
+inline void check_future_entries(StorageBackend& b) {
+  const UnixTime t0 = k_contract_now;
+  REQUIRE(b.put("fmp", "quote:SOON", t0 + 300, 900, "{}"));
+  REQUIRE(b.put("fmp", "quote:LATER", t0 + 301, 900, "{}"));
+  CHECK(b.get("fmp", "quote:SOON", t0).status == LookupStatus::fresh);
+  Lookup later = b.get("fmp", "quote:LATER", t0);
+  CHECK(later.status == LookupStatus::corrupt);
+  CHECK(later.reason == CorruptReason::future_created_at);
+}
+
 // put replaces an entry whole: data, created_at and ttl.
 inline void check_put_replaces(StorageBackend& b) {
   const UnixTime t0 = k_contract_now;

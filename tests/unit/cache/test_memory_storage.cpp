@@ -12,6 +12,11 @@ TEST_CASE("memory backend: get is absent, fresh while now - created_at < ttl, th
   test::check_get_and_ttl_boundary(m);
 }
 
+TEST_CASE("memory backend: an entry from beyond the clock skew is corrupt") {
+  MemoryStorage m;
+  test::check_future_entries(m);
+}
+
 TEST_CASE("memory backend: put replaces an entry") {
   MemoryStorage m;
   test::check_put_replaces(m);

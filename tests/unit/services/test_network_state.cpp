@@ -105,12 +105,10 @@ TEST_CASE("network state: a missing or damaged file loads as an empty state") {
   CHECK(load_network_state(cache.path()).quota.at("fmp").used == 1);
 }
 
-// Known bug, reported: save_network_state replaces a quota whenever the dates
-// differ, so a run that started before midnight and saves last (its calls
-// dated yesterday) wipes the count that runs of today already saved, and the
-// daily quota can be overrun. should_fail: this test starts failing once an
-// older day's calls no longer reset a newer day's count.
-TEST_CASE("network state: a late save of yesterday's calls keeps today's count" * doctest::should_fail()) {
+// A run that started before midnight and saves last (its calls dated
+// yesterday) must not wipe the count that runs of today already saved, or the
+// daily quota could be overrun.
+TEST_CASE("network state: a late save of yesterday's calls keeps today's count") {
   test::TempDir cache;
   NetworkStateUpdate today, yesterday;
   today.quota_added["alpha_vantage"] = {"2026-11-23", 5};
