@@ -19,16 +19,19 @@ const std::vector<BackendScheme>& backend_schemes() {
   return k_schemes;
 }
 
-Result<std::unique_ptr<StorageBackend>> open_backend(std::string_view where) {
-  const auto sep = where.find("://");
-  if (sep == std::string_view::npos) return std::make_unique<FileStorage>(std::string(where));
-  const std::string_view scheme = where.substr(0, sep);
+Result<std::unique_ptr<StorageBackend>> open_backend_at(std::string_view scheme, std::string_view location) {
   std::string known;
   for (const BackendScheme& s : backend_schemes()) {
-    if (s.scheme == scheme) return s.make(where.substr(sep + 3));
+    if (s.scheme == scheme) return s.make(location);
     known += (known.empty() ? "" : ", ") + std::string(s.scheme);
   }
   return fail("unknown cache backend '" + std::string(scheme) + "://' (known: " + known + ")");
+}
+
+Result<std::unique_ptr<StorageBackend>> open_backend(std::string_view where) {
+  const auto sep = where.find("://");
+  if (sep == std::string_view::npos) return open_backend_at("file", where);
+  return open_backend_at(where.substr(0, sep), where.substr(sep + 3));
 }
 
 }  // namespace thd

@@ -20,8 +20,11 @@ struct BackendScheme {
 
 const std::vector<BackendScheme>& backend_schemes();
 
-// "scheme://location" through the table; anything else is a directory for
-// the file backend. Fails for an unknown scheme, naming the known ones.
+// The backend of `scheme` at `location`, through the table. Fails for an
+// unknown scheme, naming the known ones.
+Result<std::unique_ptr<StorageBackend>> open_backend_at(std::string_view scheme, std::string_view location);
+// "scheme://location" (a setting that names a backend by URL); anything
+// without "://" is a directory for the file backend.
 Result<std::unique_ptr<StorageBackend>> open_backend(std::string_view where);
 
 }  // namespace thd

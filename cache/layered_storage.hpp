@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/base/storage.hpp"
@@ -31,7 +32,8 @@ class LayeredStorage final : public StorageBackend {
   }
   Result<StatCounters> load_stats() override { return m_near->load_stats(); }
 
-  const std::vector<std::string>& far_failures() const { return m_far_failures; }
+  // The far backend's failures since the last call.
+  std::vector<std::string> take_notices() override { return std::exchange(m_far_failures, {}); }
 
  private:
   void note(const Error& e) { m_far_failures.push_back(m_far->describe() + ": " + e.message); }

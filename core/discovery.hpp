@@ -20,7 +20,7 @@
 #include "core/planner.hpp"
 #include "core/portfolio.hpp"
 #include "core/trade_summary.hpp"
-#include "services/network_step.hpp"
+#include "core/base/fetcher.hpp"
 
 namespace thd {
 

@@ -44,9 +44,10 @@ NeedsInput needs_input_for(const TradeStats& trades, const Phase0& phase0, const
   return in;
 }
 
-// The one place where the configuration chooses the cache's backend.
+// The one place where the configuration chooses the cache's backend:
+// --cache-dir is a directory, always (a remote tier will be a setting of its own).
 Storage open_cache(const Config& config, const Clock& clock) {
-  auto backend = open_backend(config.cache_dir.string());
+  auto backend = open_backend_at("file", config.cache_dir.string());
   if (!backend) throw FatalError(ExitCode::usage, "--cache-dir: " + backend.error().message);
   return Storage(std::move(*backend), clock);
 }

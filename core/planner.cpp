@@ -108,9 +108,10 @@ std::vector<Served> serve_needs(const std::vector<Need>& needs, Storage& cache, 
   if (fetcher && !options.offline) {
     for (size_t i = 0; i < needs.size(); ++i) {
       if (out[i] || !views[i].considered) continue;
-      fetcher->fetch(needs[i], [&, i](Result<Fetched> got) {
+      fetcher->fetch(needs[i], [&, i](FetchOutcome outcome) {
+        auto& got = outcome.fetched;
         if (!got) {
-          views[i].problems = "; " + got.error().message + views[i].problems;
+          views[i].problems = "; " + describe(outcome.failures) + views[i].problems;
           return;
         }
         if (auto stored = cache.put(got->service, got->key, ttls.ttl(got->service, got->data),

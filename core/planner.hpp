@@ -15,7 +15,7 @@
 #include "core/base/records.hpp"
 #include "core/base/storage.hpp"
 #include "core/base/ttl.hpp"
-#include "services/network_step.hpp"
+#include "core/base/fetcher.hpp"
 
 namespace thd {
 

@@ -1,6 +1,5 @@
-// The network as the planner sees it: a NeedFetcher that goes down a need's
-// provider chain, plus what it did. Built here over the engine; core/ uses
-// the interface, and its tests put a scripted fetcher in its place.
+// The network step: the NeedFetcher of core/base/fetcher.hpp built over the
+// engine and the provider registry, plus what it did (usage, progress).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +16,7 @@
 #include "core/base/date.hpp"
 #include "core/base/env.hpp"
 #include "core/base/error.hpp"
+#include "core/base/fetcher.hpp"
 #include "core/base/need.hpp"
 #include "core/base/records.hpp"
 #include "core/base/storage.hpp"
@@ -24,37 +24,6 @@
 #include "services/http_engine.hpp"
 
 namespace thd {
-
-// What the network step brings back for one need.
-struct Fetched {
-  std::string service;
-  RecordKind kind = RecordKind::market;
-  Record record;
-  std::string key;                  // the cache key it is stored under
-  DataKind data = DataKind::quote;  // whose TTL it is stored with
-};
-
-// fetch() goes down the need's chain (enabled providers only); `done` gets
-// the record, or an error whose kind and message say why nothing came back.
-// run() drives every fetch to its end.
-class NeedFetcher {
- public:
-  using Done = std::function<void(Result<Fetched>)>;
-  virtual ~NeedFetcher() = default;
-  virtual void fetch(const Need& need, Done done) = 0;
-  virtual void run() = 0;
-};
-
-struct ServiceUsage {
-  std::uint64_t calls = 0, failures = 0;  // attempts sent; requests that failed
-  std::string circuit;                    // closed, open, half_open
-};
-
-struct NetworkUsage {
-  std::uint64_t attempts = 0, succeeded = 0, connections = 0;
-  std::map<std::string, std::uint64_t> failed;  // by outcome
-  std::map<std::string, ServiceUsage> services;
-};
 
 class NetworkStep : public NeedFetcher {
  public:

@@ -9,7 +9,7 @@ namespace thd {
 struct ProviderFetcher::Attempt {
   Need need;
   Done done;
-  std::vector<Error> failures;  // "fmp: HTTP 500", ... with their kinds
+  std::vector<ProviderFailure> failures;  // in chain order
 };
 
 namespace {
@@ -72,16 +72,14 @@ void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t index) {
     const Provider* provider = find_provider(src.service);
     if (!provider) continue;
     if (!m_settings.enabled.count(std::string(src.service))) {
-      // Said in the reason, so a missing figure names the keys that would bring it.
-      attempt->failures.push_back(
-          {std::string(src.service) + ": disabled (see the run's service list)", FailureKind::disabled});
+      attempt->failures.push_back({std::string(src.service), FailureKind::disabled, ""});
       continue;
     }
     if (auto doc = provider->shared_document(context_for(*provider))) {
       with_shared(*provider, *doc, [this, attempt, index, provider, name = doc->name](const Error* error) {
         if (error) {
           attempt->failures.push_back(
-              {std::string(provider->info().name) + ": " + name + ": " + error->message, error->kind});
+              {std::string(provider->info().name), error->kind, name + ": " + error->message});
           try_from(attempt, index + 1);
           return;
         }
@@ -92,22 +90,14 @@ void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t index) {
     submit(attempt, index, *provider);
     return;
   }
-  std::string reason;
-  bool all_disabled = !attempt->failures.empty();
-  for (const Error& f : attempt->failures) {
-    reason += (reason.empty() ? "" : "; ") + f.message;
-    all_disabled = all_disabled && f.kind == FailureKind::disabled;
-  }
-  attempt->done(fail(all_disabled ? FailureKind::disabled : FailureKind::no_provider,
-                     reason.empty() ? "no enabled provider for it" : reason));
+  attempt->done({std::nullopt, std::move(attempt->failures)});
 }
 
 void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t index, const Provider& provider) {
   const NeedSource& src = attempt->need.chain[index];
   auto built = provider.request(attempt->need, src, context_for(provider));
   if (!built) {
-    attempt->failures.push_back(
-        {std::string(src.service) + ": " + built.error().message, built.error().kind});
+    attempt->failures.push_back({std::string(src.service), built.error().kind, built.error().message});
     try_from(attempt, index + 1);
     return;
   }
@@ -126,11 +116,12 @@ void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t index, con
     const NeedSource& source = attempt->need.chain[index];
     if (result.outcome == Outcome::ok && *parsed) {
       attempt->done(
-          Fetched{std::string(source.service), source.record, std::move(**parsed), source.key, source.data});
+          {Fetched{std::string(source.service), source.record, std::move(**parsed), source.key, source.data},
+           std::move(attempt->failures)});
       return;
     }
     attempt->failures.push_back(
-        {std::string(source.service) + ": " + message_of(result), failure_of(result.outcome)});
+        {std::string(source.service), failure_of(result.outcome), message_of(result)});
     try_from(attempt, index + 1);
   });
 }

@@ -56,6 +56,7 @@ Result<void> Storage::put(std::string_view service, std::string_view key, std::i
 }
 
 Result<void> Storage::flush_stats() {
+  for (std::string& n : m_backend->take_notices()) m_notices.push_back(std::move(n));
   if (m_stats.empty()) return {};
   std::string notice;
   auto merged = m_backend->add_stats(m_stats, m_clock.now(), &notice);

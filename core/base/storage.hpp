@@ -72,6 +72,9 @@ class StorageBackend {
   // says what was worth a warning without being an error.
   virtual Result<void> add_stats(const StatCounters& delta, UnixTime now, std::string* notice) = 0;
   virtual Result<StatCounters> load_stats() = 0;
+  // What went wrong without failing anything (a remote tier that did not
+  // answer), said once: the caller warns.
+  virtual std::vector<std::string> take_notices() { return {}; }
 };
 
 // The cache as a run uses it: one backend, and the run's statistics counted
@@ -93,7 +96,8 @@ class Storage {
 
   const StatCounters& session_stats() const { return m_stats; }
   Result<void> flush_stats();
-  // Things worth a warning that were not errors (a damaged stats file set aside).
+  // Things worth a warning that were not errors (a damaged stats file set
+  // aside, the backend's own notices), complete after flush_stats().
   const std::vector<std::string>& notices() const { return m_notices; }
   StorageBackend& backend() { return *m_backend; }
 

@@ -45,6 +45,13 @@ TEST_CASE("open_backend: a plain path and file:// are the file backend, memory:/
   CHECK(dynamic_cast<FileStorage*>(open_or_fail("memory://").get()) == nullptr);
 }
 
+TEST_CASE("open_backend_at: the scheme is given, so a location is never parsed for one") {
+  auto b = open_backend_at("file", "memory://x");
+  REQUIRE(b);
+  CHECK((*b)->describe() == "files under memory://x");
+  CHECK_FALSE(open_backend_at("redis", "localhost"));
+}
+
 TEST_CASE("open_backend: an unknown scheme is an error naming the known ones") {
   auto redis = open_backend("redis://h");
   REQUIRE_FALSE(redis);

@@ -93,3 +93,34 @@ TEST_CASE("layered under Storage: the run's counts and JSON checks are the same 
   CHECK(store.session_stats().get("fmp", Stat::misses) == 1);
   CHECK(store.session_stats().get("fmp", Stat::stores) == 1);
 }
+
+namespace {
+
+// A far backend that refuses every write, as a remote tier that is down.
+class RefusingStorage final : public StorageBackend {
+ public:
+  std::string describe() const override { return "refusing"; }
+  Lookup get(std::string_view, std::string_view, UnixTime) override { return {}; }
+  Result<void> put(std::string_view, std::string_view, UnixTime, std::int64_t, std::string_view) override {
+    return fail(FailureKind::transport, "connection refused");
+  }
+  Result<void> touch(std::string_view, std::string_view, UnixTime) override { return {}; }
+  Result<bool> remove(std::string_view, std::string_view) override { return false; }
+  Result<void> enumerate(const std::function<void(const StoredEntry&)>&) override { return {}; }
+  Result<void> add_stats(const StatCounters&, UnixTime, std::string*) override { return {}; }
+  Result<StatCounters> load_stats() override { return StatCounters{}; }
+};
+
+}  // namespace
+
+TEST_CASE("layered: a far backend that fails does not fail the write, and the run is told once") {
+  FakeClock clock(k_now);
+  Storage store(std::make_unique<LayeredStorage>(std::make_unique<MemoryStorage>(),
+                                                 std::make_unique<RefusingStorage>()),
+                clock);
+  REQUIRE(store.put("fmp", "quote:A", 900, "{}"));
+  CHECK(store.get("fmp", "quote:A").status == LookupStatus::fresh);  // from the near backend
+  REQUIRE(store.flush_stats());
+  REQUIRE(store.notices().size() == 1);
+  CHECK(store.notices()[0] == "refusing: connection refused");
+}

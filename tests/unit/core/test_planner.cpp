@@ -24,7 +24,7 @@ constexpr UnixTime k_now = 1795348800;  // 2026-11-22T12:00:00Z
 // run() answers every recorded need from the script, in the order asked.
 class ScriptedFetcher final : public NeedFetcher {
  public:
-  void script(NeedKind kind, const std::string& subject, Result<Fetched> answer) {
+  void script(NeedKind kind, const std::string& subject, FetchOutcome answer) {
     m_script.insert_or_assign(label(kind, subject), std::move(answer));
   }
   void fetch(const Need& need, Done done) override {
@@ -37,8 +37,9 @@ class ScriptedFetcher final : public NeedFetcher {
     m_pending.clear();
     for (auto& [what, done] : pending) {
       auto it = m_script.find(what);
-      done(it != m_script.end() ? it->second
-                                : Result<Fetched>(fail(FailureKind::other, "not scripted: " + what)));
+      done(it != m_script.end()
+               ? it->second
+               : FetchOutcome{std::nullopt, {{"test", FailureKind::other, "not scripted: " + what}}});
     }
   }
 
@@ -49,7 +50,7 @@ class ScriptedFetcher final : public NeedFetcher {
   static std::string label(NeedKind kind, const std::string& subject) {
     return std::string(need_kind_name(kind)) + ":" + subject;
   }
-  std::map<std::string, Result<Fetched>> m_script;
+  std::map<std::string, FetchOutcome> m_script;
   std::vector<std::pair<std::string, Done>> m_pending;
 };
 
@@ -66,8 +67,13 @@ ProfileRecord profile(const std::string& name) {
   return r;
 }
 
-Fetched fetched(std::string service, std::string key, Record record, RecordKind kind, DataKind data) {
-  return Fetched{std::move(service), kind, std::move(record), std::move(key), data};
+// The network's answer when every provider of the chain failed, each as given.
+FetchOutcome failed(std::vector<ProviderFailure> failures) {
+  return {std::nullopt, std::move(failures)};
+}
+
+FetchOutcome fetched(std::string service, std::string key, Record record, RecordKind kind, DataKind data) {
+  return {Fetched{std::move(service), kind, std::move(record), std::move(key), data}, {}};
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -191,7 +197,8 @@ TEST_CASE("network fails and an expired entry exists: stale cache, with the fail
   Cache c;
   c.seed("fmp", "quote:AAPL", k_now - 1000, 900, market(180.0));  // expired 100 s ago
   ScriptedFetcher net;
-  net.script(NeedKind::market, "AAPL", fail(FailureKind::timeout, "yahoo_finance: timed out after 30 s"));
+  net.script(NeedKind::market, "AAPL",
+             failed({{"yahoo_finance", FailureKind::timeout, "timed out after 30 s"}}));
   auto served = c.serve({make_need(NeedKind::market, "AAPL")}, &net);
   REQUIRE(served.size() == 1);
   CHECK(net.asked == std::vector<std::string>{"market:AAPL"});
@@ -227,7 +234,7 @@ TEST_CASE("network fails and nothing is cached: missing, the failure's message a
   Cache c;
   ScriptedFetcher net;
   net.script(NeedKind::series, "FEDFUNDS",
-             fail(FailureKind::no_provider, "fred_economic: HTTP 503 Service Unavailable"));
+             failed({{"fred_economic", FailureKind::http_status, "HTTP 503 Service Unavailable"}}));
   auto served = c.serve({make_need(NeedKind::series, "FEDFUNDS")}, &net);
   REQUIRE(served.size() == 1);
   const Provenance& p = served[0].provenance;
@@ -280,7 +287,8 @@ TEST_CASE("a corrupt entry is never served and is named in the reason") {
 
   SUBCASE("online, the network fails too") {
     ScriptedFetcher net;
-    net.script(NeedKind::market, "AAPL", fail(FailureKind::transport, "connection refused"));
+    net.script(NeedKind::market, "AAPL",
+               failed({{"yahoo_finance", FailureKind::transport, "connection refused"}}));
     auto served = c.serve(needs, &net);
     CHECK(net.asked.size() == 1);
     const std::string& why = served[0].provenance.reason;

@@ -1,0 +1,71 @@
+// The network as the planner sees it: a NeedFetcher takes a need down its
+// provider chain and says what came back, or why nothing did, provider by
+// provider. services/ implements it over the engine; core/ and its tests
+// know only this.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/error.hpp"
+#include "core/base/need.hpp"
+#include "core/base/records.hpp"
+#include "core/base/ttl.hpp"
+
+namespace thd {
+
+// What the network step brings back for one need.
+struct Fetched {
+  std::string service;
+  RecordKind kind = RecordKind::market;
+  Record record;
+  std::string key;                  // the cache key it is stored under
+  DataKind data = DataKind::quote;  // whose TTL it is stored with
+};
+
+// One provider's failure for one need: the kind says what happened, the
+// message is the provider's or the engine's words (never a key or a URL).
+struct ProviderFailure {
+  std::string service;
+  FailureKind kind = FailureKind::other;
+  std::string message;
+};
+
+// "fmp: HTTP 500", "alpha_vantage: disabled (see the run's service list)":
+// the text is built from the kind, and the message where the kind needs one.
+std::string describe(const ProviderFailure& failure);
+// Every provider's failure in chain order, "; "-separated; "no enabled
+// provider for it" when the chain had none to try.
+std::string describe(const std::vector<ProviderFailure>& failures);
+
+struct FetchOutcome {
+  std::optional<Fetched> fetched;
+  std::vector<ProviderFailure> failures;  // the providers tried before (or instead of) the one that answered
+};
+
+// fetch() goes down the need's chain (enabled providers only); `done` gets
+// the outcome. run() drives every fetch to its end.
+class NeedFetcher {
+ public:
+  using Done = std::function<void(FetchOutcome)>;
+  virtual ~NeedFetcher() = default;
+  virtual void fetch(const Need& need, Done done) = 0;
+  virtual void run() = 0;
+};
+
+struct ServiceUsage {
+  std::uint64_t calls = 0, failures = 0;  // attempts sent; requests that failed
+  std::string circuit;                    // closed, open, half_open
+};
+
+struct NetworkUsage {
+  std::uint64_t attempts = 0, succeeded = 0, connections = 0;
+  std::map<std::string, std::uint64_t> failed;  // by outcome
+  std::map<std::string, ServiceUsage> services;
+};
+
+}  // namespace thd
