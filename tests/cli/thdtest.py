@@ -97,24 +97,25 @@ def file_size(path):
 
 SCHEMA_DIR = os.path.join(os.environ.get("THD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..")),
                           "schemas")
-_validators = {}
+_validators = {}  # schema file name -> schema
 
 
 def validate_report(doc, command):
     """Validates a --report json document against schemas/<command>.schema.json (draft 2020-12)."""
-    if command not in _validators:
-        import jsonschema  # Debian's python3-jsonschema, installed by scripts/lib/deps.sh
-        schemas = {}
+    import jsonschema  # Debian's python3-jsonschema, installed by scripts/lib/deps.sh
+    if not _validators:
         for name in os.listdir(SCHEMA_DIR):
             with open(os.path.join(SCHEMA_DIR, name)) as f:
-                schemas[name] = json.load(f)
-        schema = schemas[command + ".schema.json"]
-        jsonschema.Draft202012Validator.check_schema(schema)
-        # "$ref": "inventory.schema.json" resolves to the file beside it
-        resolver = jsonschema.RefResolver(base_uri=schema["$id"], referrer=schema,
-                                          store={s["$id"]: s for s in schemas.values()})
-        _validators[command] = jsonschema.Draft202012Validator(schema, resolver=resolver)
-    errors = sorted(_validators[command].iter_errors(doc), key=lambda e: list(e.path))
+                _validators[name] = json.load(f)
+    schema = _validators[command + ".schema.json"]
+    jsonschema.Draft202012Validator.check_schema(schema)
+    # "$ref": "inventory.schema.json" resolves to the file beside it. A resolver per document: a
+    # shared one can be left in the other file's scope by a validation that did not run to its end,
+    # and the next document's "#/$defs/..." then fails to resolve.
+    resolver = jsonschema.RefResolver(base_uri=schema["$id"], referrer=schema,
+                                      store={s["$id"]: s for s in _validators.values()})
+    validator = jsonschema.Draft202012Validator(schema, resolver=resolver)
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
     if errors:
         raise AssertionError("%s report does not match its schema:\n%s" % (
             command, "\n".join("%s: %s" % ("/".join(map(str, e.path)), e.message) for e in errors[:10])))
