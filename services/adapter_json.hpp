@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/base/error.hpp"
+#include "core/base/records.hpp"
 
 namespace thd::adapter_json {
 
@@ -36,6 +37,12 @@ std::optional<double> number_at(simdjson::dom::object obj, std::string_view key)
 std::optional<std::string> text_at(simdjson::dom::object obj, std::string_view key);
 // obj[key], else the member whose name equals key ignoring case.
 bool member_ci(simdjson::dom::object obj, std::string_view key, simdjson::dom::element& out);
+// A parser's typed record as the Record variant the cache and the planner take.
+template <class T>
+Result<Record> as_record(Result<T> r) {
+  if (!r) return fail(r.error());
+  return Record(std::move(*r));
+}
 // A provider's sector name to the canonical one (null when it has none or is unknown).
 std::optional<std::string> canonical_sector_of(std::optional<std::string> name);
 

@@ -74,4 +74,19 @@ class Provider {
   virtual std::optional<SharedDocument> shared_document(const RequestContext&) const { return std::nullopt; }
 };
 
+// The cache keys of a provider that serves a symbol's quote, profile and
+// fundamentals: "quote:AAPL", "profile:AAPL", "fundamentals:AAPL".
+inline std::optional<NeedSource> symbol_source(std::string_view service, NeedKind kind,
+                                               const std::string& subject) {
+  switch (kind) {
+    case NeedKind::market:
+      return NeedSource{service, "quote:" + subject, RecordKind::market, DataKind::quote};
+    case NeedKind::profile:
+      return NeedSource{service, "profile:" + subject, RecordKind::profile, DataKind::profile};
+    case NeedKind::fundamentals:
+      return NeedSource{service, "fundamentals:" + subject, RecordKind::fundamentals, DataKind::fundamentals};
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace thd

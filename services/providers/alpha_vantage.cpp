@@ -32,12 +32,6 @@ Result<simdjson::dom::object> av_object(Doc& doc, std::string_view body) {
   return obj;
 }
 
-template <class T>
-Result<Record> as_record(Result<T> r) {
-  if (!r) return fail(r.error());
-  return Record(std::move(*r));
-}
-
 }  // namespace
 
 Result<MarketRecord> parse_alpha_vantage_quote(std::string_view body) {
@@ -96,20 +90,10 @@ class AlphaVantage final : public Provider {
     return k_info;
   }
   std::optional<NeedSource> source_for(NeedKind kind, const std::string& subject) const override {
-    switch (kind) {
-      case NeedKind::market:
-        return NeedSource{info().name, "quote:" + subject, RecordKind::market, DataKind::quote};
-      case NeedKind::profile:
-        return NeedSource{info().name, "profile:" + subject, RecordKind::profile, DataKind::profile};
-      case NeedKind::fundamentals:
-        return NeedSource{info().name, "fundamentals:" + subject, RecordKind::fundamentals,
-                          DataKind::fundamentals};
-      default: return std::nullopt;
-    }
+    return symbol_source(info().name, kind, subject);
   }
-  Result<ProviderRequest> request(const Need& need, const NeedSource& source,
+  Result<ProviderRequest> request(const Need& need, const NeedSource&,
                                   const RequestContext& c) const override {
-    (void)source;
     const std::string symbol = "&symbol=" + need.subject + "&apikey=" + c.key;
     switch (need.kind) {
       case NeedKind::market:

@@ -17,16 +17,6 @@ namespace thd {
 
 using namespace adapter_json;
 
-namespace {
-
-template <class T>
-Result<Record> as_record(Result<T> r) {
-  if (!r) return fail(r.error());
-  return Record(std::move(*r));
-}
-
-}  // namespace
-
 Result<CryptoRecord> parse_coingecko(std::string_view body, std::string_view coin) {
   Doc doc;
   if (!parse(doc, body)) return not_json("CoinGecko");
@@ -67,9 +57,8 @@ class Coingecko final : public Provider {
     if (kind != NeedKind::crypto) return std::nullopt;
     return NeedSource{info().name, "price:" + subject, RecordKind::crypto, DataKind::crypto};
   }
-  Result<ProviderRequest> request(const Need& need, const NeedSource& source,
+  Result<ProviderRequest> request(const Need& need, const NeedSource&,
                                   const RequestContext& c) const override {
-    (void)source;
     std::string coin = need.subject;
     std::vector<std::string> headers;
     if (!c.key.empty()) headers.push_back("x-cg-demo-api-key: " + c.key);  // a header keeps it out of URLs

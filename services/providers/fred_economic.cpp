@@ -17,16 +17,6 @@ namespace thd {
 
 using namespace adapter_json;
 
-namespace {
-
-template <class T>
-Result<Record> as_record(Result<T> r) {
-  if (!r) return fail(r.error());
-  return Record(std::move(*r));
-}
-
-}  // namespace
-
 Result<SeriesRecord> parse_fred_series(std::string_view body) {
   Doc doc;
   if (!parse(doc, body)) return not_json("FRED");
@@ -79,10 +69,9 @@ class FredEconomic final : public Provider {
       return NeedSource{info().name, "series:" + subject, RecordKind::series, DataKind::series};
     return std::nullopt;
   }
-  Result<ProviderRequest> request(const Need& need, const NeedSource& source,
+  Result<ProviderRequest> request(const Need& need, const NeedSource&,
                                   const RequestContext& c) const override {
     const std::string series = need.kind == NeedKind::vix ? "VIXCLS" : need.subject;
-    (void)source;
     return ProviderRequest{c.base_url + "/fred/series/observations?series_id=" + series +
                                "&api_key=" + c.key + "&file_type=json&sort_order=desc&limit=20",
                            {},

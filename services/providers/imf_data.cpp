@@ -17,16 +17,6 @@ namespace thd {
 
 using namespace adapter_json;
 
-namespace {
-
-template <class T>
-Result<Record> as_record(Result<T> r) {
-  if (!r) return fail(r.error());
-  return Record(std::move(*r));
-}
-
-}  // namespace
-
 Result<ImfRecord> parse_imf(std::string_view body, std::string_view indicator, std::string_view country,
                             int current_year) {
   Doc doc;
@@ -72,9 +62,8 @@ class ImfData final : public Provider {
     return NeedSource{info().name, "imf:" + subject + ":" + std::string(k_imf_country), RecordKind::imf,
                       DataKind::imf};
   }
-  Result<ProviderRequest> request(const Need& need, const NeedSource& source,
+  Result<ProviderRequest> request(const Need& need, const NeedSource&,
                                   const RequestContext& c) const override {
-    (void)source;
     std::string indicator = need.subject;
     std::string country(k_imf_country);
     const int year = c.today.year;

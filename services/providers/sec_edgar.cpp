@@ -298,12 +298,9 @@ class SecEdgar final : public Provider {
     if (!*cik) return fail(FailureKind::no_data, "ticker not in company_tickers.json");
     char path[64];
     std::snprintf(path, sizeof path, "/submissions/CIK%010llu.json", static_cast<unsigned long long>(**cik));
-    return ProviderRequest{
-        c.base_url + path, {"User-Agent: " + user_agent(c)}, [](std::string_view body) -> Result<Record> {
-          auto r = parse_sec_submissions(body);
-          if (!r) return fail(r.error());
-          return Record(std::move(*r));
-        }};
+    return ProviderRequest{c.base_url + path, {"User-Agent: " + user_agent(c)}, [](std::string_view body) {
+                             return as_record(parse_sec_submissions(body));
+                           }};
   }
   std::optional<SharedDocument> shared_document(const RequestContext& c) const override {
     SharedDocument d;

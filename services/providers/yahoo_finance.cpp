@@ -19,12 +19,6 @@ using namespace adapter_json;
 
 namespace {
 
-template <class T>
-Result<Record> as_record(Result<T> r) {
-  if (!r) return fail(r.error());
-  return Record(std::move(*r));
-}
-
 struct Close {
   Date date;
   double value;
@@ -169,9 +163,8 @@ class YahooFinance final : public Provider {
       return NeedSource{info().name, "chart:^VIX:1y:1d", RecordKind::market, DataKind::history};
     return std::nullopt;
   }
-  Result<ProviderRequest> request(const Need& need, const NeedSource& source,
+  Result<ProviderRequest> request(const Need& need, const NeedSource&,
                                   const RequestContext& c) const override {
-    (void)source;
     const std::string symbol = need.kind == NeedKind::vix ? "^VIX" : need.subject;
     const Date today = c.today;
     return ProviderRequest{c.base_url + "/v8/finance/chart/" + yahoo_symbol(symbol) + "?range=1y&interval=1d",
