@@ -12,6 +12,7 @@
 
 #include "core/base/clock.hpp"
 #include "core/base/date.hpp"
+#include "core/base/fetcher.hpp"
 #include "core/base/stat_counters.hpp"
 #include "core/config.hpp"
 #include "core/fundamental.hpp"
@@ -20,7 +21,6 @@
 #include "core/planner.hpp"
 #include "core/portfolio.hpp"
 #include "core/trade_summary.hpp"
-#include "core/base/fetcher.hpp"
 
 namespace thd {
 

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "core/base/clock.hpp"
+#include "core/base/fetcher.hpp"
 #include "core/base/need.hpp"
 #include "core/base/records.hpp"
 #include "core/base/storage.hpp"
 #include "core/base/ttl.hpp"
-#include "core/base/fetcher.hpp"
 
 namespace thd {
 
