@@ -14,7 +14,7 @@
 #include "core/base/log.hpp"
 #include "core/base/service_ids.hpp"
 #include "core/base/text.hpp"
-#include "services/registry.hpp"
+#include "services/providers/registry.hpp"
 
 namespace thd {
 

@@ -7,7 +7,7 @@
 #include "core/base/sectors.hpp"
 #include "core/needs.hpp"
 #include "core/trade_stats.hpp"
-#include "services/registry.hpp"
+#include "services/providers/registry.hpp"
 
 namespace thd {
 namespace {

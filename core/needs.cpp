@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/inventory.hpp"
-#include "services/registry.hpp"
+#include "services/providers/registry.hpp"
 
 namespace thd {
 

@@ -12,7 +12,7 @@
 #include "core/portfolio.hpp"
 #include "core/trade_stats.hpp"
 #include "services/network_step.hpp"
-#include "services/registry.hpp"
+#include "services/providers/registry.hpp"
 
 namespace thd {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "services/http_engine.hpp"
 #include "services/provider_fetcher.hpp"
-#include "services/registry.hpp"
+#include "services/providers/registry.hpp"
 
 namespace thd {
 namespace {

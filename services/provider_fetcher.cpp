@@ -1,8 +1,8 @@
 #include "services/provider_fetcher.hpp"
 
 #include "core/base/log.hpp"
-#include "services/adapters.hpp"
-#include "services/registry.hpp"
+#include "services/providers/adapters.hpp"
+#include "services/providers/registry.hpp"
 
 namespace thd {
 

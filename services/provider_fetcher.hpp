@@ -19,7 +19,7 @@
 #include "core/base/ttl.hpp"
 #include "services/http_engine.hpp"
 #include "services/network_step.hpp"
-#include "services/provider.hpp"
+#include "services/providers/provider.hpp"
 
 namespace thd {
 

@@ -1,5 +1,5 @@
 // CoinGecko: simple/price in USD (a demo key is optional).
-#include "services/adapters.hpp"
+#include "services/providers/adapters.hpp"
 #include "services/providers/providers.hpp"
 
 #include <simdjson.h>
@@ -11,7 +11,7 @@
 
 #include "core/base/sectors.hpp"
 #include "core/base/text.hpp"
-#include "services/adapter_json.hpp"
+#include "services/providers/adapter_json.hpp"
 
 namespace thd {
 

@@ -1,5 +1,5 @@
 // FRED (St. Louis Fed): the latest observations of a series (key required).
-#include "services/adapters.hpp"
+#include "services/providers/adapters.hpp"
 #include "services/providers/providers.hpp"
 
 #include <simdjson.h>
@@ -11,7 +11,7 @@
 
 #include "core/base/sectors.hpp"
 #include "core/base/text.hpp"
-#include "services/adapter_json.hpp"
+#include "services/providers/adapter_json.hpp"
 
 namespace thd {
 

@@ -1,5 +1,5 @@
 // IMF DataMapper: yearly indicators for the United States (no key).
-#include "services/adapters.hpp"
+#include "services/providers/adapters.hpp"
 #include "services/providers/providers.hpp"
 
 #include <simdjson.h>
@@ -11,7 +11,7 @@
 
 #include "core/base/sectors.hpp"
 #include "core/base/text.hpp"
-#include "services/adapter_json.hpp"
+#include "services/providers/adapter_json.hpp"
 
 namespace thd {
 

@@ -1,7 +1,7 @@
 // The provider modules, one function each; the registry lists them.
 #pragma once
 
-#include "services/provider.hpp"
+#include "services/providers/provider.hpp"
 
 namespace thd::providers {
 

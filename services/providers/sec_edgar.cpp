@@ -5,8 +5,8 @@
 #include <string>
 
 #include "core/base/text.hpp"
-#include "services/adapter_json.hpp"
-#include "services/adapters.hpp"
+#include "services/providers/adapter_json.hpp"
+#include "services/providers/adapters.hpp"
 #include "services/providers/providers.hpp"
 
 namespace thd {

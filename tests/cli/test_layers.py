@@ -42,12 +42,19 @@ class Layers(unittest.TestCase):
         self.assertIn("core/pipeline.hpp (core)", r.stdout)
 
     def test_cache_and_services_do_not_include_each_other(self):
-        self.append("cache/scan.cpp", '#include "services/registry.hpp"\n')
+        self.append("cache/scan.cpp", '#include "services/providers/registry.hpp"\n')
         self.append("services/limits.cpp", '#include "cache/file_storage.hpp"\n')
         r = check(self.root)
         self.assertEqual(r.returncode, 1, r.stdout)
         self.assertIn("cache/scan.cpp", r.stdout)
         self.assertIn("services/limits.cpp", r.stdout)
+
+    def test_a_provider_module_does_not_include_the_engine_above_it(self):
+        self.append("services/providers/fmp.cpp", '#include "services/http_engine.hpp"\n')
+        r = check(self.root)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("services/providers/fmp.cpp", r.stdout)
+        self.assertIn("services/http_engine.hpp (services)", r.stdout)
 
     def test_core_may_not_include_cli(self):
         self.append("core/planner.cpp", '#include "cli/app.hpp"\n')

@@ -12,7 +12,7 @@
 
 #include "cache/memory_storage.hpp"
 #include "core/planner.hpp"
-#include "services/registry.hpp"
+#include "services/providers/registry.hpp"
 
 using namespace thd;
 

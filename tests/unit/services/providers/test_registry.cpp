@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/base/service_ids.hpp"
-#include "services/registry.hpp"
+#include "services/providers/registry.hpp"
 
 using namespace thd;
 

@@ -1,5 +1,5 @@
 // Parsers of the providers' real responses (SPEC §7) into normalized records
-// (services/records.hpp), with simdjson. An error in disguise (Alpha
+// (core/base/records.hpp), with simdjson. An error in disguise (Alpha
 // Vantage's HTTP-200 Information/Note/Error Message, FMP's Error Message or
 // empty array, Yahoo's chart.error, ...) is an error, never a record: it is
 // not cached and not served. Missing values ("None", "-", "." ) are null.

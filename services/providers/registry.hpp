@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/base/need.hpp"
-#include "services/provider.hpp"
+#include "services/providers/provider.hpp"
 
 namespace thd {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "services/adapters.hpp"
+#include "services/providers/adapters.hpp"
 
 using namespace thd;
 

@@ -1,4 +1,4 @@
-#include "services/registry.hpp"
+#include "services/providers/registry.hpp"
 
 #include <array>
 

@@ -1,7 +1,7 @@
 // One provider (SPEC §7): its identity and limits, which needs it serves
 // with which cache key, how it asks for each, and how it reads the answer.
 // Each lives in its own module under services/providers/, and the registry
-// (services/registry.hpp) is the table of them.
+// (services/providers/registry.hpp) is the table of them.
 #pragma once
 
 #include <functional>

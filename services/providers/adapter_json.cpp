@@ -1,4 +1,4 @@
-#include "services/adapter_json.hpp"
+#include "services/providers/adapter_json.hpp"
 
 #include <cmath>
 #include <string>
