@@ -41,24 +41,31 @@ Lookup FileStorage::get(std::string_view service, std::string_view key, UnixTime
 
 Result<void> FileStorage::put(std::string_view service, std::string_view key, UnixTime created_at,
                               std::int64_t ttl_seconds, std::string_view data_json) {
-  const auto path = path_for(service, key);
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) return fail("cannot create cache directory " + path.parent_path().string() + ": " + ec.message());
-  return write_file_atomic(path, serialize_entry(service, key, created_at, ttl_seconds, data_json));
+  // Never through a symbolic link: the service directory and the entry are checked on the way.
+  return write_file_atomic_beneath(m_root, std::filesystem::path(service) / cache_file_name(service, key),
+                                   serialize_entry(service, key, created_at, ttl_seconds, data_json));
 }
 
 Result<void> FileStorage::touch(std::string_view service, std::string_view key, UnixTime now) {
   const auto path = path_for(service, key);
+  auto dir = open_dir_beneath(m_root, std::string(service), false);
+  if (!dir) return fail(dir.error());
   const struct timespec times[2] = {{0, UTIME_OMIT}, {now, 0}};
-  if (::utimensat(AT_FDCWD, path.c_str(), times, 0) != 0)
+  const std::string name = path.filename().string();
+  if (::utimensat(dir->get(), name.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0)
     return fail("cannot touch " + path.string() + ": " + std::strerror(errno));
   return {};
 }
 
 Result<bool> FileStorage::remove(std::string_view service, std::string_view key) {
   const auto path = path_for(service, key);
-  if (::unlink(path.c_str()) == 0) return true;
+  auto dir = open_dir_beneath(m_root, std::string(service), false);
+  if (!dir) {
+    struct stat st {};
+    if (::lstat((m_root / service).c_str(), &st) != 0 && errno == ENOENT) return false;
+    return fail(dir.error());
+  }
+  if (::unlinkat(dir->get(), path.filename().c_str(), 0) == 0) return true;
   if (errno == ENOENT) return false;
   return fail("cannot remove " + path.string() + ": " + std::strerror(errno));
 }

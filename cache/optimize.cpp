@@ -43,10 +43,7 @@ class Plan {
   bool write(const std::string& rel, std::string_view content, std::string reason) {
     m_report.actions.push_back({"migrate", rel, std::move(reason)});
     if (!m_apply) return true;
-    const auto path = m_dir / rel;
-    std::error_code ec;
-    std::filesystem::create_directories(path.parent_path(), ec);
-    auto written = write_file_atomic(path, content);
+    auto written = write_file_atomic_beneath(m_dir, rel, content);
     if (!written) m_report.errors.push_back(written.error().message);
     return written.has_value();
   }
@@ -54,9 +51,8 @@ class Plan {
   void create_dir(const std::string& rel) {
     m_report.actions.push_back({"create-dir", rel + "/", "missing service directory"});
     if (!m_apply) return;
-    std::error_code ec;
-    std::filesystem::create_directories(m_dir / rel, ec);
-    if (ec) m_report.errors.push_back("cannot create " + (m_dir / rel).string() + ": " + ec.message());
+    if (auto made = open_dir_beneath(m_dir, rel, true); !made)
+      m_report.errors.push_back(made.error().message);
   }
 
  private:
@@ -96,7 +92,7 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
     if (::access(dir.c_str(), W_OK | X_OK) != 0)
       return fail("cache directory " + dir.string() + " is not writable: " + errno_text(errno) +
                   "; fix its permissions or pass another --cache-dir");
-    auto locked = FileLock::acquire(dir / ".meta" / "cleanup.lock");  // before the scan: no stale plan
+    auto locked = FileLock::acquire_beneath(dir, ".meta/cleanup.lock");  // before the scan: no stale plan
     if (!locked) return fail(locked.error());
     lock.emplace(std::move(*locked));
   }

@@ -28,7 +28,7 @@ Result<StatCounters> load_stats(const std::filesystem::path& cache_dir) {
 Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCounters& delta, UnixTime now,
                          std::string* notice) {
   const auto path = stats_path(cache_dir);
-  auto lock = FileLock::acquire(path.parent_path() / "stats.lock");
+  auto lock = FileLock::acquire_beneath(cache_dir, ".meta/stats.lock");
   if (!lock) return fail(lock.error());
   // A damaged stats file must not block the run: it is kept aside for a
   // person to look at, and counting starts again from this delta.
@@ -43,7 +43,7 @@ Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCount
   }
   StatCounters total = loaded ? std::move(*loaded) : StatCounters{};
   total.merge(delta);
-  auto written = write_file_atomic(path, total.to_json(now));
+  auto written = write_file_atomic_beneath(cache_dir, ".meta/stats.json", total.to_json(now));
   if (notice && !damaged.empty()) *notice = "cache statistics restarted: " + damaged;
   return written;
 }

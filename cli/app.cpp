@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 input error, "
-      "4 aborted by a resource guard.");
+      "4 aborted by a resource guard, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).");
 
   GlobalOptions global;
   SettingBindings bindings;
@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
         "THD_CONFIG]\n"
         "  -v, --verbose      more diagnostics on stderr (-vv for debug)\n"
         "  -q, --quiet        only errors on stderr\n"
-        "Exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 input error, 4 resource guard.");
+        "Exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 input error, 4 resource guard, "
+        "130 interrupted, 143 terminated.");
   }
 
   try {

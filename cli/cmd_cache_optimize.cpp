@@ -4,6 +4,7 @@
 #include "cache/optimize.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
+#include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
 #include "core/base/json_writer.hpp"
 #include "core/base/log.hpp"
@@ -41,6 +42,8 @@ void write_json(const OptimizeReport& r, const CacheOptimizeOptions& o) {
       .begin_object()
       .field("files", r.temporary)
       .field("removed", r.temporary_removed)
+      .field("in_outputs", o.output_temps)
+      .field("in_outputs_removed", o.output_temps_removed)
       .end_object();
   w.key("stats").begin_object();
   for (const StatInfo& info : k_stat_table) w.field(info.name, r.stats.total(info.id));
@@ -72,7 +75,7 @@ void write_json(const OptimizeReport& r, const CacheOptimizeOptions& o) {
 
 void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
   const char* verb = r.applied ? "" : "would ";
-  std::printf("Cache  %s%s\n", r.dir.c_str(), r.exists ? "" : " (does not exist)");
+  std::printf("Cache  %s%s\n", printable(r.dir.string()).c_str(), r.exists ? "" : " (does not exist)");
   std::printf("  mode: %s\n", o.cleanup ? (o.dry_run ? "cleanup, dry run (nothing changed)" : "cleanup")
                                         : "analysis (nothing changed; --cleanup to act)");
   std::printf("  before: %llu files, %s\n", static_cast<unsigned long long>(r.files_before),
@@ -103,6 +106,10 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
               static_cast<unsigned long long>(r.legacy_corrupt));
   std::printf("  temporary files: %llu (%llu %s)\n", static_cast<unsigned long long>(r.temporary),
               static_cast<unsigned long long>(r.temporary_removed), r.applied ? "removed" : "to remove");
+  if (o.output_temps)
+    std::printf("  temporary files left in %s by killed runs: %llu (%llu %s)\n",
+                printable(o.output_dir.string()).c_str(), static_cast<unsigned long long>(o.output_temps),
+                static_cast<unsigned long long>(o.output_temps_removed), r.applied ? "removed" : "to remove");
   double ratio = r.stats.hit_ratio();
   std::printf(
       "  statistics: %llu hits, %llu misses, %llu stale served, %llu stores, %llu evictions, "
@@ -165,14 +172,23 @@ int run_cache_optimize(const CacheOptimizeOptions& options, Context& context) {
     log_warning("--dry-run, --max-size and --evict-older-than act only with --cleanup; analysing only");
   auto report = optimize_cache(context.config.cache_dir, *context.clock, context.config.ttls, o);
   if (!report) throw FatalError(ExitCode::input, report.error().message);
+  // The discovery folder's temporary files that killed runs left (31-190 MB each): the same rule as a run's.
+  CacheOptimizeOptions shown = options;
+  shown.output_dir = context.config.data_dir / "outputs" / "trade_history" / "discovery";
+  const bool apply = options.cleanup && !options.dry_run;
+  for (const StaleTemp& t : sweep_stale_temps(shown.output_dir, 3600, apply)) {
+    ++shown.output_temps;
+    shown.output_temps_removed += t.removed;
+    report->actions.push_back({"remove-temp", t.path.string(), t.why});
+  }
   if (options.report == "json")
-    write_json(*report, options);
+    write_json(*report, shown);
   else
-    print_table(*report, options);
-  for (const auto& e : report->errors) log_warning(e);
-  for (const auto& n : report->notices) log_warning(n);
+    print_table(*report, shown);
+  for (const auto& e : report->errors) log_warning(printable(e));
+  for (const auto& n : report->notices) log_warning(printable(n));
   if (!report->exists)
-    log_warning("cache directory " + context.config.cache_dir.string() + " does not exist");
+    log_warning("cache directory " + printable(context.config.cache_dir.string()) + " does not exist");
   return report->errors.empty() ? 0 : 1;
 }
 

@@ -31,7 +31,7 @@ std::string join(const std::vector<std::string>& items) {
 
 void print_table(const Phase0& p) {
   const LocalInventory& inv = p.local;
-  std::printf("Fundamental analyses  %s\n", inv.fundamental_dir.c_str());
+  std::printf("Fundamental analyses  %s\n", printable(inv.fundamental_dir.string()).c_str());
   std::printf("  %llu files, %zu tickers (stale after %lld days)\n",
               static_cast<unsigned long long>(inv.fundamental_files), inv.by_ticker.size(),
               static_cast<long long>(p.stale_days));
@@ -58,8 +58,9 @@ void print_table(const Phase0& p) {
   for (const IgnoredFile& f : inv.fundamental_ignored)
     std::printf("  ignored: %s (%s)\n", printable(f.file).c_str(), printable(f.reason).c_str());
 
-  std::printf("\nSector analyses  %s\n  %llu files, %zu of 11 sectors\n", inv.sector_dir.c_str(),
-              static_cast<unsigned long long>(inv.sector_files), inv.by_sector.size());
+  std::printf("\nSector analyses  %s\n  %llu files, %zu of 11 sectors\n",
+              printable(inv.sector_dir.string()).c_str(), static_cast<unsigned long long>(inv.sector_files),
+              inv.by_sector.size());
   Table sectors({{"", 24}, {"", 10}, {"", 5, Align::right}, {"", 0}}, k_indent);
   for (const auto& [name, s] : inv.by_sector)
     sectors.add_row(
@@ -70,7 +71,7 @@ void print_table(const Phase0& p) {
     std::printf("  ignored: %s (%s)\n", printable(f.file).c_str(), printable(f.reason).c_str());
 
   const CacheScan& c = p.cache;
-  std::printf("\nCache  %s%s\n", c.dir.c_str(), c.exists ? "" : " (does not exist yet)");
+  std::printf("\nCache  %s%s\n", printable(c.dir.string()).c_str(), c.exists ? "" : " (does not exist yet)");
   std::printf("  %llu entries, %s: %llu fresh, %llu expired, %llu corrupt; %zu legacy, %zu temporary\n",
               static_cast<unsigned long long>(c.total.files), format_bytes(c.total.bytes).c_str(),
               static_cast<unsigned long long>(c.total.fresh),
@@ -100,10 +101,12 @@ void print_table(const Phase0& p) {
     const Coverage& cov = *p.coverage;
     std::printf("\nCoverage");
     if (!p.coverage_request->portfolio.empty())
-      std::printf("  %s (%s)", p.coverage_request->portfolio.c_str(), p.coverage_request->file.c_str());
+      std::printf("  %s (%s)", printable(p.coverage_request->portfolio).c_str(),
+                  printable(p.coverage_request->file).c_str());
     std::printf("\n  %zu of %zu tickers have a local fundamental analysis (%s)\n", cov.covered.size(),
                 cov.tickers.size(), cov.ratio ? format_percent(*cov.ratio).c_str() : "-");
-    std::printf("  missing: %s\n  stale:   %s\n", join(cov.missing).c_str(), join(cov.stale).c_str());
+    std::printf("  missing: %s\n  stale:   %s\n", printable(join(cov.missing)).c_str(),
+                printable(join(cov.stale)).c_str());
   }
 }
 
@@ -151,7 +154,7 @@ int run_inventory(const InventoryOptions& options, Context& context) {
   } else {
     print_table(p);
   }
-  for (const std::string& warning : p.warnings) log_warning(warning);
+  for (const std::string& warning : p.warnings) log_warning(printable(warning));
   std::cout.flush();
   return 0;
 }

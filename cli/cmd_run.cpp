@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/table.hpp"
+#include "core/base/date.hpp"
 #include "core/base/error.hpp"
 #include "core/base/log.hpp"
 #include "core/base/text.hpp"
@@ -27,9 +28,16 @@ void print_config(const Config& config) {
   t.print();
 }
 
+// 22:45:10, in UTC like every time the tool shows.
+std::string clock_time(UnixTime t) {
+  return format_iso8601(t).substr(11, 8);
+}
+
 // What the run did, on stderr: where the document went, phases, needs, services, why figures are missing.
 void print_summary(const RunOutcome& r) {
-  std::string where = r.output.empty() ? "stdout" : r.output.string();
+  std::string where = r.output.empty()
+                          ? (stdout_reader_gone() ? "stdout (its reader stopped early)" : "stdout")
+                          : printable(r.output.string());
   std::string coverage = r.coverage ? format_percent(*r.coverage) : "-";
   std::fprintf(
       stderr,
@@ -46,6 +54,17 @@ void print_summary(const RunOutcome& r) {
       format_percent(r.hit_ratio).c_str());
   for (const ServiceState& st : r.services) {
     auto used = r.usage.services.find(st.name);
+    // A breaker an earlier run saved, still open: say so, when it closes, and how not to wait.
+    if (auto inherited = r.inherited_breakers.find(st.name);
+        st.enabled && inherited != r.inherited_breakers.end() &&
+        (used == r.usage.services.end() || used->second.calls == 0)) {
+      std::fprintf(stderr,
+                   "  %s: skipped, breaker opened by an earlier run at %s, closes at %s (--reset-breakers to "
+                   "retry now)\n",
+                   st.name.c_str(), clock_time(inherited->second.opened_at).c_str(),
+                   clock_time(inherited->second.closes_at).c_str());
+      continue;
+    }
     if (used == r.usage.services.end()) {
       if (!st.enabled) std::fprintf(stderr, "  %s: %s\n", st.name.c_str(), st.status.c_str());
       continue;
@@ -81,6 +100,9 @@ CLI::App* setup_run(CLI::App& app, RunOptions& options, SettingBindings& binding
   sub->add_flag("--dry-run", options.dry_run,
                 "print the plan (local file, fresh cache, stale cache or network per need) and exit "
                 "without network calls");
+  sub->add_flag("--reset-breakers", options.reset_breakers,
+                "forget the circuit breakers earlier runs saved (a breaker opened by a failing service "
+                "otherwise holds for up to its cool-down) and retry every service now");
   sub->add_flag("--no-progress", options.no_progress, "no progress display (it is only shown on a terminal)");
   sub->add_flag("--show-config", options.show_config,
                 "print every setting with its value and origin, then exit");
@@ -95,7 +117,7 @@ int run_run(const RunOptions& options, Context& context) {
   if (options.portfolio.empty()) throw FatalError(ExitCode::usage, "run: --portfolio NAME is required");
   if (options.dry_run) {
     DryRunPlan plan = plan_pipeline(context.config, *context.clock, {options.portfolio});
-    std::printf("Plan for %s (no network call made)\n", plan.portfolio_file.c_str());
+    std::printf("Plan for %s (no network call made)\n", printable(plan.portfolio_file).c_str());
     Table t({{"", 28}, {"", 0}}, 2);
     for (const DryRunLine& l : plan.lines) t.add_row({printable(l.need), l.plan});
     t.add_row({"fundamentals", "local analysis (" + std::to_string(plan.local_fundamentals) + " tickers)"});
@@ -126,8 +148,14 @@ int run_run(const RunOptions& options, Context& context) {
             : std::filesystem::path(options.output);
     return write_output(target, render_discovery_json(d));
   };
-  RunOutcome r = run_pipeline(context.config, *context.clock, {options.portfolio}, events);
-  for (const std::string& w : r.warnings) log_warning(w);
+  RunOutcome r;
+  try {
+    r = run_pipeline(context.config, *context.clock, {options.portfolio, options.reset_breakers}, events);
+  } catch (...) {
+    if (progress) std::fprintf(stderr, "\r\033[K");  // no half-drawn progress line above the error
+    throw;
+  }
+  for (const std::string& w : r.warnings) log_warning(printable(w));
   if (verbosity() >= Verbosity::normal) print_summary(r);
   return 0;
 }

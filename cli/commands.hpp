@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -16,6 +18,7 @@ struct RunOptions {
   bool show_config = false;
   bool dry_run = false;
   bool no_progress = false;
+  bool reset_breakers = false;
 };
 CLI::App* setup_run(CLI::App& app, RunOptions& options, SettingBindings& bindings);
 int run_run(const RunOptions& options, Context& context);
@@ -34,6 +37,9 @@ struct CacheOptimizeOptions {
   std::string max_size;
   std::string evict_older_than;
   std::string report = "table";
+  // Filled by run_cache_optimize: the discovery folder's stale temporary files.
+  std::filesystem::path output_dir;
+  std::uint64_t output_temps = 0, output_temps_removed = 0;
 };
 CLI::App* setup_cache_optimize(CLI::App& app, CacheOptimizeOptions& options);
 int run_cache_optimize(const CacheOptimizeOptions& options, Context& context);

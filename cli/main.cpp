@@ -1,5 +1,6 @@
 // The one catch: user-facing errors become one line on stderr and an exit code.
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -7,26 +8,41 @@
 #include <string>
 
 #include "cli/app.hpp"
+#include "cli/output.hpp"
 #include "core/base/error.hpp"
+#include "core/base/interrupt.hpp"
+#include "core/base/text.hpp"
 
 namespace {
 int report(const char* message, thd::ExitCode code) {
-  std::string line = std::string("trade-history-discover: error: ") + message;
-  for (char& c : line)
+  std::string text = message;
+  for (char& c : text)
     if (c == '\n' || c == '\r') c = ' ';
+  // A signal is not an error: "trade-history-discover: interrupted; ...".
+  const bool signal = code == thd::k_exit_interrupted || code == thd::k_exit_terminated;
+  // Names from files and the filesystem reach this line: escaped, so a file name cannot drive the terminal.
+  std::string line =
+      std::string("trade-history-discover: ") + (signal ? "" : "error: ") + thd::printable(text);
   std::fprintf(stderr, "%s\n", line.c_str());
   return static_cast<int>(code);
 }
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A closed pipe (`--output - | head`) is seen as EPIPE and handled, not a silent death by SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
+  thd::install_interrupt_handlers();
   try {
     int code = thd::cli::main(argc, argv);
-    // A report cut short (full disk, closed pipe) must not look like success.
+    // A report cut short (full disk) must not look like success; a reader
+    // that stopped reading (`| head`) chose to: that is not an error.
     std::cout.flush();
-    if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout)
-      return report(("cannot write to standard output: " + std::string(std::strerror(errno))).c_str(),
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout) {
+      const int err = errno;
+      if (err == EPIPE || thd::cli::stdout_reader_gone()) return code;
+      return report(("cannot write to standard output: " + std::string(std::strerror(err))).c_str(),
                     thd::ExitCode::failure);
+    }
     return code;
   } catch (const thd::FatalError& e) {
     return report(e.what(), e.code());

@@ -1,16 +1,49 @@
 #include "cli/output.hpp"
 
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
 #include <iostream>
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
+#include "core/base/log.hpp"
+#include "core/base/text.hpp"
 
 namespace thd::cli {
+namespace {
+bool g_reader_gone = false;
+constexpr std::int64_t k_stale_temp_seconds = 3600;
+}  // namespace
+
+bool stdout_reader_gone() {
+  if (g_reader_gone) return true;
+  struct stat st {};
+  if (::fstat(STDOUT_FILENO, &st) != 0 || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) return false;
+  struct pollfd p {
+    STDOUT_FILENO, 0, 0
+  };
+  return ::poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
 
 std::filesystem::path write_output(const std::filesystem::path& target, const std::string& document) {
   if (target == "-") {
-    std::cout << document;
     std::cout.flush();
+    std::fflush(stdout);
+    size_t done = 0;
+    while (done < document.size()) {
+      ssize_t n = ::write(STDOUT_FILENO, document.data() + done, document.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EPIPE) {  // SIGPIPE is ignored (main): the reader stopped reading
+        g_reader_gone = true;
+        break;
+      }
+      if (n < 0) throw FatalError(ExitCode::failure, "cannot write to standard output: " + errno_text(errno));
+      done += static_cast<size_t>(n);
+    }
     return {};
   }
   std::filesystem::path output = target;
@@ -24,6 +57,11 @@ std::filesystem::path write_output(const std::filesystem::path& target, const st
   std::filesystem::create_directories(output.parent_path().empty() ? "." : output.parent_path(), ec);
   if (ec)
     throw FatalError(ExitCode::input, "cannot create " + output.parent_path().string() + ": " + ec.message());
+  for (const StaleTemp& t : sweep_stale_temps(output.parent_path().empty() ? "." : output.parent_path(),
+                                              k_stale_temp_seconds, true))
+    if (t.removed)
+      log_info("removed " + printable(t.path.string()) + " (" + format_bytes(t.bytes) +
+               "), left by an interrupted write: " + t.why);
   auto written = write_file_atomic(output, document);
   if (!written) throw FatalError(ExitCode::input, written.error().message);
   return output;

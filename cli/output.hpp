@@ -9,6 +9,12 @@ namespace thd::cli {
 // `target` "-" writes to standard output and returns an empty path.
 // Through a symlink the link's target is replaced; anything but a regular
 // file is refused (exit 2), and a directory that cannot be made is exit 3.
+// Before a file is written, temporary files that killed runs left in its
+// folder are removed (sweep_stale_temps; a live writer's never).
 std::filesystem::path write_output(const std::filesystem::path& target, const std::string& document);
+
+// Standard output is a pipe whose reader has gone (`| head`): not an error,
+// the reader chose to stop (README, exit codes).
+bool stdout_reader_gone();
 
 }  // namespace thd::cli

@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/base/text.hpp"
+
 namespace thd::cli {
 
 Table::Table(std::vector<Column> columns, size_t indent) : m_columns(std::move(columns)), m_indent(indent) {}
@@ -11,6 +13,8 @@ Table& Table::add_row(std::vector<std::string> cells) {
   if (cells.size() > m_columns.size())
     throw std::logic_error("table row of " + std::to_string(cells.size()) + " cells for " +
                            std::to_string(m_columns.size()) + " columns");
+  // Cells come from files and the filesystem (tickers, file names): escaped for the terminal.
+  for (std::string& cell : cells) cell = printable(cell);
   m_rows.push_back(std::move(cells));
   return *this;
 }

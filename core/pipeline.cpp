@@ -4,13 +4,16 @@
 
 #include "cache/backends.hpp"
 #include "core/base/error.hpp"
+#include "core/base/interrupt.hpp"
 #include "core/base/log.hpp"
 #include "core/base/resource_guard.hpp"
+#include "core/base/text.hpp"
 #include "core/needs.hpp"
 #include "core/phase0.hpp"
 #include "core/planner.hpp"
 #include "core/portfolio.hpp"
 #include "core/trade_stats.hpp"
+#include "services/network_state.hpp"
 #include "services/network_step.hpp"
 #include "services/providers/registry.hpp"
 
@@ -98,15 +101,17 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
                         const RunEvents& events) {
   Stopwatch total(clock), phase(clock);
   RunOutcome outcome;
-  RssGuard guard(config.max_rss_mb);  // sampled at every phase boundary; exit 4 writes nothing
+  RssGuard guard(config.max_rss_mb);  // sampled at every phase boundary; exit 4 writes no document
   const UnixTime now = clock.now();
+  check_interrupted();
   const PortfolioFile file = resolve_portfolio(config.data_dir, request.portfolio);
-  log_info("portfolio " + file.name + ": " + file.path.string());
+  log_info("portfolio " + printable(file.name) + ": " + printable(file.path.string()));
 
   // Phase 0: local files and cache health, before anything else.
   Phase0 phase0 = run_phase0(config, clock, std::nullopt, MissRatioWarning::none);
   outcome.times.phase0_inventory = phase.lap();
   guard.check("after phase 0");
+  check_interrupted();
   log_info("phase 0: " + std::to_string(phase0.local.by_ticker.size()) + " analysed tickers, " +
            std::to_string(phase0.cache.total.files) + " cache entries (" +
            std::to_string(outcome.times.phase0_inventory) + " ms)");
@@ -116,6 +121,7 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
   read_trade_history(file.path, trades);
   outcome.times.phase1_trades = phase.lap();
   guard.check("after phase 1");
+  check_interrupted();
   log_info("phase 1: " + std::to_string(trades.rows_read()) + " rows, " +
            std::to_string(trades.total_trades()) + " trades, " + std::to_string(trades.issues_total()) +
            " data-quality issues (" + std::to_string(outcome.times.phase1_trades) + " ms)");
@@ -128,75 +134,120 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
   const EnvLookup env = process_environment();
   outcome.services = service_states(config, env);
   std::unique_ptr<NetworkStep> network;
-  if (!config.offline) {
-    std::set<std::string> enabled;
-    for (const ServiceState& st : outcome.services)
-      if (st.enabled) enabled.insert(st.name);
-    auto tick = [&guard, &network, &events] {
-      if (events.network_progress && network) {
-        auto [done, made] = network->progress();
-        events.network_progress(done, made);
-      }
-      return !guard.over();
-    };
-    network = make_network_step({engine_options(config, tick), config.base_urls, env, cache, config.ttls,
-                                 enabled, date_of(now), clock});
-  }
-  std::vector<Served> served = serve_needs(needs, cache, clock, serve, network.get(), config.ttls);
-  if (network && events.network_done) events.network_done();
-  if (network) {
-    if (network->cancelled()) {
-      // The tick saw it; cancelling freed memory since, so report what it saw.
-      char buf[200];
-      std::snprintf(buf, sizeof buf,
-                    "resident memory %.1f MB is over --max-rss-mb %d (while fetching); nothing was written",
-                    guard.last_mb(), guard.max_mb());
-      throw FatalError(ExitCode::resource, buf);
+  bool network_saved = false;
+  // From here on, every way out saves what the run learned: the lookups
+  // counted (stats.json) and the calls made and breakers (network.json; the
+  // engine also saves those as calls happen). Cache entries are stored as
+  // they arrive and stay: they are valid.
+  auto save_learned = [&]() -> std::vector<std::string> {
+    std::vector<std::string> problems;
+    if (network && !network_saved) {
+      network_saved = true;
+      for (std::string& w : network->finish()) problems.push_back(std::move(w));
     }
-    outcome.usage = network->usage();
-    for (std::string& w : network->finish()) outcome.warnings.push_back(std::move(w));
+    if (auto flushed = cache.flush_stats(); !flushed)
+      problems.push_back("cache statistics not saved: " + flushed.error().message);
+    return problems;
+  };
+  try {
+    if (!config.offline) {
+      const EngineOptions engine = engine_options(config, nullptr);
+      if (request.reset_breakers) {
+        NetworkStateUpdate reset;
+        reset.clear_breakers = true;
+        if (auto done = save_network_state(config.cache_dir, reset); !done)
+          outcome.warnings.push_back("--reset-breakers: " + done.error().message);
+      }
+      NetworkState saved = load_network_state(config.cache_dir);
+      clamp_breakers(saved, now, engine.breaker_cooldown);
+      const auto cooldown = static_cast<UnixTime>(engine.breaker_cooldown + 0.999);
+      for (const auto& [service, until] : saved.open_until)
+        outcome.inherited_breakers[service] = {until - cooldown, until};
+      std::set<std::string> enabled;
+      for (const ServiceState& st : outcome.services)
+        if (st.enabled) enabled.insert(st.name);
+      auto tick = [&guard, &network, &events] {
+        if (events.network_progress && network) {
+          auto [done, made] = network->progress();
+          events.network_progress(done, made);
+        }
+        return !guard.over() && interrupt_signal() == 0;
+      };
+      network = make_network_step({engine_options(config, tick), config.base_urls, env, cache, config.ttls,
+                                   enabled, date_of(now), clock});
+    }
+    std::vector<Served> served = serve_needs(needs, cache, clock, serve, network.get(), config.ttls);
+    if (network && events.network_done) events.network_done();
+    if (network) {
+      if (network->cancelled()) {
+        check_interrupted();
+        // The tick saw it; cancelling freed memory since, so report what it saw.
+        char buf[200];
+        std::snprintf(
+            buf, sizeof buf,
+            "resident memory %.1f MB is over --max-rss-mb %d (while fetching); no document was written",
+            guard.last_mb(), guard.max_mb());
+        throw FatalError(ExitCode::resource, buf);
+      }
+      outcome.usage = network->usage();
+      network_saved = true;
+      for (std::string& w : network->finish()) outcome.warnings.push_back(std::move(w));
+    }
+    outcome.times.phase2_market = phase.lap();
+    guard.check("after phase 2");
+    check_interrupted();
+    for (const Served& s : served)
+      log_debug(std::string(need_kind_name(s.need.kind)) + " " + printable(s.need.subject) + ": " +
+                std::string(source_kind_name(s.provenance.source)) +
+                (s.provenance.service.empty() ? "" : " from " + s.provenance.service) +
+                (s.provenance.reason.empty() ? "" : " (" + printable(s.provenance.reason) + ")"));
+    log_info("phase 2: " + std::to_string(served.size()) + " needs planned (" +
+             std::to_string(outcome.times.phase2_market) + " ms)");
+
+    // Phase 3: the discovery value.
+    std::vector<std::string> phase0_warnings = phase0.warnings;
+    Discovery discovery =
+        build_discovery({config, now, file, std::move(phase0), trades, served, outcome.services,
+                         cache.session_stats(), network ? &outcome.usage : nullptr});
+    outcome.times.phase3_integration = phase.lap();
+    outcome.times.total = total.lap();
+    discovery.metadata.times = outcome.times;
+    discovery.metadata.peak_rss_mb = peak_resident_mb();
+
+    guard.check("before writing the document");
+    check_interrupted();
+    outcome.output = events.publish(discovery);
+    const StatCounters run_lookups = cache.session_stats();  // flush_stats() empties it
+    for (std::string& w : save_learned()) outcome.warnings.push_back(std::move(w));
+    outcome.warnings.insert(outcome.warnings.end(), cache.notices().begin(), cache.notices().end());
+
+    outcome.trades = trades.total_trades();
+    outcome.open_positions = trades.open_tickers().size();
+    outcome.issues = trades.issues_total();
+    outcome.needs = served.size();
+    for (const Served& s : served) {
+      outcome.needs_missing += s.provenance.source == SourceKind::missing;
+      outcome.needs_stale += s.provenance.source == SourceKind::stale_cache;
+      if (s.provenance.source == SourceKind::missing) ++outcome.missing_by_reason[s.provenance.reason];
+    }
+    outcome.hit_ratio = run_lookups.hit_ratio();
+    outcome.coverage = discovery.integration.coverage.ratio;
+    outcome.warnings.insert(outcome.warnings.end(), phase0_warnings.begin(), phase0_warnings.end());
+    if (auto w = miss_ratio_warning(run_lookups, "of this run's")) outcome.warnings.push_back(*w);
+    return outcome;
+  } catch (const FatalError& e) {
+    std::vector<std::string> problems = save_learned();
+    std::string kept = "; cache entries already fetched were kept";
+    if (problems.empty())
+      kept +=
+          network ? ", and the run's statistics and quota counts saved" : ", and the run's statistics saved";
+    else
+      for (const std::string& p : problems) kept += "; " + p;
+    throw FatalError(e.code(), e.what() + kept);
+  } catch (...) {
+    (void)save_learned();
+    throw;
   }
-  outcome.times.phase2_market = phase.lap();
-  guard.check("after phase 2");
-  for (const Served& s : served)
-    log_debug(std::string(need_kind_name(s.need.kind)) + " " + s.need.subject + ": " +
-              std::string(source_kind_name(s.provenance.source)) +
-              (s.provenance.service.empty() ? "" : " from " + s.provenance.service) +
-              (s.provenance.reason.empty() ? "" : " (" + s.provenance.reason + ")"));
-  log_info("phase 2: " + std::to_string(served.size()) + " needs planned (" +
-           std::to_string(outcome.times.phase2_market) + " ms)");
-
-  // Phase 3: the discovery value.
-  std::vector<std::string> phase0_warnings = phase0.warnings;
-  Discovery discovery =
-      build_discovery({config, now, file, std::move(phase0), trades, served, outcome.services,
-                       cache.session_stats(), network ? &outcome.usage : nullptr});
-  outcome.times.phase3_integration = phase.lap();
-  outcome.times.total = total.lap();
-  discovery.metadata.times = outcome.times;
-  discovery.metadata.peak_rss_mb = peak_resident_mb();
-
-  guard.check("before writing the document");
-  outcome.output = events.publish(discovery);
-  const StatCounters run_lookups = cache.session_stats();  // flush_stats() empties it
-  if (auto flushed = cache.flush_stats(); !flushed)
-    outcome.warnings.push_back("cache statistics not saved: " + flushed.error().message);
-  outcome.warnings.insert(outcome.warnings.end(), cache.notices().begin(), cache.notices().end());
-
-  outcome.trades = trades.total_trades();
-  outcome.open_positions = trades.open_tickers().size();
-  outcome.issues = trades.issues_total();
-  outcome.needs = served.size();
-  for (const Served& s : served) {
-    outcome.needs_missing += s.provenance.source == SourceKind::missing;
-    outcome.needs_stale += s.provenance.source == SourceKind::stale_cache;
-    if (s.provenance.source == SourceKind::missing) ++outcome.missing_by_reason[s.provenance.reason];
-  }
-  outcome.hit_ratio = run_lookups.hit_ratio();
-  outcome.coverage = discovery.integration.coverage.ratio;
-  outcome.warnings.insert(outcome.warnings.end(), phase0_warnings.begin(), phase0_warnings.end());
-  if (auto w = miss_ratio_warning(run_lookups, "of this run's")) outcome.warnings.push_back(*w);
-  return outcome;
 }
 
 DryRunPlan plan_pipeline(const Config& config, const Clock& clock, const RunRequest& request) {

@@ -19,6 +19,7 @@ namespace thd {
 
 struct RunRequest {
   std::string portfolio;
+  bool reset_breakers = false;  // --reset-breakers: forget the breakers earlier runs saved
 };
 
 struct RunEvents {
@@ -28,8 +29,14 @@ struct RunEvents {
   std::function<void()> network_done;
   // The document, once every figure is in: renders and writes it, and says
   // where (empty: standard output). Runs before the cache statistics are
-  // saved, so that a document that cannot be written leaves them as they were.
+  // saved; they are saved whether it succeeds or throws (the lookups happened).
   std::function<std::filesystem::path(const Discovery&)> publish;
+};
+
+// A circuit breaker an earlier run saved, open when this run began.
+struct InheritedBreaker {
+  UnixTime opened_at = 0;  // its open_until minus the cool-down
+  UnixTime closes_at = 0;  // clamped to now + cool-down
 };
 
 struct RunOutcome {
@@ -41,7 +48,8 @@ struct RunOutcome {
   std::map<std::string, std::uint64_t> missing_by_reason;
   std::vector<ServiceState> services;  // why each is or is not used
   NetworkUsage usage;                  // per service: calls, failures, circuit
-  double hit_ratio = -1;               // this run's lookups; negative without any
+  std::map<std::string, InheritedBreaker> inherited_breakers;
+  double hit_ratio = -1;  // this run's lookups; negative without any
   std::vector<std::string> warnings;
 };
 
@@ -50,6 +58,9 @@ std::vector<ServiceState> service_states(const Config& config, const EnvLookup& 
 
 std::filesystem::path default_output_path(const Config& config, const std::string& portfolio, UnixTime now);
 
+// Every way out once the cache is open (a guard, a signal, an output that
+// cannot be written) saves the run's cache statistics and the services'
+// breakers and quotas first, and says so in the error.
 RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& request,
                         const RunEvents& events);
 

@@ -122,6 +122,7 @@ struct HttpEngine::Impl {
                             std::max(1, options.max_calls_per_minute / 2), now);
     today = format_date(date_of(clock.now()));
     if (!options.state_dir.empty()) persisted = load_network_state(options.state_dir);
+    clamp_breakers(persisted, clock.now(), options.breaker_cooldown);  // a saved breaker never holds for ever
   }
 
   ~Impl() {
@@ -355,16 +356,36 @@ struct HttpEngine::Impl {
     }
   }
 
+  // Quotas and breakers are saved as calls happen, so that no way out
+  // (an abort, a signal, kill -9) forgets a call that was made.
+  std::function<void()> persist;
+  bool persist_failed = false;
+  std::map<std::string, BreakerState> persisted_breakers;
+  void persist_if_changed(double now) {
+    if (!persist) return;
+    bool changed = false;
+    for (auto& [name, s] : services) {
+      changed |= s.added_today > 0;
+      BreakerState b = s.breaker.state(now);
+      auto [it, fresh] = persisted_breakers.try_emplace(name, b);
+      changed |= !fresh && it->second != b;
+      it->second = b;
+    }
+    if (changed) persist();
+  }
+
   bool run() {
     double last_tick = clock.monotonic();
     while (!waiting.empty() || !in_flight.empty()) {
       double now = clock.monotonic();
       double next = schedule(now);
+      persist_if_changed(now);
       int running = 0;
       curl_multi_perform(multi, &running);
       int queued = 0, done = 0;
       while (CURLMsg* msg = curl_multi_info_read(multi, &queued))
         if (msg->msg == CURLMSG_DONE) complete(msg, clock.monotonic()), ++done;
+      if (done > 0) persist_if_changed(clock.monotonic());
       now = clock.monotonic();
       if (options.tick && now - last_tick >= 0.2) {
         last_tick = now;
@@ -386,7 +407,13 @@ struct HttpEngine::Impl {
 };
 
 HttpEngine::HttpEngine(EngineOptions options, std::map<std::string, ServiceLimit> limits, Clock& clock)
-    : m(std::make_unique<Impl>(std::move(options), std::move(limits), clock)) {}
+    : m(std::make_unique<Impl>(std::move(options), std::move(limits), clock)) {
+  if (!m->options.state_dir.empty())
+    m->persist = [this] {
+      if (!m->persist_failed && !save_state())
+        m->persist_failed = true;  // not again each pass: the final save_state() reports it
+    };
+}
 
 HttpEngine::~HttpEngine() = default;
 
@@ -437,7 +464,11 @@ Result<void> HttpEngine::save_state() {
       update.breakers[name] = std::nullopt;
     if (s.added_today) update.quota_added[name] = {m->today, s.added_today};
   }
-  return save_network_state(m->options.state_dir, update);
+  auto saved = save_network_state(m->options.state_dir, update);
+  if (!saved) return saved;
+  // Saved: what is added from now on is counted from zero (each save adds to the file).
+  for (auto& [name, s] : m->services) s.added_today = 0;
+  return saved;
 }
 
 }  // namespace thd

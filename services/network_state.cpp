@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+
 #include "core/base/atomic_file.hpp"
 #include "core/base/date.hpp"
 #include "core/base/file_lock.hpp"
@@ -40,11 +42,23 @@ NetworkState load_network_state(const std::filesystem::path& cache_dir) {
   return state;
 }
 
+void clamp_breakers(NetworkState& state, UnixTime now, double cooldown_seconds) {
+  const auto longest = static_cast<UnixTime>(cooldown_seconds + 0.999);
+  for (auto it = state.open_until.begin(); it != state.open_until.end();) {
+    if (it->second <= now) {
+      it = state.open_until.erase(it);
+      continue;
+    }
+    it->second = std::min(it->second, now + longest);
+    ++it;
+  }
+}
+
 Result<void> save_network_state(const std::filesystem::path& cache_dir, const NetworkStateUpdate& update) {
-  const auto path = network_state_path(cache_dir);
-  auto lock = FileLock::acquire(path.parent_path() / "network.lock");
+  auto lock = FileLock::acquire_beneath(cache_dir, ".meta/network.lock");
   if (!lock) return fail(lock.error());
   NetworkState state = load_network_state(cache_dir);
+  if (update.clear_breakers) state.open_until.clear();
   for (const auto& [service, until] : update.breakers) {
     if (until)
       state.open_until[service] = *until;
@@ -67,7 +81,7 @@ Result<void> save_network_state(const std::filesystem::path& cache_dir, const Ne
   for (const auto& [service, q] : state.quota)
     w.key(service).begin_object().field("date", q.date).field("used", q.used).end_object();
   w.end_object().end_object();
-  return write_file_atomic(path, w.str() + "\n");
+  return write_file_atomic_beneath(cache_dir, ".meta/network.json", w.str() + "\n");
 }
 
 }  // namespace thd

@@ -4,8 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+#include <signal.h>
+
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <random>
 
 #include "core/base/unique_fd.hpp"
@@ -14,14 +19,6 @@ namespace thd {
 
 std::string errno_text(int err) {
   return std::strerror(err);
-}
-
-std::filesystem::path temp_path_for(const std::filesystem::path& path) {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  char suffix[32];
-  std::snprintf(suffix, sizeof suffix, ".tmp.%d.%06llx", static_cast<int>(::getpid()),
-                static_cast<unsigned long long>(rng() & 0xFFFFFF));
-  return path.parent_path() / ("." + path.filename().string() + suffix);
 }
 
 // ".<name>.tmp.<pid>.<hex>", the shape temp_path_for() makes.
@@ -38,18 +35,36 @@ bool is_temp_name(std::string_view name) {
   return pid_dot >= 5 && name.substr(pid_dot - 4, 4) == ".tmp" && pid_dot - 4 > 1;
 }
 
-Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view content) {
-  const std::filesystem::path tmp = temp_path_for(path);
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+namespace {
+
+std::string temp_name_for(const std::string& name) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char suffix[32];
+  std::snprintf(suffix, sizeof suffix, ".tmp.%d.%06llx", static_cast<int>(::getpid()),
+                static_cast<unsigned long long>(rng() & 0xFFFFFF));
+  return "." + name + suffix;
+}
+
+bool is_symlink_at(int dirfd, const char* name) {
+  struct stat st {};
+  return ::fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+}
+
+// The temporary file in `dirfd`, fsynced, renamed over `name`. `path` is
+// root/rel for messages.
+Result<void> write_in_dir(int dirfd, const std::filesystem::path& path, const std::string& name,
+                          std::string_view content, bool refuse_link) {
+  const std::string tmp = temp_name_for(name);
+  UniqueFd fd(::openat(dirfd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (!fd) {
     int err = errno;
     return fail("cannot write " + path.string() + ": cannot create a temporary file in " +
-                tmp.parent_path().string() + "/: " + errno_text(err));
+                path.parent_path().string() + "/: " + errno_text(err));
   }
-  auto abandon = [&](const char* what, int err) {
+  auto abandon = [&](const std::string& what, int err) {
     fd.reset();
-    ::unlink(tmp.c_str());
-    return fail(std::string(what) + " " + path.string() + ": " + errno_text(err));
+    ::unlinkat(dirfd, tmp.c_str(), 0);
+    return fail(what + " " + path.string() + (err ? ": " + errno_text(err) : std::string()));
   };
   size_t done = 0;
   while (done < content.size()) {
@@ -62,16 +77,118 @@ Result<void> write_file_atomic(const std::filesystem::path& path, std::string_vi
   }
   if (::fsync(fd.get()) != 0) return abandon("cannot sync", errno);
   // close() can be the first to report a failed write: checked before the rename.
-  if (int err = fd.close(); err != 0) {
-    ::unlink(tmp.c_str());
-    return fail("cannot write " + path.string() + ": " + errno_text(err));
+  if (int err = fd.close(); err != 0) return abandon("cannot write", err);
+  if (refuse_link && is_symlink_at(dirfd, name.c_str())) {
+    ::unlinkat(dirfd, tmp.c_str(), 0);
+    return fail(symlink_refused(path));
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (::renameat(dirfd, tmp.c_str(), dirfd, name.c_str()) != 0) {
     int err = errno;
-    ::unlink(tmp.c_str());
+    ::unlinkat(dirfd, tmp.c_str(), 0);
     return fail("cannot rename into " + path.string() + ": " + errno_text(err));
   }
   return {};
+}
+
+}  // namespace
+
+std::filesystem::path temp_path_for(const std::filesystem::path& path) {
+  return path.parent_path() / temp_name_for(path.filename().string());
+}
+
+std::string symlink_refused(const std::filesystem::path& path) {
+  return path.string() +
+         " is a symbolic link inside the cache; refused, nothing is written through it (remove the link)";
+}
+
+std::vector<StaleTemp> sweep_stale_temps(const std::filesystem::path& dir, std::int64_t max_age_seconds,
+                                         bool remove) {
+  std::vector<StaleTemp> out;
+  UniqueFd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dirfd) return out;
+  DIR* d = ::fdopendir(::dup(dirfd.get()));
+  if (!d) return out;
+  const std::time_t now = std::time(nullptr);
+  std::vector<std::string> names;
+  while (struct dirent* e = ::readdir(d))
+    if (is_temp_name(e->d_name)) names.emplace_back(e->d_name);
+  ::closedir(d);
+  for (const std::string& name : names) {
+    struct stat st {};
+    if (::fstatat(dirfd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
+    // ".<name>.tmp.<pid>.<hex>": the pid sits between the last two dots.
+    const size_t hex_dot = name.rfind('.');
+    const size_t pid_dot = name.rfind('.', hex_dot - 1);
+    const long pid = std::strtol(name.c_str() + pid_dot + 1, nullptr, 10);
+    if (pid == ::getpid()) continue;
+    const bool alive =
+        pid > 0 && pid <= 0x3fffffff && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+    const std::int64_t age = static_cast<std::int64_t>(now) - static_cast<std::int64_t>(st.st_mtime);
+    StaleTemp t{dir / name, static_cast<std::uint64_t>(st.st_size), "", false};
+    if (!alive)
+      t.why = "its writer (pid " + std::to_string(pid) + ") is gone";
+    else if (age > max_age_seconds)
+      t.why = "unchanged for over " + std::to_string(max_age_seconds / 60) + " minutes";
+    else
+      continue;  // a live writer's: never touched
+    if (remove) {
+      struct stat again {};
+      // Still the file we looked at: an inode, size and mtime that moved mean a writer is at it.
+      if (::fstatat(dirfd.get(), name.c_str(), &again, AT_SYMLINK_NOFOLLOW) == 0 &&
+          again.st_ino == st.st_ino && again.st_size == st.st_size && again.st_mtime == st.st_mtime)
+        t.removed = ::unlinkat(dirfd.get(), name.c_str(), 0) == 0;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view content) {
+  const std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
+  UniqueFd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dirfd)
+    return fail("cannot write " + path.string() + ": cannot create a temporary file in " + dir.string() +
+                "/: " + errno_text(errno));
+  return write_in_dir(dirfd.get(), path, path.filename().string(), content, false);
+}
+
+Result<UniqueFd> open_dir_beneath(const std::filesystem::path& root, const std::filesystem::path& rel,
+                                  bool create) {
+  UniqueFd fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));  // the root may be a link
+  if (!fd && errno == ENOENT && create) {
+    std::error_code ec;
+    std::filesystem::create_directories(root, ec);
+    if (ec) return fail("cannot create " + root.string() + ": " + ec.message());
+    fd.reset(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  }
+  if (!fd) return fail("cannot open " + root.string() + ": " + errno_text(errno));
+  std::filesystem::path here = root;
+  for (const auto& part : rel) {
+    const std::string name = part.string();
+    if (name.empty() || name == ".") continue;
+    if (name == "..") return fail(root.string() + ": '..' in " + rel.string());
+    here /= name;
+    UniqueFd next(::openat(fd.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!next && errno == ENOENT && create) {
+      if (::mkdirat(fd.get(), name.c_str(), 0755) != 0 && errno != EEXIST)
+        return fail("cannot create " + here.string() + ": " + errno_text(errno));
+      next.reset(::openat(fd.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    }
+    if (!next) {
+      int err = errno;
+      if (is_symlink_at(fd.get(), name.c_str())) return fail(symlink_refused(here));
+      return fail("cannot open " + here.string() + ": " + errno_text(err));
+    }
+    fd = std::move(next);
+  }
+  return fd;
+}
+
+Result<void> write_file_atomic_beneath(const std::filesystem::path& root, const std::filesystem::path& rel,
+                                       std::string_view content) {
+  auto dir = open_dir_beneath(root, rel.parent_path(), true);
+  if (!dir) return fail(dir.error());
+  return write_in_dir(dir->get(), root / rel, rel.filename().string(), content, true);
 }
 
 Result<std::string> read_file(const std::filesystem::path& path, size_t max_bytes) {

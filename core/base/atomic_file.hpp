@@ -2,19 +2,51 @@
 // fsync, then rename over the target. Readers never see a torn file.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/base/error.hpp"
+#include "core/base/unique_fd.hpp"
 
 namespace thd {
 
 Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
+// Inside a tree that must never be left through a symbolic link (the
+// cache): `root` itself may be a link (a cache moved to another disk), but
+// every directory below it is opened O_NOFOLLOW|O_DIRECTORY relative to its
+// parent (created when missing and `create` is set), so a link to elsewhere
+// is refused, never written through. `rel` is relative to root.
+Result<UniqueFd> open_dir_beneath(const std::filesystem::path& root, const std::filesystem::path& rel,
+                                  bool create);
+// write_file_atomic for root/rel: the directories as open_dir_beneath, the
+// temporary file created O_EXCL|O_NOFOLLOW, and a symbolic link where the
+// file would go refused (not replaced: a person put it there).
+Result<void> write_file_atomic_beneath(const std::filesystem::path& root, const std::filesystem::path& rel,
+                                       std::string_view content);
+// The error for a symbolic link met inside such a tree.
+std::string symlink_refused(const std::filesystem::path& path);
+
 // ".<name>.tmp.<pid>.<random hex>" next to `path`.
 std::filesystem::path temp_path_for(const std::filesystem::path& path);
 bool is_temp_name(std::string_view filename);
+
+// Temporary files (is_temp_name) directly in `dir` that their writer left
+// behind (kill -9 during a write): the pid in the name is not a live process
+// here, or the file has not changed for `max_age_seconds` (the pid may have
+// been reused). A live writer's file is never taken, this process's never.
+// With `remove`, each is deleted (unless it changed meanwhile).
+struct StaleTemp {
+  std::filesystem::path path;
+  std::uint64_t bytes = 0;
+  std::string why;  // "its writer (pid 123) is gone" / "unchanged for over 60 minutes"
+  bool removed = false;
+};
+std::vector<StaleTemp> sweep_stale_temps(const std::filesystem::path& dir, std::int64_t max_age_seconds,
+                                         bool remove);
 
 // Reads a whole file; fails when it is larger than `max_bytes`.
 Result<std::string> read_file(const std::filesystem::path& path, size_t max_bytes);

@@ -14,6 +14,10 @@ class FileLock {
  public:
   // Creates the lock file (and its directory) if needed; waits for the lock.
   static Result<FileLock> acquire(const std::filesystem::path& lock_path);
+  // The same for root/rel inside the cache: directories as open_dir_beneath
+  // (atomic_file.hpp), the lock file opened O_NOFOLLOW; a link is refused.
+  static Result<FileLock> acquire_beneath(const std::filesystem::path& root,
+                                          const std::filesystem::path& rel);
   FileLock(FileLock&&) noexcept = default;
   FileLock& operator=(FileLock&&) = delete;
   FileLock(const FileLock&) = delete;

@@ -198,9 +198,29 @@ std::string format_percent(double ratio) {
 }
 
 std::string printable(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      if (size_t n = utf8_sequence_length(s, i); n > 0) {
+        // C1 controls (U+0080..U+009F, "\xC2\x80".."\xC2\x9F") act like ESC on some terminals.
+        if (!(n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0)) {
+          out.append(s.substr(i, n));
+          i += n;
+          continue;
+        }
+      }
+    } else if (c >= 0x20 && c != 0x7f) {
+      out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    char buf[5];
+    std::snprintf(buf, sizeof buf, "\\x%02X", c);
+    out += buf;
+    ++i;
+  }
   return out;
 }
 

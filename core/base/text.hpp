@@ -31,8 +31,10 @@ std::optional<std::uint64_t> parse_size(std::string_view s);
 std::string format_bytes(std::uint64_t bytes);
 // 0.6812 -> "68.1%"; negative -> "-" (no value).
 std::string format_percent(double ratio);
-// For terminals: control characters (a file name with a newline or an escape
-// sequence) become '?'.
+// For terminals, the one escaping function for every name that comes from a
+// file or the filesystem: control bytes (C0, DEL, C1) and bytes that are not
+// valid UTF-8 become \xNN (ESC -> \x1B), so a file name cannot move the
+// cursor, clear the screen or retitle the window. Valid UTF-8 is kept.
 std::string printable(std::string_view s);
 
 }  // namespace thd

@@ -119,3 +119,49 @@ TEST_CASE("network state: a late save of yesterday's calls keeps today's count")
   CHECK(s.quota.at("alpha_vantage").date == "2026-11-23");
   CHECK(s.quota.at("alpha_vantage").used == 5);
 }
+
+TEST_CASE("network state: a saved breaker never holds longer than one cool-down from now") {
+  NetworkState s;
+  s.open_until["yahoo_finance"] = k_now + 10 * 365 * 86400;  // a hand-edited file, or a clock stepped back
+  s.open_until["fmp"] = k_now + 30;                          // within the cool-down: kept as it is
+  s.open_until["coingecko"] = k_now - 1;                     // already closed: forgotten
+  clamp_breakers(s, k_now, 60);
+  CHECK(s.open_until.size() == 2);
+  CHECK(s.open_until.at("yahoo_finance") == k_now + 60);
+  CHECK(s.open_until.at("fmp") == k_now + 30);
+}
+
+TEST_CASE("network state: clear_breakers (--reset-breakers) forgets every breaker, keeps the quotas") {
+  test::TempDir cache;
+  NetworkStateUpdate u;
+  u.breakers["fmp"] = k_now + 60;
+  u.breakers["yahoo_finance"] = k_now + 600;
+  u.quota_added["fmp"] = {"2026-11-22", 5};
+  REQUIRE(save_network_state(cache.path(), u));
+  NetworkStateUpdate reset;
+  reset.clear_breakers = true;
+  REQUIRE(save_network_state(cache.path(), reset));
+  NetworkState s = load_network_state(cache.path());
+  CHECK(s.open_until.empty());
+  CHECK(s.quota.at("fmp").used == 5);
+}
+
+TEST_CASE("network state: a symlinked .meta/ or lock file is refused, nothing written at the target") {
+  test::TempDir cache, elsewhere;
+  std::filesystem::create_symlink(elsewhere.path(), cache / ".meta");
+  NetworkStateUpdate u;
+  u.quota_added["fmp"] = {"2026-11-22", 1};
+  auto saved = save_network_state(cache.path(), u);
+  REQUIRE_FALSE(saved);
+  CHECK(saved.error().message.find((cache / ".meta").string() + " is a symbolic link") != std::string::npos);
+  CHECK(std::filesystem::is_empty(elsewhere.path()));
+
+  test::TempDir cache2;
+  std::filesystem::create_directories(cache2 / ".meta");
+  std::filesystem::create_symlink(elsewhere / "victim", cache2 / ".meta/network.lock");
+  saved = save_network_state(cache2.path(), u);
+  REQUIRE_FALSE(saved);
+  CHECK(saved.error().message.find("network.lock is a symbolic link") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(elsewhere / "victim"));
+  CHECK_FALSE(std::filesystem::exists(cache2 / ".meta/network.json"));
+}

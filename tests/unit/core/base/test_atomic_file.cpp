@@ -5,8 +5,11 @@
 
 #include <doctest/doctest.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <string>
 #include <vector>
@@ -155,6 +158,68 @@ TEST_CASE("atomic_file: read_file limits and errors") {
   auto missing = read_file(d / "missing", 10);
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().message.find("missing") != std::string::npos);
+}
+
+// Issue 9, item 10: the cache is never left through a symbolic link.
+TEST_CASE("write_file_atomic_beneath: symlinked directories and files inside the root are refused") {
+  TempDir root, elsewhere;
+  // The root itself may be a link (a cache moved to another disk).
+  std::filesystem::create_symlink(root.path(), elsewhere / "cache-link");
+  REQUIRE(write_file_atomic_beneath(elsewhere / "cache-link", "svc/a.json", "{}"));
+  CHECK(slurp(root / "svc/a.json") == "{}");
+
+  TempDir outside;
+  std::filesystem::create_symlink(outside.path(), root / "linked");
+  auto through_dir = write_file_atomic_beneath(root.path(), "linked/b.json", "{}");
+  REQUIRE_FALSE(through_dir);
+  CHECK(through_dir.error().message == symlink_refused(root / "linked"));
+  auto deeper = write_file_atomic_beneath(root.path(), "linked/sub/b.json", "{}");
+  REQUIRE_FALSE(deeper);
+  CHECK(std::filesystem::is_empty(outside.path()));
+
+  write_file(outside / "victim.json", "precious");
+  std::filesystem::create_symlink(outside / "victim.json", root / "svc/c.json");
+  auto through_file = write_file_atomic_beneath(root.path(), "svc/c.json", "{}");
+  REQUIRE_FALSE(through_file);
+  CHECK(through_file.error().message.find((root / "svc/c.json").string() + " is a symbolic link") == 0);
+  CHECK(slurp(outside / "victim.json") == "precious");
+  CHECK(std::filesystem::is_symlink(root / "svc/c.json"));
+  CHECK(entries(root / "svc") == std::vector<std::string>{"a.json", "c.json"});  // no temporary file left
+}
+
+TEST_CASE("sweep_stale_temps: a dead writer's or an hour-old temporary file goes, a live writer's stays") {
+  TempDir d;
+  // A pid that is certainly not alive: a child that has exited and been reaped.
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  REQUIRE(child > 0);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  const std::string dead = ".p_20261122.json.tmp." + std::to_string(child) + ".0a1b2c";
+  const std::string live = ".p_20261122.json.tmp." + std::to_string(::getppid()) + ".0d0e0f";
+  const std::string old_live = ".q_20261122.json.tmp." + std::to_string(::getppid()) + ".abcdef";
+  write_file(d / dead, std::string(100, 'x'));
+  write_file(d / live, "y");
+  write_file(d / old_live, "z");
+  write_file(d / "p_20261122.json", "{}");
+  const auto two_hours_ago = std::filesystem::file_time_type::clock::now() - std::chrono::hours(2);
+  std::filesystem::last_write_time(d / old_live, two_hours_ago);
+
+  auto seen = sweep_stale_temps(d.path(), 3600, false);  // a look only
+  CHECK(seen.size() == 2);
+  CHECK(entries(d.path()).size() == 4);
+
+  auto swept = sweep_stale_temps(d.path(), 3600, true);
+  REQUIRE(swept.size() == 2);
+  std::sort(swept.begin(), swept.end(),
+            [](const StaleTemp& a, const StaleTemp& b) { return a.path < b.path; });
+  CHECK(swept[0].path == d / dead);
+  CHECK(swept[0].bytes == 100);
+  CHECK(swept[0].why == "its writer (pid " + std::to_string(child) + ") is gone");
+  CHECK(swept[0].removed);
+  CHECK(swept[1].path == d / old_live);
+  CHECK(swept[1].why == "unchanged for over 60 minutes");
+  CHECK(entries(d.path()) == std::vector<std::string>{live, "p_20261122.json"});
 }
 
 }  // namespace thd

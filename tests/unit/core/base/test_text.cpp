@@ -166,4 +166,18 @@ TEST_CASE("text: format_bytes is human readable") {
   CHECK(mib.find("MiB") != std::string::npos);
 }
 
+// Issue 9, item 13: names from files reach the terminal escaped.
+TEST_CASE("text: printable escapes control bytes and invalid UTF-8 as \\xNN, keeps valid UTF-8") {
+  CHECK(printable("live_signals.csv") == "live_signals.csv");
+  CHECK(printable("evil\x1b[2J.csv") == "evil\\x1B[2J.csv");
+  CHECK(printable("a\nb\rc\td\x7f") == "a\\x0Ab\\x0Dc\\x09d\\x7F");
+  CHECK(printable(std::string("nul\0x", 5)) == "nul\\x00x");
+  CHECK(printable("A\xff"
+                  "B") == "A\\xFFB");
+  CHECK(printable("caf\xc3\xa9 \xe2\x82\xac") == "caf\xc3\xa9 \xe2\x82\xac");  // café €
+  CHECK(printable("\xc2\x9b"
+                  "2J") == "\\xC2\\x9B2J");                    // C1 CSI
+  CHECK(printable("\xe2\x82") == "\\xE2\\x82");                // cut sequence
+  CHECK(printable(printable("x\x1b")) == printable("x\x1b"));  // idempotent
+}
 }  // namespace thd

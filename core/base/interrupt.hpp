@@ -1,0 +1,25 @@
+// Ctrl-C and kill: SIGINT and SIGTERM only set a flag here; the engine's
+// tick and the pipeline's phase boundaries look at it, stop, save what the
+// run learned, and end with exit 130 (SIGINT) or 143 (SIGTERM).
+#pragma once
+
+#include "core/base/error.hpp"
+
+namespace thd {
+
+// The exit codes of a run ended by a signal, as shells report them (128 + signal).
+inline constexpr ExitCode k_exit_interrupted = static_cast<ExitCode>(130);  // SIGINT (Ctrl-C)
+inline constexpr ExitCode k_exit_terminated = static_cast<ExitCode>(143);   // SIGTERM
+
+// Installs the handlers (SIGINT, SIGTERM). A second signal of either kind
+// ends the process at once (the handlers reset themselves to the default).
+void install_interrupt_handlers();
+// The signal received (SIGINT or SIGTERM), 0 when none.
+int interrupt_signal();
+// Throws FatalError "interrupted" (exit 130, or 143 for SIGTERM) when a
+// signal was received.
+void check_interrupted();
+// For tests: as if `signal` had been received (0 clears).
+void set_interrupt_signal_for_test(int signal);
+
+}  // namespace thd
