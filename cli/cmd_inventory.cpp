@@ -133,9 +133,11 @@ int run_inventory(const InventoryOptions& options, Context& context) {
   std::optional<CoverageRequest> request;
   if (!options.portfolio.empty()) {
     PortfolioFile file = resolve_portfolio(context.config.data_dir, options.portfolio);
-    request = CoverageRequest{"portfolio", file.name, file.path.string(), read_portfolio_tickers(file.path)};
+    PortfolioTickers read = read_portfolio_tickers(file.path);
+    request = CoverageRequest{"portfolio", file.name, file.path.string(), std::move(read.tickers),
+                              std::move(read.notes)};
   } else if (!options.tickers.empty()) {
-    CoverageRequest r{"tickers", "", "", {}};
+    CoverageRequest r{"tickers", "", "", {}, {}};
     for (const std::string& t : split(options.tickers, ',')) {
       std::string ticker(trim(t));
       if (ticker.empty()) continue;

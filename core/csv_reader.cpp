@@ -138,12 +138,13 @@ size_t CsvReader::find_record_end() {
   return std::string::npos;
 }
 
-void CsvReader::split_fields(size_t end, CsvRecord& record) {
+bool CsvReader::split_fields(size_t end, CsvRecord& record) {
   char* buf = m_buf.data();
   if (end > m_pos && buf[end - 1] == '\r') --end;
   record.fields.clear();
   size_t i = m_pos;
   while (true) {
+    if (record.fields.size() == m_max_fields) return false;
     if (i < end && buf[i] == '"') {
       // Quoted: undouble quotes in place (the text only gets shorter).
       size_t start = i, w = i;
@@ -172,7 +173,7 @@ void CsvReader::split_fields(size_t end, CsvRecord& record) {
       record.fields.emplace_back(buf + i, stop - i);
       i = stop;
     }
-    if (i >= end) break;
+    if (i >= end) return true;
     ++i;  // the comma
   }
 }
@@ -214,13 +215,19 @@ CsvStatus CsvReader::next(CsvRecord& record) {
       return CsvStatus::record_too_long;
     }
     bool blank = end == m_pos || (end == m_pos + 1 && m_buf[m_pos] == '\r');
+    bool too_many = false;
     if (!blank) {
-      split_fields(end, record);
+      too_many = !split_fields(end, record);
       record.line = line;
+      if (too_many) {
+        record.fields.clear();
+        m_error_line = line;
+      }
     }
     m_pos = end < m_end ? end + 1 : m_end;
     m_line += newlines + 1;
     *m_scan = Scan{m_pos};
+    if (too_many) return CsvStatus::too_many_fields;
     if (!blank) return CsvStatus::record;
   }
 }

@@ -48,7 +48,16 @@ LocalFile local_file(const TickerAnalysis& a) {
   return {a.file, a.date, a.age_days, a.stale};
 }
 
-Discovery::Fundamentals fundamentals_of(const TickerAnalysis* local, const Served* served, UnixTime now) {
+// Why a ticker's need was not planned, as it is (Phase 1 keeps tickers that
+// are not symbols out of the document; this holds if one ever gets here).
+std::string not_requested(const std::string& ticker, std::string_view crypto_reason) {
+  if (!is_valid_ticker(ticker)) return "not requested: not a valid symbol";
+  if (is_crypto_ticker(ticker)) return std::string(crypto_reason);
+  return "not planned";
+}
+
+Discovery::Fundamentals fundamentals_of(const std::string& ticker, const TickerAnalysis* local,
+                                        const Served* served, UnixTime now) {
   Discovery::Fundamentals f;
   if (local) {
     f.facts = local->facts;
@@ -63,7 +72,7 @@ Discovery::Fundamentals fundamentals_of(const TickerAnalysis* local, const Serve
     f.provenance = served->provenance;
   } else {
     f.provenance = {SourceKind::missing, "", std::nullopt, std::nullopt,
-                    "no company fundamentals for crypto"};
+                    not_requested(ticker, "no company fundamentals for crypto")};
   }
   return f;
 }
@@ -169,10 +178,11 @@ Discovery build_discovery(DiscoveryInputs in) {
     d.tickers.push_back(
         {t,
          served_or(find(index, NeedKind::market, t), RecordKind::market,
-                   "not requested: no open position (--full-market-data requests it)"),
+                   is_valid_ticker(t) ? "not requested: no open position (--full-market-data requests it)"
+                                      : "not requested: not a valid symbol"),
          served_or(find(index, NeedKind::profile, t), RecordKind::profile,
-                   "not requested: crypto has no company profile"),
-         fundamentals_of(in.phase0.local.find_ticker(t), find(index, NeedKind::fundamentals, t), in.now)});
+                   not_requested(t, "not requested: crypto has no company profile")),
+         fundamentals_of(t, in.phase0.local.find_ticker(t), find(index, NeedKind::fundamentals, t), in.now)});
   }
   d.integration = integration_of(in.phase0.local, in.trades.tickers());
   d.sectors = sectors_of(index, in.phase0.local, tickers);

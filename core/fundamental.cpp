@@ -13,8 +13,6 @@ namespace {
 
 // Longer lines are prose or data, never one of the fact lines.
 constexpr size_t k_max_line = 4096;
-// Reading stops after this much: a multi-megabyte "analysis" is not one.
-constexpr size_t k_max_read = 1 << 20;
 
 // Drops markdown decoration: headings, emphasis, list bullets, quotes.
 std::string strip_markdown(std::string_view line) {
@@ -150,7 +148,8 @@ void scan_fundamental_line(std::string_view raw, FundamentalFacts& facts) {
   }
 }
 
-Result<FundamentalFacts> read_fundamental_file(const std::filesystem::path& path) {
+Result<FundamentalFacts> read_fundamental_file(const std::filesystem::path& path, bool* cut) {
+  if (cut) *cut = false;
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (!fd) return fail("cannot open " + path.string() + ": " + errno_text(errno));
   struct stat st {};
@@ -169,7 +168,10 @@ Result<FundamentalFacts> read_fundamental_file(const std::filesystem::path& path
     }
     if (n == 0) break;
     total += static_cast<size_t>(n);
-    if (total > k_max_read) break;  // the facts are near the top of a real analysis
+    if (total > k_max_analysis_read) {  // the facts are near the top of a real analysis
+      if (cut) *cut = true;
+      break;
+    }
     std::string_view chunk(buf, static_cast<size_t>(n));
     if (skipping) {
       size_t nl = chunk.find('\n');

@@ -22,7 +22,12 @@ struct FundamentalFacts {
 
 // Reads one line of markdown; fills what it finds.
 void scan_fundamental_line(std::string_view line, FundamentalFacts& facts);
-// Reads the file in chunks and stops as soon as every fact is found.
-Result<FundamentalFacts> read_fundamental_file(const std::filesystem::path& path);
+// Reading stops after this much: a multi-megabyte "analysis" is not one.
+inline constexpr size_t k_max_analysis_read = 1 << 20;
+
+// Reads the file in chunks and stops as soon as every fact is found, or at
+// k_max_analysis_read; `cut` (when given) says whether it stopped there with
+// facts still missing: the rest of the file was not read.
+Result<FundamentalFacts> read_fundamental_file(const std::filesystem::path& path, bool* cut = nullptr);
 
 }  // namespace thd

@@ -66,7 +66,7 @@ std::string ticker_match_key(std::string_view ticker) {
 }
 
 bool is_valid_ticker(std::string_view t) {
-  if (t.empty() || t.size() > 24) return false;
+  if (t.empty() || t.size() > k_max_ticker_bytes) return false;
   bool has_alnum = false;
   for (char c : t) {
     bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -119,7 +119,7 @@ Result<LocalInventory> scan_local_inventory(const std::filesystem::path& data_di
   for (auto& [key, t] : inv.by_ticker) {
     t.age_days = age_in_days(t.date, now);
     t.stale = t.age_days > options.stale_days;
-    auto facts = read_fundamental_file(inv.fundamental_dir / t.file);
+    auto facts = read_fundamental_file(inv.fundamental_dir / t.file, &t.cut);
     if (facts)
       t.facts = std::move(*facts);
     else

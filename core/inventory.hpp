@@ -30,6 +30,7 @@ struct TickerAnalysis {
   int files = 0;  // dated files for this ticker
   FundamentalFacts facts;
   std::string read_error;  // set when the newest file could not be read
+  bool cut = false;        // read only up to k_max_analysis_read, facts still missing
 };
 
 struct SectorAnalysis {
@@ -61,6 +62,10 @@ struct LocalInventory {
 // Tickers match case-insensitively, and '.' and '-' match each other
 // (BRK.B = brk-b); this is the map key for that.
 std::string ticker_match_key(std::string_view ticker);
+// A symbol the tool may key and ask a provider about (docs/STATISTICS.md),
+// the one rule for trade histories, --tickers and analysis file names:
+// 1 to 20 bytes of [A-Za-z0-9.^=-], at least one a letter or a digit.
+inline constexpr size_t k_max_ticker_bytes = 20;
 bool is_valid_ticker(std::string_view ticker);
 
 struct InventoryOptions {

@@ -47,6 +47,7 @@ Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<Covera
       p.stats_error = stats.error().message;
   }
   if (coverage_request) {
+    p.warnings.insert(p.warnings.end(), coverage_request->notes.begin(), coverage_request->notes.end());
     p.coverage = compute_coverage(p.local, coverage_request->tickers);
     p.coverage_request = std::move(coverage_request);
   }
@@ -60,6 +61,11 @@ Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<Covera
   for (const auto& [key, t] : p.local.by_ticker)
     if (!t.read_error.empty())
       p.warnings.push_back("newest analysis of " + t.ticker + " unreadable: " + t.read_error);
+  for (const auto& [key, t] : p.local.by_ticker)
+    if (t.cut)
+      p.warnings.push_back("analysis " + t.file +
+                           " read only up to its first 1 MiB (the limit); facts not in it "
+                           "are missing (recommendation, conviction, fair value)");
   if (p.cache.total.corrupt)
     p.warnings.push_back(std::to_string(p.cache.total.corrupt) +
                          " corrupt cache entries; `cache-optimize --cleanup` removes them");

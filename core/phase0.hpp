@@ -21,6 +21,7 @@ struct CoverageRequest {
   std::string portfolio;
   std::string file;
   std::vector<std::string> tickers;
+  std::vector<std::string> notes;  // about reading the portfolio (a duplicate column): warnings
 };
 
 struct Phase0 {

@@ -7,6 +7,7 @@
 #include "core/base/text.hpp"
 #include "core/csv_reader.hpp"
 #include "core/inventory.hpp"
+#include "core/trade_columns.hpp"
 
 namespace thd {
 namespace {
@@ -103,36 +104,44 @@ PortfolioFile resolve_portfolio(const std::filesystem::path& data_dir, const std
                                         "; available: " + (available.empty() ? "(none)" : available));
 }
 
-std::vector<std::string> read_portfolio_tickers(const std::filesystem::path& csv) {
+PortfolioTickers read_portfolio_tickers(const std::filesystem::path& csv) {
   auto reader = CsvReader::open(csv);
   if (!reader) throw FatalError(ExitCode::input, reader.error().message);
   CsvRecord record;
   CsvStatus status = (*reader)->next(record);
+  auto at_line = [&](std::uint64_t line) { return csv.string() + ":" + std::to_string(line) + ": "; };
+  if (status == CsvStatus::record_too_long)
+    throw FatalError(ExitCode::input,
+                     at_line((*reader)->error_line()) + "header longer than the 1 MiB limit");
+  if (status == CsvStatus::too_many_fields)
+    throw FatalError(ExitCode::input, at_line((*reader)->error_line()) + "header has more than " +
+                                          std::to_string(CsvReader::k_default_max_fields) +
+                                          " columns, the limit");
   if (status != CsvStatus::record)
     throw FatalError(ExitCode::input, csv.string() + ": no header line; expected a trade-history CSV");
-  std::optional<size_t> ticker_col;
-  for (size_t i = 0; i < record.fields.size(); ++i)
-    if (iequals(trim(record.fields[i]), "Ticker")) ticker_col = i;
-  if (!ticker_col)
+  const HeaderColumns header = read_header(record.fields);
+  if (header.index_of(Col::ticker) < 0)
     throw FatalError(ExitCode::input,
-                     csv.string() + ":1: required column 'Ticker' is missing from the header");
-  std::vector<std::string> tickers;
+                     at_line(record.line) + "required column 'Ticker' is missing from the header");
+  const auto ticker_col = static_cast<size_t>(header.index_of(Col::ticker));
+  PortfolioTickers out;
+  for (const HeaderColumns::Duplicate& d : header.duplicates)
+    out.notes.push_back(at_line(record.line) + header.note(d));
   std::set<std::string> seen;
   while (true) {
     status = (*reader)->next(record);
     if (status == CsvStatus::end) break;
-    if (status == CsvStatus::record_too_long) continue;
+    if (status == CsvStatus::record_too_long || status == CsvStatus::too_many_fields) continue;
     if (status == CsvStatus::unterminated_quote)
-      throw FatalError(ExitCode::input,
-                       csv.string() + ":" + std::to_string((*reader)->error_line()) +
-                           ": unterminated quoted field (the quote opened here never closes)");
+      throw FatalError(ExitCode::input, at_line((*reader)->error_line()) +
+                                            "unterminated quoted field (the quote opened here never closes)");
     if (status == CsvStatus::io_error) throw FatalError(ExitCode::input, (*reader)->error_text());
-    if (*ticker_col >= record.fields.size()) continue;
-    std::string t(trim(record.fields[*ticker_col]));
+    if (ticker_col >= record.fields.size()) continue;
+    std::string t(trim(record.fields[ticker_col]));
     // Coverage counts real symbols only; garbage in the column is Phase 1's business.
-    if (is_valid_ticker(t) && seen.insert(t).second) tickers.push_back(std::move(t));
+    if (is_valid_ticker(t) && seen.insert(t).second) out.tickers.push_back(std::move(t));
   }
-  return tickers;
+  return out;
 }
 
 }  // namespace thd

@@ -28,8 +28,14 @@ std::vector<std::string> list_portfolios(const std::filesystem::path& data_dir);
 // when nothing matches, listing the portfolios that exist.
 PortfolioFile resolve_portfolio(const std::filesystem::path& data_dir, const std::string& name);
 
-// The Ticker column of a trade-history CSV, for coverage. Throws
-// FatalError(input) when the file is not a CSV with a Ticker column.
-std::vector<std::string> read_portfolio_tickers(const std::filesystem::path& csv);
+struct PortfolioTickers {
+  std::vector<std::string> tickers;  // valid symbols, de-duplicated, first-seen order
+  std::vector<std::string> notes;    // about the header (a duplicate column name), for the warnings
+};
+
+// The Ticker column of a trade-history CSV, for coverage, found by the same
+// header rule as Phase 1 (read_header). Throws FatalError(input) when the
+// file is not a CSV with a Ticker column.
+PortfolioTickers read_portfolio_tickers(const std::filesystem::path& csv);
 
 }  // namespace thd

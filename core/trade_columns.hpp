@@ -1,9 +1,13 @@
-// The known columns of a trade-history CSV (SPEC §4.2) as data.
+// The known columns of a trade-history CSV (SPEC §4.2) as data, and the one
+// reader of its header that every command uses (run, inventory --portfolio).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace thd {
 
@@ -81,5 +85,29 @@ inline constexpr std::array<ColumnInfo, static_cast<size_t>(Col::count_)> k_trad
 inline const ColumnInfo& column_info(Col c) {
   return k_trade_columns[static_cast<size_t>(c)];
 }
+
+// Text as the JSON writer renders it: each byte that is not part of valid
+// UTF-8 becomes U+FFFD. Two names equal after this are one JSON key.
+std::string as_written(std::string_view s);
+
+// A trade-history header, read by one rule (docs/STATISTICS.md): names
+// trimmed and compared case-insensitively as written; when a name appears
+// twice the first column is used and each later one is ignored, with a note.
+struct HeaderColumns {
+  struct Duplicate {
+    size_t index = 0;  // the ignored column (0-based)
+    size_t first = 0;  // the column with that name that is used
+  };
+  std::vector<std::string> names;  // trimmed, as written
+  std::vector<bool> duplicate;     // per column: ignored as a repeat of an earlier name
+  std::vector<Duplicate> duplicates;
+  std::array<int, static_cast<size_t>(Col::count_)> col{};  // index of each known column, -1 when absent
+
+  int index_of(Col c) const { return col[static_cast<size_t>(c)]; }
+  // "column 5 'ticker' repeats column 1 'Ticker'; the first is used"
+  std::string note(const Duplicate& d) const;
+};
+
+HeaderColumns read_header(std::span<const std::string_view> fields);
 
 }  // namespace thd

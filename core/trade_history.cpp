@@ -1,9 +1,15 @@
 // read_trade_history: the CSV is read and split into records on one thread
 // while the statistics are computed on another, joined by a small bounded
 // queue of batches, so memory stays flat and the two cores both work.
+//
+// Memory bound (docs/STATISTICS.md): the reader holds at most one record
+// (1 MiB, 4,096 fields) plus a chunk; each of the k_batches batches holds at
+// most k_batch_bytes + 1 MiB of field text, k_batch_fields + 4,096 field ends
+// and k_batch_records records: about 14 MiB in all, whatever the file.
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -15,10 +21,15 @@ namespace thd {
 namespace {
 
 struct Batch {
+  static constexpr size_t k_batch_records = 4096;
+  static constexpr size_t k_batch_bytes = 1 << 20;
+  // Empty fields take no bytes: without this budget a batch of wide records
+  // of commas holds millions of field ends.
+  static constexpr size_t k_batch_fields = 1 << 18;
   struct Rec {
     std::uint64_t line;
     std::uint32_t first_field, fields;
-    CsvStatus status;  // record or record_too_long
+    CsvStatus status;  // record, record_too_long or too_many_fields
   };
   std::string bytes;                // the fields back to back
   std::vector<std::uint32_t> ends;  // where each field ends in `bytes`
@@ -28,12 +39,22 @@ struct Batch {
   std::uint64_t error_line = 0;
   std::string error_text;
 
+  // Reserved once: a batch fills up to its budget plus one record and never
+  // grows past it.
+  Batch() {
+    bytes.reserve(k_batch_bytes + CsvReader::k_default_max_record);
+    ends.reserve(k_batch_fields + CsvReader::k_default_max_fields);
+    records.reserve(k_batch_records);
+  }
   void clear() {
     bytes.clear();
     ends.clear();
     records.clear();
   }
-  bool full() const { return records.size() >= 4096 || bytes.size() >= (1u << 20); }
+  bool full() const {
+    return records.size() >= k_batch_records || bytes.size() >= k_batch_bytes ||
+           ends.size() >= k_batch_fields;
+  }
 };
 
 // Batches go to the consumer through `ready` and come back through `spare`,
@@ -88,7 +109,7 @@ void produce(CsvReader& reader, BatchQueue& queue) {
       }
       batch->records.push_back(
           {record.line, first, static_cast<std::uint32_t>(record.fields.size()), status});
-    } else if (status == CsvStatus::record_too_long) {
+    } else if (status == CsvStatus::record_too_long || status == CsvStatus::too_many_fields) {
       batch->records.push_back({reader.error_line(), 0, 0, status});
     } else {
       batch->last = true;
@@ -113,7 +134,8 @@ void produce(CsvReader& reader, BatchQueue& queue) {
 
 }  // namespace
 
-void read_trade_history(const std::filesystem::path& csv, TradeStats& stats, size_t chunk_size) {
+void read_trade_history(const std::filesystem::path& csv, TradeStats& stats, size_t chunk_size,
+                        const std::function<void()>& between_batches) {
   auto opened = CsvReader::open(csv, chunk_size);
   if (!opened) throw FatalError(ExitCode::input, opened.error().message);
   CsvReader& reader = **opened;
@@ -137,11 +159,20 @@ void read_trade_history(const std::filesystem::path& csv, TradeStats& stats, siz
     bool have_header = false;
     while (true) {
       std::unique_ptr<Batch> batch = queue.take_ready();
-      if (!batch) break;  // the producer failed; its error is rethrown below
+      if (!batch) break;                       // the producer failed; its error is rethrown below
+      if (between_batches) between_batches();  // the RSS guard: may throw, `stop` joins the reader
       for (const Batch::Rec& r : batch->records) {
         if (r.status == CsvStatus::record_too_long) {
           if (!have_header) not_a_trade_history(csv, r.line, "header longer than the 1 MiB limit");
           stats.row_too_long(r.line);
+          continue;
+        }
+        if (r.status == CsvStatus::too_many_fields) {
+          if (!have_header)
+            not_a_trade_history(csv, r.line,
+                                "header has more than " + std::to_string(CsvReader::k_default_max_fields) +
+                                    " columns, the limit");
+          stats.row_too_wide(r.line);
           continue;
         }
         record.line = r.line;

@@ -5,6 +5,7 @@
 
 #include "core/base/error.hpp"
 #include "core/base/text.hpp"
+#include "core/inventory.hpp"
 
 namespace thd {
 namespace {
@@ -134,18 +135,13 @@ TradeStats::TradeStats(Date run_date, TradeStatsLimits limits) : m_run_date(run_
 }
 
 Result<void> TradeStats::header(const CsvRecord& record) {
-  m_col.fill(-1);  // a header read before (and refused) leaves no column behind
+  HeaderColumns h = read_header(record.fields);
+  std::vector<std::pair<std::string, std::string>> notes;  // column used, note
+  for (const HeaderColumns::Duplicate& d : h.duplicates) notes.emplace_back(h.names[d.first], h.note(d));
+  m_col = h.col;
   m_field_count = record.fields.size();
-  m_header.clear();
-  for (std::string_view f : record.fields) m_header.emplace_back(trim(f));
-  for (const ColumnInfo& info : k_trade_columns) {
-    for (size_t i = 0; i < m_header.size(); ++i) {
-      if (iequals(m_header[i], info.name)) {
-        m_col[static_cast<size_t>(info.id)] = static_cast<int>(i);
-        break;
-      }
-    }
-  }
+  m_header = std::move(h.names);
+  m_header_duplicate = std::move(h.duplicate);
   m_known_in_order.clear();
   for (size_t i = 0; i < m_header.size(); ++i)
     for (const ColumnInfo& info : k_trade_columns)
@@ -153,6 +149,7 @@ Result<void> TradeStats::header(const CsvRecord& record) {
   for (const ColumnInfo& info : k_trade_columns)
     if (info.required && m_col[static_cast<size_t>(info.id)] < 0)
       return fail("required column '" + std::string(info.name) + "' is missing from the header");
+  for (auto& [column, note] : notes) issue(record.line, std::move(column), std::move(note));
   m_filled.assign(m_field_count, 0);
   return {};
 }
@@ -173,6 +170,16 @@ void TradeStats::row_too_long(std::uint64_t line) {
   ++m_rows_with_issues;
   m_row_has_issue = false;
   issue(line, "", "row longer than the 1 MiB limit; skipped");
+}
+
+void TradeStats::row_too_wide(std::uint64_t line) {
+  ++m_rows_read;
+  ++m_rows_excluded;
+  ++m_rows_with_issues;
+  m_row_has_issue = false;
+  issue(
+      line, "",
+      "row has more than " + std::to_string(CsvReader::k_default_max_fields) + " fields, the limit; skipped");
 }
 
 void TradeStats::add_active(ActivePosition position) {
@@ -246,9 +253,16 @@ void TradeStats::row(const CsvRecord& record) {
         excluded |= info.required;
       }
       (info.id == Col::entry_timestamp ? entry : exit) = d;
-    } else if (info.id == Col::ticker && v.empty()) {
-      issue(line, info.id, "missing; row skipped");
-      excluded = true;
+    } else if (info.id == Col::ticker) {
+      if (v.empty()) {
+        issue(line, info.id, "missing; row skipped");
+        excluded = true;
+      } else if (!is_valid_ticker(v)) {
+        // Never a key or a need: two such names can be one JSON key once written.
+        issue(line, info.id,
+              quoted(v) + " is not a valid symbol (1 to 20 of A-Z a-z 0-9 . ^ = -); row skipped");
+        excluded = true;
+      }
     } else if (info.id == Col::status) {
       if (iequals(v, "closed"))
         state = State::closed;
@@ -282,6 +296,15 @@ void TradeStats::row(const CsvRecord& record) {
   ++tp.trades;
   std::string_view strategy_name = cell(Col::strategy_type);
   if (strategy_name.empty()) strategy_name = "unspecified";
+  // Keyed as the document writes it: names that differ only in bytes that
+  // are not UTF-8 are one strategy, never two entries under one JSON key.
+  for (char c : strategy_name) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      m_strategy_written = as_written(strategy_name);
+      strategy_name = m_strategy_written;
+      break;
+    }
+  }
   auto sit = m_strategies.find(strategy_name);
   if (sit == m_strategies.end())
     sit = m_strategies.emplace(std::string(strategy_name), StrategyCounts{}).first;
@@ -320,31 +343,31 @@ void TradeStats::row(const CsvRecord& record) {
     Outcomes& o = m_outcomes;
     if (*outcome > 0) {
       ++o.wins, ++tp.outcomes.wins;
-      if (ret) m_win_return_sum += *ret, ++m_win_returns;
-      if (pnl) m_win_pnl += *pnl;
+      if (ret) m_win_return_sum.add(*ret, line), ++m_win_returns;
+      if (pnl) m_win_pnl.add(*pnl, line), m_last_pnl_line = line;
     } else if (*outcome < 0) {
       ++o.losses, ++tp.outcomes.losses;
-      if (ret) m_loss_return_sum += *ret, ++m_loss_returns;
-      if (pnl) m_loss_pnl += *pnl, ++m_loss_pnls;
+      if (ret) m_loss_return_sum.add(*ret, line), ++m_loss_returns;
+      if (pnl) m_loss_pnl.add(*pnl, line), ++m_loss_pnls, m_last_pnl_line = line;
     } else {
       ++o.breakevens, ++tp.outcomes.breakevens;
     }
   }
   if (ret) {
-    m_return_sum += *ret;
+    m_return_sum.add(*ret, line);
     ++m_returns;
-    tp.total_return += *ret;
+    tp.total_return.add(*ret, line);
     if (!m_best || *ret > m_best->value)
       m_best = TradeRef{std::string(cell(Col::position_uuid)), m_key, *ret};
     if (!m_worst || *ret < m_worst->value)
       m_worst = TradeRef{std::string(cell(Col::position_uuid)), m_key, *ret};
   }
   if (pnl) {
-    m_total_pnl += *pnl;
-    tp.total_pnl += *pnl;
+    m_total_pnl.add(*pnl, line);
+    tp.total_pnl.add(*pnl, line);
   }
   if (const auto& d = numbers.duration) {
-    m_duration_sum += *d;
+    m_duration_sum.add(*d, line);
     ++m_durations;
   }
 }

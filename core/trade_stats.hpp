@@ -4,8 +4,10 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,6 +29,17 @@ struct DataIssue {
   std::string issue;
 };
 
+// A sum in IEEE double, and the line of the row at which it stopped being a
+// finite number (0 while it is one): such a figure is null in the document.
+struct Sum {
+  double value = 0;
+  std::uint64_t overflow_line = 0;
+  void add(double v, std::uint64_t line) {
+    value += v;
+    if (overflow_line == 0 && !std::isfinite(value)) overflow_line = line;
+  }
+};
+
 struct Outcomes {
   std::uint64_t wins = 0, losses = 0, breakevens = 0;
   std::optional<double> win_rate() const;
@@ -35,8 +48,7 @@ struct Outcomes {
 struct TickerPerformance {
   std::uint64_t trades = 0, closed = 0, active = 0;
   Outcomes outcomes;
-  double total_return = 0;
-  double total_pnl = 0;
+  Sum total_return, total_pnl;
   bool active_seen = false;  // listed in open_tickers already
 };
 
@@ -73,6 +85,7 @@ class TradeStats {
   Result<void> header(const CsvRecord& record);
   void row(const CsvRecord& record);
   void row_too_long(std::uint64_t line);
+  void row_too_wide(std::uint64_t line);  // more fields than CsvReader::k_default_max_fields
 
   // The six trade sections of the document, every figure computed.
   TradeSummary summary() const;
@@ -92,9 +105,12 @@ class TradeStats {
 
   Date m_run_date;
   TradeStatsLimits m_limits;
+  void excluded_row_issue(std::uint64_t line, std::string text);
+
   std::array<int, static_cast<size_t>(Col::count_)> m_col{};  // index in the row, -1 when absent
-  std::vector<std::string> m_header;
-  std::vector<Col> m_known_in_order;  // known columns in the header's order
+  std::vector<std::string> m_header;                          // names as written
+  std::vector<bool> m_header_duplicate;                       // ignored columns (a repeated name)
+  std::vector<Col> m_known_in_order;                          // known columns in the header's order
   size_t m_field_count = 0;
 
   std::uint64_t m_rows_read = 0, m_rows_excluded = 0, m_rows_with_issues = 0, m_issues_total = 0;
@@ -106,11 +122,12 @@ class TradeStats {
   std::uint64_t m_closed = 0, m_active = 0;
   std::optional<Date> m_first_entry, m_last_entry;
   Outcomes m_outcomes;
-  double m_win_return_sum = 0, m_loss_return_sum = 0, m_return_sum = 0;
+  Sum m_win_return_sum, m_loss_return_sum, m_return_sum;
   std::uint64_t m_win_returns = 0, m_loss_returns = 0, m_returns = 0;
-  double m_win_pnl = 0, m_loss_pnl = 0, m_total_pnl = 0;
+  Sum m_win_pnl, m_loss_pnl, m_total_pnl;
   std::uint64_t m_loss_pnls = 0;
-  double m_duration_sum = 0;
+  std::uint64_t m_last_pnl_line = 0;  // the last row that entered the profit factor
+  Sum m_duration_sum;
   std::uint64_t m_durations = 0;
   std::optional<TradeRef> m_best, m_worst;
 
@@ -120,14 +137,19 @@ class TradeStats {
   std::map<std::string, StrategyCounts, std::less<>> m_strategies;
   std::vector<ActivePosition> m_active_positions;  // a heap, newest entry first when sorted
   std::string m_key;                               // scratch for lookups
+  std::string m_strategy_written;                  // scratch: a strategy name as written
   std::vector<std::string_view> m_cells;           // scratch: the current row, trimmed
 };
 
 // Reads the whole file through `stats`. Throws FatalError(input) for a file
-// that is not a trade-history CSV (no header, a required column missing, an
-// unterminated quote at the end).
+// that is not a trade-history CSV (no header, a header over the length or
+// field limit, a required column missing, an unterminated quote at the end).
+// `between_batches` runs on the calling thread before each batch of records
+// (at most 1 MiB of text or 4,096 records) is counted: the RSS guard, which
+// stops the reading by throwing.
 void read_trade_history(const std::filesystem::path& csv, TradeStats& stats,
-                        size_t chunk_size = CsvReader::k_default_chunk);
+                        size_t chunk_size = CsvReader::k_default_chunk,
+                        const std::function<void()>& between_batches = {});
 
 // "2026-11-22", "2026-11-22 10:00:00", "2026-11-22T10:00:00" -> its date.
 std::optional<Date> parse_trade_timestamp(std::string_view s);

@@ -2,6 +2,7 @@
 #include "core/trade_summary.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/trade_stats.hpp"
 
@@ -9,10 +10,29 @@ namespace thd {
 
 namespace {
 
-std::optional<double> mean(double sum, std::uint64_t n) {
-  if (n == 0) return std::nullopt;
-  return sum / static_cast<double>(n);
-}
+// Figures from sums that left the double range are null, each with an issue
+// naming its column and the row at which its sum overflowed
+// (docs/STATISTICS.md, "Overflow").
+class Figures {
+ public:
+  std::optional<double> sum(const Sum& s, Col column, const std::string& figure) {
+    if (s.overflow_line == 0) return s.value;
+    overflow(s.overflow_line, column,
+             figure + ": the sum of " + std::string(column_info(column).name) +
+                 " is beyond the range of a double (about 1.8e308); null");
+    return std::nullopt;
+  }
+  std::optional<double> mean(const Sum& s, std::uint64_t n, Col column, const std::string& figure) {
+    if (n == 0) return std::nullopt;
+    auto total = sum(s, column, figure);
+    if (!total) return std::nullopt;
+    return *total / static_cast<double>(n);
+  }
+  void overflow(std::uint64_t line, Col column, std::string text) {
+    issues.push_back({line, std::string(column_info(column).name), std::move(text)});
+  }
+  std::vector<TradeSummary::Issue> issues;
+};
 
 std::optional<std::string> date_text(const std::optional<Date>& d) {
   if (!d) return std::nullopt;
@@ -50,26 +70,43 @@ TradeSummary TradeStats::summary() const {
                  date_text(m_last_entry)};
   for (const auto& [name, c] : m_strategies) s.strategies.push_back({name, c.total, c.closed, c.active});
 
-  std::vector<std::string> sorted = m_ticker_order;
-  std::sort(sorted.begin(), sorted.end());
-  for (const std::string& t : sorted) {
-    const TickerPerformance& p = m_tickers.at(t);
-    s.tickers.push_back({t, p.trades, p.closed, p.active, p.outcomes.wins, p.outcomes.losses,
-                         p.outcomes.breakevens, p.total_return, p.total_pnl, p.outcomes.win_rate()});
-  }
-
+  Figures figures;
   TradeSummary::Metrics& m = s.metrics;
   m.closed_trades = m_closed;
   m.win_rate = m_outcomes.win_rate();
   m.wins = m_outcomes.wins, m.losses = m_outcomes.losses, m.breakevens = m_outcomes.breakevens;
-  m.average_win_return = mean(m_win_return_sum, m_win_returns);
-  m.average_loss_return = mean(m_loss_return_sum, m_loss_returns);
-  if (m_loss_pnls > 0 && m_loss_pnl != 0) m.profit_factor = m_win_pnl / -m_loss_pnl;
-  m.expectancy = mean(m_return_sum, m_returns);
-  m.total_pnl = m_total_pnl;
+  m.average_win_return = figures.mean(m_win_return_sum, m_win_returns, Col::return_, "average_win_return");
+  m.average_loss_return =
+      figures.mean(m_loss_return_sum, m_loss_returns, Col::return_, "average_loss_return");
+  if (m_loss_pnls > 0) {
+    auto wins = figures.sum(m_win_pnl, Col::pnl, "profit_factor (wins)");
+    auto losses = figures.sum(m_loss_pnl, Col::pnl, "profit_factor (losses)");
+    if (wins && losses && *losses != 0) {
+      m.profit_factor = *wins / std::abs(*losses);
+      if (!std::isfinite(*m.profit_factor)) {
+        m.profit_factor.reset();
+        figures.overflow(m_last_pnl_line, Col::pnl,
+                         "profit_factor: the ratio of the PnL sums is beyond the range of a double; null");
+      }
+    }
+  }
+  m.expectancy = figures.mean(m_return_sum, m_returns, Col::return_, "expectancy");
+  m.total_pnl = figures.sum(m_total_pnl, Col::pnl, "total_pnl");
   m.best_trade = trade_of(m_best);
   m.worst_trade = trade_of(m_worst);
-  m.average_duration_days = mean(m_duration_sum, m_durations);
+  m.average_duration_days =
+      figures.mean(m_duration_sum, m_durations, Col::duration_days, "average_duration_days");
+
+  std::vector<std::string> sorted = m_ticker_order;
+  std::sort(sorted.begin(), sorted.end());
+  for (const std::string& t : sorted) {
+    const TickerPerformance& p = m_tickers.at(t);
+    s.tickers.push_back(
+        {t, p.trades, p.closed, p.active, p.outcomes.wins, p.outcomes.losses, p.outcomes.breakevens,
+         figures.sum(p.total_return, Col::return_, "ticker_performance." + t + ".total_return"),
+         figures.sum(p.total_pnl, Col::pnl, "ticker_performance." + t + ".total_pnl"),
+         p.outcomes.win_rate()});
+  }
 
   std::vector<ActivePosition> active = m_active_positions;
   std::sort(active.begin(), active.end(), listed_before);
@@ -79,9 +116,16 @@ TradeSummary TradeStats::summary() const {
 
   TradeSummary::Quality& q = s.quality;
   q.rows_read = m_rows_read, q.rows_excluded = m_rows_excluded;
-  q.rows_with_issues = m_rows_with_issues, q.issues_total = m_issues_total;
-  for (const DataIssue& i : m_issues) q.issues.push_back({i.line, i.column, i.issue});
+  q.rows_with_issues = m_rows_with_issues, q.issues_total = m_issues_total + figures.issues.size();
+  // Figure issues are always listed: they take the place of the last row
+  // issues when the list would be longer than its limit.
+  const size_t figure_slots = std::min(figures.issues.size(), m_limits.max_issues);
+  const size_t row_slots = std::min(m_issues.size(), m_limits.max_issues - figure_slots);
+  for (size_t i = 0; i < row_slots; ++i)
+    q.issues.push_back({m_issues[i].line, m_issues[i].column, m_issues[i].issue});
+  for (size_t i = 0; i < figure_slots; ++i) q.issues.push_back(std::move(figures.issues[i]));
   for (size_t i = 0; i < m_header.size(); ++i) {
+    if (m_header_duplicate[i]) continue;  // its name is the earlier column's: one key
     std::optional<double> c;
     if (m_well_formed_rows) c = static_cast<double>(m_filled[i]) / static_cast<double>(m_well_formed_rows);
     q.completeness.emplace_back(m_header[i], c);

@@ -28,7 +28,7 @@ struct TradeSummary {
   struct Ticker {
     std::string ticker;
     std::uint64_t trades = 0, closed = 0, active = 0, wins = 0, losses = 0, breakevens = 0;
-    double total_return = 0, total_pnl = 0;
+    std::optional<double> total_return, total_pnl;  // null: the sum overflowed
     std::optional<double> win_rate;
   };
   std::vector<Ticker> tickers;  // by ticker
@@ -41,7 +41,7 @@ struct TradeSummary {
   struct Metrics {
     std::uint64_t closed_trades = 0, wins = 0, losses = 0, breakevens = 0;
     std::optional<double> win_rate, average_win_return, average_loss_return, profit_factor, expectancy;
-    double total_pnl = 0;
+    std::optional<double> total_pnl = 0;  // null: the sum overflowed
     std::optional<Trade> best_trade, worst_trade;
     std::optional<double> average_duration_days;
   } metrics;

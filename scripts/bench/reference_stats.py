@@ -68,6 +68,14 @@ _ASCII_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
+def is_symbol(t):
+    """docs/STATISTICS.md: 1 to 20 bytes of [A-Za-z0-9.^=-], at least one a letter or a digit."""
+    if not 1 <= len(t.encode("utf-8", "surrogateescape")) <= 20:
+        return False
+    ok = all(("A" <= c <= "Z") or ("a" <= c <= "z") or ("0" <= c <= "9") or c in ".^=-" for c in t)
+    return ok and any(c.isascii() and c.isalnum() for c in t)
+
+
 def ascii_upper(s):
     return s.upper() if s.isascii() else s.translate(_ASCII_UPPER)
 
@@ -395,11 +403,14 @@ def main():
             excluded = False
 
             ticker = cells[i_ticker]
-            if ticker:
-                ticker = ascii_upper(ticker)
-            else:
+            if not ticker:
                 row_issues.append((n_ticker, "empty Ticker"))
                 excluded = True
+            elif not is_symbol(ticker):
+                row_issues.append((n_ticker, "not a valid symbol"))
+                excluded = True
+            else:
+                ticker = ascii_upper(ticker)
 
             status = ascii_lower(cells[i_status])
             if status == "closed":

@@ -162,9 +162,13 @@ class Robustness(ThdTestCase):
         self.assertEqual(doc["coverage"]["tickers"], 1)
         doc, _ = self.thd_json("--data-dir", self.data, "--cache-dir", self.cache, "-q", "run", "--portfolio", "p",
                                "--offline", "--output", "-")
-        self.assertEqual(doc["portfolio_summary"]["total_trades"], 2)  # a trade all the same
+        # Not a symbol: an issue, and the row is excluded like one without a ticker (docs/STATISTICS.md).
+        self.assertEqual(doc["portfolio_summary"]["total_trades"], 1)
         self.assertNotIn("<SCRIPT>", json.dumps(doc["market_context"]))
-        self.assertEqual(doc["tickers"]["<SCRIPT>"]["market"]["provenance"]["source"], "missing")
+        self.assertNotIn("<script>", doc["tickers"])
+        self.assertNotIn("<SCRIPT>", doc["tickers"])
+        self.assertTrue(any(i["line"] == 3 and i["column"] == "Ticker" and "not a valid symbol" in i["issue"]
+                            for i in doc["data_quality_assessment"]["issues"]))
 
     def test_output_through_a_symlink_replaces_its_target(self):
         th = os.path.join(self.data, "raw", "trade_history")

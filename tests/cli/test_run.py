@@ -481,9 +481,12 @@ class RowIssuesTest(RunTestCase):
         self.assert_ok(self.run_thd("--output", out))
         with open(out, "rb") as f:
             doc = json.loads(f.read().decode("utf-8", errors="strict"))
-        self.assertEqual(doc["portfolio_summary"]["total_trades"], 1)
-        self.assertEqual(len(doc["ticker_performance"]), 1)
-        self.assertIn("\ufffd", list(doc["ticker_performance"])[0])
+        # Not a symbol (issue 9, item 5): an issue naming it as written, the row excluded, no key.
+        self.assertEqual(doc["portfolio_summary"]["total_trades"], 0)
+        self.assertEqual(doc["ticker_performance"], {})
+        self.assertEqual(doc["tickers"], {})
+        self.assert_issue(doc, 2, "Ticker")
+        self.assertIn("\ufffd", self.issues_at(doc, 2)[0]["issue"])
 
 
 class HugeLineTest(RunTestCase):

@@ -21,6 +21,36 @@ NOW = calendar.timegm(time.strptime(NOW_ISO, "%Y-%m-%dT%H:%M:%SZ"))
 DAY = 86400
 HOUR = 3600
 
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object with the same key twice: the tool's documents never hold one (issue 9, item 5)."""
+
+
+def _refuse_duplicate_keys(pairs):
+    obj = {}
+    for key, value in pairs:
+        if key in obj:
+            raise DuplicateKeyError("duplicate key %r in a JSON object" % key)
+        obj[key] = value
+    return obj
+
+
+_json_loads = json.loads
+
+
+def strict_loads(s, *args, **kw):
+    """json.loads that refuses an object with a repeated key (unless the caller has its own hook)."""
+    # json.load passes both hooks as None.
+    if kw.get("object_pairs_hook") is None and kw.get("object_hook") is None and not args:
+        kw["object_pairs_hook"] = _refuse_duplicate_keys
+    return _json_loads(s, *args, **kw)
+
+
+# Every test imports this module, and every JSON document a test reads goes through json.loads
+# (json.load calls it too): the duplicate-key check guards them all, whichever helper reads them.
+json.loads = strict_loads
+
 SERVICES = ["yahoo_finance", "fmp", "alpha_vantage", "fred_economic", "sec_edgar", "coingecko", "imf_data"]
 ERROR_PREFIX = "trade-history-discover: error: "
 

@@ -68,6 +68,9 @@ std::string read_all(CsvReader& reader) {
       case CsvStatus::record: out += render(rec.line, rec.fields); break;
       case CsvStatus::end: return out + "END\n";
       case CsvStatus::record_too_long: out += "TOO_LONG@" + std::to_string(reader.error_line()) + "\n"; break;
+      case CsvStatus::too_many_fields:
+        out += "TOO_MANY_FIELDS@" + std::to_string(reader.error_line()) + "\n";
+        break;
       case CsvStatus::unterminated_quote:
         return out + "UNTERMINATED@" + std::to_string(reader.error_line()) + "\n";
       case CsvStatus::io_error: return out + "IO_ERROR " + reader.error_text() + "\n";
@@ -280,6 +283,35 @@ TEST_CASE("csv: a borrowed descriptor (stdin, say) is read but left open") {
   }
   CHECK(::fcntl(pipe_fds[0], F_GETFD) != -1);
   ::close(pipe_fds[0]);
+}
+
+TEST_CASE("a record with more fields than the limit is skipped, wherever the chunks fall") {
+  // Limit 4: four fields are a record, five are too many; the reader goes on after it.
+  TempDir dir;
+  write_file(dir / "wide.csv", "a,b,c,d\n1,2,3,4,5\n\"x,y\",2,\"3\"\"\",4\n,,,,,,,,\nlast\n");
+  for (size_t chunk : {size_t{1}, size_t{3}, size_t{7}, CsvReader::k_default_chunk}) {
+    INFO("chunk " << chunk);
+    int fd = ::open((dir / "wide.csv").c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    CsvReader reader(fd, "wide.csv", chunk);
+    reader.set_max_fields(4);
+    CHECK(read_all(reader) ==
+          "1:[a][b][c][d]\n"
+          "TOO_MANY_FIELDS@2\n"
+          "3:[x,y][2][3\"][4]\n"
+          "TOO_MANY_FIELDS@4\n"
+          "5:[last]\n"
+          "END\n");
+  }
+}
+
+TEST_CASE("the default field limit: 4,096 fields are a record, 4,097 are not") {
+  std::string ok(CsvReader::k_default_max_fields - 1, ',');
+  std::string wide(CsvReader::k_default_max_fields, ',');
+  CHECK(CsvReader::k_default_max_fields == 4096);
+  const std::string out = read_string(ok + "\n" + wide + "\nz\n");
+  CHECK(out.find("TOO_MANY_FIELDS@2\n3:[z]\nEND\n") != std::string::npos);
+  CHECK(out.rfind("1:", 0) == 0);
 }
 
 }  // namespace thd

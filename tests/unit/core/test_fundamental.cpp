@@ -203,4 +203,31 @@ TEST_CASE("fundamental: a missing file is an error naming it") {
   CHECK(r.error().message.find("GONE_20261122.md") != std::string::npos);
 }
 
+TEST_CASE("fundamental: a file read only up to 1 MiB with facts still missing says it was cut") {
+  TempDir dir;
+  const std::string prose(1000, 'x');
+  std::string big;
+  while (big.size() <= k_max_analysis_read) big += prose + "\n";
+  write_file(dir / "BIG_20261122.md", big + "Recommendation: BUY\n");
+  bool cut = false;
+  auto r = read_fundamental_file(dir / "BIG_20261122.md", &cut);
+  REQUIRE(r.has_value());
+  CHECK(cut);
+  CHECK_FALSE(r->recommendation.has_value());
+
+  // The facts first: reading stops at them, nothing is cut.
+  write_file(dir / "TOP_20261122.md",
+             "Recommendation: BUY\nConviction: 0.8\nFair Value Range: $1 - $2\n" + big);
+  r = read_fundamental_file(dir / "TOP_20261122.md", &cut);
+  REQUIRE(r.has_value());
+  CHECK_FALSE(cut);
+  CHECK(r->recommendation == "BUY");
+
+  // Small and incomplete: read to its end, not cut.
+  write_file(dir / "SMALL_20261122.md", "Recommendation: SELL\n");
+  r = read_fundamental_file(dir / "SMALL_20261122.md", &cut);
+  REQUIRE(r.has_value());
+  CHECK_FALSE(cut);
+}
+
 }  // namespace thd

@@ -136,3 +136,20 @@ TEST_CASE("coverage: covered, missing, stale, ratio; duplicates counted once") {
   CHECK(*c.ratio == doctest::Approx(0.6));
   CHECK_FALSE(compute_coverage(*inv, {}).ratio);
 }
+
+TEST_CASE("a symbol: 1 to 20 bytes of [A-Za-z0-9.^=-], one a letter or digit") {
+  CHECK(is_valid_ticker("AAPL"));
+  CHECK(is_valid_ticker("BRK.B"));
+  CHECK(is_valid_ticker("^VIX"));
+  CHECK(is_valid_ticker("EURUSD=X"));
+  CHECK(is_valid_ticker("BTC-USD"));
+  CHECK(is_valid_ticker(std::string(20, 'A')));
+  CHECK_FALSE(is_valid_ticker(std::string(21, 'A')));
+  CHECK_FALSE(is_valid_ticker(""));
+  CHECK_FALSE(is_valid_ticker("A B"));
+  CHECK_FALSE(
+      is_valid_ticker("A\xff"
+                      "B"));
+  CHECK_FALSE(is_valid_ticker("A/B"));
+  CHECK_FALSE(is_valid_ticker("--"));
+}

@@ -173,18 +173,19 @@ TEST_CASE("portfolio: tickers from a header found case-insensitively in any colu
              "u5,SMA,,Open\n"
              "u6,EMA,AAPL,Open\n"
              "u7,EMA,BTC-USD,Open\n");
-  CHECK(read_portfolio_tickers(d / "a.csv") == std::vector<std::string>{"MSFT", "AAPL", "BRK.B", "BTC-USD"});
+  CHECK(read_portfolio_tickers(d / "a.csv").tickers ==
+        std::vector<std::string>{"MSFT", "AAPL", "BRK.B", "BTC-USD"});
 
   write_file(d / "b.csv", "status,ticker\nOpen,NVDA\nOpen,TSLA\nOpen,NVDA\n");
-  CHECK(read_portfolio_tickers(d / "b.csv") == std::vector<std::string>{"NVDA", "TSLA"});
+  CHECK(read_portfolio_tickers(d / "b.csv").tickers == std::vector<std::string>{"NVDA", "TSLA"});
 }
 
 TEST_CASE("portfolio: tickers with a BOM, a quoted header and CRLF") {
   TempDir d;
   write_file(d / "bom.csv", "\xEF\xBB\xBF\"Ticker\",Status\r\nAAPL,Open\r\nMSFT,Closed\r\nAAPL,Closed\r\n");
-  CHECK(read_portfolio_tickers(d / "bom.csv") == std::vector<std::string>{"AAPL", "MSFT"});
+  CHECK(read_portfolio_tickers(d / "bom.csv").tickers == std::vector<std::string>{"AAPL", "MSFT"});
   write_file(d / "bom2.csv", "\xEF\xBB\xBFTicker\nZ\n");
-  CHECK(read_portfolio_tickers(d / "bom2.csv") == std::vector<std::string>{"Z"});
+  CHECK(read_portfolio_tickers(d / "bom2.csv").tickers == std::vector<std::string>{"Z"});
 }
 
 TEST_CASE("portfolio: a CSV without a Ticker column is an input error") {

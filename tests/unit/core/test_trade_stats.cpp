@@ -158,3 +158,76 @@ TEST_CASE("a refused header leaves nothing behind for the next one (found by the
   CHECK(stats.total_trades() == 1);
   CHECK(stats.open_tickers() == std::vector<std::string>{"AAPL"});
 }
+
+TEST_CASE("sums beyond the double range are null with an issue naming column and figure") {
+  test::TempDir dir;
+  test::write_file(dir / "o.csv",
+                   "Ticker,Status,Entry_Timestamp,PnL,Return\n"
+                   "AAA,Closed,2025-01-01,1e308,0.5\n"
+                   "AAA,Closed,2025-01-02,1.5e308,0.25\n"  // line 3: 2.5e308 > DBL_MAX
+                   "BBB,Closed,2025-01-03,-4,-0.5\n");
+  TradeStats stats(k_run_date);
+  read_trade_history(dir / "o.csv", stats);
+  const TradeSummary s = stats.summary();
+  CHECK_FALSE(s.metrics.total_pnl.has_value());
+  CHECK_FALSE(s.metrics.profit_factor.has_value());  // the wins' PnL sum overflowed
+  REQUIRE(s.metrics.expectancy.has_value());
+  CHECK(*s.metrics.expectancy == doctest::Approx((0.5 + 0.25 - 0.5) / 3));
+  REQUIRE(s.tickers.size() == 2);
+  CHECK_FALSE(s.tickers[0].total_pnl.has_value());
+  CHECK(s.tickers[0].total_return == 0.75);
+  CHECK(s.tickers[1].total_pnl == -4.0);
+  // total_pnl, profit_factor (wins), AAA's total_pnl: each at line 3, column PnL.
+  REQUIRE(s.quality.issues.size() == 3);
+  for (const auto& i : s.quality.issues) {
+    CHECK(i.line == 3);
+    CHECK(i.column == "PnL");
+  }
+  CHECK(s.quality.issues_total == 3);
+  CHECK(s.quality.rows_with_issues == 0);
+  CHECK(s.quality.issues[0].issue.find("profit_factor") != std::string::npos);
+  CHECK(s.quality.issues[1].issue.find("total_pnl") == 0);
+  CHECK(s.quality.issues[2].issue.find("ticker_performance.AAA.total_pnl") == 0);
+}
+
+TEST_CASE("the check between batches runs during the reading and can stop it") {
+  test::TempDir dir;
+  std::string csv = "Ticker,Status,Entry_Timestamp,PnL\n";
+  for (int i = 0; i < 20000; ++i) csv += "T" + std::to_string(i) + ",Closed,2025-01-01,1\n";  // > 4,096 rows
+  test::write_file(dir / "m.csv", csv);
+  int calls = 0;
+  TradeStats all(k_run_date);
+  read_trade_history(dir / "m.csv", all, CsvReader::k_default_chunk, [&] { ++calls; });
+  CHECK(calls >= 5);  // 20,001 records in batches of at most 4,096
+  CHECK(all.rows_read() == 20000);
+
+  TradeStats stopped(k_run_date);
+  calls = 0;
+  try {
+    read_trade_history(dir / "m.csv", stopped, CsvReader::k_default_chunk, [&] {
+      if (++calls == 2) throw FatalError(ExitCode::resource, "over the limit");
+    });
+    FAIL("the check did not stop the reading");
+  } catch (const FatalError& e) {
+    CHECK(e.code() == ExitCode::resource);
+  }
+  CHECK(stopped.rows_read() < 20000);
+}
+
+TEST_CASE("rows with more fields than the limit and tickers that are not symbols are excluded issues") {
+  test::TempDir dir;
+  test::write_file(dir / "w.csv", "Ticker,Status,Entry_Timestamp\n" + std::string(5000, ',') +
+                                      "\nA B,Open,2026-11-01\nok,Open,2026-11-01\n");
+  TradeStats stats(k_run_date);
+  read_trade_history(dir / "w.csv", stats);
+  const TradeSummary s = stats.summary();
+  CHECK(s.quality.rows_read == 3);
+  CHECK(s.quality.rows_excluded == 2);
+  REQUIRE(s.quality.issues.size() == 2);
+  CHECK(s.quality.issues[0].line == 2);
+  CHECK(s.quality.issues[0].issue == "row has more than 4096 fields, the limit; skipped");
+  CHECK(s.quality.issues[1].line == 3);
+  CHECK(s.quality.issues[1].column == "Ticker");
+  CHECK(s.quality.issues[1].issue.find("not a valid symbol") != std::string::npos);
+  CHECK(stats.tickers() == std::vector<std::string>{"OK"});
+}
