@@ -19,7 +19,7 @@ int report(const char* message, thd::ExitCode code) {
   for (char& c : text)
     if (c == '\n' || c == '\r') c = ' ';
   // A signal is not an error: "trade-history-discover: interrupted; ...".
-  const bool signal = code == thd::k_exit_interrupted || code == thd::k_exit_terminated;
+  const bool signal = code == thd::ExitCode::interrupted || code == thd::ExitCode::terminated;
   // Names from files and the filesystem reach this line: escaped, so a file name cannot drive the terminal.
   std::string line =
       std::string("trade-history-discover: ") + (signal ? "" : "error: ") + thd::printable(text);

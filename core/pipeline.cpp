@@ -118,8 +118,10 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
 
   // Phase 1: the trade history, streamed.
   TradeStats trades(date_of(now));
-  read_trade_history(file.path, trades, CsvReader::k_default_chunk,
-                     [&guard] { guard.check("while reading the trade history"); });
+  read_trade_history(file.path, trades, CsvReader::k_default_chunk, [&guard] {
+    guard.check("while reading the trade history");
+    check_interrupted();
+  });
   outcome.times.phase1_trades = phase.lap();
   guard.check("after phase 1");
   check_interrupted();

@@ -17,10 +17,12 @@ namespace thd {
 
 enum class ExitCode : int {
   success = 0,
-  failure = 1,   // unexpected failure
-  usage = 2,     // unknown option, invalid value
-  input = 3,     // portfolio not found, malformed CSV, unreadable directory
-  resource = 4,  // aborted by a resource guard
+  failure = 1,        // unexpected failure
+  usage = 2,          // unknown option, invalid value
+  input = 3,          // portfolio not found, malformed CSV, unreadable directory
+  resource = 4,       // aborted by a resource guard
+  interrupted = 130,  // SIGINT (Ctrl-C): 128 + the signal, as shells report it
+  terminated = 143,   // SIGTERM
 };
 
 // What went wrong, as a kind callers can branch on; the message is for people.

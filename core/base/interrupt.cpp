@@ -30,7 +30,7 @@ int interrupt_signal() {
 
 void check_interrupted() {
   if (const int s = g_signal; s != 0)
-    throw FatalError(s == SIGTERM ? k_exit_terminated : k_exit_interrupted, "interrupted");
+    throw FatalError(s == SIGTERM ? ExitCode::terminated : ExitCode::interrupted, "interrupted");
 }
 
 void set_interrupt_signal_for_test(int signal) {

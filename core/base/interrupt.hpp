@@ -7,10 +7,6 @@
 
 namespace thd {
 
-// The exit codes of a run ended by a signal, as shells report them (128 + signal).
-inline constexpr ExitCode k_exit_interrupted = static_cast<ExitCode>(130);  // SIGINT (Ctrl-C)
-inline constexpr ExitCode k_exit_terminated = static_cast<ExitCode>(143);   // SIGTERM
-
 // Installs the handlers (SIGINT, SIGTERM). A second signal of either kind
 // ends the process at once (the handlers reset themselves to the default).
 void install_interrupt_handlers();

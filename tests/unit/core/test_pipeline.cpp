@@ -96,7 +96,7 @@ TEST_CASE("pipeline: a signal received is exit 130 (SIGINT) or 143 (SIGTERM), an
       run_pipeline(r.config, r.clock, {"p"}, events);
       FAIL("no error");
     } catch (const FatalError& e) {
-      CHECK(e.code() == (sig == SIGINT ? k_exit_interrupted : k_exit_terminated));
+      CHECK(e.code() == (sig == SIGINT ? ExitCode::interrupted : ExitCode::terminated));
       CHECK(std::string(e.what()) == "interrupted");
     }
     set_interrupt_signal_for_test(0);
