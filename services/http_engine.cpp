@@ -190,6 +190,7 @@ struct HttpEngine::Impl {
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_DEFAULT_PROTOCOL, "https");
     curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    if (!options.ca_bundle.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_bundle.c_str());
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "trade-history-discover/" THD_VERSION);
     if (t->headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->headers);
     ++job->attempts;

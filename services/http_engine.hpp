@@ -85,6 +85,10 @@ struct EngineOptions {
   double max_rate_wait = 10;
   double breaker_cooldown = 60;
   std::filesystem::path state_dir;  // where breakers and quotas persist; empty: nowhere
+  // A PEM file of the certificate authorities to trust instead of the
+  // system's (THD_CA_BUNDLE: a company proxy, or the tests' own servers).
+  // Empty: the system's. Verification itself is never turned off.
+  std::string ca_bundle;
   // Called at least every 250 ms while the engine runs; returning false
   // cancels every transfer (the RSS guard).
   std::function<bool()> tick;

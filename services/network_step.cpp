@@ -11,8 +11,9 @@ namespace {
 
 class EngineStep final : public NetworkStep {
  public:
-  EngineStep(const NetworkSetup& s, std::map<std::string, ServiceLimit> limits, ProviderSettings settings)
-      : m_engine(s.engine, std::move(limits), s.clock),
+  EngineStep(const NetworkSetup& s, EngineOptions engine, std::map<std::string, ServiceLimit> limits,
+             ProviderSettings settings)
+      : m_engine(std::move(engine), std::move(limits), s.clock),
         m_fetcher(m_engine, std::move(settings), s.cache, s.ttls) {}
 
   void fetch(const Need& need, Done done) override { m_fetcher.fetch(need, std::move(done)); }
@@ -71,7 +72,9 @@ std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& s) {
   p.enabled = s.enabled;
   p.env = s.env;
   p.today = s.today;
-  return std::make_unique<EngineStep>(s, std::move(limits), std::move(p));
+  EngineOptions engine = s.engine;
+  if (auto ca = s.env("THD_CA_BUNDLE"); ca && !ca->empty()) engine.ca_bundle = *ca;
+  return std::make_unique<EngineStep>(s, std::move(engine), std::move(limits), std::move(p));
 }
 
 }  // namespace thd
