@@ -8,10 +8,11 @@
 
 #include "cli/app.hpp"
 #include "core/base/error.hpp"
+#include "core/base/secrets.hpp"
 
 namespace {
 int report(const char* message, thd::ExitCode code) {
-  std::string line = std::string("trade-history-discover: error: ") + message;
+  std::string line = "trade-history-discover: error: " + thd::redact(message);
   for (char& c : line)
     if (c == '\n' || c == '\r') c = ' ';
   std::fprintf(stderr, "%s\n", line.c_str());

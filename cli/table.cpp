@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/base/secrets.hpp"
+
 namespace thd::cli {
 
 Table::Table(std::vector<Column> columns, size_t indent) : m_columns(std::move(columns)), m_indent(indent) {}
@@ -43,7 +45,7 @@ std::string Table::render() const {
 }
 
 void Table::print(std::FILE* out) const {
-  std::string text = render();
+  std::string text = redact(render());
   std::fwrite(text.data(), 1, text.size(), out);
 }
 

@@ -2,6 +2,7 @@
 // wired from the run's settings.
 #include "services/network_step.hpp"
 
+#include "core/base/secrets.hpp"
 #include "services/http_engine.hpp"
 #include "services/provider_fetcher.hpp"
 #include "services/providers/registry.hpp"
@@ -58,6 +59,20 @@ class EngineStep final : public NetworkStep {
 };
 
 }  // namespace
+
+std::vector<std::string> register_run_secrets(const EnvLookup& env) {
+  std::vector<std::string> warnings;
+  const std::string too_short = " is shorter than " + std::to_string(k_min_secret_length) +
+                                " characters: it cannot be redacted from providers' text";
+  for (const Provider* provider : all_providers()) {
+    const std::string name(provider->info().key_env);
+    if (name.empty()) continue;
+    if (auto key = env(name); key && !register_secret(*key)) warnings.push_back(name + too_short);
+  }
+  if (!register_environment_url_secrets())
+    warnings.push_back("a password in a THD_* URL variable" + too_short);
+  return warnings;
+}
 
 std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& s) {
   std::map<std::string, ServiceLimit> limits;
