@@ -6,6 +6,8 @@
 #include "core/base/date.hpp"
 #include "core/base/error.hpp"
 #include "core/base/log.hpp"
+#include "core/base/secrets.hpp"
+#include "services/network_step.hpp"
 
 namespace thd::cli {
 
@@ -39,7 +41,14 @@ Context make_context(const GlobalOptions& global, const SettingBindings& binding
   bindings.collect(inputs.command_line);
   inputs.config_flag = global.config;
   Context ctx;
+  // Secrets first: an error about a setting may quote a value.
+  for (const std::string& w : register_run_secrets(inputs.env)) log_warning(w);
   ctx.config = resolve_config(inputs);
+  for (const auto& [service, url] : ctx.config.base_urls)
+    if (!register_url_secrets(url))
+      log_warning("the password in " + service + "'s base URL is shorter than " +
+                  std::to_string(k_min_secret_length) +
+                  " characters: it cannot be redacted from providers' text");
   // THD_NOW pins the wall time (today, what is saved) for reproducible reports and tests.
   if (auto now = inputs.env("THD_NOW"); now && !now->empty()) {
     auto t = parse_iso8601(*now);

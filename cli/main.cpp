@@ -11,11 +11,12 @@
 #include "cli/output.hpp"
 #include "core/base/error.hpp"
 #include "core/base/interrupt.hpp"
+#include "core/base/secrets.hpp"
 #include "core/base/text.hpp"
 
 namespace {
 int report(const char* message, thd::ExitCode code) {
-  std::string text = message;
+  std::string text = thd::redact(message);
   for (char& c : text)
     if (c == '\n' || c == '\r') c = ' ';
   // A signal is not an error: "trade-history-discover: interrupted; ...".

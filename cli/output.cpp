@@ -11,6 +11,7 @@
 #include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
 #include "core/base/log.hpp"
+#include "core/base/secrets.hpp"
 #include "core/base/text.hpp"
 
 namespace thd::cli {
@@ -29,7 +30,13 @@ bool stdout_reader_gone() {
   return ::poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
 }
 
-std::filesystem::path write_output(const std::filesystem::path& target, const std::string& document) {
+std::filesystem::path write_output(const std::filesystem::path& target, const std::string& unsafe) {
+  // The document holds nothing from a provider unredacted (the engine saw to
+  // it); what came from a cache written by an older version or another
+  // machine, or from local files, passes the same redaction here.
+  std::string redacted;
+  if (contains_secret(unsafe)) redacted = redact(unsafe);
+  const std::string& document = redacted.empty() ? unsafe : redacted;
   if (target == "-") {
     std::cout.flush();
     std::fflush(stdout);

@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/base/secrets.hpp"
 #include "core/base/text.hpp"
 
 namespace thd::cli {
@@ -47,7 +48,7 @@ std::string Table::render() const {
 }
 
 void Table::print(std::FILE* out) const {
-  std::string text = render();
+  std::string text = redact(render());
   std::fwrite(text.data(), 1, text.size(), out);
 }
 

@@ -8,7 +8,7 @@ faults, and request / TCP-connection statistics.
 Usage
 -----
     fake_services.py [--port 0] [--port-file F] [--host 127.0.0.1]
-                     [--latency-ms N] [--verbose]
+                     [--latency-ms N] [--verbose] [--tls-cert PEM --tls-key PEM]
 
 Binds a loopback address only (127.0.0.0/8; anything else exits 2).  With
 --port 0 the kernel picks a free port; --port-file F receives the port number
@@ -198,7 +198,10 @@ GET  /__stats  -> {"requests": {service: n}, "requests_total": n,
                    "in_flight": n, "max_in_flight": n,
                    "max_in_flight_by_service": {service: n},
                    "faults_applied": {service: n}, "faults": {...},
-                   "paths": {service: [last 200 request paths with query]}}
+                   "paths": {service: [last 200 request paths with query]},
+                   "keys_seen": {service: [every key value received: query
+                                 apikey / api_key / x_cg_*, headers apikey /
+                                 x-cg-*, basic-auth password]}}
      `connections` counts TCP connections that carried at least one service
      request since the last reset (a keep-alive connection used before and
      after a reset counts again); `connections_accepted` counts every accepted
@@ -227,11 +230,28 @@ POST /__fault  with JSON {"service": name | "all", "mode": M, "status": 500,
                     Reach ..."}; yahoo 429 text; fred 429 JSON; sec_edgar 403
                     "Request Rate Threshold Exceeded"; coingecko 429 JSON;
                     imf_data 429)
+       echo_key     the provider's answer to a key it does not know, repeating
+                    the key the request carried (query `apikey` / `api_key` /
+                    `x_cg_*`, header `apikey` / `x-cg-*`, or the password of
+                    HTTP basic auth) the way FRED, Alpha Vantage and CoinGecko
+                    do: fred 400 {"error_code":400,"error_message":"Bad
+                    Request.  The value for variable api_key 'KEY' is not
+                    registered. ..."}; alpha_vantage 200 {"Error Message":
+                    ...}; fmp 401; coingecko 401 {"status":{...}}; the others
+                    400 {"error": ...}.  `status` overrides the status (200:
+                    an error in disguise).  `variant` "data": instead the
+                    normal answer with the key appended to every text member
+                    named like a name or a description (a provider that puts
+                    the caller's key in its data).
+       redirect     302 to `location` (http(s)://127.x.x.x:PORT only) followed
+                    by the request's own path and query (so a key in the
+                    query goes along, as a real redirect would take it)
        none         remove the service's fault
 GET  /__health -> {"ok": true}
 """
 
 import argparse
+import base64
 import calendar
 import collections
 import datetime
@@ -252,7 +272,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote
 
 SERVICES = ("yahoo_finance", "fmp", "alpha_vantage", "fred_economic", "sec_edgar", "coingecko", "imf_data")
-FAULT_MODES = ("status", "retry_after", "hang", "slow", "malformed", "truncated", "reset", "latency", "quota", "none")
+FAULT_MODES = ("status", "retry_after", "hang", "slow", "malformed", "truncated", "reset", "latency", "quota",
+               "echo_key", "redirect", "none")
+KEY_PARAMS = ("apikey", "api_key", "x_cg_demo_api_key", "x_cg_pro_api_key")
+KEY_HEADERS = ("apikey", "x-cg-demo-api-key", "x-cg-pro-api-key")
 PATHS_KEPT = 200
 HANG_MAX_S = 600.0
 MAX_CONTROL_BODY = 65536
@@ -890,6 +913,53 @@ HANDLERS = {
 }
 
 
+def keys_carried(params, headers):
+    """Every key value a request carries: query, key headers, basic-auth password."""
+    keys = [v for name in KEY_PARAMS for v in params.get(name, []) if v]
+    keys += [headers[name] for name in KEY_HEADERS if headers.get(name)]
+    auth = headers.get("authorization", "")
+    if auth.lower().startswith("basic "):
+        try:
+            user, _, password = base64.b64decode(auth[6:].strip()).decode("utf-8", "replace").partition(":")
+            keys += [password or user]
+        except ValueError:
+            pass
+    return keys
+
+
+def echo_answer(service, key):
+    """The provider's answer to an unknown key, repeating it (status, JSON)."""
+    if service == "fred_economic":
+        return 400, {"error_code": 400, "error_message": "Bad Request.  The value for variable api_key '%s' is not "
+                     "registered.  Read https://fred.stlouisfed.org/docs/api/api_key.html for more information."
+                     % key}
+    if service == "alpha_vantage":
+        return 200, {"Error Message": "the parameter apikey %s is invalid or missing. Please claim your free API "
+                     "key on (https://www.alphavantage.co/support/#api-key)." % key}
+    if service == "fmp":
+        return 401, {"Error Message": "Invalid API KEY: %s. Feel free to create a Free API Key." % key}
+    if service == "coingecko":
+        return 401, {"status": {"error_code": 10002, "error_message": "API Key '%s' (x_cg_demo_api_key=%s) is "
+                                "invalid" % (key, key)}}
+    return 400, {"error": "unknown credentials %s" % key}
+
+
+def with_key_in_text(obj, key):
+    """`obj` with " <key>" appended to every string member named like a name or a description."""
+    if isinstance(obj, list):
+        return [with_key_in_text(v, key) for v in obj]
+    if isinstance(obj, dict):
+        out = {}
+        for k, v in obj.items():
+            if isinstance(v, str) and k.lower() in ("name", "companyname", "longname", "shortname", "description",
+                                                    "title", "sector", "industry"):
+                out[k] = "%s %s" % (v, key)
+            else:
+                out[k] = with_key_in_text(v, key)
+        return out
+    return obj
+
+
 def quota_answer(service, fault):
     if service == "alpha_vantage":
         if (fault.get("variant") or "").lower() == "note":
@@ -933,6 +1003,11 @@ class State:
         self.max_in_flight = 0
         self.max_in_flight_by = {s: 0 for s in names}
         self.faults_applied = {s: 0 for s in names}
+        self.keys_seen = {s: [] for s in names}
+
+    def saw_keys(self, service, keys):
+        with self.lock:
+            self.keys_seen[service].extend(keys)
 
     def reset(self):
         with self.lock:
@@ -997,11 +1072,16 @@ class State:
                 fault[name] = int(v) if name != "retry_after" else v
         if "status" in fault and not 100 <= fault["status"] <= 599:
             raise ValueError("status must be 100..599")
-        for name in ("match", "variant"):
+        for name in ("match", "variant", "location"):
             if spec.get(name) is not None:
                 if not isinstance(spec[name], str):
                     raise ValueError("%s must be a string" % name)
                 fault[name] = spec[name]
+        if mode == "redirect":
+            loc = fault.get("location", "")
+            host = loc.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+            if not loc.startswith(("http://", "https://")) or not host.startswith("127."):
+                raise ValueError("redirect needs a location http(s)://127.x.x.x:PORT (loopback only)")
         with self.lock:
             if mode == "none" or fault.get("count") == 0:
                 self.faults.pop(service, None)
@@ -1023,6 +1103,7 @@ class State:
                 "faults": {k: dict(v) for k, v in self.faults.items()},
                 "latency_ms": self.latency_ms,
                 "paths": {k: list(v) for k, v in self.paths.items()},
+                "keys_seen": {k: list(v) for k, v in self.keys_seen.items()},
             }
 
 
@@ -1139,17 +1220,38 @@ class Handler(BaseHTTPRequestHandler):
             if self.command not in ("GET", "HEAD"):
                 return self.reply_json(405, {"error": "method not allowed"})
             rel = rest + ("?" + query if query else "")
-            fault = state.take_fault(service, rel)
-            if fault and self.pre_fault(service, fault):
-                return
             params = parse_qs(query, keep_blank_values=True)
             headers = {k.lower(): v for k, v in self.headers.items()}
+            keys = keys_carried(params, headers)
+            if keys:
+                state.saw_keys(service, keys)
+            fault = state.take_fault(service, rel)
+            if fault and fault["mode"] in ("echo_key", "redirect"):
+                return self.key_fault(service, fault, keys, rest, params, headers)
+            if fault and self.pre_fault(service, fault):
+                return
             status, ctype, body, extra = HANDLERS[service](rest, params, headers)
             if fault:
                 return self.post_fault(fault, status, ctype, body, extra)
             self.reply(status, ctype, body, extra)
         finally:
             state.end(counted)
+
+    def key_fault(self, service, fault, keys, rest, params, headers):
+        """The fault modes about keys: echo_key and redirect."""
+        if fault["mode"] == "redirect":
+            loc = fault["location"].rstrip("/") + self.path
+            return self.reply(302, "text/plain", b"moved\n", [("Location", loc)])
+        key = keys[0] if keys else ""
+        if fault.get("variant") == "data":
+            status, ctype, body, extra = HANDLERS[service](rest, params, headers)
+            try:
+                body = jbody(with_key_in_text(json.loads(body), key))
+            except ValueError:
+                pass
+            return self.reply(status, ctype, body, extra)
+        status, obj = echo_answer(service, key)
+        self.reply_json(fault.get("status", status), obj)
 
     def pre_fault(self, service, fault):
         """Faults that replace the answer; True when the request is done."""
@@ -1269,6 +1371,8 @@ def main(argv=None):
     ap.add_argument("--host", default="127.0.0.1", help="loopback address to bind (127.0.0.0/8 only)")
     ap.add_argument("--latency-ms", type=int, default=0, help="latency added to every service request")
     ap.add_argument("--verbose", action="store_true", help="log requests and handler errors to stderr")
+    ap.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (and --tls-key)")
+    ap.add_argument("--tls-key", help="the certificate's PEM private key")
     args = ap.parse_args(argv)
     try:
         host = ipaddress.ip_address(args.host)
@@ -1287,6 +1391,13 @@ def main(argv=None):
     except OSError as e:
         sys.stderr.write("fake_services: cannot bind %s:%d: %s\n" % (host, args.port, e))
         return 1
+    if args.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        # The handshake happens in the handler's thread (a client that refuses
+        # the certificate must not stall the accept loop).
+        server.socket = ctx.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     stop = threading.Event()
 
     def on_signal(signum, frame):

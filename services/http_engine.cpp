@@ -8,15 +8,18 @@
 
 #include "core/base/date.hpp"
 #include "core/base/log.hpp"
+#include "core/base/secrets.hpp"
 #include "core/base/text.hpp"
 #include "services/network_state.hpp"
 
 namespace thd {
 
 std::string_view outcome_name(Outcome o) {
-  static constexpr std::string_view k_names[] = {"ok",           "http_status",  "timeout", "connect_error",
-                                                 "too_large",    "bad_body",     "no_data", "circuit_open",
-                                                 "rate_limited", "budget_spent", "refused", "cancelled"};
+  static constexpr std::string_view k_names[] = {
+      "ok",       "http_status", "timeout",          "connect_error", "too_large",
+      "bad_body", "no_data",     "circuit_open",     "rate_limited",  "budget_spent",
+      "refused",  "cancelled",   "redirect_refused", "tls_failed"};
+  static_assert(std::size(k_names) == static_cast<size_t>(Outcome::count_));
   return k_names[static_cast<size_t>(o)];
 }
 
@@ -48,16 +51,51 @@ bool plain_http_allowed(std::string_view url) {
   return parts == 4;
 }
 
+std::string url_origin(std::string_view url) {
+  CURLU* u = curl_url();
+  std::string out;
+  if (curl_url_set(u, CURLUPART_URL, std::string(url).c_str(), 0) == CURLUE_OK) {
+    char *scheme = nullptr, *host = nullptr, *port = nullptr;
+    if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
+      out = to_lower(scheme) + "://" + to_lower(host) + ":" + port;
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+  }
+  curl_url_cleanup(u);
+  return out;
+}
+
 namespace {
 
 std::once_flag g_curl_init;
+
+// Credentials in the URL's user info ("https://user:pass@host/").
+bool has_user_info(std::string_view url) {
+  size_t scheme = url.find("://");
+  std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  return rest.find('@') != std::string_view::npos;
+}
+
+// A certificate that did not verify: the same answer on every attempt.
+bool tls_verification_failed(CURLcode code) {
+  return code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE ||
+         code == CURLE_SSL_ISSUER_ERROR || code == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
+         code == CURLE_SSL_INVALIDCERTSTATUS;
+}
 
 struct Job {
   HttpRequest request;
   HttpEngine::Done done;
   int attempts = 0;
+  int redirects = 0;  // followed by the engine (keyed requests only)
   double ready_at = 0;
 };
+
+constexpr int k_max_redirects = 3;
 
 struct Transfer {
   CURL* easy = nullptr;
@@ -67,6 +105,7 @@ struct Transfer {
   size_t max_body = 0;
   bool too_large = false;
   double started = 0;
+  char error_detail[CURL_ERROR_SIZE] = {};
 };
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
@@ -161,6 +200,7 @@ struct HttpEngine::Impl {
   void finish(std::unique_ptr<Job> job, Outcome outcome, long status, std::string body, std::string error,
               double elapsed) {
     ++counters[job->request.service].outcomes[static_cast<size_t>(outcome)];
+    error = redact(error);
     if (outcome != Outcome::ok)
       log_info(job->request.service + " " + redact_url(job->request.url) + ": " +
                std::string(outcome_name(outcome)) + (error.empty() ? "" : " (" + error + ")"));
@@ -186,11 +226,15 @@ struct HttpEngine::Impl {
                      static_cast<long>(std::min(options.connect_timeout, options.timeout) * 1000));
     curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body));
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 3L);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t->error_detail);
+    // A keyed request's redirects are the engine's to judge (complete()):
+    // curl would send a header-borne key to any host it is pointed at.
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, job->request.keyed ? 0L : 1L);
+    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(k_max_redirects));
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_DEFAULT_PROTOCOL, "https");
     curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    if (!options.ca_bundle.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_bundle.c_str());
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "trade-history-discover/" THD_VERSION);
     if (t->headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->headers);
     ++job->attempts;
@@ -286,16 +330,45 @@ struct HttpEngine::Impl {
     curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after);
     curl_slist_free_all(t->headers);
     t->headers = nullptr;
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);  // the buffer goes with the transfer
     idle.push_back(easy);
     connections += static_cast<std::uint64_t>(new_connections);
     std::unique_ptr<Job> job = std::move(t->job);
     counters[job->request.service].connections += static_cast<std::uint64_t>(new_connections);
     const double elapsed = now - t->started;
 
+    // Whatever the provider said, said without the run's secrets, before
+    // anything reads it (the validator builds the record that is cached).
+    if (contains_secret(t->body)) t->body = redact(t->body);
+    std::optional<std::string> location;  // a keyed request's redirect, for the engine to judge
+    if (const char* to = nullptr; code == CURLE_OK && status >= 300 && status < 400 && job->request.keyed &&
+                                  curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &to) == CURLE_OK && to)
+      location = to;
+
     Outcome outcome = Outcome::ok;
     bool retryable = false;
+    bool permanent = false;  // neither retried nor a breaker failure: the same answer every time
     std::string error;
-    if (code == CURLE_OK) {
+    if (location) {
+      // A keyed request: followed only to its own scheme, host and port.
+      const std::string target = url_origin(*location);
+      if (!target.empty() && target == url_origin(job->request.url) && job->redirects < k_max_redirects) {
+        service(job->request.service).breaker.record(now, false, elapsed);  // the service answered
+        ++job->redirects;
+        log_debug(job->request.service + " " + redact_url(job->request.url) + ": redirected to " +
+                  redact_url(*location));
+        job->request.url = std::move(*location);
+        job->ready_at = now;
+        waiting.push_front(std::move(job));
+        return;
+      }
+      outcome = Outcome::redirect_refused;
+      permanent = true;
+      error = job->redirects >= k_max_redirects && !target.empty() && target == url_origin(job->request.url)
+                  ? "redirect refused: more than " + std::to_string(k_max_redirects) + " redirects"
+                  : "redirected to another host (" + printable(target.empty() ? "?" : target) +
+                        "); not followed: the request carries a key";
+    } else if (code == CURLE_OK) {
       if (status >= 200 && status < 300) {
         if (job->request.validate)
           if (auto problem = job->request.validate(t->body)) {
@@ -310,6 +383,17 @@ struct HttpEngine::Impl {
     } else if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
       outcome = Outcome::too_large;
       error = "response over " + std::to_string(options.max_body) + " bytes";
+    } else if (tls_verification_failed(code)) {
+      outcome = Outcome::tls_failed;
+      permanent = true;
+      error = "TLS certificate verification failed";
+      if (t->error_detail[0]) error += std::string(": ") + t->error_detail;
+    } else if (code == CURLE_TOO_MANY_REDIRECTS || (code == CURLE_UNSUPPORTED_PROTOCOL && status >= 300)) {
+      outcome = Outcome::redirect_refused;
+      permanent = true;
+      error = code == CURLE_TOO_MANY_REDIRECTS
+                  ? "redirect refused: more than " + std::to_string(k_max_redirects) + " redirects"
+                  : "redirect refused: only https may be redirected to";
     } else if (code == CURLE_OPERATION_TIMEDOUT) {
       outcome = Outcome::timeout;
       error = "no complete answer within " + std::to_string(static_cast<int>(options.timeout)) + " s";
@@ -323,7 +407,10 @@ struct HttpEngine::Impl {
     bool failed = outcome != Outcome::ok && outcome != Outcome::no_data &&
                   !(outcome == Outcome::http_status && !retryable);
     ServiceState& s = service(job->request.service);
-    s.breaker.record(now, failed, elapsed);
+    if (permanent)
+      s.breaker.release_probe();  // says nothing about the service's health either way
+    else
+      s.breaker.record(now, failed, elapsed);
 
     if (retryable && job->attempts < options.max_attempts) {
       double delay =
@@ -345,6 +432,7 @@ struct HttpEngine::Impl {
       curl_multi_remove_handle(multi, easy);
       curl_slist_free_all(t->headers);
       t->headers = nullptr;
+      curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
       idle.push_back(easy);
       finish(std::move(t->job), Outcome::cancelled, 0, "", "cancelled", 0);
     }
@@ -421,6 +509,9 @@ void HttpEngine::submit(HttpRequest request, Done done) {
   auto job = std::make_unique<Job>();
   job->request = std::move(request);
   job->done = std::move(done);
+  HttpRequest& r = job->request;
+  if (!r.keyed) r.keyed = has_user_info(r.url) || contains_secret(r.url);
+  for (const std::string& h : r.headers) r.keyed = r.keyed || contains_secret(h);
   if (!plain_http_allowed(job->request.url)) {
     m->finish(std::move(job), Outcome::refused, 0, "",
               "only https, or plain http to a loopback host, may be fetched", 0);

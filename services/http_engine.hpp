@@ -35,6 +35,11 @@ enum class Outcome : std::uint8_t {
   budget_spent,   // never sent: --max-api-calls reached
   refused,        // never sent: plain HTTP to a host that is not loopback
   cancelled,
+  // A redirect not followed: curl's (to a scheme other than https, or more
+  // than 3), or a keyed request's to another host. Permanent: one attempt,
+  // not a breaker failure, never cached.
+  redirect_refused,
+  tls_failed,  // the server's certificate did not verify; permanent like redirect_refused
   count_
 };
 std::string_view outcome_name(Outcome o);
@@ -51,8 +56,15 @@ struct HttpRequest {
   // Checks a 2xx body (for example that it is JSON and not an error in
   // disguise); an error text makes the attempt a failure that is not retried.
   std::function<std::optional<BodyProblem>(std::string_view body)> validate;
+  // The request carries a key (in its URL or a header): it is never sent to
+  // any host but its own, so a redirect is followed only to the same scheme,
+  // host and port. A URL with user info, or one or a header holding a
+  // registered secret (core/base/secrets.hpp), counts as keyed too.
+  bool keyed = false;
 };
 
+// Body and error pass through redact() (core/base/secrets.hpp) before the
+// validator sees them: nothing a provider says can carry a key on.
 struct HttpResult {
   Outcome outcome = Outcome::cancelled;
   long status = 0;
@@ -85,6 +97,10 @@ struct EngineOptions {
   double max_rate_wait = 10;
   double breaker_cooldown = 60;
   std::filesystem::path state_dir;  // where breakers and quotas persist; empty: nowhere
+  // A PEM file of the certificate authorities to trust instead of the
+  // system's (THD_CA_BUNDLE: a company proxy, or the tests' own servers).
+  // Empty: the system's. Verification itself is never turned off.
+  std::string ca_bundle;
   // Called at least every 250 ms while the engine runs; returning false
   // cancels every transfer (the RSS guard).
   std::function<bool()> tick;
@@ -126,5 +142,8 @@ class HttpEngine {
 
 // Only loopback hosts may be reached over plain HTTP.
 bool plain_http_allowed(std::string_view url);
+// "https://api.example.com:443": scheme, host and port (the scheme's default
+// when none is given), lower case; empty when the URL cannot be read.
+std::string url_origin(std::string_view url);
 
 }  // namespace thd

@@ -2,6 +2,7 @@
 // wired from the run's settings.
 #include "services/network_step.hpp"
 
+#include "core/base/secrets.hpp"
 #include "services/http_engine.hpp"
 #include "services/provider_fetcher.hpp"
 #include "services/providers/registry.hpp"
@@ -11,8 +12,9 @@ namespace {
 
 class EngineStep final : public NetworkStep {
  public:
-  EngineStep(const NetworkSetup& s, std::map<std::string, ServiceLimit> limits, ProviderSettings settings)
-      : m_engine(s.engine, std::move(limits), s.clock),
+  EngineStep(const NetworkSetup& s, EngineOptions engine, std::map<std::string, ServiceLimit> limits,
+             ProviderSettings settings)
+      : m_engine(std::move(engine), std::move(limits), s.clock),
         m_fetcher(m_engine, std::move(settings), s.cache, s.ttls) {}
 
   void fetch(const Need& need, Done done) override { m_fetcher.fetch(need, std::move(done)); }
@@ -58,6 +60,20 @@ class EngineStep final : public NetworkStep {
 
 }  // namespace
 
+std::vector<std::string> register_run_secrets(const EnvLookup& env) {
+  std::vector<std::string> warnings;
+  const std::string too_short = " is shorter than " + std::to_string(k_min_secret_length) +
+                                " characters: it cannot be redacted from providers' text";
+  for (const Provider* provider : all_providers()) {
+    const std::string name(provider->info().key_env);
+    if (name.empty()) continue;
+    if (auto key = env(name); key && !register_secret(*key)) warnings.push_back(name + too_short);
+  }
+  if (!register_environment_url_secrets())
+    warnings.push_back("a password in a THD_* URL variable" + too_short);
+  return warnings;
+}
+
 std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& s) {
   std::map<std::string, ServiceLimit> limits;
   ProviderSettings p;
@@ -71,7 +87,9 @@ std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& s) {
   p.enabled = s.enabled;
   p.env = s.env;
   p.today = s.today;
-  return std::make_unique<EngineStep>(s, std::move(limits), std::move(p));
+  EngineOptions engine = s.engine;
+  if (auto ca = s.env("THD_CA_BUNDLE"); ca && !ca->empty()) engine.ca_bundle = *ca;
+  return std::make_unique<EngineStep>(s, std::move(engine), std::move(limits), std::move(p));
 }
 
 }  // namespace thd

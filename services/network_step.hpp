@@ -48,4 +48,11 @@ struct NetworkSetup {
 
 std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& setup);
 
+// Registers the run's secrets with core/base/secrets.hpp, before anything
+// else is read: every provider's key from `env`, and the credentials of every
+// THD_* variable holding a URL. (The config file's URLs are registered once
+// it is read.) Returns a warning for each value too short to be redacted from
+// free text (it is still never written by the tool itself).
+std::vector<std::string> register_run_secrets(const EnvLookup& env);
+
 }  // namespace thd

@@ -28,6 +28,8 @@ FailureKind failure_of(Outcome o) {
     case Outcome::budget_spent: return FailureKind::budget_spent;
     case Outcome::refused: return FailureKind::refused;
     case Outcome::cancelled: return FailureKind::cancelled;
+    case Outcome::redirect_refused: return FailureKind::refused;
+    case Outcome::tls_failed: return FailureKind::transport;
     case Outcome::count_: break;
   }
   return FailureKind::other;
@@ -95,13 +97,15 @@ void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t index) {
 
 void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t index, const Provider& provider) {
   const NeedSource& src = attempt->need.chain[index];
-  auto built = provider.request(attempt->need, src, context_for(provider));
+  const RequestContext context = context_for(provider);
+  auto built = provider.request(attempt->need, src, context);
   if (!built) {
     attempt->failures.push_back({std::string(src.service), built.error().kind, built.error().message});
     try_from(attempt, index + 1);
     return;
   }
   HttpRequest request{std::string(src.service), std::move(built->url), std::move(built->headers), nullptr};
+  request.keyed = !context.key.empty();  // never sent to any host but the provider's
   // The parser is the validator: an error in disguise is a failure the engine
   // counts; "no data for this symbol" is an answer, not a failure of the service.
   auto parsed = std::make_shared<std::optional<Record>>();

@@ -2,13 +2,16 @@
 
 #include <cstdio>
 
+#include "core/base/secrets.hpp"
+
 namespace thd {
 namespace {
 Verbosity g_verbosity = Verbosity::normal;
 
 void emit(std::string_view prefix, std::string_view message) {
+  // Every stderr line of ours passes here: no registered secret leaves.
   std::string line = "trade-history-discover: ";
-  line.append(prefix).append(message).push_back('\n');
+  line.append(prefix).append(redact(message)).push_back('\n');
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 }  // namespace

@@ -1,5 +1,6 @@
-// Diagnostics on stderr, separate from output. Never log an API key: pass
-// URLs through redact_url() first.
+// Diagnostics on stderr, separate from output. Every line passes through
+// redact() (core/base/secrets.hpp); still, pass URLs through redact_url()
+// first, so that a key never even reaches a message.
 #pragma once
 
 #include <string>

@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
   app.add_option("--cooldown", o.breaker_cooldown);
   app.add_option("--max-retry-after", o.max_retry_after);
   app.add_option("--state-dir", state_dir, "persist breakers and quotas here");
+  bool keyed = false;
+  app.add_flag("--keyed", keyed, "every request carries a key: redirects only to its own host");
+  std::vector<std::string> extra_headers;
+  app.add_option("--header", extra_headers, "a header sent with every request ('Name: value')");
+  app.add_option("--ca-bundle", o.ca_bundle, "PEM file of the certificate authorities to trust");
   app.add_option("--limit", limits, "service=PER_MINUTE[/PER_DAY]");
   app.add_flag("--validate-json", validate_json, "a 2xx body that is not JSON is a failure");
   app.add_option("--max-rss-mb", max_rss_mb, "abort (exit 4) above this resident memory");
@@ -77,6 +82,8 @@ int main(int argc, char** argv) {
   rows.resize(requests.size());
   for (size_t i = 0; i < requests.size(); ++i) {
     HttpRequest r{requests[i].first, requests[i].second, {"User-Agent: thd-tests test@example.com"}, nullptr};
+    r.headers.insert(r.headers.end(), extra_headers.begin(), extra_headers.end());
+    r.keyed = keyed;
     if (validate_json)
       r.validate = [](std::string_view body) -> std::optional<BodyProblem> {
         simdjson::dom::parser parser;

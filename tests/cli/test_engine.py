@@ -12,7 +12,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fakeserver import FakeServer  # noqa: E402
+from fakeserver import FakeServer, make_certificate  # noqa: E402
 
 FETCH = os.environ.get("THD_FETCH") or os.path.join(os.path.dirname(__file__), "..", "..", "build", "thd_fetch")
 CHART = "/v8/finance/chart/AAPL?range=1y&interval=1d"
@@ -163,6 +163,101 @@ class EngineTest(unittest.TestCase):
         _, wall, r = self.fetch(self.lines("fmp", PROFILE, 3), "--max-rss-mb", 1, expect=4)
         self.assertIn("over --max-rss-mb 1", r.stderr)
         self.assertLess(wall, 1.5)  # cut within a tick, not after the 2 s answers
+
+
+class EngineTlsAndRedirectTest(unittest.TestCase):
+    """Redirects and TLS (docs/NETWORK.md): a key never follows a redirect to
+    another host (another loopback port stands for it); a refused redirect and
+    a certificate that does not verify are permanent: one attempt, named, not
+    a breaker failure."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls._certs = tempfile.TemporaryDirectory(prefix="thd-certs-")
+        cls.cert = make_certificate(cls._certs.name)
+        if cls.cert is None:
+            raise unittest.SkipTest("no openssl to make a test certificate")
+        cls.a = FakeServer(tls=cls.cert)  # the provider
+        cls.b = FakeServer(tls=cls.cert)  # "another host"
+        cls.plain = FakeServer()
+
+    @classmethod
+    def tearDownClass(cls):
+        for s in (cls.a, cls.b, cls.plain):
+            s.stop()
+        cls._certs.cleanup()
+
+    def setUp(self):
+        for s in (self.a, self.b, self.plain):
+            s.reset()
+        self._tmp = tempfile.TemporaryDirectory(prefix="thd-engine-")
+        self.addCleanup(self._tmp.cleanup)
+        self.tmp = self._tmp.name
+
+    def fetch(self, lines, *args):
+        urls = os.path.join(self.tmp, "urls.txt")
+        with open(urls, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        r = subprocess.run([FETCH, urls, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def test_a_certificate_that_does_not_verify_is_one_attempt_named_and_not_a_breaker_failure(self):
+        # No --ca-bundle: the self-signed certificate is not trusted.
+        line = "fmp %s" % self.a.url("fmp", PROFILE)
+        doc = self.fetch([line] * 4, "--max-concurrent", 1)
+        for r in doc["results"]:
+            self.assertEqual(r["outcome"], "tls_failed", r)
+            self.assertEqual(r["attempts"], 1, r)
+            self.assertIn("TLS certificate verification failed", r["error"])
+        fmp = doc["services"]["fmp"]
+        self.assertEqual(fmp["attempts"], 4)  # one each: no retry, and no breaker opened by them
+        self.assertEqual(fmp["breaker"], "closed")
+        self.assertEqual(self.a.stats()["requests"]["fmp"], 0)  # nothing was sent over it
+
+    def test_a_trusted_certificate_is_served(self):
+        doc = self.fetch(["fmp %s" % self.a.url("fmp", PROFILE)], "--ca-bundle", self.cert[0])
+        self.assertEqual(doc["results"][0]["outcome"], "ok")
+
+    def test_a_redirect_curl_refuses_is_one_attempt_named_and_not_a_breaker_failure(self):
+        # Unkeyed requests follow redirects, but only to https: this one goes to http.
+        self.plain.fault(service="yahoo_finance", mode="redirect", location="http://127.0.0.1:%d" % self.b.port)
+        doc = self.fetch(["yahoo_finance %s" % self.plain.url("yahoo_finance", CHART)] * 4, "--max-concurrent", 1)
+        for r in doc["results"]:
+            self.assertEqual(r["outcome"], "redirect_refused", r)
+            self.assertEqual(r["attempts"], 1, r)
+            self.assertIn("redirect refused", r["error"])
+        self.assertEqual(doc["services"]["yahoo_finance"]["breaker"], "closed")
+        self.assertEqual(self.plain.stats()["requests"]["yahoo_finance"], 4)
+
+    def test_a_keyed_request_is_never_redirected_to_another_host(self):
+        self.a.fault(service="all", mode="redirect", location=self.b.base)
+        lines = ["coingecko %s" % self.a.url("coingecko", "/api/v3/simple/price?ids=bitcoin&vs_currencies=usd"),
+                 "fmp %s" % self.a.url("fmp", "/stable/profile?symbol=AAPL&apikey=KEYINQUERY77")]
+        doc = self.fetch(lines, "--ca-bundle", self.cert[0], "--keyed", "--header", "x-cg-demo-api-key: KEYINHEADER88")
+        for r in doc["results"]:
+            self.assertEqual(r["outcome"], "redirect_refused", r)
+            self.assertEqual(r["attempts"], 1, r)
+            self.assertIn("redirected to another host", r["error"])
+            self.assertIn("not followed", r["error"])
+        b = self.b.stats()
+        self.assertEqual(b["requests_total"], 0)
+        self.assertEqual(b["keys_seen"]["coingecko"] + b["keys_seen"]["fmp"], [])
+
+    def test_a_keyed_request_follows_a_redirect_to_its_own_host(self):
+        self.a.fault(service="fmp", mode="redirect", location=self.a.base, count=1)
+        doc = self.fetch(["fmp %s" % self.a.url("fmp", PROFILE)], "--ca-bundle", self.cert[0], "--keyed")
+        r = doc["results"][0]
+        self.assertEqual(r["outcome"], "ok", r)
+        self.assertEqual(r["attempts"], 2)  # the 302 and the request it pointed to
+        self.assertEqual(self.a.stats()["requests"]["fmp"], 2)
+
+    def test_an_unkeyed_request_may_follow_an_https_redirect_to_another_host(self):
+        self.a.fault(service="yahoo_finance", mode="redirect", location=self.b.base)
+        doc = self.fetch(["yahoo_finance %s" % self.a.url("yahoo_finance", CHART)], "--ca-bundle", self.cert[0])
+        self.assertEqual(doc["results"][0]["outcome"], "ok", doc["results"][0])
+        self.assertEqual(self.b.stats()["requests"]["yahoo_finance"], 1)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,75 @@
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+#include "core/base/secrets.hpp"
+
+using namespace thd;
+
+namespace {
+struct Fresh {
+  Fresh() { clear_secrets(); }
+  ~Fresh() { clear_secrets(); }
+};
+}  // namespace
+
+TEST_CASE("redact replaces every registered secret whatever surrounds it") {
+  Fresh fresh;
+  CHECK(redact("nothing registered: abcd") == "nothing registered: abcd");
+  CHECK(register_secret("K3YK3Y"));
+  CHECK(redact("api_key 'K3YK3Y' is not registered") == "api_key '<redacted>' is not registered");
+  CHECK(redact("apikey=K3YK3Y&x=K3YK3YK3YK3Y") == "apikey=<redacted>&x=<redacted>");  // adjacent: one
+  CHECK(redact("K3YK3") == "K3YK3");
+  CHECK(contains_secret("xxK3YK3Yxx"));
+  CHECK_FALSE(contains_secret("K3Y"));
+}
+
+TEST_CASE("overlapping secrets become one redaction, the longest wins") {
+  Fresh fresh;
+  register_secret("abcdef");
+  register_secret("defghi");
+  register_secret("abcdefgh");
+  CHECK(redact("1abcdefghi2") == "1<redacted>2");
+  CHECK(redact("abcdef-defghi") == "<redacted>-<redacted>");
+}
+
+TEST_CASE("empty and short values: empty ignored, short refused and never redacted") {
+  Fresh fresh;
+  CHECK(register_secret(""));
+  CHECK_FALSE(register_secret("abc"));
+  CHECK(redact("abc abc") == "abc abc");
+  CHECK(register_secret("abcd"));
+  CHECK(redact("abcd") == "<redacted>");
+}
+
+TEST_CASE("a secret's percent-encoded form is redacted too") {
+  Fresh fresh;
+  register_secret("p@ss/w0rd");
+  CHECK(redact("url user:p%40ss%2Fw0rd@host") == "url user:<redacted>@host");
+  CHECK(redact("said p@ss/w0rd") == "said <redacted>");
+}
+
+TEST_CASE("URL credentials: the password, or a token as user; encoded and decoded") {
+  Fresh fresh;
+  CHECK(register_url_secrets("https://api.example.com/x"));
+  CHECK(register_url_secrets("redis://:s3cr%21t@127.0.0.1:6379/0"));
+  CHECK(redact("auth s3cr!t failed") == "auth <redacted> failed");
+  CHECK(redact("s3cr%21t") == "<redacted>");
+  CHECK(register_url_secrets("https://user:hunter2@host/p?q=1"));
+  CHECK(redact("user hunter2") == "user <redacted>");
+  CHECK(register_url_secrets("https://TOKEN1234@host/"));
+  CHECK(redact("TOKEN1234") == "<redacted>");
+  CHECK_FALSE(register_url_secrets("https://u:pw@host/"));  // too short to redact: the caller warns
+  CHECK(register_url_secrets("https://u:@host/"));          // no password
+  CHECK(redact("u: pw") == "u: pw");
+}
+
+TEST_CASE("THD_* variables holding URLs give their credentials") {
+  Fresh fresh;
+  ::setenv("THD_TEST_SECRETS_URL", "redis://:envpassword9@127.0.0.1:6379", 1);
+  ::setenv("OTHER_TEST_SECRETS_URL", "https://u:notours77@127.0.0.1/", 1);
+  CHECK(register_environment_url_secrets());
+  CHECK(redact("envpassword9 notours77") == "<redacted> notours77");
+  ::unsetenv("THD_TEST_SECRETS_URL");
+  ::unsetenv("OTHER_TEST_SECRETS_URL");
+}
