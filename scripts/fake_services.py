@@ -247,6 +247,14 @@ POST /__fault  with JSON {"service": name | "all", "mode": M, "status": 500,
                     by the request's own path and query (so a key in the
                     query goes along, as a real redirect would take it)
        none         remove the service's fault
+     Wrong answers with HTTP 200 (answers that are not data; issue 9 item 3):
+       empty_record   `[{}]`: a list holding one empty object
+       error_200      {"Error Message": ..., "error": ..., "error_message": ...}
+                      (every provider's error spelling) with HTTP 200; with
+                      "variant":"list" inside a list, as FMP's stable endpoints
+       other_symbol   the normal answer for another instrument: `variant`
+                      (default MSFT; coingecko: ethereum, imf_data: PCPIPCH,
+                      fred_economic: UNRATE) in place of the one asked for
 GET  /__health -> {"ok": true}
 """
 
@@ -276,6 +284,9 @@ FAULT_MODES = ("status", "retry_after", "hang", "slow", "malformed", "truncated"
                "echo_key", "redirect", "none")
 KEY_PARAMS = ("apikey", "api_key", "x_cg_demo_api_key", "x_cg_pro_api_key")
 KEY_HEADERS = ("apikey", "x-cg-demo-api-key", "x-cg-pro-api-key")
+# Faults that answer HTTP 200 with something that is not the data asked for.
+WRONG_ANSWER_MODES = ("empty_record", "error_200", "other_symbol")
+FAULT_MODES += WRONG_ANSWER_MODES
 PATHS_KEPT = 200
 HANG_MAX_S = 600.0
 MAX_CONTROL_BODY = 65536
@@ -1257,6 +1268,8 @@ class Handler(BaseHTTPRequestHandler):
         """Faults that replace the answer; True when the request is done."""
         mode = fault["mode"]
         state = self.server.state
+        if mode in WRONG_ANSWER_MODES:
+            return self.wrong_answer(service, fault)
         if mode == "status":
             status = fault.get("status", 500)
             self.reply_json(status, {"error": "injected fault", "status": status})
@@ -1290,6 +1303,40 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "latency":
             state.stop.wait(fault.get("delay_ms", 300) / 1000.0)
         return False
+
+    def wrong_answer(self, service, fault):
+        """HTTP 200 with an answer that is not the data asked for (WRONG_ANSWER_MODES)."""
+        mode = fault["mode"]
+        if mode == "empty_record":
+            self.reply(200, JSON_TYPE, b"[{}]")
+            return True
+        if mode == "error_200":
+            msg = "Injected error answer with HTTP 200"
+            obj = {"Error Message": msg, "error": msg, "error_message": msg}
+            self.reply_json(200, [obj] if fault.get("variant") == "list" else obj)
+            return True
+        # other_symbol: the handler's own answer, for another instrument.
+        path, _, query = self.path.partition("?")
+        rest = "/" + path.split("/", 2)[2] if path.count("/") >= 2 else "/"
+        params = parse_qs(query, keep_blank_values=True)
+        default = {"coingecko": "ethereum", "imf_data": "PCPIPCH", "fred_economic": "UNRATE"}.get(service, "MSFT")
+        other = fault.get("variant") or default
+        if service == "yahoo_finance" and rest.startswith("/v8/finance/chart/"):
+            rest = "/v8/finance/chart/" + other
+        elif service == "sec_edgar" and rest.startswith("/submissions/"):
+            rest = "/submissions/CIK%010d.json" % (UNIVERSE.get(canon(other), (None,) * 8)[7] or 0)
+        elif service == "imf_data" and rest.startswith("/external/datamapper/api/v1/"):
+            parts = rest.split("/")
+            parts[5] = other
+            rest = "/".join(parts)
+        for name in {"fmp": ("symbol",), "alpha_vantage": ("symbol",), "coingecko": ("ids",),
+                     "fred_economic": ("series_id",)}.get(service, ()):
+            if name in params:
+                params[name] = [other]
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        status, ctype, body, extra = HANDLERS[service](rest, params, headers)
+        self.reply(status, ctype, body, extra)
+        return True
 
     def post_fault(self, fault, status, ctype, body, extra):
         mode = fault["mode"]

@@ -21,7 +21,62 @@ Failure no_data(std::string_view provider, std::string_view what) {
 }
 
 Failure not_json(std::string_view provider) {
-  return fail(std::string(provider) + ": the answer is not valid JSON");
+  return fail(FailureKind::bad_body, std::string(provider) + ": the answer is not valid JSON");
+}
+
+Failure bad_answer(std::string_view provider, std::string_view what) {
+  return fail(FailureKind::bad_body, std::string(provider) + ": " + std::string(what));
+}
+
+namespace {
+
+// A symbol as compared: upper case, class separators as '-'.
+std::string symbol_key(std::string_view s) {
+  std::string out = to_upper(trim(s));
+  for (char& c : out)
+    if (c == '.' || c == '/') c = '-';
+  return out;
+}
+
+// A symbol from an answer, fit for a message.
+std::string shown(std::string_view s) {
+  std::string out = sanitize(s);
+  if (out.size() > 24) out = out.substr(0, 24) + "...";
+  return out;
+}
+
+}  // namespace
+
+bool same_symbol(std::string_view a, std::string_view b) {
+  return symbol_key(a) == symbol_key(b);
+}
+
+Result<bool> names_symbol(std::string_view provider, simdjson::dom::object obj, std::string_view key,
+                          std::string_view want) {
+  simdjson::dom::element e;
+  if (obj[key].get(e) || e.is_null()) return false;
+  std::string_view got;
+  if (e.get_string().get(got))
+    return bad_answer(provider, "unexpected answer (\"" + std::string(key) + "\" is not a symbol)");
+  if (trim(got).empty()) return false;
+  if (!same_symbol(got, want))
+    return bad_answer(provider, "the answer is about " + shown(got) + ", not " + shown(want));
+  return true;
+}
+
+Result<std::optional<double>> figure_at(std::string_view provider, simdjson::dom::object obj,
+                                        std::string_view key) {
+  simdjson::dom::element e;
+  if (obj[key].get(e) || e.is_null()) return std::optional<double>{};
+  if (auto v = number_of(e)) return v;
+  std::string_view s;
+  if (!e.get_string().get(s) && is_missing_text(s)) return std::optional<double>{};
+  return bad_answer(provider, "unexpected answer (\"" + std::string(key) + "\" is not a number)");
+}
+
+Failure without(std::string_view provider, bool names_it, std::string_view what, std::string_view symbol) {
+  if (names_it) return no_data(provider, "no " + std::string(what) + " for " + shown(symbol));
+  return bad_answer(provider, "no " + std::string(what) + " in the answer");
 }
 
 // A provider's own words, fit for a log line or a report: no URL (they

@@ -21,9 +21,33 @@ struct Doc {
 
 // Parses `body`; false when it is not JSON.
 bool parse(Doc& doc, std::string_view body);
+// Not JSON: bad_body.
 Failure not_json(std::string_view provider);
 // The provider answered and has nothing for this symbol: see is_no_data().
 Failure no_data(std::string_view provider, std::string_view what);
+// An answer that is not the record asked for (an error in disguise, the
+// wrong shape, a required field missing, another symbol): bad_body, "<provider>: <what>".
+Failure bad_answer(std::string_view provider, std::string_view what);
+
+// The rule every parser follows (SPEC §7, docs/NETWORK.md): an answer is data
+// only when it holds the fields that make its record meaningful and, where the
+// provider echoes the symbol, is about the symbol asked for.
+
+// Two spellings of one symbol: case-insensitive, with '.', '/' and '-' alike
+// (BRK.B, brk/b and BRK-B are one instrument).
+bool same_symbol(std::string_view a, std::string_view b);
+// Whether obj[key] names `want`: true when it does, false when the answer
+// does not say (absent, null, empty); bad_body when it names another symbol.
+Result<bool> names_symbol(std::string_view provider, simdjson::dom::object obj, std::string_view key,
+                          std::string_view want);
+// A required figure: obj[key] as a number, null when absent or a "no value"
+// spelling; bad_body when present but neither.
+Result<std::optional<double>> figure_at(std::string_view provider, simdjson::dom::object obj,
+                                        std::string_view key);
+// A record without its required fields. When the answer names the requested
+// symbol it is the provider's honest "nothing for it" (no_data: the breaker
+// does not count it); otherwise it is not the record asked for (bad_body).
+Failure without(std::string_view provider, bool names_it, std::string_view what, std::string_view symbol);
 // A provider's own words, fit for a log line or a report: no URL, no
 // key-like parameter, no control characters, at most ~160 characters.
 std::string sanitize(std::string_view text);

@@ -1,8 +1,13 @@
 // Parsers of the providers' real responses (SPEC §7) into normalized records
 // (core/base/records.hpp), with simdjson. An error in disguise (Alpha
-// Vantage's HTTP-200 Information/Note/Error Message, FMP's Error Message or
-// empty array, Yahoo's chart.error, ...) is an error, never a record: it is
-// not cached and not served. Missing values ("None", "-", "." ) are null.
+// Vantage's HTTP-200 Information/Note/Error Message, FMP's Error Message,
+// Yahoo's chart.error, ...), an answer of the wrong shape, one without the
+// fields that make its record (a price for a quote, a name or sector for a
+// profile, a figure for fundamentals, a value for a series), and one about
+// another symbol than the one asked for are bad_body: never a record, not
+// cached, not served, the chain moves on. "Nothing for this symbol" (FMP's
+// [], Alpha Vantage's {}, a record that names the symbol but has none of
+// its figures) is no_data. Missing values ("None", "-", "." ) are null.
 #pragma once
 
 #include <cstdint>
@@ -31,37 +36,45 @@ std::string yahoo_symbol(std::string_view ticker);
 // `today`'s year) - 1; volatility = sample standard deviation (n - 1) of the
 // daily log returns between consecutive non-null closes x sqrt(252);
 // currency from meta.
-Result<MarketRecord> parse_yahoo_chart(std::string_view body, Date today);
-// FMP /stable/quote: price, previousClose, yearHigh, yearLow (no YTD, no volatility).
-Result<MarketRecord> parse_fmp_quote(std::string_view body);
-// Alpha Vantage GLOBAL_QUOTE: "05. price", "08. previous close".
-Result<MarketRecord> parse_alpha_vantage_quote(std::string_view body);
+// The answer must be about `symbol` (meta.symbol: "BRK-B" for BRK.B, "^VIX").
+Result<MarketRecord> parse_yahoo_chart(std::string_view body, std::string_view symbol, Date today);
+// FMP /stable/quote: price (required), previousClose, yearHigh, yearLow (no YTD, no volatility).
+// Every FMP and Alpha Vantage parser takes the symbol asked for: an answer
+// that names another one ("symbol", "01. symbol", "Symbol") is bad_body.
+Result<MarketRecord> parse_fmp_quote(std::string_view body, std::string_view symbol);
+// Alpha Vantage GLOBAL_QUOTE: "05. price" (required), "08. previous close".
+Result<MarketRecord> parse_alpha_vantage_quote(std::string_view body, std::string_view symbol);
 
-// FMP /stable/profile: companyName, sector (canonical), industry, marketCap.
-Result<ProfileRecord> parse_fmp_profile(std::string_view body);
-// Alpha Vantage OVERVIEW: Name, Sector (canonical), Industry, MarketCapitalization.
-Result<ProfileRecord> parse_alpha_vantage_profile(std::string_view body);
-// SEC submissions/CIK##########.json: name, sector from the SIC code, industry = sicDescription.
-Result<ProfileRecord> parse_sec_submissions(std::string_view body);
-// SEC company_tickers.json: the CIK of `ticker` (BRK.B matches BRK-B), or nullopt when not listed.
+// FMP /stable/profile: companyName, sector (canonical), industry, marketCap; a name or a sector required.
+Result<ProfileRecord> parse_fmp_profile(std::string_view body, std::string_view symbol);
+// Alpha Vantage OVERVIEW: Name, Sector (canonical), Industry, MarketCapitalization; a name or a sector
+// required.
+Result<ProfileRecord> parse_alpha_vantage_profile(std::string_view body, std::string_view symbol);
+// SEC submissions/CIK##########.json of `cik`: name (required), sector from the
+// SIC code, industry = sicDescription; another company's "cik" is bad_body.
+Result<ProfileRecord> parse_sec_submissions(std::string_view body, std::uint64_t cik);
+// SEC company_tickers.json: the CIK of `ticker` (BRK.B matches BRK-B), or nullopt when not listed;
+// a file without a single ticker row is bad_body.
 Result<std::optional<std::uint64_t>> parse_sec_company_tickers(std::string_view body,
                                                                std::string_view ticker);
 // SIC code -> canonical sector (SEC's Division ranges, refined for tech, telecom, REITs, utilities).
 std::optional<std::string_view> sector_from_sic(int sic);
 
-// FMP /stable/ratios-ttm: priceToEarningsRatioTTM, netIncomePerShareTTM (analyst_target null).
-Result<FundamentalsRecord> parse_fmp_ratios(std::string_view body);
-// Alpha Vantage OVERVIEW: PERatio, EPS, AnalystTargetPrice.
-Result<FundamentalsRecord> parse_alpha_vantage_fundamentals(std::string_view body);
+// FMP /stable/ratios-ttm: priceToEarningsRatioTTM, netIncomePerShareTTM (analyst_target null); one required.
+Result<FundamentalsRecord> parse_fmp_ratios(std::string_view body, std::string_view symbol);
+// Alpha Vantage OVERVIEW: PERatio, EPS, AnalystTargetPrice; one required.
+Result<FundamentalsRecord> parse_alpha_vantage_fundamentals(std::string_view body, std::string_view symbol);
 
 // FRED observations: the latest observation whose value is not "." (by date).
 Result<SeriesRecord> parse_fred_series(std::string_view body);
 // The country every IMF indicator is asked for.
 inline constexpr std::string_view k_imf_country = "USA";
-// IMF DataMapper values.{indicator}.{country}: the latest year not after `current_year`.
+// IMF DataMapper values.{indicator}.{country}: the latest year not after `current_year`;
+// values of another indicator or country are bad_body.
 Result<ImfRecord> parse_imf(std::string_view body, std::string_view indicator, std::string_view country,
                             int current_year);
-// CoinGecko simple/price: {coin: {usd, usd_24h_change, usd_market_cap}}; a missing coin is an error.
+// CoinGecko simple/price: {coin: {usd (required), usd_24h_change, usd_market_cap}}; {} is
+// no_data, another coin's entry bad_body.
 Result<CryptoRecord> parse_coingecko(std::string_view body, std::string_view coin);
 
 }  // namespace thd

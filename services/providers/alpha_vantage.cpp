@@ -19,59 +19,74 @@ using namespace adapter_json;
 
 namespace {
 
+constexpr std::string_view k_av = "Alpha Vantage";
+
 // Alpha Vantage answers HTTP 200 to everything: rate limits come as
 // {"Information": ...} or {"Note": ...}, bad calls as {"Error Message": ...},
 // an unknown symbol as {} (OVERVIEW) or {"Global Quote": {}}.
 Result<simdjson::dom::object> av_object(Doc& doc, std::string_view body) {
-  if (!parse(doc, body)) return not_json("Alpha Vantage");
+  if (!parse(doc, body)) return not_json(k_av);
   simdjson::dom::object obj;
-  if (doc.root.get_object().get(obj)) return fail("Alpha Vantage: unexpected answer (not an object)");
+  if (doc.root.get_object().get(obj)) return bad_answer(k_av, "unexpected answer (not an object)");
   for (std::string_view key : {"Error Message", "Information", "Note"})
-    if (auto m = message_member(obj, key)) return fail("Alpha Vantage: " + *m);
-  if (obj.size() == 0) return no_data("Alpha Vantage", "empty answer for the symbol");
+    if (auto m = message_member(obj, key)) return bad_answer(k_av, *m);
+  if (obj.size() == 0) return no_data(k_av, "empty answer for the symbol");
   return obj;
 }
 
 }  // namespace
 
-Result<MarketRecord> parse_alpha_vantage_quote(std::string_view body) {
+Result<MarketRecord> parse_alpha_vantage_quote(std::string_view body, std::string_view symbol) {
   Doc doc;
   auto obj = av_object(doc, body);
   if (!obj) return fail(obj.error());
   simdjson::dom::object q;
   if ((*obj)["Global Quote"].get_object().get(q))
-    return fail("Alpha Vantage: unexpected answer (no Global Quote)");
-  if (q.size() == 0) return no_data("Alpha Vantage", "empty Global Quote for the symbol");
+    return bad_answer(k_av, "unexpected answer (no Global Quote)");
+  if (q.size() == 0) return no_data(k_av, "empty Global Quote for the symbol");
+  auto named = names_symbol(k_av, q, "01. symbol", symbol);
+  if (!named) return fail(named.error());
+  auto price = figure_at(k_av, q, "05. price");
+  if (!price) return fail(price.error());
+  if (!*price) return without(k_av, *named, "price", symbol);
   MarketRecord rec;
-  rec.price = number_at(q, "05. price");
+  rec.price = *price;
   rec.previous_close = number_at(q, "08. previous close");
   return rec;
 }
 
-Result<ProfileRecord> parse_alpha_vantage_profile(std::string_view body) {
+Result<ProfileRecord> parse_alpha_vantage_profile(std::string_view body, std::string_view symbol) {
   Doc doc;
   auto o = av_object(doc, body);
   if (!o) return fail(o.error());
+  auto named = names_symbol(k_av, *o, "Symbol", symbol);
+  if (!named) return fail(named.error());
   ProfileRecord rec;
   rec.name = text_at(*o, "Name");
-  rec.sector = canonical_sector_of(text_at(*o, "Sector"));
+  const auto sector = text_at(*o, "Sector");
+  if (!rec.name && !sector) return without(k_av, *named, "company name or sector", symbol);
+  rec.sector = canonical_sector_of(sector);
   rec.industry = text_at(*o, "Industry");
   rec.market_cap = number_at(*o, "MarketCapitalization");
-  if (!rec.name && !text_at(*o, "Symbol"))
-    return fail("Alpha Vantage: unexpected answer (no company overview)");
   return rec;
 }
 
-Result<FundamentalsRecord> parse_alpha_vantage_fundamentals(std::string_view body) {
+Result<FundamentalsRecord> parse_alpha_vantage_fundamentals(std::string_view body, std::string_view symbol) {
   Doc doc;
   auto o = av_object(doc, body);
   if (!o) return fail(o.error());
-  if (!text_at(*o, "Symbol") && !text_at(*o, "Name"))
-    return fail("Alpha Vantage: unexpected answer (no company overview)");
+  auto named = names_symbol(k_av, *o, "Symbol", symbol);
+  if (!named) return fail(named.error());
   FundamentalsRecord rec;
-  rec.pe_ratio = number_at(*o, "PERatio");
-  rec.eps = number_at(*o, "EPS");
-  rec.analyst_target = number_at(*o, "AnalystTargetPrice");
+  for (auto [key, field] :
+       {std::pair{"PERatio", &FundamentalsRecord::pe_ratio}, std::pair{"EPS", &FundamentalsRecord::eps},
+        std::pair{"AnalystTargetPrice", &FundamentalsRecord::analyst_target}}) {
+    auto v = figure_at(k_av, *o, key);
+    if (!v) return fail(v.error());
+    rec.*field = *v;
+  }
+  if (!rec.pe_ratio && !rec.eps && !rec.analyst_target)
+    return without(k_av, *named, "P/E, EPS or analyst target", symbol);
   return rec;
 }
 
@@ -94,20 +109,24 @@ class AlphaVantage final : public Provider {
   }
   Result<ProviderRequest> request(const Need& need, const NeedSource&,
                                   const RequestContext& c) const override {
-    const std::string symbol = "&symbol=" + need.subject + "&apikey=" + c.key;
+    const std::string query = "&symbol=" + need.subject + "&apikey=" + c.key;
+    const std::string symbol = need.subject;  // echoed as "01. symbol" / "Symbol"
     switch (need.kind) {
       case NeedKind::market:
-        return ProviderRequest{c.base_url + "/query?function=GLOBAL_QUOTE" + symbol,
-                               {},
-                               [](std::string_view b) { return as_record(parse_alpha_vantage_quote(b)); }};
+        return ProviderRequest{
+            c.base_url + "/query?function=GLOBAL_QUOTE" + query, {}, [symbol](std::string_view b) {
+              return as_record(parse_alpha_vantage_quote(b, symbol));
+            }};
       case NeedKind::profile:
-        return ProviderRequest{c.base_url + "/query?function=OVERVIEW" + symbol, {}, [](std::string_view b) {
-                                 return as_record(parse_alpha_vantage_profile(b));
-                               }};
+        return ProviderRequest{
+            c.base_url + "/query?function=OVERVIEW" + query, {}, [symbol](std::string_view b) {
+              return as_record(parse_alpha_vantage_profile(b, symbol));
+            }};
       case NeedKind::fundamentals:
-        return ProviderRequest{c.base_url + "/query?function=OVERVIEW" + symbol, {}, [](std::string_view b) {
-                                 return as_record(parse_alpha_vantage_fundamentals(b));
-                               }};
+        return ProviderRequest{
+            c.base_url + "/query?function=OVERVIEW" + query, {}, [symbol](std::string_view b) {
+              return as_record(parse_alpha_vantage_fundamentals(b, symbol));
+            }};
       default:
         return fail(FailureKind::other,
                     "alpha_vantage does not serve " + std::string(need_kind_name(need.kind)));

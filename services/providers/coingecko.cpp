@@ -18,22 +18,34 @@ namespace thd {
 using namespace adapter_json;
 
 Result<CryptoRecord> parse_coingecko(std::string_view body, std::string_view coin) {
+  constexpr std::string_view k_cg = "CoinGecko";
   Doc doc;
-  if (!parse(doc, body)) return not_json("CoinGecko");
+  if (!parse(doc, body)) return not_json(k_cg);
   simdjson::dom::object o;
-  if (doc.root.get_object().get(o)) return fail("CoinGecko: unexpected answer (not an object)");
+  if (doc.root.get_object().get(o)) return bad_answer(k_cg, "unexpected answer (not an object)");
   // Errors: {"error": "..."} and, for rate limits, {"status": {"error_code":
   // 429, "error_message": "..."}}.
-  if (auto m = message_member(o, "error")) return fail("CoinGecko: " + *m);
+  if (auto m = message_member(o, "error")) return bad_answer(k_cg, *m);
   simdjson::dom::object status;
   if (!o["status"].get_object().get(status))
-    if (auto m = message_member(status, "error_message")) return fail("CoinGecko: " + *m);
+    if (auto m = message_member(status, "error_message")) return bad_answer(k_cg, *m);
+  // The answer is keyed by coin id: {} is CoinGecko's "unknown id"; another
+  // coin's entry is not this coin's price.
   simdjson::dom::element coin_el;
+  if (!member_ci(o, coin, coin_el)) {
+    if (o.size() == 0) return no_data(k_cg, "no price for " + sanitize(coin));
+    if (!o["status"].get(coin_el)) return bad_answer(k_cg, "unexpected answer (status)");
+    return bad_answer(k_cg, "the answer is about " +
+                                sanitize(std::string_view((*o.begin()).key).substr(0, 24)) + ", not " +
+                                sanitize(coin));
+  }
   simdjson::dom::object c;
-  if (!member_ci(o, coin, coin_el) || coin_el.get_object().get(c))
-    return no_data("CoinGecko", "no price for " + sanitize(coin));
+  if (coin_el.get_object().get(c)) return bad_answer(k_cg, "unexpected answer (" + sanitize(coin) + ")");
+  auto usd = figure_at(k_cg, c, "usd");
+  if (!usd) return fail(usd.error());
+  if (!*usd) return without(k_cg, true, "USD price", coin);
   CryptoRecord rec;
-  rec.usd = number_at(c, "usd");
+  rec.usd = *usd;
   rec.change_24h = number_at(c, "usd_24h_change");
   rec.market_cap = number_at(c, "usd_market_cap");
   return rec;

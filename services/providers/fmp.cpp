@@ -19,32 +19,41 @@ using namespace adapter_json;
 
 namespace {
 
+constexpr std::string_view k_fmp = "FMP";
+
 // FMP's stable endpoints answer a JSON array of one object; an unknown
-// symbol is [] and an error is {"Error Message": ...}.
+// symbol is [] and an error is {"Error Message": ...} (also with HTTP 200,
+// and sometimes inside the list).
 Result<simdjson::dom::object> fmp_first(Doc& doc, std::string_view body) {
-  if (!parse(doc, body)) return not_json("FMP");
+  if (!parse(doc, body)) return not_json(k_fmp);
   simdjson::dom::object obj;
   if (!doc.root.get_object().get(obj)) {
-    if (auto m = message_member(obj, "Error Message")) return fail("FMP: " + *m);
-    if (auto m = message_member(obj, "error")) return fail("FMP: " + *m);
-    return fail("FMP: unexpected answer (an object, not a list)");
+    if (auto m = message_member(obj, "Error Message")) return bad_answer(k_fmp, *m);
+    if (auto m = message_member(obj, "error")) return bad_answer(k_fmp, *m);
+    return bad_answer(k_fmp, "unexpected answer (an object, not a list)");
   }
   simdjson::dom::array arr;
-  if (doc.root.get_array().get(arr)) return fail("FMP: unexpected answer (not a list)");
-  if (arr.size() == 0) return no_data("FMP", "empty answer for the symbol");
+  if (doc.root.get_array().get(arr)) return bad_answer(k_fmp, "unexpected answer (not a list)");
+  if (arr.size() == 0) return no_data(k_fmp, "empty answer for the symbol");
   simdjson::dom::object first;
-  if (arr.at(0).get_object().get(first)) return fail("FMP: unexpected answer (list of non-objects)");
+  if (arr.at(0).get_object().get(first)) return bad_answer(k_fmp, "unexpected answer (list of non-objects)");
+  if (auto m = message_member(first, "Error Message")) return bad_answer(k_fmp, *m);
   return first;
 }
 
 }  // namespace
 
-Result<MarketRecord> parse_fmp_quote(std::string_view body) {
+Result<MarketRecord> parse_fmp_quote(std::string_view body, std::string_view symbol) {
   Doc doc;
   auto q = fmp_first(doc, body);
   if (!q) return fail(q.error());
+  auto named = names_symbol(k_fmp, *q, "symbol", symbol);
+  if (!named) return fail(named.error());
+  auto price = figure_at(k_fmp, *q, "price");
+  if (!price) return fail(price.error());
+  if (!*price) return without(k_fmp, *named, "price", symbol);
   MarketRecord rec;
-  rec.price = number_at(*q, "price");
+  rec.price = *price;
   rec.previous_close = number_at(*q, "previousClose");
   rec.fifty_two_week_high = number_at(*q, "yearHigh");
   rec.fifty_two_week_low = number_at(*q, "yearLow");
@@ -52,25 +61,36 @@ Result<MarketRecord> parse_fmp_quote(std::string_view body) {
   return rec;
 }
 
-Result<ProfileRecord> parse_fmp_profile(std::string_view body) {
+Result<ProfileRecord> parse_fmp_profile(std::string_view body, std::string_view symbol) {
   Doc doc;
   auto p = fmp_first(doc, body);
   if (!p) return fail(p.error());
+  auto named = names_symbol(k_fmp, *p, "symbol", symbol);
+  if (!named) return fail(named.error());
   ProfileRecord rec;
   rec.name = text_at(*p, "companyName");
-  rec.sector = canonical_sector_of(text_at(*p, "sector"));
+  const auto sector = text_at(*p, "sector");
+  if (!rec.name && !sector) return without(k_fmp, *named, "company name or sector", symbol);
+  rec.sector = canonical_sector_of(sector);
   rec.industry = text_at(*p, "industry");
   rec.market_cap = number_at(*p, "marketCap");
   return rec;
 }
 
-Result<FundamentalsRecord> parse_fmp_ratios(std::string_view body) {
+Result<FundamentalsRecord> parse_fmp_ratios(std::string_view body, std::string_view symbol) {
   Doc doc;
   auto r = fmp_first(doc, body);
   if (!r) return fail(r.error());
+  auto named = names_symbol(k_fmp, *r, "symbol", symbol);
+  if (!named) return fail(named.error());
+  auto pe = figure_at(k_fmp, *r, "priceToEarningsRatioTTM");
+  if (!pe) return fail(pe.error());
+  auto eps = figure_at(k_fmp, *r, "netIncomePerShareTTM");
+  if (!eps) return fail(eps.error());
+  if (!*pe && !*eps) return without(k_fmp, *named, "P/E or EPS", symbol);
   FundamentalsRecord rec;
-  rec.pe_ratio = number_at(*r, "priceToEarningsRatioTTM");
-  rec.eps = number_at(*r, "netIncomePerShareTTM");
+  rec.pe_ratio = *pe;
+  rec.eps = *eps;
   return rec;
 }
 
@@ -94,18 +114,19 @@ class Fmp final : public Provider {
   Result<ProviderRequest> request(const Need& need, const NeedSource&,
                                   const RequestContext& c) const override {
     const std::string query = "?symbol=" + need.subject + "&apikey=" + c.key;
+    const std::string symbol = need.subject;  // FMP echoes it as "symbol"
     switch (need.kind) {
       case NeedKind::market:
-        return ProviderRequest{c.base_url + "/stable/quote" + query, {}, [](std::string_view b) {
-                                 return as_record(parse_fmp_quote(b));
+        return ProviderRequest{c.base_url + "/stable/quote" + query, {}, [symbol](std::string_view b) {
+                                 return as_record(parse_fmp_quote(b, symbol));
                                }};
       case NeedKind::profile:
-        return ProviderRequest{c.base_url + "/stable/profile" + query, {}, [](std::string_view b) {
-                                 return as_record(parse_fmp_profile(b));
+        return ProviderRequest{c.base_url + "/stable/profile" + query, {}, [symbol](std::string_view b) {
+                                 return as_record(parse_fmp_profile(b, symbol));
                                }};
       case NeedKind::fundamentals:
-        return ProviderRequest{c.base_url + "/stable/ratios-ttm" + query, {}, [](std::string_view b) {
-                                 return as_record(parse_fmp_ratios(b));
+        return ProviderRequest{c.base_url + "/stable/ratios-ttm" + query, {}, [symbol](std::string_view b) {
+                                 return as_record(parse_fmp_ratios(b, symbol));
                                }};
       default:
         return fail(FailureKind::other, "fmp does not serve " + std::string(need_kind_name(need.kind)));

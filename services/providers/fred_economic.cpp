@@ -18,16 +18,19 @@ namespace thd {
 using namespace adapter_json;
 
 Result<SeriesRecord> parse_fred_series(std::string_view body) {
+  constexpr std::string_view k_fred = "FRED";
   Doc doc;
-  if (!parse(doc, body)) return not_json("FRED");
+  if (!parse(doc, body)) return not_json(k_fred);
   simdjson::dom::object o;
-  if (doc.root.get_object().get(o)) return fail("FRED: unexpected answer (not an object)");
-  if (auto m = message_member(o, "error_message")) return fail("FRED: " + *m);
+  if (doc.root.get_object().get(o)) return bad_answer(k_fred, "unexpected answer (not an object)");
+  if (auto m = message_member(o, "error_message")) return bad_answer(k_fred, *m);
   simdjson::dom::element code;
   if (!o["error_code"].get(code) && !code.is_null())
-    return fail("FRED: error " + std::string(simdjson::minify(code)).substr(0, 16));
+    return bad_answer(k_fred, "error " + std::string(simdjson::minify(code)).substr(0, 16));
+  // FRED does not echo the series id: an observation with a date and a value is what makes the record.
   simdjson::dom::array obs;
-  if (o["observations"].get_array().get(obs)) return fail("FRED: unexpected answer (no observations)");
+  if (o["observations"].get_array().get(obs))
+    return bad_answer(k_fred, "unexpected answer (no observations)");
   SeriesRecord rec;
   Date best{};
   for (simdjson::dom::element e : obs) {
@@ -43,7 +46,7 @@ Result<SeriesRecord> parse_fred_series(std::string_view body) {
       rec.value = value;
     }
   }
-  if (!rec.date) return fail("FRED: no observation with a value");
+  if (!rec.date) return bad_answer(k_fred, "no observation with a value");
   return rec;
 }
 

@@ -17,20 +17,39 @@ namespace thd {
 
 using namespace adapter_json;
 
+namespace {
+constexpr std::string_view k_imf = "IMF";
+}  // namespace
+
 Result<ImfRecord> parse_imf(std::string_view body, std::string_view indicator, std::string_view country,
                             int current_year) {
   Doc doc;
-  if (!parse(doc, body)) return not_json("IMF");
+  if (!parse(doc, body)) return not_json(k_imf);
   simdjson::dom::object o;
-  if (doc.root.get_object().get(o)) return fail("IMF: unexpected answer (not an object)");
+  if (doc.root.get_object().get(o)) return bad_answer(k_imf, "unexpected answer (not an object)");
   simdjson::dom::element values_el, ind_el, country_el;
   simdjson::dom::object values, ind, years;
   if (!member_ci(o, "values", values_el) || values_el.get_object().get(values))
-    return fail("IMF: no values (unknown indicator or country)");
-  if (!member_ci(values, indicator, ind_el) || ind_el.get_object().get(ind))
-    return no_data("IMF", "indicator " + sanitize(indicator));
-  if (!member_ci(ind, country, country_el) || country_el.get_object().get(years))
-    return no_data("IMF", sanitize(indicator) + " for " + sanitize(country));
+    return bad_answer(k_imf, "no values (unknown indicator or country)");
+  // The values are keyed by indicator, then country: an empty level is
+  // "nothing for it"; only another indicator or country is an answer to another question.
+  auto other = [](simdjson::dom::object level, std::string_view want) {
+    return bad_answer(k_imf, "the answer is about " +
+                                 sanitize(std::string_view((*level.begin()).key).substr(0, 24)) + ", not " +
+                                 sanitize(want));
+  };
+  if (!member_ci(values, indicator, ind_el)) {
+    if (values.size() != 0) return other(values, indicator);
+    return no_data(k_imf, "indicator " + sanitize(indicator));
+  }
+  if (ind_el.get_object().get(ind))
+    return bad_answer(k_imf, "unexpected answer (" + sanitize(indicator) + ")");
+  if (!member_ci(ind, country, country_el)) {
+    if (ind.size() != 0) return other(ind, country);
+    return no_data(k_imf, sanitize(indicator) + " for " + sanitize(country));
+  }
+  if (country_el.get_object().get(years))
+    return bad_answer(k_imf, "unexpected answer (" + sanitize(indicator) + " for " + sanitize(country) + ")");
   ImfRecord rec;
   for (auto field : years) {
     auto year = parse_int(field.key);
@@ -43,8 +62,8 @@ Result<ImfRecord> parse_imf(std::string_view body, std::string_view indicator, s
     }
   }
   if (!rec.year)
-    return fail("IMF: no value for " + sanitize(indicator) + " in " + sanitize(country) + " up to " +
-                std::to_string(current_year));
+    return no_data(k_imf, "no value for " + sanitize(indicator) + " in " + sanitize(country) + " up to " +
+                              std::to_string(current_year));
   return rec;
 }
 

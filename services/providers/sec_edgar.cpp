@@ -13,14 +13,39 @@ namespace thd {
 
 using namespace adapter_json;
 
-Result<ProfileRecord> parse_sec_submissions(std::string_view body) {
+namespace {
+
+constexpr std::string_view k_sec = "SEC EDGAR";
+
+// A CIK as SEC writes it: a number, or a string of digits ("0000320193").
+std::optional<std::uint64_t> cik_of(simdjson::dom::element e) {
+  std::uint64_t n = 0;
+  std::string_view s;
+  if (!e.get_uint64().get(n)) return n;
+  if (!e.get_string().get(s))
+    if (auto v = parse_int(trim(s)); v && *v > 0) return static_cast<std::uint64_t>(*v);
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<ProfileRecord> parse_sec_submissions(std::string_view body, std::uint64_t cik) {
   Doc doc;
-  if (!parse(doc, body)) return not_json("SEC EDGAR");
+  if (!parse(doc, body)) return not_json(k_sec);
   simdjson::dom::object o;
-  if (doc.root.get_object().get(o)) return fail("SEC EDGAR: unexpected answer (not an object)");
+  if (doc.root.get_object().get(o)) return bad_answer(k_sec, "unexpected answer (not an object)");
+  // The submissions must be the company asked for: SEC echoes its CIK.
+  simdjson::dom::element cik_el;
+  if (!o["cik"].get(cik_el) && !cik_el.is_null()) {
+    auto got = cik_of(cik_el);
+    if (!got) return bad_answer(k_sec, "unexpected answer (cik)");
+    if (*got != cik)
+      return bad_answer(k_sec,
+                        "the answer is about CIK " + std::to_string(*got) + ", not " + std::to_string(cik));
+  }
   ProfileRecord rec;
   rec.name = text_at(o, "name");
-  if (!rec.name) return fail("SEC EDGAR: unexpected answer (no company name)");
+  if (!rec.name) return bad_answer(k_sec, "unexpected answer (no company name)");
   rec.industry = text_at(o, "sicDescription");
   // "sic" is a string ("3571"), "" for funds; tolerate a number.
   std::optional<int> sic;
@@ -55,27 +80,25 @@ std::string ticker_key(std::string_view t) {
 Result<std::optional<std::uint64_t>> parse_sec_company_tickers(std::string_view body,
                                                                std::string_view ticker) {
   Doc doc;
-  if (!parse(doc, body)) return not_json("SEC EDGAR");
+  if (!parse(doc, body)) return not_json(k_sec);
   simdjson::dom::object o;
   if (doc.root.get_object().get(o))
-    return fail("SEC EDGAR: unexpected answer (company tickers not an object)");
+    return bad_answer(k_sec, "unexpected answer (company tickers not an object)");
   const std::string want = ticker_key(ticker);
-  if (want.empty()) return std::optional<std::uint64_t>{};
+  size_t rows = 0;  // rows with a ticker: a file without any is not the file
   for (auto field : o) {
     simdjson::dom::object row;
     if (field.value.get_object().get(row)) continue;
     std::string_view t;
-    if (row["ticker"].get_string().get(t) || ticker_key(t) != want) continue;
+    if (row["ticker"].get_string().get(t)) continue;
+    ++rows;
+    if (want.empty() || ticker_key(t) != want) continue;
     simdjson::dom::element cik;
-    if (row["cik_str"].get(cik)) return fail("SEC EDGAR: unexpected answer (no cik_str)");
-    std::uint64_t n = 0;
-    std::string_view s;
-    if (!cik.get_uint64().get(n)) return std::optional<std::uint64_t>{n};
-    if (!cik.get_string().get(s))
-      if (auto v = parse_int(trim(s)); v && *v > 0)
-        return std::optional<std::uint64_t>{static_cast<std::uint64_t>(*v)};
-    return fail("SEC EDGAR: unexpected answer (cik_str)");
+    if (row["cik_str"].get(cik)) return bad_answer(k_sec, "unexpected answer (no cik_str)");
+    if (auto n = cik_of(cik)) return std::optional<std::uint64_t>{*n};
+    return bad_answer(k_sec, "unexpected answer (cik_str)");
   }
+  if (rows == 0) return bad_answer(k_sec, "unexpected answer (company tickers without a ticker)");
   return std::optional<std::uint64_t>{};
 }
 
@@ -298,9 +321,11 @@ class SecEdgar final : public Provider {
     if (!*cik) return fail(FailureKind::no_data, "ticker not in company_tickers.json");
     char path[64];
     std::snprintf(path, sizeof path, "/submissions/CIK%010llu.json", static_cast<unsigned long long>(**cik));
-    return ProviderRequest{c.base_url + path, {"User-Agent: " + user_agent(c)}, [](std::string_view body) {
-                             return as_record(parse_sec_submissions(body));
-                           }};
+    const std::uint64_t want = **cik;
+    return ProviderRequest{
+        c.base_url + path, {"User-Agent: " + user_agent(c)}, [want](std::string_view body) {
+          return as_record(parse_sec_submissions(body, want));
+        }};
   }
   std::optional<SharedDocument> shared_document(const RequestContext& c) const override {
     SharedDocument d;

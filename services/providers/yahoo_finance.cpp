@@ -19,6 +19,8 @@ using namespace adapter_json;
 
 namespace {
 
+constexpr std::string_view k_yahoo = "Yahoo Finance";
+
 struct Close {
   Date date;
   double value;
@@ -39,9 +41,9 @@ std::string yahoo_symbol(std::string_view ticker) {
   return out;
 }
 
-Result<MarketRecord> parse_yahoo_chart(std::string_view body, Date today) {
+Result<MarketRecord> parse_yahoo_chart(std::string_view body, std::string_view symbol, Date today) {
   Doc doc;
-  if (!parse(doc, body)) return not_json("Yahoo Finance");
+  if (!parse(doc, body)) return not_json(k_yahoo);
   simdjson::dom::object chart;
   if (doc.root["chart"].get_object().get(chart)) {
     // Other Yahoo endpoints' 404 shape: {"finance":{"result":null,"error":{...}}}.
@@ -49,7 +51,7 @@ Result<MarketRecord> parse_yahoo_chart(std::string_view body, Date today) {
     if (!doc.root["finance"].get_object().get(finance))
       chart = finance;
     else
-      return fail("Yahoo Finance: unexpected answer (no chart)");
+      return bad_answer(k_yahoo, "unexpected answer (no chart)");
   }
   simdjson::dom::element error;
   if (!chart["error"].get(error) && !error.is_null()) {
@@ -64,18 +66,21 @@ Result<MarketRecord> parse_yahoo_chart(std::string_view body, Date today) {
       what = sanitize(s.value_unsafe());
     }
     if (what.empty()) what = "error";
-    return fail("Yahoo Finance: " + what);
+    return bad_answer(k_yahoo, what);
   }
   simdjson::dom::array results;
   if (chart["result"].get_array().get(results) || results.size() == 0)
-    return fail("Yahoo Finance: no chart data (empty result)");
+    return bad_answer(k_yahoo, "no chart data (empty result)");
   simdjson::dom::object result;
-  if (results.at(0).get_object().get(result)) return fail("Yahoo Finance: unexpected answer (result)");
+  if (results.at(0).get_object().get(result)) return bad_answer(k_yahoo, "unexpected answer (result)");
 
   MarketRecord rec;
   std::int64_t gmtoffset = 0;
   simdjson::dom::object meta;
   if (!result["meta"].get_object().get(meta)) {
+    // The answer must be about the symbol asked for (Yahoo echoes "BRK-B", "^VIX").
+    auto named = names_symbol(k_yahoo, meta, "symbol", symbol);
+    if (!named) return fail(named.error());
     rec.currency = text_at(meta, "currency");
     std::int64_t off = 0;
     // Dates of daily bars are the exchange's local dates.
@@ -86,13 +91,13 @@ Result<MarketRecord> parse_yahoo_chart(std::string_view body, Date today) {
   simdjson::dom::element ts_el;
   if (result["timestamp"].get(ts_el) || ts_el.is_null()) {
     // No bar at all (a symbol without trades in the range).
-    return fail("Yahoo Finance: no daily bars in the chart");
+    return bad_answer(k_yahoo, "no daily bars in the chart");
   }
-  if (ts_el.get_array().get(timestamps)) return fail("Yahoo Finance: unexpected answer (timestamp)");
+  if (ts_el.get_array().get(timestamps)) return bad_answer(k_yahoo, "unexpected answer (timestamp)");
   if (result.at_pointer("/indicators/quote/0/close").get_array().get(closes))
-    return fail("Yahoo Finance: unexpected answer (no closes)");
+    return bad_answer(k_yahoo, "unexpected answer (no closes)");
   if (closes.size() != timestamps.size())
-    return fail("Yahoo Finance: unexpected answer (timestamps and closes differ in length)");
+    return bad_answer(k_yahoo, "unexpected answer (timestamps and closes differ in length)");
 
   std::vector<Close> series;
   series.reserve(closes.size());
@@ -102,12 +107,12 @@ Result<MarketRecord> parse_yahoo_chart(std::string_view body, Date today) {
     ++ts_it;
     if (c.is_null()) continue;  // a day without a close: skipped
     double v = 0;
-    if (c.get_double().get(v) || !std::isfinite(v)) return fail("Yahoo Finance: unexpected answer (close)");
+    if (c.get_double().get(v) || !std::isfinite(v)) return bad_answer(k_yahoo, "unexpected answer (close)");
     std::int64_t seconds = 0;
-    if (t.get_int64().get(seconds)) return fail("Yahoo Finance: unexpected answer (timestamp)");
+    if (t.get_int64().get(seconds)) return bad_answer(k_yahoo, "unexpected answer (timestamp)");
     series.push_back({date_of(seconds + gmtoffset), v});
   }
-  if (series.empty()) return fail("Yahoo Finance: no closing prices in the chart");
+  if (series.empty()) return bad_answer(k_yahoo, "no closing prices in the chart");
 
   rec.price = series.back().value;
   if (series.size() >= 2) rec.previous_close = series[series.size() - 2].value;
@@ -167,9 +172,10 @@ class YahooFinance final : public Provider {
                                   const RequestContext& c) const override {
     const std::string symbol = need.kind == NeedKind::vix ? "^VIX" : need.subject;
     const Date today = c.today;
-    return ProviderRequest{c.base_url + "/v8/finance/chart/" + yahoo_symbol(symbol) + "?range=1y&interval=1d",
-                           {},
-                           [today](std::string_view b) { return as_record(parse_yahoo_chart(b, today)); }};
+    return ProviderRequest{
+        c.base_url + "/v8/finance/chart/" + yahoo_symbol(symbol) + "?range=1y&interval=1d",
+        {},
+        [symbol, today](std::string_view b) { return as_record(parse_yahoo_chart(b, symbol, today)); }};
   }
 };
 

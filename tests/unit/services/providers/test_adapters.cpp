@@ -60,7 +60,7 @@ constexpr std::string_view k_yahoo_chart =
 }  // namespace
 
 TEST_CASE("yahoo chart: price, previous close, 52-week range, YTD and volatility by hand") {
-  auto r = parse_yahoo_chart(k_yahoo_chart, Date{2026, 1, 8});
+  auto r = parse_yahoo_chart(k_yahoo_chart, "TEST", Date{2026, 1, 8});
   REQUIRE(r);
   // The non-null closes: 100, 102, 101, 103, 104.
   CHECK(near(r->price, 104.0));                // last non-null close
@@ -96,7 +96,7 @@ TEST_CASE("yahoo chart: fewer than 2 closes, no close last year") {
 "gmtoffset":3600,"timezone":"CET","regularMarketPrice":12.5,"dataGranularity":"1d","range":"1y"},
 "timestamp":[1767686400],"indicators":{"quote":[{"open":[12.0],"high":[12.6],"low":[11.9],
 "close":[12.5],"volume":[5000]}],"adjclose":[{"adjclose":[12.5]}]}}],"error":null}})json";
-  auto r = parse_yahoo_chart(one, Date{2026, 1, 8});
+  auto r = parse_yahoo_chart(one, "NEW.DE", Date{2026, 1, 8});
   REQUIRE(r);
   CHECK(near(r->price, 12.5));
   CHECK_FALSE(r->previous_close);
@@ -110,7 +110,7 @@ TEST_CASE("yahoo chart: fewer than 2 closes, no close last year") {
   // standard deviation (n - 1 = 0): volatility null.
   constexpr std::string_view two = R"json({"chart":{"result":[{"meta":{"currency":"USD","gmtoffset":-18000},
 "timestamp":[1767623400,1767709800],"indicators":{"quote":[{"close":[10.0,11.0]}]}}],"error":null}})json";
-  auto t = parse_yahoo_chart(two, Date{2026, 1, 8});
+  auto t = parse_yahoo_chart(two, "X", Date{2026, 1, 8});
   REQUIRE(t);
   CHECK(near(t->price, 11.0));
   CHECK(near(t->previous_close, 10.0));
@@ -121,7 +121,7 @@ TEST_CASE("yahoo chart: fewer than 2 closes, no close last year") {
   // closes only in 2024 give no YTD in 2026.
   constexpr std::string_view old = R"json({"chart":{"result":[{"meta":{"currency":"USD","gmtoffset":0},
 "timestamp":[1735569000,1735655400],"indicators":{"quote":[{"close":[50.0,51.0]}]}}],"error":null}})json";
-  auto o = parse_yahoo_chart(old, Date{2026, 1, 8});
+  auto o = parse_yahoo_chart(old, "X", Date{2026, 1, 8});
   REQUIRE(o);
   CHECK_FALSE(o->ytd_return);
 }
@@ -134,7 +134,7 @@ TEST_CASE("yahoo chart: bars are dated in the exchange's time zone") {
   constexpr std::string_view body = R"json({"chart":{"result":[{"meta":{"currency":"JPY","symbol":"7203.T",
 "gmtoffset":32400,"timezone":"JST","exchangeTimezoneName":"Asia/Tokyo"},
 "timestamp":[1767135600,1767222000],"indicators":{"quote":[{"close":[200.0,210.0]}]}}],"error":null}})json";
-  auto r = parse_yahoo_chart(body, Date{2026, 1, 10});
+  auto r = parse_yahoo_chart(body, "7203.T", Date{2026, 1, 10});
   REQUIRE(r);
   CHECK(near(r->ytd_return, 0.05));
   CHECK(*r->currency == "JPY");
@@ -144,40 +144,41 @@ TEST_CASE("yahoo chart: errors in disguise") {
   // Unknown symbol (HTTP 404 body).
   auto nf = parse_yahoo_chart(
       R"json({"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}})json",
-      Date{2026, 11, 22});
+      "X", Date{2026, 11, 22});
   REQUIRE_FALSE(nf);
   CHECK(error_of(nf).find("Yahoo") != std::string::npos);
   CHECK(error_of(nf).find("No data found, symbol may be delisted") != std::string::npos);
   // 422 for a bad interval.
   auto bad = parse_yahoo_chart(
       R"json({"chart":{"result":null,"error":{"code":"Unprocessable Entity","description":"Invalid input - interval=1x is not supported"}}})json",
-      Date{2026, 11, 22});
+      "X", Date{2026, 11, 22});
   REQUIRE_FALSE(bad);
   CHECK(error_of(bad).find("Unprocessable Entity") != std::string::npos);
   // result null / empty without an error.
-  CHECK_FALSE(parse_yahoo_chart(R"json({"chart":{"result":null,"error":null}})json", Date{2026, 11, 22}));
-  CHECK_FALSE(parse_yahoo_chart(R"json({"chart":{"result":[],"error":null}})json", Date{2026, 11, 22}));
+  CHECK_FALSE(
+      parse_yahoo_chart(R"json({"chart":{"result":null,"error":null}})json", "X", Date{2026, 11, 22}));
+  CHECK_FALSE(parse_yahoo_chart(R"json({"chart":{"result":[],"error":null}})json", "X", Date{2026, 11, 22}));
   // Other Yahoo 404 shape.
   auto fin = parse_yahoo_chart(
       R"json({"finance":{"result":null,"error":{"code":"Not Found","description":"HTTP 404 Not Found"}}})json",
-      Date{2026, 11, 22});
+      "X", Date{2026, 11, 22});
   REQUIRE_FALSE(fin);
   CHECK(error_of(fin).find("HTTP 404 Not Found") != std::string::npos);
   // Every close null: nothing to report.
   CHECK_FALSE(
       parse_yahoo_chart(R"json({"chart":{"result":[{"meta":{"currency":"USD"},"timestamp":[1767623400],
 "indicators":{"quote":[{"close":[null]}]}}],"error":null}})json",
-                        Date{2026, 11, 22}));
+                        "X", Date{2026, 11, 22}));
   // A result without bars.
   CHECK_FALSE(parse_yahoo_chart(R"json({"chart":{"result":[{"meta":{"currency":"USD"},
 "indicators":{"quote":[{}]}}],"error":null}})json",
-                                Date{2026, 11, 22}));
+                                "X", Date{2026, 11, 22}));
   // Not JSON (Yahoo's 429 is plain text), truncated JSON.
-  auto text = parse_yahoo_chart("Too Many Requests\r\n", Date{2026, 11, 22});
+  auto text = parse_yahoo_chart("Too Many Requests\r\n", "X", Date{2026, 11, 22});
   REQUIRE_FALSE(text);
   CHECK(error_of(text).find("not valid JSON") != std::string::npos);
-  CHECK_FALSE(parse_yahoo_chart(k_yahoo_chart.substr(0, k_yahoo_chart.size() / 2), Date{2026, 11, 22}));
-  CHECK_FALSE(parse_yahoo_chart("", Date{2026, 11, 22}));
+  CHECK_FALSE(parse_yahoo_chart(k_yahoo_chart.substr(0, k_yahoo_chart.size() / 2), "X", Date{2026, 11, 22}));
+  CHECK_FALSE(parse_yahoo_chart("", "X", Date{2026, 11, 22}));
 }
 
 // --------------------------------------------------------------- FMP ----
@@ -187,7 +188,7 @@ TEST_CASE("fmp quote") {
 "changePercentage":-0.5741,"change":-1.34,"volume":45012345,"dayLow":228.66,"dayHigh":234.46,
 "yearHigh":260.1,"yearLow":169.21,"marketCap":3449212345678,"priceAvg50":227.33,"priceAvg200":215.8,
 "exchange":"NASDAQ","open":230.98,"previousClose":233.48,"timestamp":1795287600}])json";
-  auto r = parse_fmp_quote(body);
+  auto r = parse_fmp_quote(body, "AAPL");
   REQUIRE(r);
   CHECK(near(r->price, 232.14));
   CHECK(near(r->previous_close, 233.48));
@@ -198,7 +199,7 @@ TEST_CASE("fmp quote") {
 
   // Null figures stay null.
   auto n = parse_fmp_quote(
-      R"json([{"symbol":"X","price":10,"previousClose":null,"yearHigh":null,"yearLow":null}])json");
+      R"json([{"symbol":"X","price":10,"previousClose":null,"yearHigh":null,"yearLow":null}])json", "X");
   REQUIRE(n);
   CHECK(near(n->price, 10.0));
   CHECK_FALSE(n->previous_close);
@@ -208,21 +209,23 @@ TEST_CASE("fmp quote") {
 TEST_CASE("fmp errors in disguise") {
   // Missing / invalid key (HTTP 401): the message without its URL.
   auto key = parse_fmp_quote(
-      R"json({"Error Message":"Invalid API KEY. Feel free to create a Free API Key or visit https://site.financialmodelingprep.com/faqs?search=why-is-my-api-key-invalid for more information."})json");
+      R"json({"Error Message":"Invalid API KEY. Feel free to create a Free API Key or visit https://site.financialmodelingprep.com/faqs?search=why-is-my-api-key-invalid for more information."})json",
+      "AAPL");
   REQUIRE_FALSE(key);
   CHECK(error_of(key).starts_with("FMP: "));
   CHECK(error_of(key).find("Invalid API KEY") != std::string::npos);
   check_clean(error_of(key));
   // Rate limit (429).
   auto limit = parse_fmp_profile(
-      R"json({"Error Message":"Limit Reach . Please upgrade your plan or visit our documentation for more details at https://site.financialmodelingprep.com/"})json");
+      R"json({"Error Message":"Limit Reach . Please upgrade your plan or visit our documentation for more details at https://site.financialmodelingprep.com/"})json",
+      "AAPL");
   REQUIRE_FALSE(limit);
   CHECK(error_of(limit).find("Limit Reach") != std::string::npos);
   check_clean(error_of(limit));
   // Unknown symbol: 200 [].
-  for (auto* parse : {+[](std::string_view b) { return error_of(parse_fmp_quote(b)); },
-                      +[](std::string_view b) { return error_of(parse_fmp_profile(b)); },
-                      +[](std::string_view b) { return error_of(parse_fmp_ratios(b)); }}) {
+  for (auto* parse : {+[](std::string_view b) { return error_of(parse_fmp_quote(b, "AAPL")); },
+                      +[](std::string_view b) { return error_of(parse_fmp_profile(b, "AAPL")); },
+                      +[](std::string_view b) { return error_of(parse_fmp_ratios(b, "AAPL")); }}) {
     std::string e = parse("[]");
     CHECK(e.find("FMP") != std::string::npos);
     CHECK(e.find("empty") != std::string::npos);
@@ -243,7 +246,7 @@ TEST_CASE("fmp profile: canonical sector") {
 "phone":"212 270 6000","address":"270 Park Avenue","city":"New York","state":"NY","zip":"10017",
 "image":"https://images.financialmodelingprep.com/symbol/JPM.png","ipoDate":"1980-03-17","defaultImage":false,
 "isEtf":false,"isActivelyTrading":true,"isAdr":false,"isFund":false}])json";
-  auto r = parse_fmp_profile(body);
+  auto r = parse_fmp_profile(body, "JPM");
   REQUIRE(r);
   CHECK(*r->name == "JPMorgan Chase & Co.");
   CHECK(*r->sector == "financials");  // "Financial Services"
@@ -252,7 +255,8 @@ TEST_CASE("fmp profile: canonical sector") {
 
   // An ETF: sector and industry "" -> null.
   auto etf = parse_fmp_profile(R"json([{"symbol":"SPY","price":662.1,"marketCap":607012345678,
-"companyName":"SPDR S&P 500 ETF Trust","industry":"","sector":"","isEtf":true}])json");
+"companyName":"SPDR S&P 500 ETF Trust","industry":"","sector":"","isEtf":true}])json",
+                               "SPY");
   REQUIRE(etf);
   CHECK(*etf->name == "SPDR S&P 500 ETF Trust");
   CHECK_FALSE(etf->sector);
@@ -260,15 +264,16 @@ TEST_CASE("fmp profile: canonical sector") {
 
   // Other FMP spellings.
   auto cyc = parse_fmp_profile(
-      R"json([{"companyName":"Tesla, Inc.","sector":"Consumer Cyclical","industry":"Auto - Manufacturers","marketCap":1.1e12}])json");
+      R"json([{"companyName":"Tesla, Inc.","sector":"Consumer Cyclical","industry":"Auto - Manufacturers","marketCap":1.1e12}])json",
+      "TSLA");
   REQUIRE(cyc);
   CHECK(*cyc->sector == "consumer_discretionary");
   auto def = parse_fmp_profile(
-      R"json([{"companyName":"PepsiCo, Inc.","sector":"Consumer Defensive","marketCap":null}])json");
+      R"json([{"companyName":"PepsiCo, Inc.","sector":"Consumer Defensive","marketCap":null}])json", "PEP");
   REQUIRE(def);
   CHECK(*def->sector == "consumer_staples");
   CHECK_FALSE(def->market_cap);
-  auto odd = parse_fmp_profile(R"json([{"companyName":"Odd","sector":"Conglomerates"}])json");
+  auto odd = parse_fmp_profile(R"json([{"companyName":"Odd","sector":"Conglomerates"}])json", "ODD");
   REQUIRE(odd);
   CHECK_FALSE(odd->sector);  // not one of the eleven: null, not a guess
 }
@@ -281,14 +286,14 @@ TEST_CASE("fmp ratios-ttm") {
 "dividendPayoutRatioTTM":0.2451,"dividendYieldTTM":0.0067,"revenuePerShareTTM":71.35,
 "netIncomePerShareTTM":14.27,"bookValuePerShareTTM":57.08,"freeCashFlowPerShareTTM":12.84,
 "effectiveTaxRateTTM":0.18,"enterpriseValueMultipleTTM":25.564}])json";
-  auto r = parse_fmp_ratios(body);
+  auto r = parse_fmp_ratios(body, "MSFT");
   REQUIRE(r);
   CHECK(near(r->pe_ratio, 36.52));
   CHECK(near(r->eps, 14.27));
   CHECK_FALSE(r->analyst_target);
   // A loss-making company: negative P/E is what FMP says, kept.
   auto loss = parse_fmp_ratios(
-      R"json([{"symbol":"X","priceToEarningsRatioTTM":-12.5,"netIncomePerShareTTM":-0.8}])json");
+      R"json([{"symbol":"X","priceToEarningsRatioTTM":-12.5,"netIncomePerShareTTM":-0.8}])json", "X");
   REQUIRE(loss);
   CHECK(near(loss->pe_ratio, -12.5));
   CHECK(near(loss->eps, -0.8));
@@ -325,14 +330,14 @@ constexpr std::string_view k_av_overview_none = R"json({"Symbol":"RIVN","AssetTy
 }  // namespace
 
 TEST_CASE("alpha vantage overview: profile and fundamentals from strings") {
-  auto p = parse_alpha_vantage_profile(k_av_overview);
+  auto p = parse_alpha_vantage_profile(k_av_overview, "KO");
   REQUIRE(p);
   CHECK(*p->name == "The Coca-Cola Company");
   CHECK(*p->sector == "consumer_staples");  // "CONSUMER DEFENSIVE", upper-case
   CHECK(*p->industry == "BEVERAGES - NON-ALCOHOLIC");
   CHECK(near(p->market_cap, 301234567890.0));  // "301234567890"
 
-  auto f = parse_alpha_vantage_fundamentals(k_av_overview);
+  auto f = parse_alpha_vantage_fundamentals(k_av_overview, "KO");
   REQUIRE(f);
   CHECK(near(f->pe_ratio, 24.81));        // "24.81"
   CHECK(near(f->eps, 2.80));              // "2.80"
@@ -340,22 +345,30 @@ TEST_CASE("alpha vantage overview: profile and fundamentals from strings") {
 }
 
 TEST_CASE("alpha vantage overview: None, - and empty are null, not zero") {
-  auto p = parse_alpha_vantage_profile(k_av_overview_none);
+  auto p = parse_alpha_vantage_profile(k_av_overview_none, "RIVN");
   REQUIRE(p);
   CHECK(*p->name == "Rivian Automotive Inc");
   CHECK_FALSE(p->market_cap);  // "None"
   CHECK_FALSE(p->sector);      // "MANUFACTURING" spans several sectors
   CHECK(*p->industry == "MOTOR VEHICLES & PASSENGER CAR BODIES");
-  auto f = parse_alpha_vantage_fundamentals(k_av_overview_none);
-  REQUIRE(f);
-  CHECK_FALSE(f->pe_ratio);        // "None"
-  CHECK_FALSE(f->eps);             // "-"
-  CHECK_FALSE(f->analyst_target);  // ""
+  // No figure at all: the overview names RIVN and has nothing for it (no_data, not a record of nulls).
+  auto f = parse_alpha_vantage_fundamentals(k_av_overview_none, "RIVN");
+  REQUIRE_FALSE(f);
+  CHECK(f.error().kind == FailureKind::no_data);
+  // One figure is enough; the others stay null.
+  auto g = parse_alpha_vantage_fundamentals(
+      R"json({"Symbol":"RIVN","Name":"Rivian Automotive Inc","PERatio":"None","EPS":"-","AnalystTargetPrice":"15.10"})json",
+      "RIVN");
+  REQUIRE(g);
+  CHECK_FALSE(g->pe_ratio);  // "None"
+  CHECK_FALSE(g->eps);       // "-"
+  CHECK(near(g->analyst_target, 15.10));
 
   // The SEC office name AV used to give a drug maker.
   auto ls =
       parse_alpha_vantage_profile(R"json({"Symbol":"JNJ","Name":"Johnson & Johnson","Sector":"LIFE SCIENCES",
-"Industry":"PHARMACEUTICAL PREPARATIONS","MarketCapitalization":"380000000000"})json");
+"Industry":"PHARMACEUTICAL PREPARATIONS","MarketCapitalization":"380000000000"})json",
+                                  "JNJ");
   REQUIRE(ls);
   CHECK(*ls->sector == "healthcare");
 }
@@ -375,7 +388,7 @@ TEST_CASE("alpha vantage global quote") {
         "10. change percent": "0.5743%"
     }
 })json";
-  auto r = parse_alpha_vantage_quote(body);
+  auto r = parse_alpha_vantage_quote(body, "IBM");
   REQUIRE(r);
   CHECK(near(r->price, 250.45));
   CHECK(near(r->previous_close, 249.02));
@@ -393,9 +406,10 @@ TEST_CASE("alpha vantage errors in disguise (all HTTP 200)") {
       R"json({"Error Message":"the parameter apikey is invalid or missing. Please claim your free API key on (https://www.alphavantage.co/support/#api-key). It should take less than 20 seconds."})json";
   const std::string invalid =
       R"json({"Error Message":"Invalid API call. Please retry or visit the documentation (https://www.alphavantage.co/documentation/) for GLOBAL_QUOTE."})json";
-  for (auto* parse : {+[](std::string_view b) { return error_of(parse_alpha_vantage_quote(b)); },
-                      +[](std::string_view b) { return error_of(parse_alpha_vantage_profile(b)); },
-                      +[](std::string_view b) { return error_of(parse_alpha_vantage_fundamentals(b)); }}) {
+  for (auto* parse :
+       {+[](std::string_view b) { return error_of(parse_alpha_vantage_quote(b, "IBM")); },
+        +[](std::string_view b) { return error_of(parse_alpha_vantage_profile(b, "IBM")); },
+        +[](std::string_view b) { return error_of(parse_alpha_vantage_fundamentals(b, "IBM")); }}) {
     std::string e = parse(info);
     CHECK(e.starts_with("Alpha Vantage: "));
     CHECK(e.find("rate limit") != std::string::npos);
@@ -416,17 +430,21 @@ TEST_CASE("alpha vantage errors in disguise (all HTTP 200)") {
     CHECK_FALSE(parse("[]").empty());
   }
   // Unknown symbol: {"Global Quote": {}} (GLOBAL_QUOTE).
-  auto empty = parse_alpha_vantage_quote(R"json({"Global Quote": {}})json");
+  auto empty = parse_alpha_vantage_quote(R"json({"Global Quote": {}})json", "IBM");
   REQUIRE_FALSE(empty);
   CHECK(error_of(empty).find("Alpha Vantage") != std::string::npos);
   // An OVERVIEW body is not a quote.
-  CHECK_FALSE(parse_alpha_vantage_quote(k_av_overview));
-  // "None" figures inside a quote are null.
+  CHECK_FALSE(parse_alpha_vantage_quote(k_av_overview, "KO"));
+  // "None" figures inside a quote are null; a quote without its price is nothing for the symbol.
   auto none = parse_alpha_vantage_quote(
-      R"json({"Global Quote":{"01. symbol":"X","05. price":"None","08. previous close":"-"}})json");
+      R"json({"Global Quote":{"01. symbol":"X","05. price":"12.5000","08. previous close":"-"}})json", "X");
   REQUIRE(none);
-  CHECK_FALSE(none->price);
+  CHECK(near(none->price, 12.5));
   CHECK_FALSE(none->previous_close);
+  auto no_price = parse_alpha_vantage_quote(
+      R"json({"Global Quote":{"01. symbol":"X","05. price":"None","08. previous close":"-"}})json", "X");
+  REQUIRE_FALSE(no_price);
+  CHECK(no_price.error().kind == FailureKind::no_data);
 }
 
 // --------------------------------------------------------------- SEC ----
@@ -446,7 +464,7 @@ TEST_CASE("sec submissions: name, SIC sector, SIC description") {
 "act":["34"],"form":["10-K"],"fileNumber":["001-36743"],"filmNumber":["261000001"],"items":[""],
 "core_type":["10-K"],"size":[5000000],"isXBRL":[1],"isInlineXBRL":[1],"primaryDocument":["aapl-20260927.htm"],
 "primaryDocDescription":["10-K"]},"files":[]}})json";
-  auto r = parse_sec_submissions(body);
+  auto r = parse_sec_submissions(body, 320193);
   REQUIRE(r);
   CHECK(*r->name == "Apple Inc.");
   CHECK(*r->sector == "technology");  // SIC 3571
@@ -455,7 +473,8 @@ TEST_CASE("sec submissions: name, SIC sector, SIC description") {
 
   // A fund: sic "" -> no sector, no industry.
   auto etf = parse_sec_submissions(R"json({"cik":"884394","entityType":"other","sic":"","sicDescription":"",
-"name":"SPDR S&P 500 ETF TRUST","tickers":["SPY"],"exchanges":["NYSE"],"filings":{"recent":{},"files":[]}})json");
+"name":"SPDR S&P 500 ETF TRUST","tickers":["SPY"],"exchanges":["NYSE"],"filings":{"recent":{},"files":[]}})json",
+                                   884394);
   REQUIRE(etf);
   CHECK(*etf->name == "SPDR S&P 500 ETF TRUST");
   CHECK_FALSE(etf->sector);
@@ -463,7 +482,8 @@ TEST_CASE("sec submissions: name, SIC sector, SIC description") {
 
   // An unmapped code (9995 non-operating establishments): industry, no sector.
   auto shell = parse_sec_submissions(
-      R"json({"cik":"1","sic":"9995","sicDescription":"Non-Operating Establishments","name":"Shell Co"})json");
+      R"json({"cik":"1","sic":"9995","sicDescription":"Non-Operating Establishments","name":"Shell Co"})json",
+      1);
   REQUIRE(shell);
   CHECK_FALSE(shell->sector);
   CHECK(*shell->industry == "Non-Operating Establishments");
@@ -473,15 +493,17 @@ TEST_CASE("sec submissions: unparsable answers") {
   // 403 to an undeclared tool (HTML), 404 NoSuchKey (XML), truncated JSON.
   auto html = parse_sec_submissions(
       "<!DOCTYPE html>\n<html><head><title>SEC.gov | Request Rate Threshold Exceeded</title></head><body>\n"
-      "<h1>Your Request Originates from an Undeclared Automated Tool</h1>\n</body></html>\n");
+      "<h1>Your Request Originates from an Undeclared Automated Tool</h1>\n</body></html>\n",
+      320193);
   REQUIRE_FALSE(html);
   CHECK(error_of(html).find("SEC") != std::string::npos);
   CHECK_FALSE(
       parse_sec_submissions("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>"
-                            "<Message>The specified key does not exist.</Message></Error>"));
-  CHECK_FALSE(parse_sec_submissions(R"json({"cik":"320193","sic":"3571","name":"Apple)json"));
-  CHECK_FALSE(parse_sec_submissions("[]"));
-  CHECK_FALSE(parse_sec_submissions(R"json({"cik":"320193","sic":"3571"})json"));  // no name
+                            "<Message>The specified key does not exist.</Message></Error>",
+                            320193));
+  CHECK_FALSE(parse_sec_submissions(R"json({"cik":"320193","sic":"3571","name":"Apple)json", 320193));
+  CHECK_FALSE(parse_sec_submissions("[]", 320193));
+  CHECK_FALSE(parse_sec_submissions(R"json({"cik":"320193","sic":"3571"})json", 320193));  // no name
 }
 
 TEST_CASE("sec company_tickers: CIK by ticker, BRK.B is BRK-B") {

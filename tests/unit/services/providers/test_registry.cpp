@@ -309,9 +309,13 @@ TEST_CASE("IMF DataMapper: /external/datamapper/api/v1/{INDICATOR}/USA, no key")
   REQUIRE(ok);
   CHECK(std::get<ImfRecord>(*ok).year == 2026);
   CHECK(std::get<ImfRecord>(*ok).value == 1.8);
-  auto none = req->parse(R"({"values":{"PCPIPCH":{"USA":{"2025":2.9}}}})");
+  // Nothing for the indicator is no_data; another indicator's values answer another question (bad_body).
+  auto none = req->parse(R"({"values":{}})");
   REQUIRE_FALSE(none);
   CHECK(none.error().kind == FailureKind::no_data);
+  auto other = req->parse(R"({"values":{"PCPIPCH":{"USA":{"2025":2.9}}}})");
+  REQUIRE_FALSE(other);
+  CHECK(other.error().kind == FailureKind::bad_body);
 }
 
 TEST_CASE("CoinGecko: the key goes in a header, never in the URL; no header without a key") {

@@ -1,0 +1,53 @@
+// libFuzzer target: every provider's parser on arbitrary bytes. The first
+// byte picks the parser (and the symbol asked for), the rest is the body.
+// Built with -DTHD_FUZZ=ON by clang; seeds in tests/fuzz/corpus_parsers/
+// (the fake services' answers, one per parser, behind their selector byte).
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "services/providers/adapter_json.hpp"
+#include "services/providers/adapters.hpp"
+
+namespace {
+
+// A parse either gives a record or a failure with a message; both are fine,
+// a crash, a hang or a sanitizer report is not.
+template <class T>
+void use(const thd::Result<T>& r) {
+  if (!r && r.error().message.empty()) __builtin_trap();  // every failure says what it is
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
+  if (size < 1) return 0;
+  const unsigned selector = data[0];
+  const std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
+  // The symbol asked for: plain, a class share in the caller's spelling, the VIX.
+  static constexpr std::string_view k_symbols[] = {"AAPL", "BRK.B", "^VIX", "MSFT"};
+  const std::string_view symbol = k_symbols[(selector >> 4) % 4];
+  const thd::Date today{2026, 11, 22};
+  switch (selector % 16) {
+    case 0: use(thd::parse_yahoo_chart(body, symbol, today)); break;
+    case 1: use(thd::parse_fmp_quote(body, symbol)); break;
+    case 2: use(thd::parse_fmp_profile(body, symbol)); break;
+    case 3: use(thd::parse_fmp_ratios(body, symbol)); break;
+    case 4: use(thd::parse_alpha_vantage_quote(body, symbol)); break;
+    case 5: use(thd::parse_alpha_vantage_profile(body, symbol)); break;
+    case 6: use(thd::parse_alpha_vantage_fundamentals(body, symbol)); break;
+    case 7: use(thd::parse_sec_submissions(body, 320193)); break;
+    case 8: use(thd::parse_sec_company_tickers(body, symbol)); break;
+    case 9: use(thd::parse_fred_series(body)); break;
+    case 10: use(thd::parse_imf(body, "NGDP_RPCH", thd::k_imf_country, today.year)); break;
+    case 11: use(thd::parse_coingecko(body, "bitcoin")); break;
+    case 12: {
+      // A provider's words made safe to show: bounded, printable.
+      std::string s = thd::adapter_json::sanitize(body);
+      if (s.size() > 200) __builtin_trap();
+      break;
+    }
+    default: break;
+  }
+  return 0;
+}
