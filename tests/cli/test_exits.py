@@ -20,7 +20,8 @@ from thdtest import BIN, ERROR_PREFIX, ThdTestCase, clean_env  # noqa: E402
 
 SOURCE = os.environ.get("THD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 SERVICES = ["yahoo_finance", "fmp", "alpha_vantage", "fred_economic", "sec_edgar", "coingecko", "imf_data"]
-KEYS = {"FMP_API_KEY": "k1", "ALPHA_VANTAGE_API_KEY": "k2", "FRED_API_KEY": "k3", "COINGECKO_API_KEY": "k4"}
+KEYS = {"FMP_API_KEY": "fmp-test-key", "ALPHA_VANTAGE_API_KEY": "av-test-key", "FRED_API_KEY": "fred-test-key",
+        "COINGECKO_API_KEY": "cg-test-key"}
 TODAY = "2026-11-22"
 
 
