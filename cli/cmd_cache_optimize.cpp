@@ -1,5 +1,4 @@
 #include <cstdio>
-#include <iostream>
 
 #include "cache/optimize.hpp"
 #include "cli/commands.hpp"
@@ -70,18 +69,19 @@ void write_json(const OptimizeReport& r, const CacheOptimizeOptions& o) {
   for (const auto& e : r.errors) w.value(e);
   w.end_array();
   w.end_object();
-  std::cout << w.str() << '\n';
+  write_terminal(stdout, w.str() + '\n');
 }
 
 void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
   const char* verb = r.applied ? "" : "would ";
-  std::printf("Cache  %s%s\n", printable(r.dir.string()).c_str(), r.exists ? "" : " (does not exist)");
-  std::printf("  mode: %s\n", o.cleanup ? (o.dry_run ? "cleanup, dry run (nothing changed)" : "cleanup")
-                                        : "analysis (nothing changed; --cleanup to act)");
-  std::printf("  before: %llu files, %s\n", static_cast<unsigned long long>(r.files_before),
-              format_bytes(r.bytes_before).c_str());
-  std::printf("  after:  %llu files, %s%s\n", static_cast<unsigned long long>(r.files_after),
-              format_bytes(r.bytes_after).c_str(), r.applied || !o.cleanup ? "" : " (projected)");
+  print(stdout, "Cache  %s%s\n", printable(r.dir.string()).c_str(), r.exists ? "" : " (does not exist)");
+  print(stdout, "  mode: %s\n",
+        o.cleanup ? (o.dry_run ? "cleanup, dry run (nothing changed)" : "cleanup")
+                  : "analysis (nothing changed; --cleanup to act)");
+  print(stdout, "  before: %llu files, %s\n", static_cast<unsigned long long>(r.files_before),
+        format_bytes(r.bytes_before).c_str());
+  print(stdout, "  after:  %llu files, %s%s\n", static_cast<unsigned long long>(r.files_after),
+        format_bytes(r.bytes_after).c_str(), r.applied || !o.cleanup ? "" : " (projected)");
   Table services({{"SERVICE", 14},
                   {"VALID", 7, Align::right},
                   {"FRESH", 7, Align::right},
@@ -98,37 +98,36 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
                       std::to_string(t.deleted), std::to_string(t.evicted)});
   }
   services.print();
-  std::printf("  legacy: %llu (%llu migratable, %llu expired, %llu unattributable, %llu corrupt)\n",
-              static_cast<unsigned long long>(r.legacy_total),
-              static_cast<unsigned long long>(r.legacy_migratable),
-              static_cast<unsigned long long>(r.legacy_expired),
-              static_cast<unsigned long long>(r.legacy_unattributable),
-              static_cast<unsigned long long>(r.legacy_corrupt));
-  std::printf("  temporary files: %llu (%llu %s)\n", static_cast<unsigned long long>(r.temporary),
-              static_cast<unsigned long long>(r.temporary_removed), r.applied ? "removed" : "to remove");
+  print(stdout, "  legacy: %llu (%llu migratable, %llu expired, %llu unattributable, %llu corrupt)\n",
+        static_cast<unsigned long long>(r.legacy_total), static_cast<unsigned long long>(r.legacy_migratable),
+        static_cast<unsigned long long>(r.legacy_expired),
+        static_cast<unsigned long long>(r.legacy_unattributable),
+        static_cast<unsigned long long>(r.legacy_corrupt));
+  print(stdout, "  temporary files: %llu (%llu %s)\n", static_cast<unsigned long long>(r.temporary),
+        static_cast<unsigned long long>(r.temporary_removed), r.applied ? "removed" : "to remove");
   if (o.output_temps)
-    std::printf("  temporary files left in %s by killed runs: %llu (%llu %s)\n",
-                printable(o.output_dir.string()).c_str(), static_cast<unsigned long long>(o.output_temps),
-                static_cast<unsigned long long>(o.output_temps_removed), r.applied ? "removed" : "to remove");
+    print(stdout, "  temporary files left in %s by killed runs: %llu (%llu %s)\n",
+          printable(o.output_dir.string()).c_str(), static_cast<unsigned long long>(o.output_temps),
+          static_cast<unsigned long long>(o.output_temps_removed), r.applied ? "removed" : "to remove");
   double ratio = r.stats.hit_ratio();
-  std::printf(
-      "  statistics: %llu hits, %llu misses, %llu stale served, %llu stores, %llu evictions, "
-      "%llu corruptions; hit ratio %s\n",
-      static_cast<unsigned long long>(r.stats.total(Stat::hits)),
-      static_cast<unsigned long long>(r.stats.total(Stat::misses)),
-      static_cast<unsigned long long>(r.stats.total(Stat::stale_served)),
-      static_cast<unsigned long long>(r.stats.total(Stat::stores)),
-      static_cast<unsigned long long>(r.stats.total(Stat::evictions)),
-      static_cast<unsigned long long>(r.stats.total(Stat::corruptions)), format_percent(ratio).c_str());
+  print(stdout,
+        "  statistics: %llu hits, %llu misses, %llu stale served, %llu stores, %llu evictions, "
+        "%llu corruptions; hit ratio %s\n",
+        static_cast<unsigned long long>(r.stats.total(Stat::hits)),
+        static_cast<unsigned long long>(r.stats.total(Stat::misses)),
+        static_cast<unsigned long long>(r.stats.total(Stat::stale_served)),
+        static_cast<unsigned long long>(r.stats.total(Stat::stores)),
+        static_cast<unsigned long long>(r.stats.total(Stat::evictions)),
+        static_cast<unsigned long long>(r.stats.total(Stat::corruptions)), format_percent(ratio).c_str());
   if (o.dry_run || verbosity() >= Verbosity::verbose) {
     for (const OptimizeAction& a : r.actions)
-      std::printf("  %s%s %s (%s)\n", verb, a.action.c_str(), printable(a.path).c_str(),
-                  printable(a.reason).c_str());
+      print(stdout, "  %s%s %s (%s)\n", verb, a.action.c_str(), printable(a.path).c_str(),
+            printable(a.reason).c_str());
   } else if (!r.actions.empty()) {
-    std::printf("  %zu actions %s(--dry-run or -v lists them)\n", r.actions.size(),
-                r.applied ? "taken " : "planned ");
+    print(stdout, "  %zu actions %s(--dry-run or -v lists them)\n", r.actions.size(),
+          r.applied ? "taken " : "planned ");
   }
-  for (const auto& u : r.unknown) std::printf("  left alone (not ours): %s\n", printable(u).c_str());
+  for (const auto& u : r.unknown) print(stdout, "  left alone (not ours): %s\n", printable(u).c_str());
 }
 
 }  // namespace

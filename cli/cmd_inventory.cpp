@@ -1,5 +1,4 @@
 #include <cstdio>
-#include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
@@ -31,10 +30,10 @@ std::string join(const std::vector<std::string>& items) {
 
 void print_table(const Phase0& p) {
   const LocalInventory& inv = p.local;
-  std::printf("Fundamental analyses  %s\n", printable(inv.fundamental_dir.string()).c_str());
-  std::printf("  %llu files, %zu tickers (stale after %lld days)\n",
-              static_cast<unsigned long long>(inv.fundamental_files), inv.by_ticker.size(),
-              static_cast<long long>(p.stale_days));
+  print(stdout, "Fundamental analyses  %s\n", printable(inv.fundamental_dir.string()).c_str());
+  print(stdout, "  %llu files, %zu tickers (stale after %lld days)\n",
+        static_cast<unsigned long long>(inv.fundamental_files), inv.by_ticker.size(),
+        static_cast<long long>(p.stale_days));
   if (!inv.by_ticker.empty()) {
     Table table({{"TICKER", 10},
                  {"DATE", 10},
@@ -56,11 +55,11 @@ void print_table(const Phase0& p) {
     table.print();
   }
   for (const IgnoredFile& f : inv.fundamental_ignored)
-    std::printf("  ignored: %s (%s)\n", printable(f.file).c_str(), printable(f.reason).c_str());
+    print(stdout, "  ignored: %s (%s)\n", printable(f.file).c_str(), printable(f.reason).c_str());
 
-  std::printf("\nSector analyses  %s\n  %llu files, %zu of 11 sectors\n",
-              printable(inv.sector_dir.string()).c_str(), static_cast<unsigned long long>(inv.sector_files),
-              inv.by_sector.size());
+  print(stdout, "\nSector analyses  %s\n  %llu files, %zu of 11 sectors\n",
+        printable(inv.sector_dir.string()).c_str(), static_cast<unsigned long long>(inv.sector_files),
+        inv.by_sector.size());
   Table sectors({{"", 24}, {"", 10}, {"", 5, Align::right}, {"", 0}}, k_indent);
   for (const auto& [name, s] : inv.by_sector)
     sectors.add_row(
@@ -68,15 +67,15 @@ void print_table(const Phase0& p) {
          std::string(s.stale ? "stale " : "") + (s.alias.empty() ? "" : "(as '" + s.alias + "')")});
   sectors.print();
   for (const IgnoredFile& f : inv.sector_ignored)
-    std::printf("  ignored: %s (%s)\n", printable(f.file).c_str(), printable(f.reason).c_str());
+    print(stdout, "  ignored: %s (%s)\n", printable(f.file).c_str(), printable(f.reason).c_str());
 
   const CacheScan& c = p.cache;
-  std::printf("\nCache  %s%s\n", printable(c.dir.string()).c_str(), c.exists ? "" : " (does not exist yet)");
-  std::printf("  %llu entries, %s: %llu fresh, %llu expired, %llu corrupt; %zu legacy, %zu temporary\n",
-              static_cast<unsigned long long>(c.total.files), format_bytes(c.total.bytes).c_str(),
-              static_cast<unsigned long long>(c.total.fresh),
-              static_cast<unsigned long long>(c.total.expired),
-              static_cast<unsigned long long>(c.total.corrupt), c.legacy.size(), c.temporary.size());
+  print(stdout, "\nCache  %s%s\n", printable(c.dir.string()).c_str(),
+        c.exists ? "" : " (does not exist yet)");
+  print(stdout, "  %llu entries, %s: %llu fresh, %llu expired, %llu corrupt; %zu legacy, %zu temporary\n",
+        static_cast<unsigned long long>(c.total.files), format_bytes(c.total.bytes).c_str(),
+        static_cast<unsigned long long>(c.total.fresh), static_cast<unsigned long long>(c.total.expired),
+        static_cast<unsigned long long>(c.total.corrupt), c.legacy.size(), c.temporary.size());
   Table services({{"SERVICE", 14},
                   {"ENTRIES", 8, Align::right},
                   {"BYTES", 10, Align::right},
@@ -95,18 +94,18 @@ void print_table(const Phase0& p) {
   }
   services.print();
   double ratio = p.stats.hit_ratio();
-  std::printf("  hit ratio: %s\n", ratio < 0 ? "- (no lookups recorded)" : format_percent(ratio).c_str());
+  print(stdout, "  hit ratio: %s\n", ratio < 0 ? "- (no lookups recorded)" : format_percent(ratio).c_str());
 
   if (p.coverage) {
     const Coverage& cov = *p.coverage;
-    std::printf("\nCoverage");
+    print(stdout, "\nCoverage");
     if (!p.coverage_request->portfolio.empty())
-      std::printf("  %s (%s)", printable(p.coverage_request->portfolio).c_str(),
-                  printable(p.coverage_request->file).c_str());
-    std::printf("\n  %zu of %zu tickers have a local fundamental analysis (%s)\n", cov.covered.size(),
-                cov.tickers.size(), cov.ratio ? format_percent(*cov.ratio).c_str() : "-");
-    std::printf("  missing: %s\n  stale:   %s\n", printable(join(cov.missing)).c_str(),
-                printable(join(cov.stale)).c_str());
+      print(stdout, "  %s (%s)", printable(p.coverage_request->portfolio).c_str(),
+            printable(p.coverage_request->file).c_str());
+    print(stdout, "\n  %zu of %zu tickers have a local fundamental analysis (%s)\n", cov.covered.size(),
+          cov.tickers.size(), cov.ratio ? format_percent(*cov.ratio).c_str() : "-");
+    print(stdout, "  missing: %s\n  stale:   %s\n", printable(join(cov.missing)).c_str(),
+          printable(join(cov.stale)).c_str());
   }
 }
 
@@ -152,12 +151,12 @@ int run_inventory(const InventoryOptions& options, Context& context) {
   if (options.report == "json") {
     JsonWriter w;
     write_phase0_json(w, p);
-    std::cout << w.str() << '\n';
+    write_terminal(stdout, w.str() + '\n');
   } else {
     print_table(p);
   }
   for (const std::string& warning : p.warnings) log_warning(printable(warning));
-  std::cout.flush();
+  std::fflush(stdout);
   return 0;
 }
 

@@ -39,45 +39,44 @@ void print_summary(const RunOutcome& r) {
                           ? (stdout_reader_gone() ? "stdout (its reader stopped early)" : "stdout")
                           : printable(r.output.string());
   std::string coverage = r.coverage ? format_percent(*r.coverage) : "-";
-  std::fprintf(
-      stderr,
-      "trade-history-discover: wrote %s\n"
-      "  phases: inventory %lld ms, trades %lld ms, market %lld ms, integration %lld ms; total %lld ms\n"
-      "  %llu trades, %llu open tickers, %llu data-quality issues; local coverage %s\n"
-      "  market needs %llu: %llu stale, %llu missing; cache hit ratio %s\n",
-      where.c_str(), static_cast<long long>(r.times.phase0_inventory),
-      static_cast<long long>(r.times.phase1_trades), static_cast<long long>(r.times.phase2_market),
-      static_cast<long long>(r.times.phase3_integration), static_cast<long long>(r.times.total),
-      static_cast<unsigned long long>(r.trades), static_cast<unsigned long long>(r.open_positions),
-      static_cast<unsigned long long>(r.issues), coverage.c_str(), static_cast<unsigned long long>(r.needs),
-      static_cast<unsigned long long>(r.needs_stale), static_cast<unsigned long long>(r.needs_missing),
-      format_percent(r.hit_ratio).c_str());
+  print(stderr,
+        "trade-history-discover: wrote %s\n"
+        "  phases: inventory %lld ms, trades %lld ms, market %lld ms, integration %lld ms; total %lld ms\n"
+        "  %llu trades, %llu open tickers, %llu data-quality issues; local coverage %s\n"
+        "  market needs %llu: %llu stale, %llu missing; cache hit ratio %s\n",
+        where.c_str(), static_cast<long long>(r.times.phase0_inventory),
+        static_cast<long long>(r.times.phase1_trades), static_cast<long long>(r.times.phase2_market),
+        static_cast<long long>(r.times.phase3_integration), static_cast<long long>(r.times.total),
+        static_cast<unsigned long long>(r.trades), static_cast<unsigned long long>(r.open_positions),
+        static_cast<unsigned long long>(r.issues), coverage.c_str(), static_cast<unsigned long long>(r.needs),
+        static_cast<unsigned long long>(r.needs_stale), static_cast<unsigned long long>(r.needs_missing),
+        format_percent(r.hit_ratio).c_str());
   for (const ServiceState& st : r.services) {
     auto used = r.usage.services.find(st.name);
     // A breaker an earlier run saved, still open: say so, when it closes, and how not to wait.
     if (auto inherited = r.inherited_breakers.find(st.name);
         st.enabled && inherited != r.inherited_breakers.end() &&
         (used == r.usage.services.end() || used->second.calls == 0)) {
-      std::fprintf(stderr,
-                   "  %s: skipped, breaker opened by an earlier run at %s, closes at %s (--reset-breakers to "
-                   "retry now)\n",
-                   st.name.c_str(), clock_time(inherited->second.opened_at).c_str(),
-                   clock_time(inherited->second.closes_at).c_str());
+      print(stderr,
+            "  %s: skipped, breaker opened by an earlier run at %s, closes at %s (--reset-breakers to "
+            "retry now)\n",
+            st.name.c_str(), clock_time(inherited->second.opened_at).c_str(),
+            clock_time(inherited->second.closes_at).c_str());
       continue;
     }
     if (used == r.usage.services.end()) {
-      if (!st.enabled) std::fprintf(stderr, "  %s: %s\n", st.name.c_str(), st.status.c_str());
+      if (!st.enabled) print(stderr, "  %s: %s\n", st.name.c_str(), st.status.c_str());
       continue;
     }
-    std::fprintf(stderr, "  %s: %llu calls, %llu failed, circuit %s\n", st.name.c_str(),
-                 static_cast<unsigned long long>(used->second.calls),
-                 static_cast<unsigned long long>(used->second.failures), used->second.circuit.c_str());
+    print(stderr, "  %s: %llu calls, %llu failed, circuit %s\n", st.name.c_str(),
+          static_cast<unsigned long long>(used->second.calls),
+          static_cast<unsigned long long>(used->second.failures), used->second.circuit.c_str());
   }
   size_t shown = 0;
   for (const auto& [reason, n] : r.missing_by_reason) {
     if (++shown > 8) break;
-    std::fprintf(stderr, "  missing %llu: %s\n", static_cast<unsigned long long>(n),
-                 printable(reason.substr(0, 300)).c_str());
+    print(stderr, "  missing %llu: %s\n", static_cast<unsigned long long>(n),
+          printable(reason.substr(0, 300)).c_str());
   }
 }
 
@@ -117,17 +116,17 @@ int run_run(const RunOptions& options, Context& context) {
   if (options.portfolio.empty()) throw FatalError(ExitCode::usage, "run: --portfolio NAME is required");
   if (options.dry_run) {
     DryRunPlan plan = plan_pipeline(context.config, *context.clock, {options.portfolio});
-    std::printf("Plan for %s (no network call made)\n", printable(plan.portfolio_file).c_str());
+    print(stdout, "Plan for %s (no network call made)\n", printable(plan.portfolio_file).c_str());
     Table t({{"", 28}, {"", 0}}, 2);
     for (const DryRunLine& l : plan.lines) t.add_row({printable(l.need), l.plan});
     t.add_row({"fundamentals", "local analysis (" + std::to_string(plan.local_fundamentals) + " tickers)"});
     t.print();
-    std::printf("Summary:");
+    print(stdout, "Summary:");
     for (const auto& [source, n] : plan.by_source)
-      std::printf(" %s %llu;", source.c_str(), static_cast<unsigned long long>(n));
-    std::printf("\nServices:");
-    for (const ServiceState& s : plan.services) std::printf(" %s %s;", s.name.c_str(), s.status.c_str());
-    std::printf("\n");
+      print(stdout, " %s %llu;", source.c_str(), static_cast<unsigned long long>(n));
+    print(stdout, "\nServices:");
+    for (const ServiceState& s : plan.services) print(stdout, " %s %s;", s.name.c_str(), s.status.c_str());
+    print(stdout, "\n");
     return 0;
   }
   // Progress only for people: on a terminal, not with --no-progress, NO_COLOR or -q.
@@ -136,10 +135,10 @@ int run_run(const RunOptions& options, Context& context) {
   RunEvents events;
   if (progress) {
     events.network_progress = [](std::uint64_t done, std::uint64_t made) {
-      std::fprintf(stderr, "\r  fetching market data: %llu requests done, %llu attempts  ",
-                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(made));
+      print(stderr, "\r  fetching market data: %llu requests done, %llu attempts  ",
+            static_cast<unsigned long long>(done), static_cast<unsigned long long>(made));
     };
-    events.network_done = [] { std::fprintf(stderr, "\r\033[K"); };  // clear the progress line
+    events.network_done = [] { print(stderr, "\r\033[K"); };  // clear the progress line
   }
   events.publish = [&](const Discovery& d) {
     const std::filesystem::path target =
@@ -152,7 +151,7 @@ int run_run(const RunOptions& options, Context& context) {
   try {
     r = run_pipeline(context.config, *context.clock, {options.portfolio, options.reset_breakers}, events);
   } catch (...) {
-    if (progress) std::fprintf(stderr, "\r\033[K");  // no half-drawn progress line above the error
+    if (progress) print(stderr, "\r\033[K");  // no half-drawn progress line above the error
     throw;
   }
   for (const std::string& w : r.warnings) log_warning(printable(w));

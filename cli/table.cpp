@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "core/base/secrets.hpp"
+#include "core/base/log.hpp"
 #include "core/base/text.hpp"
 
 namespace thd::cli {
@@ -48,8 +48,7 @@ std::string Table::render() const {
 }
 
 void Table::print(std::FILE* out) const {
-  std::string text = redact(render());
-  std::fwrite(text.data(), 1, text.size(), out);
+  write_terminal(out, render());
 }
 
 }  // namespace thd::cli

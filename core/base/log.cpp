@@ -1,17 +1,20 @@
 #include "core/base/log.hpp"
 
+#include <cstdarg>
 #include <cstdio>
 
 #include "core/base/secrets.hpp"
+#include "core/base/text.hpp"
 
 namespace thd {
 namespace {
 Verbosity g_verbosity = Verbosity::normal;
 
 void emit(std::string_view prefix, std::string_view message) {
-  // Every stderr line of ours passes here: no registered secret leaves.
+  // Every log line passes here: no registered secret leaves, and no byte
+  // from a name or a provider's text can drive the terminal.
   std::string line = "trade-history-discover: ";
-  line.append(prefix).append(redact(message)).push_back('\n');
+  line.append(prefix).append(printable(redact(message))).push_back('\n');
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 }  // namespace
@@ -31,6 +34,24 @@ void log_info(std::string_view message) {
 }
 void log_debug(std::string_view message) {
   if (g_verbosity >= Verbosity::debug) emit("debug: ", message);
+}
+
+void write_terminal(std::FILE* to, std::string_view text) {
+  const std::string clean = contains_secret(text) ? redact(text) : std::string(text);
+  std::fwrite(clean.data(), 1, clean.size(), to);
+}
+
+void print(std::FILE* to, const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  va_list again;
+  va_copy(again, args);
+  const int n = std::vsnprintf(nullptr, 0, format, args);
+  va_end(args);
+  std::string text(n > 0 ? static_cast<size_t>(n) : 0, '\0');
+  if (n > 0) std::vsnprintf(text.data(), text.size() + 1, format, again);
+  va_end(again);
+  write_terminal(to, text);
 }
 
 std::string redact_url(std::string_view url) {

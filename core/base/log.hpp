@@ -3,6 +3,7 @@
 // first, so that a key never even reaches a message.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,13 @@ Verbosity verbosity();
 void log_warning(std::string_view message);  // shown unless --quiet
 void log_info(std::string_view message);     // shown with -v
 void log_debug(std::string_view message);    // shown with -vv
+
+// Everything else the tool prints to the terminal (tables, summaries, plans,
+// documents on stdout) goes through these: redacted, then written. The log
+// lines above are also escaped with printable(); what comes here is escaped
+// by its caller where it holds names (it may hold our own "\r\033[K").
+void write_terminal(std::FILE* to, std::string_view text);
+[[gnu::format(printf, 2, 3)]] void print(std::FILE* to, const char* format, ...);
 
 // "https://user:key@host/path?apikey=SECRET&x=1" -> "https://<redacted>@host/path?<redacted>"
 std::string redact_url(std::string_view url);

@@ -284,6 +284,19 @@ class Escapes(ThdTestCase):
         self.assertNotIn("\x1b", r.stderr)
         self.assertIn("evil\\x1B[2J", line)
 
+    def test_verbose_log_lines_are_escaped(self):
+        # The log sink escapes every line: a portfolio named with ESC[2J, logged by -vv.
+        data = os.path.join(self.tmp, "data")
+        os.makedirs(os.path.join(data, "raw", "trade_history"))
+        with open(os.path.join(data, "raw", "trade_history", "ev\x1b[2Jil.csv"), "w") as f:
+            f.write("Ticker,Entry_Timestamp,Exit_Timestamp,PnL,Return,Status\n"
+                    "AAPL,2026-01-02,2026-01-05,10,0.01,Closed\n")
+        r = self.thd("--data-dir", data, "--cache-dir", os.path.join(self.tmp, "c"), "-vv", "run", "--portfolio",
+                     "ev\x1b[2Jil", "--offline", "--output", os.path.join(self.tmp, "out.json"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ev\\x1B[2Jil", r.stderr)
+        self.assertNotIn("\x1b", r.stdout + r.stderr)
+
     def test_inventory_table_is_escaped(self):
         data = os.path.join(self.tmp, "data")
         fdir = os.path.join(data, "outputs", "fundamental_analysis")

@@ -1,7 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <string>
 
+#include <unistd.h>
+
+#include "core/base/log.hpp"
 #include "core/base/secrets.hpp"
 
 using namespace thd;
@@ -72,4 +77,39 @@ TEST_CASE("THD_* variables holding URLs give their credentials") {
   CHECK(redact("envpassword9 notours77") == "<redacted> notours77");
   ::unsetenv("THD_TEST_SECRETS_URL");
   ::unsetenv("OTHER_TEST_SECRETS_URL");
+}
+
+TEST_CASE("the terminal writers redact: log lines, printf-style prints, raw text") {
+  Fresh fresh;
+  register_secret("T3RM1NAL");
+  std::FILE* f = std::tmpfile();
+  REQUIRE(f);
+  print(f, "missing %d: %s\n", 2, "fmp: key 'T3RM1NAL' unknown");
+  write_terminal(f, "{\"x\":\"T3RM1NAL\"}\n");
+  std::rewind(f);
+  std::string got;
+  char buf[256];
+  while (size_t n = std::fread(buf, 1, sizeof buf, f)) got.append(buf, n);
+  std::fclose(f);
+  CHECK(got == "missing 2: fmp: key '<redacted>' unknown\n{\"x\":\"<redacted>\"}\n");
+}
+
+TEST_CASE("a log line is redacted and escaped, whoever wrote the message") {
+  Fresh fresh;
+  register_secret("L0GL1NE");
+  std::FILE* f = std::tmpfile();
+  REQUIRE(f);
+  std::fflush(stderr);
+  const int saved = ::dup(STDERR_FILENO);
+  ::dup2(::fileno(f), STDERR_FILENO);
+  log_warning("file a\x1b[2Jb.csv: key L0GL1NE\x07");
+  std::fflush(stderr);
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  std::rewind(f);
+  std::string got;
+  char buf[256];
+  while (size_t n = std::fread(buf, 1, sizeof buf, f)) got.append(buf, n);
+  std::fclose(f);
+  CHECK(got == "trade-history-discover: warning: file a\\x1B[2Jb.csv: key <redacted>\\x07\n");
 }
