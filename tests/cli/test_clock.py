@@ -6,41 +6,22 @@ at T+120 s whatever the real time, and a quota counts against THD_NOW's day."""
 import calendar
 import json
 import os
-import shutil
 import sys
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fakeserver import FakeServer  # noqa: E402
-from thdtest import ThdTestCase, clean_env, iso, parse_iso  # noqa: E402
+from thdtest import FakeServicesTestCase, clean_env, iso, parse_iso  # noqa: E402
 
-SOURCE = os.environ.get("THD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
-SERVICES = ["yahoo_finance", "fmp", "alpha_vantage", "fred_economic", "sec_edgar", "coingecko", "imf_data"]
 T = calendar.timegm(time.strptime("2030-01-15T09:00:00Z", "%Y-%m-%dT%H:%M:%SZ"))  # not the real time
 
 
-class PinnedClock(ThdTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = FakeServer()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
-    def setUp(self):
-        super().setUp()
-        self.server.reset()
-        self.data = os.path.join(self.tmp, "data")
-        shutil.copytree(os.path.join(SOURCE, "data", "raw"), os.path.join(self.data, "raw"))
-        self.cache = os.path.join(self.tmp, "cache")
+class PinnedClock(FakeServicesTestCase):
+    copy_outputs = False
 
     def run_at(self, t, down=False, **extra):
-        base = "http://127.0.0.1:1" if down else self.server.base  # port 1: refused at once
-        env = {"THD_%s_BASE_URL" % s.upper(): "%s/%s" % (base, s) for s in SERVICES}
-        env["THD_SEC_EDGAR_TICKERS_URL"] = "%s/sec_edgar/files/company_tickers.json" % base
-        env.update(FMP_API_KEY="k1", ALPHA_VANTAGE_API_KEY="k2", FRED_API_KEY="k3", THD_NOW=iso(t),
+        env = self.service_urls("http://127.0.0.1:1" if down else None)  # port 1: refused at once
+        env.update(FMP_API_KEY="fmp-key", ALPHA_VANTAGE_API_KEY="av-key", FRED_API_KEY="fred-key", THD_NOW=iso(t),
                    SEC_EDGAR_USER_AGENT="thd-tests tests@example.com", **extra)
         doc, _ = self.thd_json("--data-dir", self.data, "--cache-dir", self.cache, "run", "--portfolio",
                                "live_signals", "--output", "-", env=clean_env(**env))

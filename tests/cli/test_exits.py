@@ -15,41 +15,20 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fakeserver import FakeServer  # noqa: E402
-from thdtest import BIN, ERROR_PREFIX, ThdTestCase, clean_env  # noqa: E402
+from thdtest import BIN, ERROR_PREFIX, SERVICES, FakeServicesTestCase, ThdTestCase, clean_env  # noqa: E402
 
-SOURCE = os.environ.get("THD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
-SERVICES = ["yahoo_finance", "fmp", "alpha_vantage", "fred_economic", "sec_edgar", "coingecko", "imf_data"]
 KEYS = {"FMP_API_KEY": "fmp-test-key", "ALPHA_VANTAGE_API_KEY": "av-test-key", "FRED_API_KEY": "fred-test-key",
         "COINGECKO_API_KEY": "cg-test-key"}
 TODAY = "2026-11-22"
 
 
-class Base(ThdTestCase):
-    latency_ms = 0
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = FakeServer(latency_ms=cls.latency_ms)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
+class Base(FakeServicesTestCase):
     def setUp(self):
         super().setUp()
-        self.server.reset()
-        self.data = os.path.join(self.tmp, "data")
-        for part in ("raw", "outputs"):
-            shutil.copytree(os.path.join(SOURCE, "data", part), os.path.join(self.data, part),
-                            ignore=shutil.ignore_patterns("trade_history" if part == "outputs" else "-"))
-        self.cache = os.path.join(self.tmp, "cache")
         self.discovery = os.path.join(self.data, "outputs", "trade_history", "discovery")
 
     def env(self, **extra):
-        urls = {"THD_%s_BASE_URL" % s.upper(): "%s/%s" % (self.server.base, s) for s in SERVICES}
-        urls["THD_SEC_EDGAR_TICKERS_URL"] = "%s/sec_edgar/files/company_tickers.json" % self.server.base
-        return clean_env(**{**KEYS, **urls, "SEC_EDGAR_USER_AGENT": "thd-tests tests@example.com", **extra})
+        return clean_env(**{**KEYS, **self.service_urls(), "SEC_EDGAR_USER_AGENT": "thd-tests tests@example.com", **extra})
 
     def args(self, *extra):
         return [BIN, "--data-dir", self.data, "--cache-dir", self.cache, "run", "--portfolio", "live_signals",

@@ -4,20 +4,14 @@ not read back from the tool), warm runs, stale data with the network down,
 provider fallbacks, disabled services, secrets, errors in disguise, --dry-run."""
 
 import hashlib
-import json
 import math
 import os
-import shutil
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fakeserver import FakeServer  # noqa: E402
-from thdtest import BIN, ThdTestCase, clean_env  # noqa: E402
+from thdtest import SERVICES, FakeServicesTestCase, clean_env  # noqa: E402
 
-SOURCE = os.environ.get("THD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
-SERVICES = ["yahoo_finance", "fmp", "alpha_vantage", "fred_economic", "sec_edgar", "coingecko", "imf_data"]
 KEYS = {"FMP_API_KEY": "MARKERfmp7731", "ALPHA_VANTAGE_API_KEY": "MARKERav8842", "FRED_API_KEY": "MARKERfred9953",
         "COINGECKO_API_KEY": "MARKERcg1064"}
 
@@ -50,29 +44,9 @@ def fred(base, slope, amp, dec, i):
     return round(base + slope * i + amp * math.sin(i / 3.0), dec)
 
 
-class Online(ThdTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = FakeServer()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
-    def setUp(self):
-        super().setUp()
-        self.server.reset()
-        self.data = os.path.join(self.tmp, "data")
-        # The bundled inputs only: a demo run leaves outputs/trade_history and cache/ in data/ (ignored by git).
-        for part in ("raw", "outputs"):
-            shutil.copytree(os.path.join(SOURCE, "data", part), os.path.join(self.data, part),
-                            ignore=shutil.ignore_patterns("trade_history" if part == "outputs" else "-"))
-        self.cache = os.path.join(self.tmp, "cache")
-
+class Online(FakeServicesTestCase):
     def env(self, down=False, **extra):
-        base = "http://127.0.0.1:1" if down else self.server.base  # port 1: connection refused at once
-        urls = {"THD_%s_BASE_URL" % s.upper(): "%s/%s" % (base, s) for s in SERVICES}
-        urls["THD_SEC_EDGAR_TICKERS_URL"] = "%s/sec_edgar/files/company_tickers.json" % base
+        urls = self.service_urls("http://127.0.0.1:1" if down else None)  # port 1: connection refused at once
         # clean_env applies `extra` last: a value overrides, None removes.
         return clean_env(**{**KEYS, **urls, "SEC_EDGAR_USER_AGENT": "thd-tests tests@example.com", **extra})
 

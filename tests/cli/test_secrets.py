@@ -7,17 +7,14 @@ never follows a redirect to another host (another loopback port)."""
 
 import json
 import os
-import shutil
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fakeserver import FakeServer, make_certificate  # noqa: E402
-from thdtest import ThdTestCase, clean_env  # noqa: E402
+from thdtest import SERVICES, FakeServicesTestCase, clean_env  # noqa: E402
 
-SOURCE = os.environ.get("THD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
-SERVICES = ["yahoo_finance", "fmp", "alpha_vantage", "fred_economic", "sec_edgar", "coingecko", "imf_data"]
 KEYED = ["fmp", "alpha_vantage", "fred_economic", "coingecko"]
 KEYS = {"FMP_API_KEY": "MARKERfmpQ7731", "ALPHA_VANTAGE_API_KEY": "MARKERavQ8842",
         "FRED_API_KEY": "MARKERfredQ9953", "COINGECKO_API_KEY": "MARKERcgQ1064"}
@@ -44,22 +41,9 @@ FAULTS = [
 ]
 
 
-class Secrets(ThdTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = FakeServer()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
+class Secrets(FakeServicesTestCase):
     def setUp(self):
         super().setUp()
-        self.server.reset()
-        self.data = os.path.join(self.tmp, "data")
-        for part in ("raw", "outputs"):
-            shutil.copytree(os.path.join(SOURCE, "data", part), os.path.join(self.data, part),
-                            ignore=shutil.ignore_patterns("trade_history" if part == "outputs" else "-"))
         self.outputs = []  # (what, text)
 
     def env(self, base=None, passwords=True, **extra):

@@ -7,16 +7,12 @@ and the document names that provider as the source."""
 import hashlib
 import json
 import os
-import shutil
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fakeserver import FakeServer  # noqa: E402
-from thdtest import ThdTestCase, clean_env  # noqa: E402
+from thdtest import FakeServicesTestCase, clean_env  # noqa: E402
 
-SOURCE = os.environ.get("THD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
-SERVICES = ["yahoo_finance", "fmp", "alpha_vantage", "fred_economic", "sec_edgar", "coingecko", "imf_data"]
 KEYS = {"FMP_API_KEY": "k-fmp", "ALPHA_VANTAGE_API_KEY": "k-av", "FRED_API_KEY": "k-fred"}
 HEADER = ("Position_UUID,Ticker,Strategy_Type,Entry_Timestamp,Exit_Timestamp,PnL,Return,Duration_Days,"
           "Status,Current_Unrealized_PnL\n")
@@ -32,30 +28,18 @@ def price(sym):
     return round(50 + (n0 % 45000) / 100, 2)
 
 
-class WrongAnswers(ThdTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = FakeServer()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
+class WrongAnswers(FakeServicesTestCase):
+    copy_outputs = False
 
     def setUp(self):
         super().setUp()
-        self.server.reset()
-        self.data = os.path.join(self.tmp, "data")
-        shutil.copytree(os.path.join(SOURCE, "data", "raw"), os.path.join(self.data, "raw"))
         rows = "".join("u%d,%s,SMA,2026-01-02,,,,,Open,1\n" % (i, t) for i, t in enumerate(NAMES))
         with open(os.path.join(self.data, "raw", "trade_history", "few.csv"), "w") as f:
             f.write(HEADER + rows)
         self.cache = os.path.join(self.tmp, "cache")
 
     def run_few(self):
-        base = self.server.base
-        env = {"THD_%s_BASE_URL" % s.upper(): "%s/%s" % (base, s) for s in SERVICES}
-        env["THD_SEC_EDGAR_TICKERS_URL"] = "%s/sec_edgar/files/company_tickers.json" % base
-        env = clean_env(**{**KEYS, **env, "SEC_EDGAR_USER_AGENT": "thd-tests tests@example.com"})
+        env = clean_env(**{**KEYS, **self.service_urls(), "SEC_EDGAR_USER_AGENT": "thd-tests tests@example.com"})
         doc, _ = self.thd_json("--data-dir", self.data, "--cache-dir", self.cache, "run", "--portfolio", "few",
                                "--output", "-", env=env)
         return doc

@@ -8,6 +8,7 @@ import calendar
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -20,7 +21,7 @@ NOW_ISO = "2026-11-22T12:00:00Z"
 NOW = calendar.timegm(time.strptime(NOW_ISO, "%Y-%m-%dT%H:%M:%SZ"))
 DAY = 86400
 HOUR = 3600
-
+SOURCE = os.environ.get("THD_SOURCE_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
 
 class DuplicateKeyError(ValueError):
@@ -199,3 +200,40 @@ class ThdTestCase(unittest.TestCase):
         for needle in needles:
             self.assertIn(needle, lines[0], self.describe(r))
         return lines[0]
+
+
+class FakeServicesTestCase(ThdTestCase):
+    """A test against the fake services (scripts/fake_services.py): one server
+    per class (`latency_ms` injected), reset before each test. `self.data` is a
+    copy of the bundled inputs (data/raw, and data/outputs without earlier
+    documents unless `copy_outputs` is False), `self.cache` a cache directory
+    that does not exist yet."""
+
+    latency_ms = 0
+    copy_outputs = True
+
+    @classmethod
+    def setUpClass(cls):
+        from fakeserver import FakeServer
+        cls.server = FakeServer(latency_ms=cls.latency_ms)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def setUp(self):
+        super().setUp()
+        self.server.reset()
+        self.data = os.path.join(self.tmp, "data")
+        # The bundled inputs only: a demo run leaves outputs/trade_history and cache/ in data/ (ignored by git).
+        for part in ("raw", "outputs") if self.copy_outputs else ("raw",):
+            shutil.copytree(os.path.join(SOURCE, "data", part), os.path.join(self.data, part),
+                            ignore=shutil.ignore_patterns("trade_history" if part == "outputs" else "-"))
+        self.cache = os.path.join(self.tmp, "cache")
+
+    def service_urls(self, base=None):
+        """THD_<SERVICE>_BASE_URL for every service (and SEC's tickers file) at `base` (the fake's)."""
+        base = base or self.server.base
+        urls = {"THD_%s_BASE_URL" % s.upper(): "%s/%s" % (base, s) for s in SERVICES}
+        urls["THD_SEC_EDGAR_TICKERS_URL"] = "%s/sec_edgar/files/company_tickers.json" % base
+        return urls
