@@ -101,6 +101,23 @@ std::string symlink_refused(const std::filesystem::path& path) {
          " is a symbolic link inside the cache; refused, nothing is written through it (remove the link)";
 }
 
+namespace {
+
+// A temporary file of a document this tool writes: ".<name>.tmp.<pid>.<6 hex>"
+// exactly as temp_name_for() makes it, <name> ending in one of the tool's
+// output extensions. Nothing else in a user's folder is ever a candidate.
+bool is_document_temp_name(std::string_view name) {
+  if (!is_temp_name(name)) return false;
+  const size_t hex_dot = name.rfind('.');
+  if (name.size() - hex_dot - 1 != 6) return false;
+  const std::string_view target = name.substr(1, name.rfind(".tmp.", hex_dot) - 1);
+  for (std::string_view ext : {".json", ".md", ".html"})
+    if (target.size() > ext.size() && target.ends_with(ext)) return true;
+  return false;
+}
+
+}  // namespace
+
 std::vector<StaleTemp> sweep_stale_temps(const std::filesystem::path& dir, std::int64_t max_age_seconds,
                                          bool remove) {
   std::vector<StaleTemp> out;
@@ -111,11 +128,12 @@ std::vector<StaleTemp> sweep_stale_temps(const std::filesystem::path& dir, std::
   const std::time_t now = std::time(nullptr);
   std::vector<std::string> names;
   while (struct dirent* e = ::readdir(d))
-    if (is_temp_name(e->d_name)) names.emplace_back(e->d_name);
+    if (is_document_temp_name(e->d_name)) names.emplace_back(e->d_name);
   ::closedir(d);
   for (const std::string& name : names) {
     struct stat st {};
     if (::fstatat(dirfd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (st.st_uid != ::geteuid()) continue;  // another user's: not ours to judge
     // ".<name>.tmp.<pid>.<hex>": the pid sits between the last two dots.
     const size_t hex_dot = name.rfind('.');
     const size_t pid_dot = name.rfind('.', hex_dot - 1);
@@ -124,13 +142,14 @@ std::vector<StaleTemp> sweep_stale_temps(const std::filesystem::path& dir, std::
     const bool alive =
         pid > 0 && pid <= 0x3fffffff && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
     const std::int64_t age = static_cast<std::int64_t>(now) - static_cast<std::int64_t>(st.st_mtime);
-    StaleTemp t{dir / name, static_cast<std::uint64_t>(st.st_size), "", false};
-    if (!alive)
-      t.why = "its writer (pid " + std::to_string(pid) + ") is gone";
-    else if (age > max_age_seconds)
-      t.why = "unchanged for over " + std::to_string(max_age_seconds / 60) + " minutes";
-    else
-      continue;  // a live writer's: never touched
+    // Both: a pid that looks dead may be a live writer in another pid
+    // namespace or on another host sharing the folder (its file keeps
+    // changing), and a writer stopped with Ctrl-Z for hours is still alive.
+    if (alive || age <= max_age_seconds) continue;
+    StaleTemp t{dir / name, static_cast<std::uint64_t>(st.st_size),
+                "its writer (pid " + std::to_string(pid) + ") is gone and it has not changed for over " +
+                    std::to_string(max_age_seconds / 60) + " minutes",
+                false};
     if (remove) {
       struct stat again {};
       // Still the file we looked at: an inode, size and mtime that moved mean a writer is at it.

@@ -34,15 +34,17 @@ std::string symlink_refused(const std::filesystem::path& path);
 std::filesystem::path temp_path_for(const std::filesystem::path& path);
 bool is_temp_name(std::string_view filename);
 
-// Temporary files (is_temp_name) directly in `dir` that their writer left
-// behind (kill -9 during a write): the pid in the name is not a live process
-// here, or the file has not changed for `max_age_seconds` (the pid may have
-// been reused). A live writer's file is never taken, this process's never.
+// Temporary files of this tool's documents directly in `dir` that their
+// writer left behind (kill -9 during a write): named exactly as
+// write_file_atomic names them (".<name>.json.tmp.<pid>.<6 hex>", also .md
+// and .html), owned by this user, whose writer's pid is not alive here AND
+// that have not changed for `max_age_seconds`. A file of any other shape or
+// owner is never a candidate; a live writer's (or this process's) never.
 // With `remove`, each is deleted (unless it changed meanwhile).
 struct StaleTemp {
   std::filesystem::path path;
   std::uint64_t bytes = 0;
-  std::string why;  // "its writer (pid 123) is gone" / "unchanged for over 60 minutes"
+  std::string why;  // "its writer (pid 123) is gone and it has not changed for over 60 minutes"
   bool removed = false;
 };
 std::vector<StaleTemp> sweep_stale_temps(const std::filesystem::path& dir, std::int64_t max_age_seconds,

@@ -219,24 +219,33 @@ class StaleTemps(Base):
         return p.pid
 
     def make_temps(self):
+        """A dead writer's temp two hours old (goes); a live writer's two hours old, a dead writer's just
+        written (another pid namespace's writer looks dead), and a user's own file of a similar shape (stay)."""
         os.makedirs(self.discovery, exist_ok=True)
-        dead = os.path.join(self.discovery, ".live_signals_20261122.json.tmp.%d.abc123" % self.dead_pid())
+        pid = self.dead_pid()
+        dead = os.path.join(self.discovery, ".live_signals_20261121.json.tmp.%d.abc123" % pid)
         live = os.path.join(self.discovery, ".live_signals_20261122.json.tmp.%d.def456" % os.getpid())
-        for path in (dead, live):
+        fresh = os.path.join(self.discovery, ".live_signals_20261120.json.tmp.%d.fed654" % pid)
+        users = os.path.join(self.discovery, ".thesis.odt.tmp.%d.ab" % pid)
+        old = time.time() - 7200
+        for path in (dead, live, fresh, users):
             with open(path, "w") as f:
                 f.write("x" * 1000)
-        return dead, live
+            if path != fresh:
+                os.utime(path, (old, old))
+        return dead, live, fresh, users
 
     def test_a_run_removes_a_dead_writers_temp_and_keeps_a_live_ones(self):
-        dead, live = self.make_temps()
+        dead, *stay = self.make_temps()
         r = self.thd(*self.args("--offline")[1:], env=self.env())
         self.assert_ok(r)
         self.assertFalse(os.path.exists(dead))
-        self.assertTrue(os.path.exists(live))
+        for path in stay:
+            self.assertTrue(os.path.exists(path), path)
         self.assertTrue(os.path.isfile(os.path.join(self.discovery, "live_signals_20261122.json")))
 
     def test_cache_optimize_cleanup_reports_and_removes_them(self):
-        dead, live = self.make_temps()
+        dead, *stay = self.make_temps()
         doc, _ = self.thd_json("--data-dir", self.data, "--cache-dir", self.cache, "cache-optimize", "--cleanup",
                                "--dry-run", "--report", "json")
         self.assertEqual(doc["temporary"]["in_outputs"], 1)
@@ -245,9 +254,11 @@ class StaleTemps(Base):
                                "--report", "json")
         self.assertEqual((doc["temporary"]["in_outputs"], doc["temporary"]["in_outputs_removed"]), (1, 1))
         self.assertIn({"action": "remove-temp", "path": dead,
-                       "reason": "its writer (pid %s) is gone" % dead.split(".")[-2]}, doc["actions"])
+                       "reason": "its writer (pid %s) is gone and it has not changed for over 60 minutes"
+                       % dead.split(".")[-2]}, doc["actions"])
         self.assertFalse(os.path.exists(dead))
-        self.assertTrue(os.path.exists(live))
+        for path in stay:
+            self.assertTrue(os.path.exists(path), path)
 
 
 class Escapes(ThdTestCase):

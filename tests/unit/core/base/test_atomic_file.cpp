@@ -187,7 +187,7 @@ TEST_CASE("write_file_atomic_beneath: symlinked directories and files inside the
   CHECK(entries(root / "svc") == std::vector<std::string>{"a.json", "c.json"});  // no temporary file left
 }
 
-TEST_CASE("sweep_stale_temps: a dead writer's or an hour-old temporary file goes, a live writer's stays") {
+TEST_CASE("sweep_stale_temps: only our document temps whose writer is gone and that sat for an hour") {
   TempDir d;
   // A pid that is certainly not alive: a child that has exited and been reaped.
   pid_t child = ::fork();
@@ -195,31 +195,45 @@ TEST_CASE("sweep_stale_temps: a dead writer's or an hour-old temporary file goes
   REQUIRE(child > 0);
   int status = 0;
   REQUIRE(::waitpid(child, &status, 0) == child);
-  const std::string dead = ".p_20261122.json.tmp." + std::to_string(child) + ".0a1b2c";
-  const std::string live = ".p_20261122.json.tmp." + std::to_string(::getppid()) + ".0d0e0f";
-  const std::string old_live = ".q_20261122.json.tmp." + std::to_string(::getppid()) + ".abcdef";
-  write_file(d / dead, std::string(100, 'x'));
-  write_file(d / live, "y");
-  write_file(d / old_live, "z");
+  const std::string dead = std::to_string(child), live = std::to_string(::getppid());
+  const std::string gone = ".p_20261122.json.tmp." + dead + ".0a1b2c";      // dead, two hours old: goes
+  const std::string gone_md = ".p_20261122.md.tmp." + dead + ".0a1b2d";     // the same, a report
+  const std::string fresh = ".p_20261122.json.tmp." + dead + ".0d0e0f";     // dead pid, just written: stays
+  const std::string old_live = ".q_20261122.json.tmp." + live + ".abcdef";  // a live writer's, old: stays
+  const std::string not_ours = ".thesis.odt.tmp." + dead + ".ab";           // someone else's shape
+  const std::string not_ours_ext = ".notes.txt.tmp." + dead + ".abcdef";    // not a document of ours
+  for (const std::string& f : {gone, gone_md, fresh, old_live, not_ours, not_ours_ext})
+    write_file(d / f, std::string(100, 'x'));
   write_file(d / "p_20261122.json", "{}");
   const auto two_hours_ago = std::filesystem::file_time_type::clock::now() - std::chrono::hours(2);
-  std::filesystem::last_write_time(d / old_live, two_hours_ago);
+  for (const std::string& f : {gone, gone_md, old_live, not_ours, not_ours_ext})
+    std::filesystem::last_write_time(d / f, two_hours_ago);
+  std::string other_user;
+  if (::geteuid() == 0) {  // as root: another user's file, old and dead, is not ours to judge
+    other_user = ".r_20261122.json.tmp." + dead + ".123456";
+    write_file(d / other_user, "w");
+    std::filesystem::last_write_time(d / other_user, two_hours_ago);
+    REQUIRE(::chown((d / other_user).c_str(), 12345, 12345) == 0);
+  }
+  const size_t all = entries(d.path()).size();
 
   auto seen = sweep_stale_temps(d.path(), 3600, false);  // a look only
   CHECK(seen.size() == 2);
-  CHECK(entries(d.path()).size() == 4);
+  CHECK(entries(d.path()).size() == all);
 
   auto swept = sweep_stale_temps(d.path(), 3600, true);
   REQUIRE(swept.size() == 2);
   std::sort(swept.begin(), swept.end(),
             [](const StaleTemp& a, const StaleTemp& b) { return a.path < b.path; });
-  CHECK(swept[0].path == d / dead);
+  CHECK(swept[0].path == d / gone);
   CHECK(swept[0].bytes == 100);
-  CHECK(swept[0].why == "its writer (pid " + std::to_string(child) + ") is gone");
+  CHECK(swept[0].why == "its writer (pid " + dead + ") is gone and it has not changed for over 60 minutes");
   CHECK(swept[0].removed);
-  CHECK(swept[1].path == d / old_live);
-  CHECK(swept[1].why == "unchanged for over 60 minutes");
-  CHECK(entries(d.path()) == std::vector<std::string>{live, "p_20261122.json"});
+  CHECK(swept[1].path == d / gone_md);
+  CHECK(swept[1].removed);
+  CHECK(entries(d.path()).size() == all - 2);
+  for (const std::string& f : {fresh, old_live, not_ours, not_ours_ext, other_user})
+    if (!f.empty()) CHECK(std::filesystem::exists(d / f));
 }
 
 }  // namespace thd
