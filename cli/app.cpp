@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "core/base/date.hpp"
+#include "core/base/env.hpp"
 #include "core/base/error.hpp"
 #include "core/base/log.hpp"
 #include "core/base/secrets.hpp"
@@ -41,8 +42,6 @@ Context make_context(const GlobalOptions& global, const SettingBindings& binding
   bindings.collect(inputs.command_line);
   inputs.config_flag = global.config;
   Context ctx;
-  // Secrets first: an error about a setting may quote a value.
-  for (const std::string& w : register_run_secrets(inputs.env)) log_warning(w);
   ctx.config = resolve_config(inputs);
   for (const auto& [service, url] : ctx.config.base_urls)
     if (!register_url_secrets(url))
@@ -104,6 +103,9 @@ int main(int argc, char** argv) {
         "130 interrupted, 143 terminated.");
   }
 
+  // Secrets before anything else: a parse error may quote an argument, an
+  // error about a setting a value. Their warnings wait for --quiet.
+  const std::vector<std::string> secret_warnings = register_run_secrets(process_environment());
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -117,6 +119,7 @@ int main(int argc, char** argv) {
                 : global.verbose >= 2 ? Verbosity::debug
                 : global.verbose == 1 ? Verbosity::verbose
                                       : Verbosity::normal);
+  for (const std::string& w : secret_warnings) log_warning(w);
   Context context = make_context(global, bindings);
   if (run->parsed()) return run_run(run_options, context);
   if (inventory->parsed()) return run_inventory(inventory_options, context);

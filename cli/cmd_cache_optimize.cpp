@@ -69,7 +69,7 @@ void write_json(const OptimizeReport& r, const CacheOptimizeOptions& o) {
   for (const auto& e : r.errors) w.value(e);
   w.end_array();
   w.end_object();
-  write_terminal(stdout, w.str() + '\n');
+  write_terminal_json(stdout, w.str() + '\n');
 }
 
 void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {

@@ -151,7 +151,7 @@ int run_inventory(const InventoryOptions& options, Context& context) {
   if (options.report == "json") {
     JsonWriter w;
     write_phase0_json(w, p);
-    write_terminal(stdout, w.str() + '\n');
+    write_terminal_json(stdout, w.str() + '\n');
   } else {
     print_table(p);
   }

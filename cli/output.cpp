@@ -11,7 +11,6 @@
 #include "core/base/atomic_file.hpp"
 #include "core/base/error.hpp"
 #include "core/base/log.hpp"
-#include "core/base/secrets.hpp"
 #include "core/base/text.hpp"
 
 namespace thd::cli {
@@ -30,13 +29,11 @@ bool stdout_reader_gone() {
   return ::poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
 }
 
-std::filesystem::path write_output(const std::filesystem::path& target, const std::string& unsafe) {
-  // The document holds nothing from a provider unredacted (the engine saw to
-  // it); what came from a cache written by an older version or another
-  // machine, or from local files, passes the same redaction here.
-  std::string redacted;
-  if (contains_secret(unsafe)) redacted = redact(unsafe);
-  const std::string& document = redacted.empty() ? unsafe : redacted;
+std::filesystem::path write_output(const std::filesystem::path& target, const std::string& document) {
+  // `document` is JSON from JsonWriter, which redacts every string in it
+  // (whatever its origin: a provider, an older cache, a local file); the
+  // rendered text is not redacted again, where a secret made of digits could
+  // cut into a number.
   if (target == "-") {
     std::cout.flush();
     std::fflush(stdout);

@@ -3,11 +3,12 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/base/secrets.hpp"
 #include "core/base/text.hpp"
 
 namespace thd {
-
-void append_json_string(std::string& out, std::string_view s) {
+namespace {
+void append_escaped(std::string& out, std::string_view s) {
   static constexpr char k_hex[] = "0123456789abcdef";
   out.push_back('"');
   size_t i = 0;
@@ -42,6 +43,18 @@ void append_json_string(std::string& out, std::string_view s) {
     ++i;
   }
   out.push_back('"');
+}
+}  // namespace
+
+// Every string and key of every JSON document the tool writes (the discovery
+// document, reports on stdout, cache entries, statistics) passes here: a
+// registered secret is redacted inside the string, before escaping, so a
+// secret can never cut into a number or the document's structure.
+void append_json_string(std::string& out, std::string_view s) {
+  if (contains_secret(s))
+    append_escaped(out, redact(s));
+  else
+    append_escaped(out, s);
 }
 
 std::string format_double(double d) {

@@ -41,6 +41,10 @@ void write_terminal(std::FILE* to, std::string_view text) {
   std::fwrite(clean.data(), 1, clean.size(), to);
 }
 
+void write_terminal_json(std::FILE* to, std::string_view json) {
+  std::fwrite(json.data(), 1, json.size(), to);
+}
+
 void print(std::FILE* to, const char* format, ...) {
   va_list args;
   va_start(args, format);
@@ -60,10 +64,11 @@ std::string redact_url(std::string_view url) {
   // user:password@ (or a key in the user part) goes too
   size_t scheme = out.find("://");
   size_t start = scheme == std::string::npos ? 0 : scheme + 3;
-  size_t at = out.find('@', start);
-  size_t slash = out.find('/', start);
-  if (at != std::string::npos && (slash == std::string::npos || at < slash))
-    out.replace(start, at - start + 1, "<redacted>@");
+  // The user info ends at the authority's last '@' (a password may hold an
+  // unencoded '@'), as register_url_secrets() and curl read it.
+  const size_t slash = out.find('/', start);
+  const size_t at = out.rfind('@', slash == std::string::npos ? std::string::npos : slash);
+  if (at != std::string::npos && at >= start) out.replace(start, at - start + 1, "<redacted>@");
   return out;
 }
 

@@ -23,6 +23,9 @@ void log_debug(std::string_view message);    // shown with -vv
 // lines above are also escaped with printable(); what comes here is escaped
 // by its caller where it holds names (it may hold our own "\r\033[K").
 void write_terminal(std::FILE* to, std::string_view text);
+// A JSON document from JsonWriter, whose strings are redacted already: written
+// as is (redacting the rendered text could cut into a number).
+void write_terminal_json(std::FILE* to, std::string_view json);
 [[gnu::format(printf, 2, 3)]] void print(std::FILE* to, const char* format, ...);
 
 // "https://user:key@host/path?apikey=SECRET&x=1" -> "https://<redacted>@host/path?<redacted>"

@@ -116,6 +116,37 @@ class Secrets(FakeServicesTestCase):
         stderr = "".join(text for what, text in self.outputs if what.startswith("run {'mode': 'echo_key'}"))
         self.assertIn("<redacted>", stderr)
 
+    def test_a_key_pasted_as_an_argument_is_not_repeated_by_the_parse_error(self):
+        # The command-line parser quotes what it did not expect: the secrets are registered before it runs.
+        r = self.thd("--data-dir", self.data, "run", "--portfolio", "live_signals", KEYS["FMP_API_KEY"],
+                     env=self.env())
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("<redacted>", r.stderr)
+        for marker in MARKERS:
+            self.assertNotIn(marker, r.stdout + r.stderr)
+
+    def test_a_password_with_an_at_sign_is_shown_by_no_setting(self):
+        # user info ends at the authority's last '@': "pa@MARKER..." must not leak its tail. No other URL
+        # carries the marker, so nothing else would redact it.
+        env = self.env(passwords=False)
+        env["THD_FMP_BASE_URL"] = "https://u:pa@%s@127.0.0.1:9/fmp" % PASSWORD
+        r = self.thd("--data-dir", self.data, "run", "--show-config", env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("https://<redacted>@127.0.0.1:9/fmp", r.stdout)
+        self.assertNotIn(PASSWORD, r.stdout + r.stderr)
+
+    def test_a_secret_made_of_digits_never_cuts_into_a_number(self):
+        # The sample's total PnL is 52018.19: a URL password "52018" must be redacted in strings
+        # only, never inside the document's numbers (the document stays valid JSON, its figures intact).
+        env = self.env()
+        env["THD_FMP_BASE_URL"] = "https://u:52018@127.0.0.1:9/fmp"
+        r = self.thd("--data-dir", self.data, "--cache-dir", os.path.join(self.tmp, "c"), "run", "--portfolio",
+                     "live_signals", "--offline", "--output", "-", env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        doc = json.loads(r.stdout)
+        self.assertEqual(round(doc["performance_metrics"]["total_pnl"], 2), 52018.19)
+        self.assertNotIn("52018", r.stderr)
+
     def test_a_key_is_never_redirected_to_another_host(self):
         certs = tempfile.TemporaryDirectory(prefix="thd-certs-")
         self.addCleanup(certs.cleanup)

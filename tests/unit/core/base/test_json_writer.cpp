@@ -3,6 +3,7 @@
 // decode the output with a small independent decoder instead of trusting the
 // writer's own escaping choices.
 #include "core/base/json_writer.hpp"
+#include "core/base/secrets.hpp"
 
 #include <doctest/doctest.h>
 
@@ -356,6 +357,20 @@ TEST_CASE("json_writer: random bytes always give a valid JSON string") {
     }
   }
   CHECK(valid_inputs > 100);  // the sample exercised the pass-through path too
+}
+
+TEST_CASE("a secret is redacted inside strings and keys, never inside a number") {
+  clear_secrets();
+  REQUIRE(register_secret("2769"));
+  JsonWriter w(false);
+  w.begin_object()
+      .field("total_pnl", 52769.5)
+      .field("note", "password 2769 echoed")
+      .key("k2769")
+      .value(std::int64_t{27690});
+  w.end_object();
+  CHECK(w.str() == R"({"total_pnl":52769.5,"note":"password <redacted> echoed","k<redacted>":27690})");
+  clear_secrets();
 }
 
 }  // namespace thd

@@ -113,3 +113,11 @@ TEST_CASE("a log line is redacted and escaped, whoever wrote the message") {
   std::fclose(f);
   CHECK(got == "trade-history-discover: warning: file a\\x1B[2Jb.csv: key <redacted>\\x07\n");
 }
+
+TEST_CASE("redact_url drops the query and the whole user info, up to the authority's last '@'") {
+  CHECK(redact_url("https://user:key@host/path?apikey=S&x=1") == "https://<redacted>@host/path?<redacted>");
+  CHECK(redact_url("https://u:pa@ss9word@api.example.com/v1") == "https://<redacted>@api.example.com/v1");
+  CHECK(redact_url("redis://:pw@@127.0.0.1:6379/0") == "redis://<redacted>@127.0.0.1:6379/0");
+  CHECK(redact_url("https://host/a@b") == "https://host/a@b");  // an '@' in the path is not user info
+  CHECK(redact_url("https://host") == "https://host");
+}
