@@ -31,9 +31,9 @@ std::string_view legacy_kind_name(LegacyKind k) {
   return "corrupt";
 }
 
-bool EntryReader::load(const std::filesystem::path& path, FileStat* file_stat, CorruptReason& reason) {
+bool EntryReader::load(int dirfd, const char* path, FileStat* file_stat, CorruptReason& reason) {
   // Never follow a symlink, never block on a FIFO.
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  UniqueFd fd(::openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (!fd) {
     reason = CorruptReason::unreadable;
     return false;
@@ -72,7 +72,14 @@ EntryCheck EntryReader::check_file(const std::filesystem::path& path, std::strin
                                    std::string_view file_name, UnixTime now, WantData want,
                                    FileStat* file_stat) {
   EntryCheck out;
-  if (!load(path, file_stat, out.reason)) return out;
+  if (!load(AT_FDCWD, path.c_str(), file_stat, out.reason)) return out;
+  return check_loaded(m_loaded, dir_service, file_name, now, want);
+}
+
+EntryCheck EntryReader::check_file_at(int dirfd, std::string_view dir_service, const std::string& file_name,
+                                      UnixTime now, WantData want, FileStat* file_stat) {
+  EntryCheck out;
+  if (!load(dirfd, file_name.c_str(), file_stat, out.reason)) return out;
   return check_loaded(m_loaded, dir_service, file_name, now, want);
 }
 
@@ -143,7 +150,7 @@ EntryCheck EntryReader::check_loaded(size_t len, std::string_view dir_service, s
 LegacyCheck EntryReader::check_legacy(const std::filesystem::path& path, UnixTime now, const TtlTable& ttls) {
   LegacyCheck out;
   CorruptReason reason;
-  if (!load(path, nullptr, reason)) {
+  if (!load(AT_FDCWD, path.c_str(), nullptr, reason)) {
     out.reason = std::string(corrupt_reason_text(reason));
     return out;
   }

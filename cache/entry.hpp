@@ -62,13 +62,17 @@ class EntryReader {
   // `file_name` is the entry's file name, e.g. "75d2...732ff.json".
   EntryCheck check_file(const std::filesystem::path& path, std::string_view dir_service,
                         std::string_view file_name, UnixTime now, WantData want, FileStat* stat = nullptr);
+  // The same for the file `file_name` in an open directory (open_dir_beneath):
+  // no path is resolved again, so a directory swapped for a link is not followed.
+  EntryCheck check_file_at(int dirfd, std::string_view dir_service, const std::string& file_name,
+                           UnixTime now, WantData want, FileStat* stat = nullptr);
   EntryCheck check(std::string_view content, std::string_view dir_service, std::string_view file_name,
                    UnixTime now, WantData want);
   // `ttls` gives a TTL to entries of the format without ttl_seconds.
   LegacyCheck check_legacy(const std::filesystem::path& path, UnixTime now, const TtlTable& ttls);
 
  private:
-  bool load(const std::filesystem::path& path, FileStat* stat, CorruptReason& reason);
+  bool load(int dirfd, const char* path, FileStat* stat, CorruptReason& reason);
   EntryCheck check_loaded(size_t len, std::string_view dir_service, std::string_view file_name, UnixTime now,
                           WantData want);
 

@@ -23,9 +23,13 @@ std::filesystem::path FileStorage::path_for(std::string_view service, std::strin
 Lookup FileStorage::get(std::string_view service, std::string_view key, UnixTime now) {
   Lookup out;
   const auto path = path_for(service, key);
+  // Read in the service directory opened beneath the root: never through a link.
+  auto dir = open_dir_beneath(m_root, std::string(service), false);
+  if (!dir) return out;
+  const std::string name = path.filename().string();
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return out;
-  EntryCheck check = m_reader.check_file(path, service, path.filename().string(), now, WantData::yes);
+  if (::fstatat(dir->get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return out;
+  EntryCheck check = m_reader.check_file_at(dir->get(), service, name, now, WantData::yes);
   if (check.state == EntryState::corrupt || check.key != key) {
     out.status = LookupStatus::corrupt;
     out.reason = check.state == EntryState::corrupt ? check.reason : CorruptReason::name_mismatch;
@@ -73,19 +77,22 @@ Result<bool> FileStorage::remove(std::string_view service, std::string_view key)
 Result<void> FileStorage::enumerate(const std::function<void(const StoredEntry&)>& each) {
   for (std::string_view service : k_service_names) {
     const auto dir = m_root / service;
-    bool exists = false;  // a service never stored has no directory: nothing to list
-    auto items = list_directory(dir, &exists);
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 && errno == ENOENT) continue;     // never stored: nothing to list
+    auto dirfd = open_dir_beneath(m_root, std::string(service), false);  // a link is refused
+    if (!dirfd) return fail(dirfd.error());
+    auto items = list_directory_at(dirfd->get(), dir);
     if (!items) return fail(items.error());
     for (const DirEntry& item : *items) {
       if (item.type != EntryType::file) continue;  // symlinks and the rest are not ours
-      FileStat st;
+      FileStat fs;
       // Freshness is the caller's to judge (created_at + ttl); "now" is far
       // ahead so that no entry is taken for one from the future.
       constexpr UnixTime k_far_future = std::numeric_limits<UnixTime>::max() / 4;
       EntryCheck c =
-          m_reader.check_file(dir / item.name, service, item.name, k_far_future, WantData::no, &st);
+          m_reader.check_file_at(dirfd->get(), service, item.name, k_far_future, WantData::no, &fs);
       if (c.state == EntryState::corrupt) continue;
-      each({std::string(service), std::move(c.key), c.created_at, c.ttl_seconds, st.bytes, st.mtime});
+      each({std::string(service), std::move(c.key), c.created_at, c.ttl_seconds, fs.bytes, fs.mtime});
     }
   }
   return {};

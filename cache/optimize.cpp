@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 
 #include "cache/md5.hpp"
 #include "core/base/atomic_file.hpp"
@@ -18,34 +19,48 @@ constexpr std::string_view k_unattributed = "unattributed";
 
 class Plan {
  public:
-  Plan(const std::filesystem::path& dir, bool apply, OptimizeReport& report)
-      : m_dir(dir), m_apply(apply), m_report(report) {}
+  Plan(const std::filesystem::path& dir, bool apply, OptimizeReport& report, const CacheScan& scan)
+      : m_dir(dir), m_apply(apply), m_report(report), m_scan(scan) {}
 
-  // Removes `rel` (relative to the cache dir); with `inode` set, only when
-  // the file is still the one we looked at (a run may have replaced it).
-  bool remove(std::string_view action, const std::string& rel, std::string reason, std::uint64_t inode = 0) {
+  // Removes `rel` (relative to the cache dir) only when it is still the
+  // regular file the scan saw (`inode`; a run may have replaced it), with
+  // unlinkat in its directory opened beneath the cache root: a directory
+  // swapped for a link, or for another directory, since the scan is left
+  // alone with an error naming it.
+  bool remove(std::string_view action, const std::string& rel, std::string reason, std::uint64_t inode) {
     m_report.actions.push_back({std::string(action), rel, std::move(reason)});
     if (!m_apply) return true;
-    const auto path = m_dir / rel;
-    if (inode) {
-      struct stat st {};
-      if (::lstat(path.c_str(), &st) != 0) return false;  // gone already: not ours to count
-      if (st.st_ino != inode) return false;               // replaced meanwhile: keep it
-    }
-    if (::unlink(path.c_str()) != 0) {
+    const std::filesystem::path relp(rel);
+    const int dirfd = dir_fd(relp.parent_path().string());
+    if (dirfd < 0) return false;
+    const std::string name = relp.filename().string();
+    struct stat st {};
+    if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+      return false;                                                // gone: not ours to count
+    if (!S_ISREG(st.st_mode) || st.st_ino != inode) return false;  // replaced meanwhile: keep it
+    if (::unlinkat(dirfd, name.c_str(), 0) != 0) {
       if (errno != ENOENT)
-        m_report.errors.push_back("cannot delete " + path.string() + ": " + errno_text(errno));
+        m_report.errors.push_back("cannot delete " + (m_dir / rel).string() + ": " + errno_text(errno));
       return false;
     }
     return true;
   }
 
-  bool write(const std::string& rel, std::string_view content, std::string reason) {
+  // `*inode` is the written file's, for a later eviction of it.
+  bool write(const std::string& rel, std::string_view content, std::string reason, std::uint64_t* inode) {
     m_report.actions.push_back({"migrate", rel, std::move(reason)});
     if (!m_apply) return true;
     auto written = write_file_atomic_beneath(m_dir, rel, content);
-    if (!written) m_report.errors.push_back(written.error().message);
-    return written.has_value();
+    if (!written) {
+      m_report.errors.push_back(written.error().message);
+      return false;
+    }
+    const std::filesystem::path relp(rel);
+    struct stat st {};
+    const int dirfd = dir_fd(relp.parent_path().string());
+    if (dirfd >= 0 && ::fstatat(dirfd, relp.filename().c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+      *inode = static_cast<std::uint64_t>(st.st_ino);
+    return true;
   }
 
   void create_dir(const std::string& rel) {
@@ -56,9 +71,38 @@ class Plan {
   }
 
  private:
+  // The directory `rel` ("" for the root), opened once beneath the root and
+  // checked against the scan; -1 (and one error) when it cannot be used.
+  int dir_fd(const std::string& rel) {
+    auto [it, added] = m_dirs.try_emplace(rel);
+    if (!added) return it->second.get();
+    const std::filesystem::path shown = rel.empty() ? m_dir : m_dir / rel;
+    auto fd = open_dir_beneath(m_dir, rel, false);
+    if (!fd) {
+      m_report.errors.push_back(fd.error().message + "; nothing removed in it");
+      return -1;
+    }
+    DirId expected;  // zero: not there at the scan (created since), nothing scanned in it
+    if (rel == ".meta")
+      expected = m_scan.meta_dir;
+    else if (auto idx = service_index(rel))
+      expected = m_scan.service_dirs[*idx];
+    struct stat st {};
+    if (expected != DirId{} &&
+        (::fstat(fd->get(), &st) != 0 ||
+         expected != DirId{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)})) {
+      m_report.errors.push_back(shown.string() + " was replaced since the scan; nothing removed in it");
+      return -1;
+    }
+    it->second = std::move(*fd);
+    return it->second.get();
+  }
+
   const std::filesystem::path& m_dir;
   bool m_apply;
   OptimizeReport& m_report;
+  const CacheScan& m_scan;
+  std::map<std::string, UniqueFd> m_dirs;
 };
 
 // Legacy files are counted under their service when they name one we know.
@@ -140,8 +184,8 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
   if (report.applied) {
     // Refuse up front rather than fail on every file.
     std::vector<std::filesystem::path> dirs;
-    for (std::string_view s : k_service_names)
-      if (std::filesystem::is_directory(dir / s)) dirs.push_back(dir / s);
+    for (size_t i = 0; i < k_service_names.size(); ++i)
+      if (scan.service_dirs[i] != DirId{}) dirs.push_back(dir / k_service_names[i]);
     for (const auto& d : dirs)
       if (::access(d.c_str(), W_OK | X_OK) != 0)
         return fail("cache directory " + d.string() + " is not writable: " + errno_text(errno) +
@@ -149,7 +193,8 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
   }
 
   if (options.cleanup == Cleanup::yes && scan.exists) {
-    Plan plan(dir, report.applied, report);
+    if (options.after_scan) options.after_scan();
+    Plan plan(dir, report.applied, report, scan);
     for (const std::string& name : scan.missing_service_dirs) plan.create_dir(name);
 
     for (const TempRef& t : scan.temporary) {
@@ -157,7 +202,7 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
       auto rel = std::filesystem::relative(t.path, dir).string();
       std::string reason =
           "temporary file older than " + std::to_string(options.temp_grace_seconds / 60) + " minutes";
-      if (plan.remove("remove-temp", rel, std::move(reason))) {
+      if (plan.remove("remove-temp", rel, std::move(reason), t.inode)) {
         ++report.temporary_removed;
         account_removed(t.bytes);
       }
@@ -190,20 +235,26 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
           std::string name = cache_file_name(full.service, full.key);
           std::string rel = full.service + "/" + name;
           // A newer entry under the new layout wins over the legacy copy.
-          EntryCheck existing = reader.check_file(dir / rel, full.service, name, now, WantData::no);
+          auto service_dir = open_dir_beneath(dir, full.service, false);  // never through a link
+          EntryCheck existing =
+              service_dir ? reader.check_file_at(service_dir->get(), full.service, name, now, WantData::no)
+                          : EntryCheck{};
           bool superseded = existing.state != EntryState::corrupt && existing.created_at >= full.timestamp;
           std::string content =
               serialize_entry(full.service, full.key, full.timestamp, full.ttl_seconds, full.data);
-          if (superseded || plan.write(rel, content, "legacy " + l.name + " (key " + full.key + ")")) {
+          std::uint64_t inode = 0;
+          if (superseded ||
+              plan.write(rel, content, "legacy " + l.name + " (key " + full.key + ")", &inode)) {
             if (!superseded) {
               ++report.by_service[owner].migrated;
               ++files_after;
               bytes_after += content.size();
               migrated.push_back({name, static_cast<std::uint8_t>(*service_index(full.service)),
-                                  EntryState::fresh, CorruptReason::none, now, content.size(), 0});
+                                  EntryState::fresh, CorruptReason::none, now, content.size(), inode});
             }
             if (plan.remove("delete", l.name,
-                            superseded ? "legacy, superseded by a newer entry" : "legacy, migrated")) {
+                            superseded ? "legacy, superseded by a newer entry" : "legacy, migrated",
+                            l.inode)) {
               if (superseded) ++report.by_service[owner].deleted;
               account_removed(l.bytes);
             }
@@ -213,7 +264,7 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
       }
       std::string reason = "legacy, " + std::string(legacy_kind_name(l.check.kind)) +
                            (l.check.reason.empty() ? "" : ": " + l.check.reason);
-      if (plan.remove("delete", l.name, std::move(reason))) {
+      if (plan.remove("delete", l.name, std::move(reason), l.inode)) {
         ++report.by_service[owner].deleted;
         account_removed(l.bytes);
       }

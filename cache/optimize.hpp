@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@ struct OptimizeOptions {
   std::optional<std::uint64_t> max_size;         // bytes
   std::optional<std::int64_t> evict_older_than;  // seconds since last access
   std::int64_t temp_grace_seconds = 3600;        // younger temp files may be in use
+  std::function<void()> after_scan;              // tests only: between the scan and the first change
 };
 
 struct ServiceTally {

@@ -1,5 +1,6 @@
 #include "cache/scan.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/dir_list.hpp"
+#include "core/base/unique_fd.hpp"
 
 namespace thd {
 
@@ -21,12 +23,21 @@ void CacheCounts::add(const CacheCounts& o) {
 
 namespace {
 
-bool stat_file(const std::filesystem::path& p, std::uint64_t& bytes, std::int64_t& mtime) {
+// A regular file `name` in the open directory `dirfd`, never through a link.
+bool stat_at(int dirfd, const std::string& name, std::uint64_t& bytes, std::int64_t& mtime,
+             std::uint64_t& inode) {
   struct stat st {};
-  if (::lstat(p.c_str(), &st) != 0) return false;
+  if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return false;
   bytes = static_cast<std::uint64_t>(st.st_size);
   mtime = st.st_mtim.tv_sec;
+  inode = static_cast<std::uint64_t>(st.st_ino);
   return true;
+}
+
+DirId dir_id(int dirfd) {
+  struct stat st {};
+  if (::fstat(dirfd, &st) != 0) return {};
+  return {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
 }
 
 bool ends_with(std::string_view s, std::string_view suffix) {
@@ -41,9 +52,9 @@ bool is_md5_json_name(std::string_view name) {
   return true;
 }
 
-void add_temporary(CacheScan& scan, std::filesystem::path path) {
+void add_temporary(CacheScan& scan, int dirfd, std::filesystem::path path) {
   TempRef t{std::move(path)};
-  if (stat_file(t.path, t.bytes, t.mtime)) {
+  if (stat_at(dirfd, t.path.filename().string(), t.bytes, t.mtime, t.inode)) {
     scan.temporary_bytes += t.bytes;
     scan.temporary.push_back(std::move(t));
   }
@@ -59,8 +70,10 @@ struct WorkerResult {
   std::vector<EntryRef> entries;
 };
 
-void validate_range(const std::filesystem::path& dir, const std::vector<Work>& work,
-                    std::atomic<size_t>& next, UnixTime now, KeepEntries keep, WorkerResult& out) {
+using ServiceFds = std::array<int, k_service_names.size()>;
+
+void validate_range(const ServiceFds& dirfds, const std::vector<Work>& work, std::atomic<size_t>& next,
+                    UnixTime now, KeepEntries keep, WorkerResult& out) {
   EntryReader reader;
   constexpr size_t k_batch = 64;
   while (true) {
@@ -70,15 +83,16 @@ void validate_range(const std::filesystem::path& dir, const std::vector<Work>& w
     for (size_t i = begin; i < end; ++i) {
       const Work& w = work[i];
       std::string_view service = k_service_names[w.service];
-      const auto path = dir / service / w.name;
+      const int dirfd = dirfds[w.service];
       EntryRef ref;
       ref.name = w.name;
       ref.service = w.service;
       FileStat fs;
-      EntryCheck check = reader.check_file(path, service, w.name, now, WantData::no, &fs);
+      EntryCheck check = reader.check_file_at(dirfd, service, w.name, now, WantData::no, &fs);
       if (check.reason == CorruptReason::unreadable) {
         struct stat st {};
-        if (::lstat(path.c_str(), &st) != 0) continue;  // removed since we listed it
+        if (::fstatat(dirfd, w.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+          continue;  // removed since listed
       }
       ref.bytes = fs.bytes;
       ref.mtime = fs.mtime;
@@ -112,32 +126,50 @@ Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, con
   }
   if (!S_ISDIR(st.st_mode)) return fail("cache directory " + dir.string() + " is not a directory");
   scan.exists = true;
-  auto root = list_directory(dir);
+  auto rootfd = open_dir_beneath(dir, "", false);  // the root itself may be a link
+  if (!rootfd) return fail(rootfd.error());
+  auto root = list_directory_at(rootfd->get(), dir);
   if (!root) return fail(root.error());
 
   std::vector<Work> work;
   std::array<bool, k_service_names.size()> present{};
+  std::array<UniqueFd, k_service_names.size()> service_fds;
   EntryReader legacy_reader;
   for (const DirEntry& item : *root) {
     // Symlinks are never followed: the cache only holds what it wrote itself.
     if (item.type == EntryType::symlink || item.type == EntryType::other) {
       scan.unknown.push_back(item.name + (item.type == EntryType::symlink ? " (symlink)" : " (not a file)"));
     } else if (item.type == EntryType::directory) {
-      if (item.name == ".meta") {
-        auto meta = list_directory(dir / item.name);
-        if (meta)
-          for (const DirEntry& f : *meta)
-            if (f.type == EntryType::file && is_temp_name(f.name))
-              add_temporary(scan, dir / item.name / f.name);
-        continue;
-      }
       auto idx = service_index(item.name);
-      if (!idx) {
+      if (!idx && item.name != ".meta") {
         scan.unknown.push_back(item.name + "/");
         continue;
       }
+      // Opened beneath the root, O_NOFOLLOW, and read through that descriptor:
+      // a directory swapped for a link since the listing is refused here.
+      auto sub = open_dir_beneath(dir, item.name, false);
+      if (!sub) {
+        struct stat lst {};
+        if (::fstatat(rootfd->get(), item.name.c_str(), &lst, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone
+        if (S_ISLNK(lst.st_mode)) {
+          scan.unknown.push_back(item.name + " (symlink)");
+          continue;
+        }
+        if (!idx) continue;  // an unreadable .meta holds no entries
+        return fail(sub.error());
+      }
+      if (item.name == ".meta") {
+        scan.meta_dir = dir_id(sub->get());
+        auto meta = list_directory_at(sub->get(), dir / item.name);
+        if (meta)
+          for (const DirEntry& f : *meta)
+            if (f.type == EntryType::file && is_temp_name(f.name))
+              add_temporary(scan, sub->get(), dir / item.name / f.name);
+        continue;
+      }
       present[*idx] = true;
-      auto files = list_directory(dir / item.name);
+      scan.service_dirs[*idx] = dir_id(sub->get());
+      auto files = list_directory_at(sub->get(), dir / item.name);
       if (!files) return fail(files.error());
       for (const DirEntry& f : *files) {
         std::string rel = item.name + "/" + f.name;
@@ -146,19 +178,20 @@ Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, con
         else if (f.type != EntryType::file)
           scan.unknown.push_back(rel + " (symlink or special file)");
         else if (is_temp_name(f.name))
-          add_temporary(scan, dir / rel);
+          add_temporary(scan, sub->get(), dir / rel);
         else if (ends_with(f.name, ".json"))
           work.push_back({static_cast<std::uint8_t>(*idx), f.name});
         else
           scan.unknown.push_back(rel);
       }
+      service_fds[*idx] = std::move(*sub);
     } else if (is_temp_name(item.name)) {
-      add_temporary(scan, dir / item.name);
+      add_temporary(scan, rootfd->get(), dir / item.name);
     } else if (is_md5_json_name(item.name)) {
       LegacyRef ref;
       ref.name = item.name;
       std::int64_t mtime = 0;
-      if (!stat_file(dir / item.name, ref.bytes, mtime)) continue;
+      if (!stat_at(rootfd->get(), item.name, ref.bytes, mtime, ref.inode)) continue;
       ref.check = legacy_reader.check_legacy(dir / item.name, now, ttls);
       ref.check.data.clear();
       scan.legacy_bytes += ref.bytes;
@@ -172,14 +205,16 @@ Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, con
 
   if (threads == 0) threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   if (work.size() < 512) threads = 1;
+  ServiceFds dirfds{};
+  for (size_t i = 0; i < k_service_names.size(); ++i) dirfds[i] = service_fds[i].get();
   std::vector<WorkerResult> results(threads);
   std::atomic<size_t> next{0};
   if (threads == 1) {
-    validate_range(dir, work, next, now, keep, results[0]);
+    validate_range(dirfds, work, next, now, keep, results[0]);
   } else {
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < threads; ++t)
-      pool.emplace_back(validate_range, std::cref(dir), std::cref(work), std::ref(next), now, keep,
+      pool.emplace_back(validate_range, std::cref(dirfds), std::cref(work), std::ref(next), now, keep,
                         std::ref(results[t]));
     for (auto& t : pool) t.join();
   }

@@ -35,6 +35,7 @@ struct EntryRef {
 struct LegacyRef {
   std::string name;
   std::uint64_t bytes = 0;
+  std::uint64_t inode = 0;
   LegacyCheck check;  // without data
 };
 
@@ -42,6 +43,13 @@ struct TempRef {
   std::filesystem::path path;
   std::uint64_t bytes = 0;
   std::int64_t mtime = 0;
+  std::uint64_t inode = 0;
+};
+
+// A directory as the scan found it (st_dev, st_ino); all zero when it was not there.
+struct DirId {
+  std::uint64_t dev = 0, ino = 0;
+  bool operator==(const DirId&) const = default;
 };
 
 struct CacheScan {
@@ -56,12 +64,18 @@ struct CacheScan {
   std::uint64_t temporary_bytes = 0;
   std::vector<std::string> unknown;  // relative paths we leave alone
   std::vector<std::string> missing_service_dirs;
+  // The directories listed: a cleanup removes only in these very directories
+  // (a service directory swapped for another since the scan is left alone).
+  std::array<DirId, k_service_names.size()> service_dirs{};
+  DirId meta_dir;
 };
 
 enum class KeepEntries { no, yes };
 
 // A missing directory is an empty scan (exists == false); an unreadable
-// one is an error.
+// one is an error. Directories below `dir` are opened with open_dir_beneath
+// and read through that descriptor: a symbolic link is reported, never
+// followed, even one swapped in while the scan runs.
 Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, const TtlTable& ttls,
                              KeepEntries keep, unsigned threads = 0);
 

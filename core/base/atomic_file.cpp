@@ -210,8 +210,9 @@ Result<void> write_file_atomic_beneath(const std::filesystem::path& root, const 
   return write_in_dir(dir->get(), root / rel, rel.filename().string(), content, true);
 }
 
-Result<std::string> read_file(const std::filesystem::path& path, size_t max_bytes) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+namespace {
+
+Result<std::string> read_all(UniqueFd fd, const std::filesystem::path& path, size_t max_bytes) {
   if (!fd) return fail("cannot open " + path.string() + ": " + errno_text(errno));
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
@@ -230,6 +231,19 @@ Result<std::string> read_file(const std::filesystem::path& path, size_t max_byte
     out.append(buf, static_cast<size_t>(n));
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::string> read_file(const std::filesystem::path& path, size_t max_bytes) {
+  return read_all(UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)), path, max_bytes);
+}
+
+Result<std::string> read_file_at(int dirfd, const std::string& name, const std::filesystem::path& shown,
+                                 size_t max_bytes) {
+  UniqueFd fd(::openat(dirfd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW));
+  if (!fd && errno == ELOOP) return fail(symlink_refused(shown));
+  return read_all(std::move(fd), shown, max_bytes);
 }
 
 }  // namespace thd

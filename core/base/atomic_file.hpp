@@ -52,6 +52,10 @@ std::vector<StaleTemp> sweep_stale_temps(const std::filesystem::path& dir, std::
 
 // Reads a whole file; fails when it is larger than `max_bytes`.
 Result<std::string> read_file(const std::filesystem::path& path, size_t max_bytes);
+// The same for `name` in an open directory (open_dir_beneath), never
+// through a link; `shown` is its path for messages.
+Result<std::string> read_file_at(int dirfd, const std::string& name, const std::filesystem::path& shown,
+                                 size_t max_bytes);
 
 std::string errno_text(int err);
 

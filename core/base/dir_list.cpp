@@ -1,11 +1,13 @@
 #include "core/base/dir_list.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 
 #include "core/base/atomic_file.hpp"
+#include "core/base/unique_fd.hpp"
 
 namespace thd {
 
@@ -26,14 +28,23 @@ EntryType resolve_type(const std::filesystem::path& path) {
 
 Result<std::vector<DirEntry>> list_directory(const std::filesystem::path& dir, bool* exists) {
   if (exists) *exists = true;
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) {
     if (errno == ENOENT && exists) {
       *exists = false;
       return std::vector<DirEntry>{};
     }
     return fail("cannot read directory " + dir.string() + ": " + errno_text(errno));
   }
+  return list_directory_at(fd.get(), dir);
+}
+
+Result<std::vector<DirEntry>> list_directory_at(int dirfd, const std::filesystem::path& shown) {
+  // fdopendir owns the descriptor it is given: a duplicate, read from the start.
+  UniqueFd dup(::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  DIR* d = dup ? ::fdopendir(dup.get()) : nullptr;
+  if (!d) return fail("cannot read directory " + shown.string() + ": " + errno_text(errno));
+  (void)dup.release();
   std::vector<DirEntry> out;
   while (struct dirent* e = ::readdir(d)) {
     std::string_view name = e->d_name;
@@ -45,7 +56,8 @@ Result<std::vector<DirEntry>> list_directory(const std::filesystem::path& dir, b
       case DT_LNK: type = EntryType::symlink; break;
       case DT_UNKNOWN: {
         struct stat st {};
-        type = ::lstat((dir / name).c_str(), &st) == 0 ? type_of_mode(st.st_mode) : EntryType::other;
+        type = ::fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? type_of_mode(st.st_mode)
+                                                                          : EntryType::other;
         break;
       }
       default: type = EntryType::other;

@@ -11,18 +11,6 @@
 
 namespace thd {
 
-Result<FileLock> FileLock::acquire(const std::filesystem::path& lock_path) {
-  std::error_code ec;
-  std::filesystem::create_directories(lock_path.parent_path(), ec);
-  if (ec) return fail("cannot create " + lock_path.parent_path().string() + ": " + ec.message());
-  UniqueFd fd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-  if (!fd) return fail("cannot open " + lock_path.string() + ": " + errno_text(errno));
-  while (::flock(fd.get(), LOCK_EX) != 0) {
-    if (errno != EINTR) return fail("cannot lock " + lock_path.string() + ": " + errno_text(errno));
-  }
-  return FileLock(std::move(fd));
-}
-
 Result<FileLock> FileLock::acquire_beneath(const std::filesystem::path& root,
                                            const std::filesystem::path& rel) {
   auto dir = open_dir_beneath(root, rel.parent_path(), true);

@@ -12,10 +12,9 @@ namespace thd {
 
 class FileLock {
  public:
-  // Creates the lock file (and its directory) if needed; waits for the lock.
-  static Result<FileLock> acquire(const std::filesystem::path& lock_path);
-  // The same for root/rel inside the cache: directories as open_dir_beneath
-  // (atomic_file.hpp), the lock file opened O_NOFOLLOW; a link is refused.
+  // The lock file root/rel inside the cache, created if needed (directories
+  // as open_dir_beneath, atomic_file.hpp; the file opened O_NOFOLLOW, a link
+  // refused); waits for the lock.
   static Result<FileLock> acquire_beneath(const std::filesystem::path& root,
                                           const std::filesystem::path& rel);
   FileLock(FileLock&&) noexcept = default;

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "cache/file_storage.hpp"
 #include "cache/md5.hpp"
 #include "cache/optimize.hpp"
@@ -123,4 +125,58 @@ TEST_CASE("analysis and dry run change nothing but report the same plan as clean
   CHECK(done->by_service.at("fmp").deleted == 2);
   CHECK(done->by_service.at("unattributed").deleted == 1);
   for (std::string_view s : k_service_names) CHECK(std::filesystem::is_directory(d / std::string(s)));
+}
+
+TEST_CASE(
+    "a service directory swapped for a link between the scan and the cleanup: nothing outside is removed") {
+  test::TempDir d;
+  const auto cache = d / "cache", outside = d / "outside";
+  FakeClock clock(k_now);
+  const std::string service = "yahoo_finance";
+  auto expired = cache / service / cache_file_name(service, "quote:OLD");
+  test::write_file(expired, serialize_entry(service, "quote:OLD", k_now - 10 * 86400, 3600, "{}"));
+  auto temp = cache / service / ".x.json.tmp.999999.abcdef";
+  test::write_file(temp, "partial");
+  test::set_mtime(temp, k_now - 2 * 3600);
+  std::filesystem::create_directories(outside);
+
+  OptimizeOptions o;
+  o.cleanup = Cleanup::yes;
+  o.after_scan = [&] {
+    // The same files (hard links: the same inodes) behind a link where the directory was.
+    std::filesystem::rename(cache / service, d / "moved");
+    for (const auto& f : std::filesystem::directory_iterator(d / "moved"))
+      std::filesystem::create_hard_link(f.path(), outside / f.path().filename());
+    std::filesystem::create_directory_symlink(outside, cache / service);
+  };
+  auto r = optimize_cache(cache, clock, TtlTable{}, o);
+  REQUIRE(r);
+  CHECK(std::filesystem::exists(outside / expired.filename()));
+  CHECK(std::filesystem::exists(outside / temp.filename()));
+  CHECK(std::filesystem::exists(d / "moved" / expired.filename()));
+  CHECK(r->by_service[service].deleted == 0);
+  CHECK(r->temporary_removed == 0);
+  const std::string warning = (cache / service).string() + " is a symbolic link inside the cache";
+  CHECK(std::count_if(r->errors.begin(), r->errors.end(),
+                      [&](const std::string& e) { return e.find(warning) != std::string::npos; }) == 1);
+}
+
+TEST_CASE("a service directory replaced by another since the scan: nothing removed in it") {
+  test::TempDir d;
+  FakeClock clock(k_now);
+  auto expired = put(d, "fmp", "profile:OLD", k_now - 10 * 86400, 3600);
+  OptimizeOptions o;
+  o.cleanup = Cleanup::yes;
+  o.after_scan = [&] {
+    // A new directory holding the same file (a hard link: the same inode).
+    std::filesystem::rename(d / "fmp", d / "fmp.old");
+    std::filesystem::create_directory(d / "fmp");
+    std::filesystem::create_hard_link(d / "fmp.old" / expired.filename(), expired);
+  };
+  auto r = optimize_cache(d.path(), clock, TtlTable{}, o);
+  REQUIRE(r);
+  CHECK(std::filesystem::exists(expired));
+  CHECK(r->by_service["fmp"].deleted == 0);
+  REQUIRE(r->errors.size() == 1);
+  CHECK(r->errors[0] == (d / "fmp").string() + " was replaced since the scan; nothing removed in it");
 }

@@ -2,7 +2,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <optional>
+#include <thread>
+
 #include "cache/stats.hpp"
+#include "core/base/file_lock.hpp"
 #include "tests/unit/support.hpp"
 
 using namespace thd;
@@ -64,4 +69,28 @@ TEST_CASE("a damaged stats file does not stop the next merge") {
   delta.add("fmp", Stat::misses, 4);
   REQUIRE(merge_stats(dir.path(), delta, 0));
   CHECK(load_stats(dir.path())->get("fmp", Stat::misses) == 4);
+}
+
+TEST_CASE("a .meta swapped for a link while a merge waits for the lock: nothing outside is renamed") {
+  test::TempDir d;
+  const auto cache = d / "cache", outside = d / "outside";
+  test::write_file(stats_path(cache), "{garbage");
+  test::write_file(outside / "stats.json", "{not ours either");
+  std::optional<FileLock> held;
+  held.emplace(*FileLock::acquire_beneath(cache, ".meta/stats.lock"));
+  StatCounters delta;
+  delta.add("fmp", Stat::misses, 1);
+  Result<void> merged;
+  std::thread merger([&] { merged = merge_stats(cache, delta, 0); });
+  // The merger has opened .meta and waits on the lock; then .meta becomes a link.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::filesystem::rename(cache / ".meta", cache / "meta.old");
+  std::filesystem::create_directory_symlink(outside, cache / ".meta");
+  held.reset();
+  merger.join();
+  CHECK(std::filesystem::exists(outside / "stats.json"));
+  CHECK_FALSE(std::filesystem::exists(outside / "stats.json.damaged"));
+  REQUIRE_FALSE(merged);
+  CHECK(merged.error().message.find((cache / ".meta").string() + " is a symbolic link inside the cache") !=
+        std::string::npos);
 }
