@@ -88,7 +88,7 @@ Failure without(std::string_view provider, simdjson::dom::object obj,
                         "no " + std::string(what) + " in the answer (no \"" + std::string(key) + "\" field)");
     std::string_view s;
     if (!e.is_null() && (e.get_string().get(s) || !is_missing_text(s)))
-      return bad_answer(provider, "unexpected answer (\"" + std::string(key) + "\")");
+      return bad_answer(provider, "unexpected answer (\"" + std::string(key) + "\" has an unexpected type)");
   }
   return no_data(provider, "no " + std::string(what) + " for " + shown(symbol));
 }

@@ -22,8 +22,9 @@ namespace {
 constexpr std::string_view k_fmp = "FMP";
 
 // FMP's stable endpoints answer a JSON array of one object, which always
-// carries "symbol" (required: require_symbol); an unknown symbol is [] and an error is {"Error Message": ...}
-// (also with HTTP 200, and sometimes inside the list).
+// carries "symbol" (required: require_symbol); an unknown symbol is [] and
+// an error is {"Error Message": ...} (also with HTTP 200, and sometimes
+// inside the list).
 Result<simdjson::dom::object> fmp_first(Doc& doc, std::string_view body) {
   if (!parse(doc, body)) return not_json(k_fmp);
   simdjson::dom::object obj;
