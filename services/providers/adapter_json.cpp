@@ -51,17 +51,21 @@ bool same_symbol(std::string_view a, std::string_view b) {
   return symbol_key(a) == symbol_key(b);
 }
 
-Result<bool> names_symbol(std::string_view provider, simdjson::dom::object obj, std::string_view key,
-                          std::string_view want) {
+Result<void> require_symbol(std::string_view provider, simdjson::dom::object obj, std::string_view key,
+                            std::string_view want) {
   simdjson::dom::element e;
-  if (obj[key].get(e) || e.is_null()) return false;
+  if (obj[key].get(e) || e.is_null())
+    return bad_answer(provider,
+                      "the answer does not say which symbol it is about (no \"" + std::string(key) + "\")");
   std::string_view got;
   if (e.get_string().get(got))
     return bad_answer(provider, "unexpected answer (\"" + std::string(key) + "\" is not a symbol)");
-  if (trim(got).empty()) return false;
+  if (trim(got).empty())
+    return bad_answer(
+        provider, "the answer does not say which symbol it is about (\"" + std::string(key) + "\" is empty)");
   if (!same_symbol(got, want))
     return bad_answer(provider, "the answer is about " + shown(got) + ", not " + shown(want));
-  return true;
+  return {};
 }
 
 Result<std::optional<double>> figure_at(std::string_view provider, simdjson::dom::object obj,
@@ -74,9 +78,19 @@ Result<std::optional<double>> figure_at(std::string_view provider, simdjson::dom
   return bad_answer(provider, "unexpected answer (\"" + std::string(key) + "\" is not a number)");
 }
 
-Failure without(std::string_view provider, bool names_it, std::string_view what, std::string_view symbol) {
-  if (names_it) return no_data(provider, "no " + std::string(what) + " for " + shown(symbol));
-  return bad_answer(provider, "no " + std::string(what) + " in the answer");
+Failure without(std::string_view provider, simdjson::dom::object obj,
+                std::initializer_list<std::string_view> keys, std::string_view what,
+                std::string_view symbol) {
+  for (std::string_view key : keys) {
+    simdjson::dom::element e;
+    if (obj[key].get(e))
+      return bad_answer(provider,
+                        "no " + std::string(what) + " in the answer (no \"" + std::string(key) + "\" field)");
+    std::string_view s;
+    if (!e.is_null() && (e.get_string().get(s) || !is_missing_text(s)))
+      return bad_answer(provider, "unexpected answer (\"" + std::string(key) + "\" has an unexpected type)");
+  }
+  return no_data(provider, "no " + std::string(what) + " for " + shown(symbol));
 }
 
 // A provider's own words, fit for a log line or a report: no URL (they

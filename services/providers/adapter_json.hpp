@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,18 +37,30 @@ Failure bad_answer(std::string_view provider, std::string_view what);
 // Two spellings of one symbol: case-insensitive, with '.', '/' and '-' alike
 // (BRK.B, brk/b and BRK-B are one instrument).
 bool same_symbol(std::string_view a, std::string_view b);
-// Whether obj[key] names `want`: true when it does, false when the answer
-// does not say (absent, null, empty); bad_body when it names another symbol.
-Result<bool> names_symbol(std::string_view provider, simdjson::dom::object obj, std::string_view key,
-                          std::string_view want);
+// The answer must say it is about `want`: obj[key] names `want`. bad_body
+// when it names another symbol, and when it does not say (absent, null,
+// empty): "the answer does not say which symbol it is about". For the
+// providers whose real answers always echo the symbol: FMP (`symbol` of every
+// record), Alpha Vantage (GLOBAL_QUOTE `01. symbol`, OVERVIEW `Symbol`) and
+// Yahoo (`chart.result[0].meta.symbol`). Where the echo is not always there it
+// is checked by the parser itself, and only when present: SEC EDGAR's `cik`;
+// FRED does not echo the series at all. CoinGecko and IMF key their answers by
+// what was asked, so the key is the echo (required by their parsers).
+Result<void> require_symbol(std::string_view provider, simdjson::dom::object obj, std::string_view key,
+                            std::string_view want);
 // A required figure: obj[key] as a number, null when absent or a "no value"
 // spelling; bad_body when present but neither.
 Result<std::optional<double>> figure_at(std::string_view provider, simdjson::dom::object obj,
                                         std::string_view key);
-// A record without its required fields. When the answer names the requested
-// symbol it is the provider's honest "nothing for it" (no_data: the breaker
-// does not count it); otherwise it is not the record asked for (bad_body).
-Failure without(std::string_view provider, bool names_it, std::string_view what, std::string_view symbol);
+// A record about the requested symbol with none of its required fields
+// (`keys`) holding a value. no_data ("nothing for it": the breaker does not
+// count it) only when every one of `keys` is present with a "no value"
+// spelling (null, "None", "-", ""): the provider's real shape of "nothing
+// known", e.g. Alpha Vantage's OVERVIEW of an ETF. When one is absent, or of
+// another type, it is a shape we do not know (a renamed field would otherwise
+// make every symbol no_data for ever): bad_body naming the field.
+Failure without(std::string_view provider, simdjson::dom::object obj,
+                std::initializer_list<std::string_view> keys, std::string_view what, std::string_view symbol);
 // A provider's own words, fit for a log line or a report: no URL, no
 // key-like parameter, no control characters, at most ~160 characters.
 std::string sanitize(std::string_view text);

@@ -44,11 +44,11 @@ Result<MarketRecord> parse_alpha_vantage_quote(std::string_view body, std::strin
   if ((*obj)["Global Quote"].get_object().get(q))
     return bad_answer(k_av, "unexpected answer (no Global Quote)");
   if (q.size() == 0) return no_data(k_av, "empty Global Quote for the symbol");
-  auto named = names_symbol(k_av, q, "01. symbol", symbol);
-  if (!named) return fail(named.error());
+  // A real Global Quote always carries "01. symbol": required.
+  if (auto named = require_symbol(k_av, q, "01. symbol", symbol); !named) return fail(named.error());
   auto price = figure_at(k_av, q, "05. price");
   if (!price) return fail(price.error());
-  if (!*price) return without(k_av, *named, "price", symbol);
+  if (!*price) return without(k_av, q, {"05. price"}, "price", symbol);
   MarketRecord rec;
   rec.price = *price;
   rec.previous_close = number_at(q, "08. previous close");
@@ -59,12 +59,12 @@ Result<ProfileRecord> parse_alpha_vantage_profile(std::string_view body, std::st
   Doc doc;
   auto o = av_object(doc, body);
   if (!o) return fail(o.error());
-  auto named = names_symbol(k_av, *o, "Symbol", symbol);
-  if (!named) return fail(named.error());
+  // A real OVERVIEW always carries "Symbol" (an ETF's too, with "None" figures): required.
+  if (auto named = require_symbol(k_av, *o, "Symbol", symbol); !named) return fail(named.error());
   ProfileRecord rec;
   rec.name = text_at(*o, "Name");
   const auto sector = text_at(*o, "Sector");
-  if (!rec.name && !sector) return without(k_av, *named, "company name or sector", symbol);
+  if (!rec.name && !sector) return without(k_av, *o, {"Name", "Sector"}, "company name or sector", symbol);
   rec.sector = canonical_sector_of(sector);
   rec.industry = text_at(*o, "Industry");
   rec.market_cap = number_at(*o, "MarketCapitalization");
@@ -75,8 +75,7 @@ Result<FundamentalsRecord> parse_alpha_vantage_fundamentals(std::string_view bod
   Doc doc;
   auto o = av_object(doc, body);
   if (!o) return fail(o.error());
-  auto named = names_symbol(k_av, *o, "Symbol", symbol);
-  if (!named) return fail(named.error());
+  if (auto named = require_symbol(k_av, *o, "Symbol", symbol); !named) return fail(named.error());
   FundamentalsRecord rec;
   for (auto [key, field] :
        {std::pair{"PERatio", &FundamentalsRecord::pe_ratio}, std::pair{"EPS", &FundamentalsRecord::eps},
@@ -86,7 +85,7 @@ Result<FundamentalsRecord> parse_alpha_vantage_fundamentals(std::string_view bod
     rec.*field = *v;
   }
   if (!rec.pe_ratio && !rec.eps && !rec.analyst_target)
-    return without(k_av, *named, "P/E, EPS or analyst target", symbol);
+    return without(k_av, *o, {"PERatio", "EPS", "AnalystTargetPrice"}, "P/E, EPS or analyst target", symbol);
   return rec;
 }
 

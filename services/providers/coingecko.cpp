@@ -41,9 +41,13 @@ Result<CryptoRecord> parse_coingecko(std::string_view body, std::string_view coi
   }
   simdjson::dom::object c;
   if (coin_el.get_object().get(c)) return bad_answer(k_cg, "unexpected answer (" + sanitize(coin) + ")");
+  // {"<id>":{}} is CoinGecko's "no price in that currency" for a known id
+  // (an empty level, like IMF's): no_data. An entry with other members but
+  // no "usd" is a shape we do not know: bad_body (see without()).
+  if (c.size() == 0) return no_data(k_cg, "no USD price for " + sanitize(coin));
   auto usd = figure_at(k_cg, c, "usd");
   if (!usd) return fail(usd.error());
-  if (!*usd) return without(k_cg, true, "USD price", coin);
+  if (!*usd) return without(k_cg, c, {"usd"}, "USD price", coin);
   CryptoRecord rec;
   rec.usd = *usd;
   rec.change_24h = number_at(c, "usd_24h_change");

@@ -21,9 +21,10 @@ namespace {
 
 constexpr std::string_view k_fmp = "FMP";
 
-// FMP's stable endpoints answer a JSON array of one object; an unknown
-// symbol is [] and an error is {"Error Message": ...} (also with HTTP 200,
-// and sometimes inside the list).
+// FMP's stable endpoints answer a JSON array of one object, which always
+// carries "symbol" (required: require_symbol); an unknown symbol is [] and
+// an error is {"Error Message": ...} (also with HTTP 200, and sometimes
+// inside the list).
 Result<simdjson::dom::object> fmp_first(Doc& doc, std::string_view body) {
   if (!parse(doc, body)) return not_json(k_fmp);
   simdjson::dom::object obj;
@@ -47,11 +48,10 @@ Result<MarketRecord> parse_fmp_quote(std::string_view body, std::string_view sym
   Doc doc;
   auto q = fmp_first(doc, body);
   if (!q) return fail(q.error());
-  auto named = names_symbol(k_fmp, *q, "symbol", symbol);
-  if (!named) return fail(named.error());
+  if (auto named = require_symbol(k_fmp, *q, "symbol", symbol); !named) return fail(named.error());
   auto price = figure_at(k_fmp, *q, "price");
   if (!price) return fail(price.error());
-  if (!*price) return without(k_fmp, *named, "price", symbol);
+  if (!*price) return without(k_fmp, *q, {"price"}, "price", symbol);
   MarketRecord rec;
   rec.price = *price;
   rec.previous_close = number_at(*q, "previousClose");
@@ -65,12 +65,12 @@ Result<ProfileRecord> parse_fmp_profile(std::string_view body, std::string_view 
   Doc doc;
   auto p = fmp_first(doc, body);
   if (!p) return fail(p.error());
-  auto named = names_symbol(k_fmp, *p, "symbol", symbol);
-  if (!named) return fail(named.error());
+  if (auto named = require_symbol(k_fmp, *p, "symbol", symbol); !named) return fail(named.error());
   ProfileRecord rec;
   rec.name = text_at(*p, "companyName");
   const auto sector = text_at(*p, "sector");
-  if (!rec.name && !sector) return without(k_fmp, *named, "company name or sector", symbol);
+  if (!rec.name && !sector)
+    return without(k_fmp, *p, {"companyName", "sector"}, "company name or sector", symbol);
   rec.sector = canonical_sector_of(sector);
   rec.industry = text_at(*p, "industry");
   rec.market_cap = number_at(*p, "marketCap");
@@ -81,13 +81,13 @@ Result<FundamentalsRecord> parse_fmp_ratios(std::string_view body, std::string_v
   Doc doc;
   auto r = fmp_first(doc, body);
   if (!r) return fail(r.error());
-  auto named = names_symbol(k_fmp, *r, "symbol", symbol);
-  if (!named) return fail(named.error());
+  if (auto named = require_symbol(k_fmp, *r, "symbol", symbol); !named) return fail(named.error());
   auto pe = figure_at(k_fmp, *r, "priceToEarningsRatioTTM");
   if (!pe) return fail(pe.error());
   auto eps = figure_at(k_fmp, *r, "netIncomePerShareTTM");
   if (!eps) return fail(eps.error());
-  if (!*pe && !*eps) return without(k_fmp, *named, "P/E or EPS", symbol);
+  if (!*pe && !*eps)
+    return without(k_fmp, *r, {"priceToEarningsRatioTTM", "netIncomePerShareTTM"}, "P/E or EPS", symbol);
   FundamentalsRecord rec;
   rec.pe_ratio = *pe;
   rec.eps = *eps;

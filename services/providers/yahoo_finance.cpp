@@ -76,16 +76,16 @@ Result<MarketRecord> parse_yahoo_chart(std::string_view body, std::string_view s
 
   MarketRecord rec;
   std::int64_t gmtoffset = 0;
+  // The answer must be about the symbol asked for, and say so: a real chart
+  // always has meta.symbol (Yahoo echoes "BRK-B", "^VIX").
   simdjson::dom::object meta;
-  if (!result["meta"].get_object().get(meta)) {
-    // The answer must be about the symbol asked for (Yahoo echoes "BRK-B", "^VIX").
-    auto named = names_symbol(k_yahoo, meta, "symbol", symbol);
-    if (!named) return fail(named.error());
-    rec.currency = text_at(meta, "currency");
-    std::int64_t off = 0;
-    // Dates of daily bars are the exchange's local dates.
-    if (!meta["gmtoffset"].get_int64().get(off) && off > -86400 && off < 86400) gmtoffset = off;
-  }
+  if (result["meta"].get_object().get(meta))
+    return bad_answer(k_yahoo, "the answer does not say which symbol it is about (no meta)");
+  if (auto named = require_symbol(k_yahoo, meta, "symbol", symbol); !named) return fail(named.error());
+  rec.currency = text_at(meta, "currency");
+  std::int64_t off = 0;
+  // Dates of daily bars are the exchange's local dates.
+  if (!meta["gmtoffset"].get_int64().get(off) && off > -86400 && off < 86400) gmtoffset = off;
 
   simdjson::dom::array timestamps, closes;
   simdjson::dom::element ts_el;

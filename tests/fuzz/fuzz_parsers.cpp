@@ -3,6 +3,7 @@
 // Built with -DTHD_FUZZ=ON by clang; seeds in tests/fuzz/corpus_parsers/
 // (the fake services' answers, one per parser, behind their selector byte).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,11 +12,44 @@
 
 namespace {
 
+bool holds_required(const thd::MarketRecord& m) {
+  return m.price.has_value();
+}
+bool holds_required(const thd::FundamentalsRecord& f) {
+  return f.pe_ratio || f.eps || f.analyst_target;
+}
+bool holds_required(const thd::SeriesRecord& s) {
+  return s.date && s.value;
+}
+bool holds_required(const thd::ImfRecord& i) {
+  return i.year && i.value;
+}
+bool holds_required(const thd::CryptoRecord& c) {
+  return c.usd.has_value();
+}
+// A profile needs a name or a sector as the provider spells it; the record
+// keeps only a canonical sector, so an unknown one leaves nothing to check.
+bool holds_required(const thd::ProfileRecord&) {
+  return true;
+}
+// company_tickers.json: a CIK or "not in the file".
+bool holds_required(const std::optional<std::uint64_t>&) {
+  return true;
+}
+
 // A parse either gives a record or a failure with a message; both are fine,
-// a crash, a hang or a sanitizer report is not.
+// a crash, a hang or a sanitizer report is not. A failure is bad_body or
+// no_data (what the engine expects of a parser), and a record holds the
+// field that made it data (docs/NETWORK.md "What an answer must hold").
 template <class T>
 void use(const thd::Result<T>& r) {
-  if (!r && r.error().message.empty()) __builtin_trap();  // every failure says what it is
+  if (!r) {
+    if (r.error().message.empty()) __builtin_trap();  // every failure says what it is
+    if (r.error().kind != thd::FailureKind::bad_body && r.error().kind != thd::FailureKind::no_data)
+      __builtin_trap();
+    return;
+  }
+  if (!holds_required(*r)) __builtin_trap();
 }
 
 }  // namespace
@@ -36,7 +70,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
     case 4: use(thd::parse_alpha_vantage_quote(body, symbol)); break;
     case 5: use(thd::parse_alpha_vantage_profile(body, symbol)); break;
     case 6: use(thd::parse_alpha_vantage_fundamentals(body, symbol)); break;
-    case 7: use(thd::parse_sec_submissions(body, 320193)); break;
+    case 7: {
+      auto r = thd::parse_sec_submissions(body, 320193);
+      use(r);
+      if (r && !r->name) __builtin_trap();  // SEC's submissions need the company name
+      break;
+    }
     case 8: use(thd::parse_sec_company_tickers(body, symbol)); break;
     case 9: use(thd::parse_fred_series(body)); break;
     case 10: use(thd::parse_imf(body, "NGDP_RPCH", thd::k_imf_country, today.year)); break;

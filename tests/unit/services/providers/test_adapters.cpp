@@ -108,7 +108,9 @@ TEST_CASE("yahoo chart: fewer than 2 closes, no close last year") {
 
   // Two closes: a previous close, but one log return has no sample
   // standard deviation (n - 1 = 0): volatility null.
-  constexpr std::string_view two = R"json({"chart":{"result":[{"meta":{"currency":"USD","gmtoffset":-18000},
+  // (meta.symbol is required: a real chart always echoes it.)
+  constexpr std::string_view two =
+      R"json({"chart":{"result":[{"meta":{"currency":"USD","symbol":"X","gmtoffset":-18000},
 "timestamp":[1767623400,1767709800],"indicators":{"quote":[{"close":[10.0,11.0]}]}}],"error":null}})json";
   auto t = parse_yahoo_chart(two, "X", Date{2026, 1, 8});
   REQUIRE(t);
@@ -119,7 +121,8 @@ TEST_CASE("yahoo chart: fewer than 2 closes, no close last year") {
 
   // The previous year is the year before today's, not "any earlier year":
   // closes only in 2024 give no YTD in 2026.
-  constexpr std::string_view old = R"json({"chart":{"result":[{"meta":{"currency":"USD","gmtoffset":0},
+  constexpr std::string_view old =
+      R"json({"chart":{"result":[{"meta":{"currency":"USD","symbol":"X","gmtoffset":0},
 "timestamp":[1735569000,1735655400],"indicators":{"quote":[{"close":[50.0,51.0]}]}}],"error":null}})json";
   auto o = parse_yahoo_chart(old, "X", Date{2026, 1, 8});
   REQUIRE(o);
@@ -164,15 +167,19 @@ TEST_CASE("yahoo chart: errors in disguise") {
       "X", Date{2026, 11, 22});
   REQUIRE_FALSE(fin);
   CHECK(error_of(fin).find("HTTP 404 Not Found") != std::string::npos);
-  // Every close null: nothing to report.
-  CHECK_FALSE(
-      parse_yahoo_chart(R"json({"chart":{"result":[{"meta":{"currency":"USD"},"timestamp":[1767623400],
+  // Every close null: nothing to report. (meta.symbol given, so that the
+  // refusal is for the closes, not for the missing echo.)
+  CHECK(error_of(
+            parse_yahoo_chart(
+                R"json({"chart":{"result":[{"meta":{"currency":"USD","symbol":"X"},"timestamp":[1767623400],
 "indicators":{"quote":[{"close":[null]}]}}],"error":null}})json",
-                        "X", Date{2026, 11, 22}));
+                "X", Date{2026, 11, 22}))
+            .find("no closing prices") != std::string::npos);
   // A result without bars.
-  CHECK_FALSE(parse_yahoo_chart(R"json({"chart":{"result":[{"meta":{"currency":"USD"},
+  CHECK(error_of(parse_yahoo_chart(R"json({"chart":{"result":[{"meta":{"currency":"USD","symbol":"X"},
 "indicators":{"quote":[{}]}}],"error":null}})json",
-                                "X", Date{2026, 11, 22}));
+                                   "X", Date{2026, 11, 22}))
+            .find("no daily bars") != std::string::npos);
   // Not JSON (Yahoo's 429 is plain text), truncated JSON.
   auto text = parse_yahoo_chart("Too Many Requests\r\n", "X", Date{2026, 11, 22});
   REQUIRE_FALSE(text);
@@ -262,18 +269,20 @@ TEST_CASE("fmp profile: canonical sector") {
   CHECK_FALSE(etf->sector);
   CHECK_FALSE(etf->industry);
 
-  // Other FMP spellings.
+  // Other FMP spellings (every FMP record echoes its "symbol": required).
   auto cyc = parse_fmp_profile(
-      R"json([{"companyName":"Tesla, Inc.","sector":"Consumer Cyclical","industry":"Auto - Manufacturers","marketCap":1.1e12}])json",
+      R"json([{"symbol":"TSLA","companyName":"Tesla, Inc.","sector":"Consumer Cyclical","industry":"Auto - Manufacturers","marketCap":1.1e12}])json",
       "TSLA");
   REQUIRE(cyc);
   CHECK(*cyc->sector == "consumer_discretionary");
   auto def = parse_fmp_profile(
-      R"json([{"companyName":"PepsiCo, Inc.","sector":"Consumer Defensive","marketCap":null}])json", "PEP");
+      R"json([{"symbol":"PEP","companyName":"PepsiCo, Inc.","sector":"Consumer Defensive","marketCap":null}])json",
+      "PEP");
   REQUIRE(def);
   CHECK(*def->sector == "consumer_staples");
   CHECK_FALSE(def->market_cap);
-  auto odd = parse_fmp_profile(R"json([{"companyName":"Odd","sector":"Conglomerates"}])json", "ODD");
+  auto odd =
+      parse_fmp_profile(R"json([{"symbol":"ODD","companyName":"Odd","sector":"Conglomerates"}])json", "ODD");
   REQUIRE(odd);
   CHECK_FALSE(odd->sector);  // not one of the eleven: null, not a guess
 }

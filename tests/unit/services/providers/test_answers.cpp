@@ -3,6 +3,11 @@
 // object, an error object with HTTP 200, the wrong shape and another
 // symbol's record are bad_body (not cached, the chain moves on); an honest
 // "nothing for this symbol" stays no_data; a valid answer is still a record.
+// Review of issue 9: where the real provider always echoes the symbol (FMP,
+// Alpha Vantage, Yahoo) an answer without the echo is bad_body, and no_data
+// is kept for the documented empty shapes only: a record whose required
+// field is absent is a shape we do not know (bad_body), one whose required
+// fields are all there with "no value" spellings is "nothing known" (no_data).
 #include <doctest/doctest.h>
 
 #include <map>
@@ -73,7 +78,24 @@ TEST_CASE("yahoo_finance: chart answers without a price or about another symbol 
   check_bad(ask(R"({"chart":{"result":[{"meta":{"symbol":"AAPL"},"timestamp":[1767623400],)"
                 R"("indicators":{"quote":[{"close":["x"]}]}}],"error":null}})"),
             "close");
-  check_bad(ask(R"({"chart":{"result":[{}],"error":null}})"), "no daily bars");
+  // Was "no daily bars" for [{}]: the missing echo is now found first.
+  check_bad(ask(R"({"chart":{"result":[{"meta":{"symbol":"AAPL"}}],"error":null}})"), "no daily bars");
+  check_bad(ask(R"({"chart":{"result":[{}],"error":null}})"), "does not say which symbol");
+  // A real chart always has meta.symbol: without it (no meta, no symbol, null,
+  // empty) the answer could be about anything, and is not taken.
+  std::string no_meta = yahoo_chart("AAPL");
+  no_meta.replace(no_meta.find(R"("meta")"), no_meta.find(R"("timestamp")") - no_meta.find(R"("meta")"), "");
+  REQUIRE(no_meta.find("meta") == std::string::npos);
+  check_bad(ask(no_meta), "does not say which symbol it is about");
+  std::string no_symbol = yahoo_chart("AAPL");
+  no_symbol.replace(no_symbol.find(R"("symbol":"AAPL",)"), std::string(R"("symbol":"AAPL",)").size(), "");
+  check_bad(ask(no_symbol), "does not say which symbol it is about");
+  check_bad(answer("yahoo_finance", NeedKind::vix, "VIX", no_symbol),
+            "does not say which symbol it is about");
+  check_bad(ask(yahoo_chart("")), "does not say which symbol it is about");
+  std::string null_symbol = yahoo_chart("AAPL");
+  null_symbol.replace(null_symbol.find(R"("AAPL")"), 6, "null");
+  check_bad(ask(null_symbol), "does not say which symbol it is about");
   check_bad(ask(yahoo_chart("MSFT")), "about MSFT, not AAPL");
   check_bad(answer("yahoo_finance", NeedKind::vix, "VIX", yahoo_chart("AAPL")), "about AAPL, not ^VIX");
 
@@ -88,22 +110,29 @@ TEST_CASE("yahoo_finance: chart answers without a price or about another symbol 
 TEST_CASE("fmp: [{}], error objects, wrong shapes and another symbol's record are bad_body") {
   struct Row {
     NeedKind kind;
-    std::string valid, field;
+    // valid: a record; empty: the record with its required fields present
+    // but without a value (FMP's "nothing known"); field: the first required field.
+    std::string valid, empty, what, field;
   };
   const Row rows[] = {
-      {NeedKind::market, R"([{"symbol":"AAPL","price":232.14,"previousClose":233.48}])", "price"},
+      {NeedKind::market, R"([{"symbol":"AAPL","price":232.14,"previousClose":233.48}])",
+       R"([{"symbol":"AAPL","price":null,"previousClose":233.48}])", "price", "price"},
       {NeedKind::profile, R"([{"symbol":"AAPL","companyName":"Apple Inc.","sector":"Technology"}])",
-       "company name or sector"},
+       R"([{"symbol":"AAPL","companyName":null,"sector":"","industry":"Consumer Electronics"}])",
+       "company name or sector", "companyName"},
       {NeedKind::fundamentals,
-       R"([{"symbol":"AAPL","priceToEarningsRatioTTM":36.5,"netIncomePerShareTTM":6.1}])", "P/E or EPS"},
+       R"([{"symbol":"AAPL","priceToEarningsRatioTTM":36.5,"netIncomePerShareTTM":6.1}])",
+       R"([{"symbol":"AAPL","priceToEarningsRatioTTM":null,"netIncomePerShareTTM":null}])", "P/E or EPS",
+       "priceToEarningsRatioTTM"},
   };
   for (const Row& row : rows) {
     CAPTURE(need_kind_name(row.kind));
     auto ask = [&](std::string_view body, std::string subject = "AAPL") {
       return answer("fmp", row.kind, subject, body);
     };
-    // Empty object, in the list and alone.
-    check_bad(ask("[{}]"), "FMP: no " + row.field + " in the answer");
+    // Empty object, in the list and alone. ([{}] was "no <field> in the
+    // answer": the missing echo is now found first.)
+    check_bad(ask("[{}]"), "FMP: the answer does not say which symbol it is about");
     check_bad(ask("{}"), "FMP");
     // Error objects with HTTP 200, alone and in the list.
     check_bad(ask(R"({"Error Message":"Limit Reach . Please upgrade your plan"})"), "Limit Reach");
@@ -116,9 +145,26 @@ TEST_CASE("fmp: [{}], error objects, wrong shapes and another symbol's record ar
     std::string msft = row.valid;
     msft.replace(msft.find("AAPL"), 4, "MSFT");
     check_bad(ask(msft), "about MSFT, not AAPL");
-    // Nothing for the symbol stays no_data: [] and a record that names it with nothing in it.
+    // Every FMP record carries "symbol": a record without it (or with it
+    // null or empty) could be about any symbol, and is not taken.
+    std::string unnamed = row.valid;
+    unnamed.replace(unnamed.find(R"("symbol":"AAPL",)"), std::string(R"("symbol":"AAPL",)").size(), "");
+    check_bad(ask(unnamed), "FMP: the answer does not say which symbol it is about");
+    std::string null_named = row.valid;
+    null_named.replace(null_named.find(R"("AAPL")"), 6, "null");
+    check_bad(ask(null_named), "does not say which symbol");
+    std::string empty_named = row.valid;
+    empty_named.replace(empty_named.find("AAPL"), 4, "");
+    check_bad(ask(empty_named), "does not say which symbol");
+    // Nothing for the symbol stays no_data: [] and a record that names it
+    // with its required fields present but null or empty.
     check_no_data(ask("[]"));
-    check_no_data(ask(R"([{"symbol":"AAPL"}])"));
+    check_no_data(ask(row.empty));
+    // A record that names it without the required fields was no_data: now a
+    // shape we do not know (a renamed field), bad_body naming the field.
+    check_bad(ask(R"([{"symbol":"AAPL"}])"),
+              "FMP: no " + row.what + " in the answer (no \"" + row.field + "\"");
+    check_bad(ask(R"([{"symbol":"AAPL","name":"Apple Inc.","changePercentage":1.2}])"), row.field);
     // Valid answers are still records; the symbol compared in FMP's spelling.
     CHECK(ask(row.valid));
     std::string lower = row.valid;
@@ -161,6 +207,15 @@ TEST_CASE("alpha_vantage: empty quotes, error objects, wrong shapes and another 
     std::string other = row.valid;
     other.replace(other.find("IBM"), 3, "MSFT");
     check_bad(ask(other), "about MSFT, not IBM");
+    // A real GLOBAL_QUOTE / OVERVIEW always echoes the symbol: without it the
+    // answer could be about any symbol, and is not taken.
+    std::string unnamed = row.valid;
+    const std::string echo = "\"" + row.symbol_field + "\":\"IBM\",";
+    unnamed.replace(unnamed.find(echo), echo.size(), "");
+    check_bad(ask(unnamed), "Alpha Vantage: the answer does not say which symbol it is about");
+    std::string empty_named = row.valid;
+    empty_named.replace(empty_named.find("IBM"), 3, "");
+    check_bad(ask(empty_named), "does not say which symbol");
     CHECK(ask(row.valid));
     std::string brk = row.valid;
     brk.replace(brk.find("IBM"), 3, "BRK-B");
@@ -169,22 +224,43 @@ TEST_CASE("alpha_vantage: empty quotes, error objects, wrong shapes and another 
   auto ask_quote = [](std::string_view body) {
     return answer("alpha_vantage", NeedKind::market, "IBM", body);
   };
-  // A quote without a price, or of the wrong shape.
-  check_bad(ask_quote(R"({"Global Quote":{"02. open":"248.1"}})"), "no price in the answer");
+  // A quote without a price, or of the wrong shape. (Without "01. symbol"
+  // this was "no price in the answer": the missing echo is now found first.)
+  check_bad(ask_quote(R"({"Global Quote":{"02. open":"248.1"}})"), "does not say which symbol");
+  check_bad(ask_quote(R"({"Global Quote":{"01. symbol":"IBM","02. open":"248.1"}})"),
+            "no price in the answer (no \"05. price\" field)");
   check_bad(ask_quote(R"({"Global Quote":"IBM"})"), "Global Quote");
   check_bad(ask_quote(overview), "Global Quote");
   check_no_data(ask_quote(R"({"Global Quote":{}})"));
   check_no_data(ask_quote(R"({"Global Quote":{"01. symbol":"IBM","05. price":"None"}})"));
-  // An overview of the wrong shape: neither a name nor a sector, nor a figure.
+  // An overview of the wrong shape: neither a name nor a sector, nor a
+  // figure. (Without "Symbol" these were "no company name or sector" / "no
+  // P/E...": the missing echo is now found first.)
   check_bad(answer("alpha_vantage", NeedKind::profile, "IBM", R"({"foo":"bar"})"),
-            "no company name or sector");
+            "does not say which symbol");
   check_bad(answer("alpha_vantage", NeedKind::fundamentals, "IBM", R"({"foo":"bar"})"),
-            "no P/E, EPS or analyst target");
+            "does not say which symbol");
+  check_bad(answer("alpha_vantage", NeedKind::profile, "IBM", R"({"Symbol":"IBM","foo":"bar"})"),
+            "no company name or sector in the answer (no \"Name\" field)");
+  check_bad(answer("alpha_vantage", NeedKind::fundamentals, "IBM", R"({"Symbol":"IBM","foo":"bar"})"),
+            "no P/E, EPS or analyst target in the answer (no \"PERatio\" field)");
   check_bad(answer("alpha_vantage", NeedKind::fundamentals, "IBM", R"({"Symbol":"IBM","PERatio":{"x":1}})"),
             "PERatio");
-  // An overview that names IBM with no figures: nothing for it.
-  check_no_data(answer("alpha_vantage", NeedKind::fundamentals, "IBM",
-                       R"({"Symbol":"IBM","Name":"IBM","PERatio":"None","EPS":"-"})"));
+  // An overview that names IBM with every figure "None" (an ETF's overview):
+  // nothing for it.
+  check_no_data(
+      answer("alpha_vantage", NeedKind::fundamentals, "IBM",
+             R"({"Symbol":"IBM","Name":"IBM","PERatio":"None","EPS":"-","AnalystTargetPrice":"None"})"));
+  check_no_data(
+      answer("alpha_vantage", NeedKind::profile, "SPY",
+             R"({"Symbol":"SPY","AssetType":"ETF","Name":"None","Sector":"None","PERatio":"None"})"));
+  // This one was no_data, but AnalystTargetPrice is absent, not "None": a
+  // shape we do not know (a renamed field would be no_data for every symbol).
+  check_bad(answer("alpha_vantage", NeedKind::fundamentals, "IBM",
+                   R"({"Symbol":"IBM","Name":"IBM","PERatio":"None","EPS":"-"})"),
+            "no \"AnalystTargetPrice\" field");
+  check_bad(answer("alpha_vantage", NeedKind::profile, "IBM", R"({"Symbol":"IBM","Name":"None"})"),
+            "no \"Sector\" field");
 }
 
 TEST_CASE("sec_edgar: submissions of another CIK, without a name, or not the file are bad_body") {
@@ -258,7 +334,12 @@ TEST_CASE("coingecko: another coin's price, an error object or a coin without a 
   check_bad(ask(R"({"bitcoin":97000})"), "bitcoin");
   check_bad(ask(R"({"bitcoin":{"usd":"lots"}})"), "usd");
   check_bad(ask(R"({"ethereum":{"usd":3412.5}})"), "about ethereum, not bitcoin");
+  // {"<id>":{}}: a known id without a price in that currency, CoinGecko's
+  // empty level; "usd" present and null likewise.
   check_no_data(ask(R"({"bitcoin":{}})"));
+  check_no_data(ask(R"({"bitcoin":{"usd":null,"usd_24h_change":null}})"));
+  // Members but no "usd" at all: a shape we do not know (was no_data).
+  check_bad(ask(R"({"bitcoin":{"usd_24h_change":-1.2,"usd_market_cap":1.9e12}})"), "no \"usd\" field");
   auto ok = ask(R"({"bitcoin":{"usd":97234.12,"usd_24h_change":-1.2}})");
   REQUIRE(ok);
   CHECK(std::get<CryptoRecord>(*ok).usd == 97234.12);

@@ -243,8 +243,10 @@ TEST_CASE("FMP's parsers: an error body is an error, an empty list is no_data, a
 
   auto profile = request_of("fmp", make_need(NeedKind::profile, "AAPL"), c);
   REQUIRE(profile);
-  auto p = profile->parse(R"([{"companyName":"Apple Inc.","sector":"Technology","industry":"Consumer )"
-                          R"(Electronics","marketCap":3.0e12}])");
+  // (FMP's "symbol" echo is required.)
+  auto p = profile->parse(
+      R"([{"symbol":"AAPL","companyName":"Apple Inc.","sector":"Technology","industry":"Consumer )"
+      R"(Electronics","marketCap":3.0e12}])");
   REQUIRE(p);
   REQUIRE(std::holds_alternative<ProfileRecord>(*p));
   CHECK(std::get<ProfileRecord>(*p).name == "Apple Inc.");
