@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
@@ -8,6 +9,7 @@
 #include "cli/table.hpp"
 #include "core/base/date.hpp"
 #include "core/base/error.hpp"
+#include "core/base/interrupt.hpp"
 #include "core/base/log.hpp"
 #include "core/base/text.hpp"
 #include "core/config.hpp"
@@ -147,6 +149,9 @@ int run_run(const RunOptions& options, Context& context) {
             : std::filesystem::path(options.output);
     return write_output(target, render_discovery_json(d));
   };
+  // From here on Ctrl-C and SIGTERM stop the run cleanly (state saved, no
+  // document, exit 130/143) instead of killing it.
+  install_interrupt_handlers();
   RunOutcome r;
   try {
     r = run_pipeline(context.config, *context.clock, {options.portfolio, options.reset_breakers}, events);
@@ -156,6 +161,12 @@ int run_run(const RunOptions& options, Context& context) {
   }
   for (const std::string& w : r.warnings) log_warning(printable(w));
   if (verbosity() >= Verbosity::normal) print_summary(r);
+  // A signal that came after the last look (while the document was written
+  // or the state saved): the run is complete, but the user asked it to stop.
+  if (interrupt_signal() != 0)
+    throw FatalError(
+        interrupt_signal() == SIGTERM ? ExitCode::terminated : ExitCode::interrupted,
+        "interrupted after the document was written (the warnings above say what was not saved)");
   return 0;
 }
 

@@ -10,7 +10,6 @@
 #include "cli/app.hpp"
 #include "cli/output.hpp"
 #include "core/base/error.hpp"
-#include "core/base/interrupt.hpp"
 #include "core/base/secrets.hpp"
 #include "core/base/text.hpp"
 
@@ -32,7 +31,6 @@ int report(const char* message, thd::ExitCode code) {
 int main(int argc, char** argv) {
   // A closed pipe (`--output - | head`) is seen as EPIPE and handled, not a silent death by SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
-  thd::install_interrupt_handlers();
   try {
     int code = thd::cli::main(argc, argv);
     // A report cut short (full disk) must not look like success; a reader

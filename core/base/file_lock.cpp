@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/base/atomic_file.hpp"
+#include "core/base/interrupt.hpp"
 
 namespace thd {
 
@@ -21,8 +22,15 @@ Result<FileLock> FileLock::acquire_beneath(const std::filesystem::path& root,
     if (errno == ELOOP) return fail(symlink_refused(root / rel));
     return fail("cannot open " + (root / rel).string() + ": " + errno_text(errno));
   }
-  while (::flock(fd.get(), LOCK_EX) != 0) {
-    if (errno != EINTR) return fail("cannot lock " + (root / rel).string() + ": " + errno_text(errno));
+  // Once the run is interrupted, a lock another run holds is not waited for:
+  // the run saves what it can and ends (a signal ends a wait with EINTR).
+  while (true) {
+    const bool interrupted = interrupt_signal() != 0;
+    if (::flock(fd.get(), interrupted ? LOCK_EX | LOCK_NB : LOCK_EX) == 0) break;
+    if (errno == EINTR) continue;
+    if (interrupted && errno == EWOULDBLOCK)
+      return fail("interrupted: " + (root / rel).string() + " is held by another run; not waited for");
+    return fail("cannot lock " + (root / rel).string() + ": " + errno_text(errno));
   }
   return FileLock(std::move(fd));
 }

@@ -7,8 +7,10 @@
 
 namespace thd {
 
-// Installs the handlers (SIGINT, SIGTERM). A second signal of either kind
-// ends the process at once (the handlers reset themselves to the default).
+// Installs the handlers (SIGINT, SIGTERM). Only `run` does (the commands
+// that fetch and save state); the others keep the default, where Ctrl-C ends
+// them at once. A second signal of either kind ends the process at once (the
+// handler resets both to the default).
 void install_interrupt_handlers();
 // The signal received (SIGINT or SIGTERM), 0 when none.
 int interrupt_signal();

@@ -115,6 +115,30 @@ class Signals(Base):
     def test_sigterm_is_exit_143_and_saves_state(self):
         self.interrupt(signal.SIGTERM, 143)
 
+    def test_ctrl_c_ends_a_wait_for_a_lock_another_run_holds(self):
+        # Another run holds the statistics lock: the run waits at its end; Ctrl-C must end the wait and
+        # the run (exit 130), not be swallowed until the lock is released.
+        import fcntl
+        meta = os.path.join(self.cache, ".meta")
+        os.makedirs(meta)
+        with open(os.path.join(meta, "stats.lock"), "w") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            out = os.path.join(self.tmp, "doc.json")
+            p = subprocess.Popen(self.args("--offline", "--output", out), env=self.env(), cwd=self.tmp,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            time.sleep(1.5)  # an offline run of the sample takes well under that: it is waiting now
+            self.assertIsNone(p.poll(), "the run did not wait for the lock")
+            p.send_signal(signal.SIGINT)
+            try:
+                _, stderr = p.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.communicate()
+                self.fail("Ctrl-C did not end a run waiting for a lock")
+        self.assertEqual(p.returncode, 130, stderr)
+        self.assertIn("trade-history-discover: interrupted", stderr)
+        self.assertIn("held by another run; not waited for", stderr)
+
 
 class Breakers(Base):
     """Item 11: a saved breaker is clamped to one cool-down and can be reset."""
