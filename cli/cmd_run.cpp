@@ -59,11 +59,12 @@ void print_summary(const RunOutcome& r) {
     if (auto inherited = r.inherited_breakers.find(st.name);
         st.enabled && inherited != r.inherited_breakers.end() &&
         (used == r.usage.services.end() || used->second.calls == 0)) {
-      print(stderr,
-            "  %s: skipped, breaker opened by an earlier run at %s, closes at %s (--reset-breakers to "
-            "retry now)\n",
-            st.name.c_str(), clock_time(inherited->second.opened_at).c_str(),
-            clock_time(inherited->second.closes_at).c_str());
+      const InheritedBreaker& b = inherited->second;
+      const std::string opened = b.opened_at
+                                     ? "opened by an earlier run at " + clock_time(*b.opened_at)
+                                     : "saved by an earlier run (to close later than one cool-down: cut)";
+      print(stderr, "  %s: skipped, breaker %s, closes at %s (--reset-breakers to retry now)\n",
+            st.name.c_str(), opened.c_str(), clock_time(b.closes_at).c_str());
       continue;
     }
     if (used == r.usage.services.end()) {

@@ -161,11 +161,16 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
         if (auto done = save_network_state(config.cache_dir, reset); !done)
           outcome.warnings.push_back("--reset-breakers: " + done.error().message);
       }
+      // The engine loads and clamps the saved breakers itself; here they are
+      // only described. A breaker saved to close later than one cool-down
+      // from now was clamped: when it opened is then not known.
       NetworkState saved = load_network_state(config.cache_dir);
+      const std::map<std::string, UnixTime> as_saved = saved.open_until;
       clamp_breakers(saved, now, engine.breaker_cooldown);
       const auto cooldown = static_cast<UnixTime>(engine.breaker_cooldown + 0.999);
       for (const auto& [service, until] : saved.open_until)
-        outcome.inherited_breakers[service] = {until - cooldown, until};
+        outcome.inherited_breakers[service] = {
+            as_saved.at(service) == until ? std::optional<UnixTime>(until - cooldown) : std::nullopt, until};
       std::set<std::string> enabled;
       for (const ServiceState& st : outcome.services)
         if (st.enabled) enabled.insert(st.name);

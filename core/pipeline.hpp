@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,8 @@ struct RunEvents {
 
 // A circuit breaker an earlier run saved, open when this run began.
 struct InheritedBreaker {
-  UnixTime opened_at = 0;  // its open_until minus the cool-down
-  UnixTime closes_at = 0;  // clamped to now + cool-down
+  std::optional<UnixTime> opened_at;  // its open_until minus the cool-down; none when it was clamped
+  UnixTime closes_at = 0;             // at most now + cool-down
 };
 
 struct RunOutcome {

@@ -105,7 +105,6 @@ class TradeStats {
 
   Date m_run_date;
   TradeStatsLimits m_limits;
-  void excluded_row_issue(std::uint64_t line, std::string text);
 
   std::array<int, static_cast<size_t>(Col::count_)> m_col{};  // index in the row, -1 when absent
   std::vector<std::string> m_header;                          // names as written

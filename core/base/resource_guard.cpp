@@ -38,8 +38,9 @@ bool RssGuard::over() {
 void RssGuard::check(const char* where) {
   if (!over()) return;
   char buf[200];
-  std::snprintf(buf, sizeof buf, "resident memory %.1f MB is over --max-rss-mb %d (%s); nothing was written",
-                m_last_mb, m_max_mb, where);
+  std::snprintf(buf, sizeof buf,
+                "resident memory %.1f MB is over --max-rss-mb %d (%s); no document was written", m_last_mb,
+                m_max_mb, where);
   throw FatalError(ExitCode::resource, buf);
 }
 

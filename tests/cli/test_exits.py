@@ -62,8 +62,12 @@ class EveryExitKeepsWhatWasLearned(Base):
         self.assertGreater(sum(made.values()), 0)
         # Every call the fake answered is in the quota count (the run's own services: fmp, yahoo, ...).
         self.assertEqual(self.quota_used(), made)
-        stats = self.stats_json()
-        self.assertGreater(stats["totals"]["stores"] if "totals" in stats else json.dumps(stats).count("stores"), 0)
+        # The run's lookups were saved: every entry it stored (the cache was empty) is counted as a store.
+        stored = {s: len([n for n in os.listdir(os.path.join(self.cache, s)) if not n.startswith(".")])
+                  for s in SERVICES if os.path.isdir(os.path.join(self.cache, s))}
+        self.assertGreater(sum(stored.values()), 0)
+        counted = {s: c["stores"] for s, c in self.stats_json()["services"].items() if c["stores"]}
+        self.assertEqual(counted, {s: n for s, n in stored.items() if n})
 
     def test_resource_guard_after_calls_still_saves_quota_and_statistics(self):
         # Measure this run's resident memory without the network, then allow a little more than that:
@@ -152,11 +156,20 @@ class Breakers(Base):
         self.write_breaker("2099-01-01T00:00:00Z")
         r = self.thd(*self.args("--output", "-")[1:], env=self.env())
         self.assert_ok(r)
-        # THD_NOW is 12:00:00; the cool-down 60 s: it closes at 12:01:00 at the latest, opened 60 s before.
-        self.assertIn("  yahoo_finance: skipped, breaker opened by an earlier run at 12:00:00, closes at 12:01:00 "
-                      "(--reset-breakers to retry now)", r.stderr)
+        # THD_NOW is 12:00:00; the cool-down 60 s: it closes at 12:01:00 at the latest. When it opened is
+        # not known (2099 minus 60 s would be a made-up time): the line says it was cut.
+        self.assertIn("  yahoo_finance: skipped, breaker saved by an earlier run (to close later than one "
+                      "cool-down: cut), closes at 12:01:00 (--reset-breakers to retry now)", r.stderr)
         self.assertNotIn("yahoo_finance", self.requests())
         self.assertEqual(self.network_json()["breakers"]["yahoo_finance"]["open_until"], "2026-11-22T12:01:00Z")
+
+    def test_a_breaker_of_a_moment_ago_says_when_it_opened(self):
+        # Saved by a run at 11:59:30 (open for 60 s): closes at 12:00:30, opened at 11:59:30.
+        self.write_breaker("2026-11-22T12:00:30Z")
+        r = self.thd(*self.args("--output", "-")[1:], env=self.env())
+        self.assert_ok(r)
+        self.assertIn("  yahoo_finance: skipped, breaker opened by an earlier run at 11:59:30, closes at 12:00:30 "
+                      "(--reset-breakers to retry now)", r.stderr)
 
     def test_reset_breakers_retries_at_once(self):
         self.write_breaker("2099-01-01T00:00:00Z")

@@ -296,7 +296,7 @@ class WideRecordTest(Phase1TestCase):
             f.writelines("T%d,Closed,2025-01-01,1\n" % i for i in range(600000))
         r = self.thd("run", "--data-dir", self.data, "--cache-dir", self.cache, "--portfolio", "pf", "--offline",
                      "--max-rss-mb", "60", timeout=120)
-        needles = ["--max-rss-mb 60", "nothing was written"]
+        needles = ["--max-rss-mb 60", "no document was written"]
         if not os.environ.get("THD_TEST_SANITIZED"):  # sanitizer shadow memory can trip it in Phase 0
             needles.append("(while reading the trade history)")
         self.assert_error(r, 4, *needles)
