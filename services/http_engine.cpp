@@ -337,9 +337,10 @@ struct HttpEngine::Impl {
     counters[job->request.service].connections += static_cast<std::uint64_t>(new_connections);
     const double elapsed = now - t->started;
 
-    // Whatever the provider said, said without the run's secrets, before
-    // anything reads it (the validator builds the record that is cached).
-    if (contains_secret(t->body)) t->body = redact(t->body);
+    // The body is not redacted as a whole (a secret of digits would cut into
+    // its numbers and make valid JSON invalid): the parsers redact every text
+    // they take from it (adapter_json: text_at, sanitize), and every error
+    // text is redacted below.
     std::optional<std::string> location;  // a keyed request's redirect, for the engine to judge
     if (const char* to = nullptr; code == CURLE_OK && status >= 300 && status < 400 && job->request.keyed &&
                                   curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &to) == CURLE_OK && to)

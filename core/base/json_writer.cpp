@@ -46,10 +46,11 @@ void append_escaped(std::string& out, std::string_view s) {
 }
 }  // namespace
 
-// Every string and key of every JSON document the tool writes (the discovery
+// Every string value of every JSON document the tool writes (the discovery
 // document, reports on stdout, cache entries, statistics) passes here: a
 // registered secret is redacted inside the string, before escaping, so a
-// secret can never cut into a number or the document's structure.
+// secret can never cut into a number or the document's structure. Keys are
+// written by JsonWriter::key() without redaction: they are the structure.
 void append_json_string(std::string& out, std::string_view s) {
   if (contains_secret(s))
     append_escaped(out, redact(s));
@@ -114,7 +115,7 @@ JsonWriter& JsonWriter::end_array() {
 
 JsonWriter& JsonWriter::key(std::string_view k) {
   before_value();
-  append_json_string(m_out, k);
+  append_escaped(m_out, k);  // keys are the document's structure (and tickers): never redacted
   m_out += m_pretty ? ": " : ":";
   m_after_key = true;
   return *this;

@@ -11,11 +11,13 @@
 
 namespace thd {
 
-// Values shorter than this are not redacted from free text: replacing every
-// "ab" would mangle data, and no real key is that short. register_secret()
+// Values shorter than this are not redacted from free text: a shorter one
+// could be an ordinary word or number of the output ("data", "2026"), and
+// replacing it would mangle data; real API keys are 16 to 40 characters.
+// register_secret()
 // says false for them so that the caller can warn; they are still never
 // written by the tool itself (URLs are shown only through redact_url()).
-inline constexpr std::size_t k_min_secret_length = 4;
+inline constexpr std::size_t k_min_secret_length = 8;
 
 // Registers `value` (and its percent-encoded form when that differs).
 // Empty values are ignored (true); too short ones are refused (false).

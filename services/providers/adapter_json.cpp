@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/base/secrets.hpp"
 #include "core/base/sectors.hpp"
 #include "core/base/text.hpp"
 
@@ -96,7 +97,10 @@ Failure without(std::string_view provider, simdjson::dom::object obj,
 // A provider's own words, fit for a log line or a report: no URL (they
 // often point at a sign-up page with query strings), no key-like parameter,
 // no control characters, at most ~160 characters.
-std::string sanitize(std::string_view text) {
+std::string sanitize(std::string_view unsafe) {
+  // Secrets first, on the whole text (before it is cut to length), then URLs and key words.
+  const std::string redacted = redact(unsafe);
+  const std::string_view text = redacted;
   std::string out;
   size_t i = 0;
   while (i < text.size()) {
@@ -182,7 +186,7 @@ std::optional<std::string> text_at(simdjson::dom::object obj, std::string_view k
   if (obj[key].get(e) || e.get_string().get(s)) return std::nullopt;
   s = trim(s);
   if (is_missing_text(s)) return std::nullopt;
-  return std::string(s);
+  return redact(s);  // provider text: no secret it echoes goes into a record
 }
 
 std::optional<std::string> canonical_sector_of(std::optional<std::string> name) {

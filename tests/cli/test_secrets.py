@@ -136,16 +136,49 @@ class Secrets(FakeServicesTestCase):
         self.assertNotIn(PASSWORD, r.stdout + r.stderr)
 
     def test_a_secret_made_of_digits_never_cuts_into_a_number(self):
-        # The sample's total PnL is 52018.19: a URL password "52018" must be redacted in strings
-        # only, never inside the document's numbers (the document stays valid JSON, its figures intact).
+        # The sample's total PnL is 52018.189999999995 (as JSON writes it): a URL password "18999999" must
+        # be redacted in strings only, never inside the document's numbers (valid JSON, figures intact).
         env = self.env()
-        env["THD_FMP_BASE_URL"] = "https://u:52018@127.0.0.1:9/fmp"
+        env["THD_FMP_BASE_URL"] = "https://u:18999999@127.0.0.1:9/fmp"
         r = self.thd("--data-dir", self.data, "--cache-dir", os.path.join(self.tmp, "c"), "run", "--portfolio",
                      "live_signals", "--offline", "--output", "-", env=env)
         self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("52018.189999999995", r.stdout)
         doc = json.loads(r.stdout)
         self.assertEqual(round(doc["performance_metrics"]["total_pnl"], 2), 52018.19)
-        self.assertNotIn("52018", r.stderr)
+        self.assertNotIn("18999999", r.stderr)
+
+    def test_a_password_of_digits_does_not_cut_into_a_providers_answer(self):
+        # Yahoo's chart answers hold the timestamp of 2026-11-20 14:30 UTC (scripts/fake_services.py); a
+        # password made of its first 8 digits must not make those answers invalid JSON.
+        import calendar
+        digits = str(calendar.timegm((2026, 11, 20, 14, 30, 0)))[:8]
+        env = self.env(passwords=False)
+        env["THD_YAHOO_FINANCE_BASE_URL"] = env["THD_YAHOO_FINANCE_BASE_URL"].replace(
+            "://", "://u:%s@" % digits)
+        r = self.thd("--data-dir", self.data, "--cache-dir", os.path.join(self.tmp, "c"), "run", "--portfolio",
+                     "live_signals", "--services", "yahoo_finance", "--output", "-", "--no-progress", env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertGreater(self.server.stats()["requests"]["yahoo_finance"], 0)
+        doc = json.loads(r.stdout)
+        self.assertEqual(doc["tickers"]["AAPL"]["market"]["provenance"]["source"], "network", r.stderr)
+        self.assertNotIn(digits, r.stderr)
+
+    def test_a_common_word_password_leaves_the_document_whole(self):
+        # "metadata" (8 letters) is in the document's keys: keys are structure, never redacted; the
+        # document still validates and the cache written with it is read back on the next run.
+        env = self.env(passwords=False)
+        env["THD_FMP_BASE_URL"] = "https://u:metadata@127.0.0.1:9/fmp"
+        cache = os.path.join(self.tmp, "c")
+        doc, r = self.thd_json("--data-dir", self.data, "--cache-dir", cache, "run", "--portfolio", "live_signals",
+                               "--services", "yahoo_finance", "--output", "-", "--no-progress", env=env)
+        self.assertIn("discovery_metadata", doc)
+        self.assertNotIn("<redacted>", json.dumps(list(doc.keys())))
+        doc2, r2 = self.thd_json("--data-dir", self.data, "--cache-dir", cache, "run", "--portfolio",
+                                 "live_signals", "--services", "yahoo_finance", "--output", "-", "--no-progress",
+                                 env=env)
+        self.assertNotIn("corrupt", r2.stderr)
+        self.assertEqual(doc2["tickers"]["AAPL"]["market"]["provenance"]["source"], "cache", r2.stderr)
 
     def test_a_key_is_never_redirected_to_another_host(self):
         certs = tempfile.TemporaryDirectory(prefix="thd-certs-")
