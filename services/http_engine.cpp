@@ -486,8 +486,10 @@ struct HttpEngine::Impl {
       if (waiting.empty() && in_flight.empty()) break;
       if (done > 0) continue;  // slots just freed: fill them before waiting
       // Sleep until a socket is ready, the next queued request may go, or
-      // the tick is due (at most 250 ms).
-      double wait_s = std::clamp(next - now, 0.0, 0.25);
+      // the tick is due: the tick runs at least every 250 ms (0.2 s plus a
+      // wait that ends when it is due).
+      const double until = options.tick ? std::min(next, last_tick + 0.2) : next;
+      double wait_s = std::clamp(until - now, 0.0, 0.25);
       if (!in_flight.empty() || wait_s > 0)
         curl_multi_poll(multi, nullptr, 0, static_cast<int>(wait_s * 1000) + (wait_s > 0 ? 1 : 0), nullptr);
     }

@@ -138,9 +138,11 @@ std::vector<StaleTemp> sweep_stale_temps(const std::filesystem::path& dir, std::
     const size_t hex_dot = name.rfind('.');
     const size_t pid_dot = name.rfind('.', hex_dot - 1);
     const long pid = std::strtol(name.c_str() + pid_dot + 1, nullptr, 10);
-    if (pid == ::getpid()) continue;
-    const bool alive =
-        pid > 0 && pid <= 0x3fffffff && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+    // This process has written nothing here yet (the sweep comes first): a
+    // temp with its pid is an earlier process's (in a container the tool is
+    // often pid 1 every time), judged by its age like any dead writer's.
+    const bool alive = pid > 0 && pid <= 0x3fffffff && pid != ::getpid() &&
+                       (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
     const std::int64_t age = static_cast<std::int64_t>(now) - static_cast<std::int64_t>(st.st_mtime);
     // Both: a pid that looks dead may be a live writer in another pid
     // namespace or on another host sharing the folder (its file keeps

@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <optional>
+#include <thread>
 #include <utility>
 
 #include "core/base/atomic_file.hpp"
@@ -22,15 +25,23 @@ Result<FileLock> FileLock::acquire_beneath(const std::filesystem::path& root,
     if (errno == ELOOP) return fail(symlink_refused(root / rel));
     return fail("cannot open " + (root / rel).string() + ": " + errno_text(errno));
   }
-  // Once the run is interrupted, a lock another run holds is not waited for:
-  // the run saves what it can and ends (a signal ends a wait with EINTR).
+  // Once the run is interrupted (a signal ends a blocking wait with EINTR),
+  // a lock another run holds is tried for two more seconds only: these locks
+  // are held for milliseconds, so the run still saves its state under
+  // ordinary contention, and a run that holds one for long cannot keep an
+  // interrupted run from ending.
+  std::optional<std::chrono::steady_clock::time_point> give_up;
   while (true) {
     const bool interrupted = interrupt_signal() != 0;
     if (::flock(fd.get(), interrupted ? LOCK_EX | LOCK_NB : LOCK_EX) == 0) break;
     if (errno == EINTR) continue;
-    if (interrupted && errno == EWOULDBLOCK)
+    if (!interrupted || errno != EWOULDBLOCK)
+      return fail("cannot lock " + (root / rel).string() + ": " + errno_text(errno));
+    const auto now = std::chrono::steady_clock::now();
+    if (!give_up) give_up = now + std::chrono::seconds(2);
+    if (now >= *give_up)
       return fail("interrupted: " + (root / rel).string() + " is held by another run; not waited for");
-    return fail("cannot lock " + (root / rel).string() + ": " + errno_text(errno));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return FileLock(std::move(fd));
 }

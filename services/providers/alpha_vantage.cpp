@@ -66,6 +66,10 @@ Result<ProfileRecord> parse_alpha_vantage_profile(std::string_view body, std::st
   const auto sector = text_at(*o, "Sector");
   if (!rec.name && !sector) return without(k_av, *o, {"Name", "Sector"}, "company name or sector", symbol);
   rec.sector = canonical_sector_of(sector);
+  // A profile holds a name or one of the eleven sectors: a sector we cannot place is not a profile.
+  if (!rec.name && !rec.sector)
+    return bad_answer(k_av,
+                      "no company name, and the sector '" + sanitize(*sector) + "' is not a known sector");
   rec.industry = text_at(*o, "Industry");
   rec.market_cap = number_at(*o, "MarketCapitalization");
   return rec;

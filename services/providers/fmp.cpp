@@ -72,6 +72,10 @@ Result<ProfileRecord> parse_fmp_profile(std::string_view body, std::string_view 
   if (!rec.name && !sector)
     return without(k_fmp, *p, {"companyName", "sector"}, "company name or sector", symbol);
   rec.sector = canonical_sector_of(sector);
+  // A profile holds a name or one of the eleven sectors: a sector we cannot place is not a profile.
+  if (!rec.name && !rec.sector)
+    return bad_answer(k_fmp,
+                      "no company name, and the sector '" + sanitize(*sector) + "' is not a known sector");
   rec.industry = text_at(*p, "industry");
   rec.market_cap = number_at(*p, "marketCap");
   return rec;

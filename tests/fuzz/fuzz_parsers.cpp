@@ -27,10 +27,9 @@ bool holds_required(const thd::ImfRecord& i) {
 bool holds_required(const thd::CryptoRecord& c) {
   return c.usd.has_value();
 }
-// A profile needs a name or a sector as the provider spells it; the record
-// keeps only a canonical sector, so an unknown one leaves nothing to check.
-bool holds_required(const thd::ProfileRecord&) {
-  return true;
+// A profile holds a company name or one of the eleven canonical sectors.
+bool holds_required(const thd::ProfileRecord& r) {
+  return r.name || r.sector;
 }
 // company_tickers.json: a CIK or "not in the file".
 bool holds_required(const std::optional<std::uint64_t>&) {

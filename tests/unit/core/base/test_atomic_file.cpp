@@ -202,11 +202,14 @@ TEST_CASE("sweep_stale_temps: only our document temps whose writer is gone and t
   const std::string old_live = ".q_20261122.json.tmp." + live + ".abcdef";  // a live writer's, old: stays
   const std::string not_ours = ".thesis.odt.tmp." + dead + ".ab";           // someone else's shape
   const std::string not_ours_ext = ".notes.txt.tmp." + dead + ".abcdef";    // not a document of ours
-  for (const std::string& f : {gone, gone_md, fresh, old_live, not_ours, not_ours_ext})
+  // This process's pid, two hours old: an earlier process's (a container's pid 1 every time): goes.
+  const std::string own = ".s_20261122.json.tmp." + std::to_string(::getpid()) + ".a0a0a0";
+  const std::string own_fresh = ".t_20261122.json.tmp." + std::to_string(::getpid()) + ".b0b0b0";
+  for (const std::string& f : {gone, gone_md, fresh, old_live, not_ours, not_ours_ext, own, own_fresh})
     write_file(d / f, std::string(100, 'x'));
   write_file(d / "p_20261122.json", "{}");
   const auto two_hours_ago = std::filesystem::file_time_type::clock::now() - std::chrono::hours(2);
-  for (const std::string& f : {gone, gone_md, old_live, not_ours, not_ours_ext})
+  for (const std::string& f : {gone, gone_md, old_live, not_ours, not_ours_ext, own})
     std::filesystem::last_write_time(d / f, two_hours_ago);
   std::string other_user;
   if (::geteuid() == 0) {  // as root: another user's file, old and dead, is not ours to judge
@@ -218,11 +221,11 @@ TEST_CASE("sweep_stale_temps: only our document temps whose writer is gone and t
   const size_t all = entries(d.path()).size();
 
   auto seen = sweep_stale_temps(d.path(), 3600, false);  // a look only
-  CHECK(seen.size() == 2);
+  CHECK(seen.size() == 3);
   CHECK(entries(d.path()).size() == all);
 
   auto swept = sweep_stale_temps(d.path(), 3600, true);
-  REQUIRE(swept.size() == 2);
+  REQUIRE(swept.size() == 3);
   std::sort(swept.begin(), swept.end(),
             [](const StaleTemp& a, const StaleTemp& b) { return a.path < b.path; });
   CHECK(swept[0].path == d / gone);
@@ -231,8 +234,10 @@ TEST_CASE("sweep_stale_temps: only our document temps whose writer is gone and t
   CHECK(swept[0].removed);
   CHECK(swept[1].path == d / gone_md);
   CHECK(swept[1].removed);
-  CHECK(entries(d.path()).size() == all - 2);
-  for (const std::string& f : {fresh, old_live, not_ours, not_ours_ext, other_user})
+  CHECK(swept[2].path == d / own);
+  CHECK(swept[2].removed);
+  CHECK(entries(d.path()).size() == all - 3);
+  for (const std::string& f : {fresh, old_live, not_ours, not_ours_ext, other_user, own_fresh})
     if (!f.empty()) CHECK(std::filesystem::exists(d / f));
 }
 

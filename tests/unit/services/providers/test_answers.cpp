@@ -344,3 +344,16 @@ TEST_CASE("coingecko: another coin's price, an error object or a coin without a 
   REQUIRE(ok);
   CHECK(std::get<CryptoRecord>(*ok).usd == 97234.12);
 }
+
+TEST_CASE("a profile with neither a company name nor a sector we can place is bad_body") {
+  // Both name a sector, but not one of the eleven: the record would hold nothing and be cached for 7 days.
+  check_bad(answer("fmp", NeedKind::profile, "AAPL",
+                   R"([{"symbol":"AAPL","companyName":null,"sector":"Widgets"}])"),
+            "is not a known sector");
+  check_bad(answer("alpha_vantage", NeedKind::profile, "AAPL",
+                   R"({"Symbol":"AAPL","Name":"None","Sector":"Widgets"})"),
+            "is not a known sector");
+  // A name alone is enough.
+  CHECK(answer("fmp", NeedKind::profile, "AAPL",
+               R"([{"symbol":"AAPL","companyName":"Apple Inc.","sector":"Widgets"}])"));
+}
