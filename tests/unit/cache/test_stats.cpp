@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "cache/stats.hpp"
 #include "core/base/file_lock.hpp"
@@ -77,7 +78,9 @@ TEST_CASE("a .meta swapped for a link while a merge waits for the lock: nothing 
   test::write_file(stats_path(cache), "{garbage");
   test::write_file(outside / "stats.json", "{not ours either");
   std::optional<FileLock> held;
-  held.emplace(*FileLock::acquire_beneath(cache, ".meta/stats.lock"));
+  auto lock = FileLock::acquire_beneath(cache, ".meta/stats.lock");
+  REQUIRE(lock);
+  held.emplace(std::move(*lock));
   StatCounters delta;
   delta.add("fmp", Stat::misses, 1);
   Result<void> merged;
