@@ -14,24 +14,10 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from thdtest import BIN, NOW, DAY, ThdTestCase, clean_env, validate_report, write_file  # noqa: E402
+from thdtest import BIN, NOW, DAY, PortfolioTestCase, clean_env, validate_report, write_file  # noqa: E402
 
 
-class Phase1TestCase(ThdTestCase):
-
-    def setUp(self):
-        super().setUp()
-        self.data = os.path.join(self.tmp, "data")
-        self.cache = os.path.join(self.tmp, "cache")
-        os.makedirs(os.path.join(self.data, "raw", "trade_history"))
-        os.makedirs(self.cache)
-
-    def csv_path(self, name="pf"):
-        return os.path.join(self.data, "raw", "trade_history", name + ".csv")
-
-    def write_csv(self, content, name="pf"):
-        return write_file(self.csv_path(name), content)
-
+class Phase1TestCase(PortfolioTestCase):
     def run_doc(self, *extra):
         doc, _ = self.thd_json("run", "--data-dir", self.data, "--cache-dir", self.cache, "--portfolio", "pf",
                                "--offline", "--output", "-", *extra)

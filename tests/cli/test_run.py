@@ -13,7 +13,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from thdtest import (BIN, DAY, HOUR, NOW, NOW_ISO, ThdTestCase, clean_env, iso,  # noqa: E402
+from thdtest import (BIN, DAY, HOUR, NOW, NOW_ISO, PortfolioTestCase, clean_env, iso,  # noqa: E402
                      md5_name, write_entry, write_file)
 
 RUN_DATE = "20261122"  # NOW = 2026-11-22T12:00:00Z
@@ -29,22 +29,7 @@ HEADER = ("Position_UUID,Ticker,Strategy_Type,Entry_Timestamp,Exit_Timestamp,Avg
           "PnL,Return,Duration_Days,Status,Current_Unrealized_PnL,Trade_Quality\n")
 
 
-class RunTestCase(ThdTestCase):
-    """A data dir and a cache dir of its own per test."""
-
-    def setUp(self):
-        super().setUp()
-        self.data = os.path.join(self.tmp, "data")
-        self.cache = os.path.join(self.tmp, "cache")
-        os.makedirs(os.path.join(self.data, "raw", "trade_history"))
-        os.makedirs(self.cache)
-
-    def csv_path(self, name="pf"):
-        return os.path.join(self.data, "raw", "trade_history", name + ".csv")
-
-    def write_csv(self, content, name="pf"):
-        return write_file(self.csv_path(name), content)
-
+class RunTestCase(PortfolioTestCase):
     def run_thd(self, *extra, portfolio="pf", offline=True, **kw):
         args = ["run", "--data-dir", self.data, "--cache-dir", self.cache, "--portfolio", portfolio]
         if offline:

@@ -202,6 +202,24 @@ class ThdTestCase(unittest.TestCase):
         return lines[0]
 
 
+class PortfolioTestCase(ThdTestCase):
+    """A data dir (with raw/trade_history/) and a cache dir of its own per test; write_csv() puts a
+    portfolio CSV there."""
+
+    def setUp(self):
+        super().setUp()
+        self.data = os.path.join(self.tmp, "data")
+        self.cache = os.path.join(self.tmp, "cache")
+        os.makedirs(os.path.join(self.data, "raw", "trade_history"))
+        os.makedirs(self.cache)
+
+    def csv_path(self, name="pf"):
+        return os.path.join(self.data, "raw", "trade_history", name + ".csv")
+
+    def write_csv(self, content, name="pf"):
+        return write_file(self.csv_path(name), content)
+
+
 class FakeServicesTestCase(ThdTestCase):
     """A test against the fake services (scripts/fake_services.py): one server
     per class (`latency_ms` injected), reset before each test. `self.data` is a
