@@ -70,6 +70,19 @@ EngineOptions engine_options(const Config& c, std::function<bool()> tick) {
 
 }  // namespace
 
+bool names_contact(std::string_view text) {
+  // An e-mail address somewhere in it: something@something.tld.
+  for (size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
+    if (at == 0 || text[at - 1] == ' ') continue;
+    std::string_view domain = text.substr(at + 1);
+    domain = domain.substr(0, domain.find_first_of(" >)\t"));
+    const size_t dot = domain.rfind('.');
+    if (dot != std::string_view::npos && dot > 0 && dot + 2 <= domain.size() - 0 && domain.size() - dot > 2)
+      return true;
+  }
+  return false;
+}
+
 std::vector<ServiceState> service_states(const Config& config, const EnvLookup& env) {
   std::vector<ServiceState> out;
   for (const Provider* provider : all_providers()) {
@@ -83,6 +96,8 @@ std::vector<ServiceState> service_states(const Config& config, const EnvLookup& 
       st.status = "disabled (not in --services)";
     else if (s.key == KeyRequirement::required && !env(std::string(s.key_env)).has_value())
       st.status = "disabled (no key: set " + std::string(s.key_env) + ")";
+    else if (!s.contact_env.empty() && !names_contact(env(std::string(s.contact_env)).value_or("")))
+      st.status = "disabled (no contact: set " + std::string(s.contact_env) + "=\"Name email@example.com\")";
     else {
       st.enabled = true;
       st.status = "enabled";
@@ -181,8 +196,20 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
         }
         return !guard.over() && interrupt_signal() == 0;
       };
-      network = make_network_step({engine_options(config, tick), config.base_urls, env, cache, config.ttls,
-                                   enabled, date_of(now), clock});
+      NetworkSetup setup{.engine = engine_options(config, tick),
+                         .base_urls = config.base_urls,
+                         .env = env,
+                         .cache = cache,
+                         .ttls = config.ttls,
+                         .enabled = enabled,
+                         .today = date_of(now),
+                         .clock = clock,
+                         .needs = &needs,
+                         .absence_ttl = 86400,
+                         .quota_reset_minutes = {},
+                         .daily_quota = {},
+                         .monthly_quota = {}};
+      network = make_network_step(setup);
     }
     std::vector<Served> served = serve_needs(needs, cache, clock, serve, network.get(), config.ttls);
     if (network && events.network_done) events.network_done();

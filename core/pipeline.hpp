@@ -55,6 +55,8 @@ struct RunOutcome {
 };
 
 // The services and why each is or is not used in this run.
+// Whether a User-Agent names a contact: an e-mail address (name@host.tld) in it.
+bool names_contact(std::string_view text);
 std::vector<ServiceState> service_states(const Config& config, const EnvLookup& env);
 
 std::filesystem::path default_output_path(const Config& config, const std::string& portfolio, UnixTime now);

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <deque>
 #include <mutex>
 
@@ -16,9 +17,10 @@ namespace thd {
 
 std::string_view outcome_name(Outcome o) {
   static constexpr std::string_view k_names[] = {
-      "ok",       "http_status", "timeout",          "connect_error", "too_large",
-      "bad_body", "no_data",     "circuit_open",     "rate_limited",  "budget_spent",
-      "refused",  "cancelled",   "redirect_refused", "tls_failed"};
+      "ok",           "http_status", "timeout",          "connect_error",  "too_large",
+      "bad_body",     "no_data",     "circuit_open",     "rate_limited",   "budget_spent",
+      "refused",      "cancelled",   "redirect_refused", "tls_failed",     "not_on_plan",
+      "key_rejected", "quota_spent", "throttled",        "session_expired"};
   static_assert(std::size(k_names) == static_cast<size_t>(Outcome::count_));
   return k_names[static_cast<size_t>(o)];
 }
@@ -27,6 +29,11 @@ std::uint64_t ServiceCounters::failures() const {
   std::uint64_t n = 0;
   for (size_t i = 1; i < outcomes.size(); ++i) n += outcomes[i];
   return n;
+}
+
+std::string quota_period(const ServiceLimit& limit, UnixTime now) {
+  const std::string day = format_date(date_of(now - static_cast<UnixTime>(limit.reset_minutes) * 60));
+  return limit.per_month > 0 ? day.substr(0, 7) : day;
 }
 
 bool plain_http_allowed(std::string_view url) {
@@ -96,6 +103,13 @@ struct Job {
 };
 
 constexpr int k_max_redirects = 3;
+// The longest a provider's "slow down" holds its breaker open (SEC asks for 10 minutes).
+constexpr double k_longest_pause = 900;
+
+// ": what the provider said", or nothing.
+std::string with(const std::string& message) {
+  return message.empty() ? std::string() : ": " + message;
+}
 
 struct Transfer {
   CURL* easy = nullptr;
@@ -120,12 +134,25 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
 }
 
 struct ServiceState {
+  ServiceState(CircuitBreaker b, ServiceLimit l) : breaker(b), limit(l) {}
   std::optional<TokenBucket> bucket;
+  std::optional<SlidingWindow> window;
   CircuitBreaker breaker;
-  int per_day = 0;
-  int used_today = 0;   // persisted use plus this run's
-  int added_today = 0;  // this run's
+  ServiceLimit limit;
+  int quota = 0;        // calls per period (day or month); 0: none
+  std::string period;   // the quota period of this run ("2026-11-30" or "2026-11")
+  int used_today = 0;   // persisted use plus this run's, in `period`
+  int added_today = 0;  // this run's, not saved yet
+  bool spent = false;   // the provider said the quota is spent (persisted for the period)
+  bool spent_unsaved = false;
+  std::string spent_message;  // what the provider said
+  std::string stopped;        // the service stopped for the run (its key was rejected): why
 };
+
+// A second has room for this many requests by our clock only if it has room
+// for them by the provider's: the window is this much longer than a second
+// (network jitter brings two requests sent 1.0 s apart closer on arrival).
+constexpr double k_window_seconds = 1.15;
 
 }  // namespace
 
@@ -141,15 +168,18 @@ struct HttpEngine::Impl {
   std::map<std::string, ServiceCounters> counters;
   std::optional<TokenBucket> global_bucket;
   NetworkState persisted;
-  std::string today;
   int budget = 0;
   int max_in_flight = 0;
   std::uint64_t connections = 0;
+
+  CURLSH* cookie_jar = nullptr;  // the run's cookies, for requests that keep them
 
   Impl(EngineOptions o, std::map<std::string, ServiceLimit> l, Clock& c)
       : options(std::move(o)), limits(std::move(l)), clock(c) {
     std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     multi = curl_multi_init();
+    cookie_jar = curl_share_init();
+    curl_share_setopt(cookie_jar, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
     long pool = std::max(1, options.pool_size);
     curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, pool);
     curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, pool);
@@ -159,7 +189,6 @@ struct HttpEngine::Impl {
     if (options.max_calls_per_minute > 0)
       global_bucket.emplace(options.max_calls_per_minute / 60.0,
                             std::max(1, options.max_calls_per_minute / 2), now);
-    today = format_date(date_of(clock.now()));
     if (!options.state_dir.empty()) persisted = load_network_state(options.state_dir);
     clamp_breakers(persisted, clock.now(), options.breaker_cooldown);  // a saved breaker never holds for ever
   }
@@ -172,6 +201,19 @@ struct HttpEngine::Impl {
     }
     for (CURL* e : idle) curl_easy_cleanup(e);
     curl_multi_cleanup(multi);
+    curl_share_cleanup(cookie_jar);  // after every handle that used it
+  }
+
+  // "daily quota of 250 calls", "monthly quota of 10000 calls"
+  static std::string quota_text(const ServiceState& s) {
+    return std::string(s.limit.per_month > 0 ? "monthly" : "daily") + " quota of " + std::to_string(s.quota) +
+           " calls";
+  }
+  static std::string spent_text(const ServiceState& s) {
+    char reset[16];
+    std::snprintf(reset, sizeof reset, "%02d:%02d", s.limit.reset_minutes / 60, s.limit.reset_minutes % 60);
+    return std::string(s.limit.per_month > 0 ? "monthly" : "daily") + " quota spent (" + s.spent_message +
+           "); it resets at " + (s.limit.per_month > 0 ? "the next month's start, " : "") + reset + " UTC";
   }
 
   // Concurrency never exceeds the pool: beyond it curl would queue inside
@@ -183,17 +225,25 @@ struct HttpEngine::Impl {
     if (it != services.end()) return it->second;
     ServiceLimit limit = limits.count(name) ? limits.at(name) : ServiceLimit{};
     double now = clock.monotonic();
-    ServiceState s{std::nullopt, CircuitBreaker({3, options.breaker_cooldown, options.slow_call}),
-                   limit.per_day, 0, 0};
-    // A burst of half a minute's allowance, then the steady rate.
-    if (limit.per_minute > 0)
-      s.bucket.emplace(limit.per_minute / 60.0, std::max(1.0, limit.per_minute / 2.0), now);
+    ServiceState s(CircuitBreaker({3, options.breaker_cooldown, options.slow_call}), limit);
+    s.quota = limit.per_month > 0 ? limit.per_month : limit.per_day;
+    s.period = quota_period(limit, clock.now());
+    // A burst of half a minute's allowance, then the steady rate; a
+    // per-second rule allows no burst beyond itself.
+    if (limit.per_minute > 0) {
+      const double burst = limit.per_second > 0 ? limit.per_second : limit.per_minute / 2.0;
+      s.bucket.emplace(limit.per_minute / 60.0, std::max(1.0, burst), now);
+    }
+    if (limit.per_second > 0) s.window.emplace(limit.per_second, k_window_seconds);
     if (auto open = persisted.open_until.find(name); open != persisted.open_until.end()) {
       double remaining = static_cast<double>(open->second - clock.now());
       if (remaining > 0) s.breaker.force_open(now, remaining);
     }
-    if (auto q = persisted.quota.find(name); q != persisted.quota.end() && q->second.date == today)
+    if (auto q = persisted.quota.find(name); q != persisted.quota.end() && q->second.date == s.period) {
       s.used_today = q->second.used;
+      s.spent = q->second.spent;
+      if (s.spent) s.spent_message = "the provider said so earlier";
+    }
     return services.emplace(name, std::move(s)).first->second;
   }
 
@@ -236,6 +286,9 @@ struct HttpEngine::Impl {
     curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "https");
     if (!options.ca_bundle.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_bundle.c_str());
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "trade-history-discover/" THD_VERSION);
+    // Only a request that keeps cookies sees the jar (a reused handle may have held it).
+    curl_easy_setopt(easy, CURLOPT_SHARE, job->request.cookies ? cookie_jar : nullptr);
+    if (job->request.cookies) curl_easy_setopt(easy, CURLOPT_COOKIEFILE, "");  // the cookie engine, no file
     if (t->headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->headers);
     ++job->attempts;
     ++counters[job->request.service].attempts;
@@ -273,6 +326,14 @@ struct HttpEngine::Impl {
         refused.push_back({std::move(*it), o, std::move(why)});
         it = waiting.erase(it);
       };
+      if (!s.stopped.empty()) {
+        refuse(Outcome::key_rejected, s.stopped + "; not sent");
+        continue;
+      }
+      if (s.spent) {
+        refuse(Outcome::quota_spent, spent_text(s) + "; not sent");
+        continue;
+      }
       if (!s.breaker.allow(now)) {
         refuse(Outcome::circuit_open, "circuit open after repeated failures; not sent");
         continue;
@@ -282,13 +343,13 @@ struct HttpEngine::Impl {
         refuse(Outcome::budget_spent, "--max-api-calls budget spent; not sent");
         continue;
       }
-      if (s.per_day > 0 && s.used_today >= s.per_day) {
+      if (s.quota > 0 && s.used_today >= s.quota) {
         s.breaker.release_probe();
-        refuse(Outcome::rate_limited,
-               "daily quota of " + std::to_string(s.per_day) + " calls used; not sent");
+        refuse(Outcome::quota_spent, quota_text(s) + " used; not sent");
         continue;
       }
       double wait = s.bucket ? s.bucket->wait(now) : 0;
+      if (s.window) wait = std::max(wait, s.window->wait(now));
       if (global_bucket) wait = std::max(wait, global_bucket->wait(now));
       if (wait > options.max_rate_wait) {
         s.breaker.release_probe();
@@ -304,6 +365,7 @@ struct HttpEngine::Impl {
         continue;
       }
       if (s.bucket) s.bucket->try_take(now);
+      if (s.window) s.window->take(now);
       if (global_bucket) global_bucket->try_take(now);
       --budget;
       ++s.used_today;
@@ -349,6 +411,7 @@ struct HttpEngine::Impl {
     Outcome outcome = Outcome::ok;
     bool retryable = false;
     bool permanent = false;  // neither retried nor a breaker failure: the same answer every time
+    bool neutral = false;    // retried, but not a breaker failure
     std::string error;
     if (location) {
       // A keyed request: followed only to its own scheme, host and port.
@@ -370,16 +433,74 @@ struct HttpEngine::Impl {
                   : "redirected to another host (" + printable(target.empty() ? "?" : target) +
                         "); not followed: the request carries a key";
     } else if (code == CURLE_OK) {
+      Reading reading;
+      std::string status_text = "HTTP " + std::to_string(status);
       if (status >= 200 && status < 300) {
         if (job->request.validate)
           if (auto problem = job->request.validate(t->body)) {
-            outcome = problem->no_data ? Outcome::no_data : Outcome::bad_body;
+            outcome = Outcome::bad_body;
             error = std::move(problem->message);
+            reading = {problem->verdict, error, problem->backoff};
+            status_text = "HTTP 200";
           }
       } else {
         outcome = Outcome::http_status;
-        error = "HTTP " + std::to_string(status);
         retryable = status == 429 || status >= 500;
+        if (job->request.read_error) reading = job->request.read_error(status, t->body);
+        reading.message = redact(reading.message);
+        error = status_text + (reading.message.empty() ? "" : ": " + reading.message);
+      }
+      if (reading.verdict != Verdict::none) {
+        retryable = false;
+        permanent = true;  // a reading is not a sign of the service's health, unless said below
+        switch (reading.verdict) {
+          case Verdict::none: break;
+          case Verdict::no_data:
+            outcome = Outcome::no_data;
+            if (status >= 300) error = "no data (" + error + ")";
+            break;
+          case Verdict::not_on_plan:
+            outcome = Outcome::not_on_plan;
+            error = "not on your plan (" + status_text + ")" + with(reading.message);
+            break;
+          case Verdict::key_rejected: {
+            outcome = Outcome::key_rejected;
+            error = "API key rejected (" + status_text + ")" + with(reading.message);
+            ServiceState& s = service(job->request.service);
+            s.stopped = error;
+            counters[job->request.service].stopped = error;
+            s.breaker.force_open(now, options.breaker_cooldown);
+            break;
+          }
+          case Verdict::quota_spent: {
+            outcome = Outcome::quota_spent;
+            ServiceState& s = service(job->request.service);
+            s.spent = s.spent_unsaved = true;
+            s.spent_message = status_text + with(reading.message);
+            error = spent_text(s);
+            counters[job->request.service].stopped = error;
+            break;
+          }
+          case Verdict::throttled: {
+            outcome = Outcome::throttled;
+            double pause = retry_after > 0 ? static_cast<double>(retry_after) : reading.backoff;
+            pause = std::clamp(pause > 0 ? pause : options.breaker_cooldown, 1.0, k_longest_pause);
+            service(job->request.service).breaker.force_open(now, pause);
+            error = "throttled (" + status_text + ")" + with(reading.message) + "; paused for " +
+                    std::to_string(static_cast<int>(pause)) + " s";
+            break;
+          }
+          case Verdict::retry_later:
+            permanent = false;
+            retryable = true;
+            neutral = true;  // pacing, not health
+            retry_after = std::max<curl_off_t>(retry_after, static_cast<curl_off_t>(reading.backoff + 0.999));
+            break;
+          case Verdict::session:
+            outcome = Outcome::session_expired;
+            error = "a session is needed (" + status_text + ")" + with(reading.message);
+            break;
+        }
       }
     } else if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
       outcome = Outcome::too_large;
@@ -407,6 +528,7 @@ struct HttpEngine::Impl {
     // A service that answers 4xx is up: only 429, 5xx and transport failures count.
     bool failed = outcome != Outcome::ok && outcome != Outcome::no_data &&
                   !(outcome == Outcome::http_status && !retryable);
+    if (neutral) failed = false;
     ServiceState& s = service(job->request.service);
     if (permanent)
       s.breaker.release_probe();  // says nothing about the service's health either way
@@ -454,7 +576,7 @@ struct HttpEngine::Impl {
     if (!persist) return;
     bool changed = false;
     for (auto& [name, s] : services) {
-      changed |= s.added_today > 0;
+      changed |= s.added_today > 0 || s.spent_unsaved;
       BreakerState b = s.breaker.state(now);
       auto [it, fresh] = persisted_breakers.try_emplace(name, b);
       changed |= !fresh && it->second != b;
@@ -556,12 +678,12 @@ Result<void> HttpEngine::save_state() {
       update.breakers[name] = m->clock.now() + static_cast<UnixTime>(s.breaker.open_until() - now + 0.999);
     else if (m->persisted.open_until.count(name) || s.breaker.state(now) == BreakerState::closed)
       update.breakers[name] = std::nullopt;
-    if (s.added_today) update.quota_added[name] = {m->today, s.added_today};
+    if (s.added_today || s.spent_unsaved) update.quota_added[name] = {s.period, s.added_today, s.spent};
   }
   auto saved = save_network_state(m->options.state_dir, update);
   if (!saved) return saved;
   // Saved: what is added from now on is counted from zero (each save adds to the file).
-  for (auto& [name, s] : m->services) s.added_today = 0;
+  for (auto& [name, s] : m->services) s.added_today = 0, s.spent_unsaved = false;
   return saved;
 }
 

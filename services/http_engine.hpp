@@ -19,6 +19,7 @@
 #include "core/base/clock.hpp"
 #include "core/base/error.hpp"
 #include "services/limits.hpp"
+#include "services/providers/provider.hpp"
 
 namespace thd {
 
@@ -40,16 +41,34 @@ enum class Outcome : std::uint8_t {
   // not a breaker failure, never cached.
   redirect_refused,
   tls_failed,  // the server's certificate did not verify; permanent like redirect_refused
+  // The provider's own readings of an answer (services/providers/provider.hpp, Verdict):
+  not_on_plan,      // the key's plan does not include it: permanent, not a breaker failure
+  key_rejected,     // the key was refused: every request of the service stops for the run
+  quota_spent,      // the plan's quota is spent (said by the provider, or counted): none sent until it resets
+  throttled,        // the provider said "slow down": not retried, the breaker opened for its pause
+  session_expired,  // the provider wants a session first (Yahoo's crumb): the fetcher makes one
   count_
 };
 std::string_view outcome_name(Outcome o);
 
 struct BodyProblem {
   std::string message;
-  bool no_data = false;  // an answer, just an empty one: not counted against the breaker
+  // none: the body is not what was asked for (bad_body); no_data: an answer,
+  // just an empty one; the others as for an error status (Alpha Vantage says
+  // "quota spent" with HTTP 200).
+  Verdict verdict = Verdict::none;
+  double backoff = 0;
 };
 
 struct HttpRequest {
+  HttpRequest() = default;
+  HttpRequest(std::string service_, std::string url_, std::vector<std::string> headers_ = {},
+              std::function<std::optional<BodyProblem>(std::string_view body)> validate_ = nullptr)
+      : service(std::move(service_)),
+        url(std::move(url_)),
+        headers(std::move(headers_)),
+        validate(std::move(validate_)) {}
+
   std::string service;
   std::string url;
   std::vector<std::string> headers;
@@ -61,6 +80,10 @@ struct HttpRequest {
   // host and port. A URL with user info, or one or a header holding a
   // registered secret (core/base/secrets.hpp), counts as keyed too.
   bool keyed = false;
+  // Reads an answer with an error status (a provider's 402, 429 "Limit
+  // Reach", 401 "Invalid API KEY"); empty: 429 and 5xx are retried.
+  std::function<Reading(long status, std::string_view body)> read_error;
+  bool cookies = false;  // send and keep the run's cookies (one jar per engine)
 };
 
 // Body and error pass through redact() (core/base/secrets.hpp) before the
@@ -77,7 +100,13 @@ struct HttpResult {
 struct ServiceLimit {
   double per_minute = 0;  // 0: no limit
   int per_day = 0;        // 0: no daily quota
+  int per_second = 0;     // at most this many in any second (with a margin for the way there); 0: no rule
+  int per_month = 0;      // a monthly quota (instead of per_day); 0: none
+  int reset_minutes = 0;  // the provider's day starts at this time of day, UTC (minutes after midnight)
 };
+// The quota period a call made at `now` counts in: "2026-11-30" for a daily
+// quota, "2026-11" for a monthly one, shifted by the provider's reset time.
+std::string quota_period(const ServiceLimit& limit, UnixTime now);
 
 struct EngineOptions {
   int max_concurrent = 5;
@@ -110,6 +139,9 @@ struct ServiceCounters {
   std::uint64_t attempts = 0, retries = 0, connections = 0;
   std::array<std::uint64_t, static_cast<size_t>(Outcome::count_)> outcomes{};  // final, per request
   std::uint64_t failures() const;
+  // Why the service stopped for the run, when it did ("API key rejected
+  // (HTTP 401): Invalid API KEY", "daily quota of 250 calls spent"); empty otherwise.
+  std::string stopped;
 };
 
 class HttpEngine {

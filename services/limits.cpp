@@ -29,6 +29,18 @@ double TokenBucket::wait(double now) {
   return m_tokens >= 1.0 - k_epsilon ? 0.0 : (1.0 - m_tokens) / m_rate;
 }
 
+SlidingWindow::SlidingWindow(int count, double seconds) : m_count(std::max(1, count)), m_seconds(seconds) {}
+
+double SlidingWindow::wait(double now) const {
+  if (static_cast<int>(m_times.size()) < m_count) return 0;
+  return std::max(0.0, m_times.front() + m_seconds - now);
+}
+
+void SlidingWindow::take(double now) {
+  m_times.push_back(now);
+  while (static_cast<int>(m_times.size()) > m_count) m_times.pop_front();
+}
+
 double backoff_delay(int retry, double uniform01, double base, double cap) {
   double ceiling = std::min(cap, base * std::pow(2.0, retry));
   return uniform01 * ceiling;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,22 @@ class TokenBucket {
  private:
   void refill(double now);
   double m_rate, m_capacity, m_tokens, m_last;
+};
+
+// At most `count` events in any window of `seconds` (SEC's "10 requests per
+// second", Alpha Vantage's "1 request per second"): a fair-access rule is
+// about any window, which a token bucket with a burst does not bound.
+class SlidingWindow {
+ public:
+  SlidingWindow(int count, double seconds);
+  // Seconds until an event may happen (0: now).
+  double wait(double now) const;
+  void take(double now);
+
+ private:
+  int m_count;
+  double m_seconds;
+  std::deque<double> m_times;  // the last `count` events, oldest first
 };
 
 // Full jitter: uniform01 (in [0, 1)) x min(cap, base * 2^retry); retry counts from 0.

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "core/base/atomic_file.hpp"
 #include "core/base/date.hpp"
@@ -17,7 +18,7 @@ std::filesystem::path network_state_path(const std::filesystem::path& cache_dir)
 
 NetworkState load_network_state(const std::filesystem::path& cache_dir) {
   NetworkState state;
-  auto text = read_file(network_state_path(cache_dir), 1 << 20);
+  auto text = read_file(network_state_path(cache_dir), 64 << 20);
   if (!text) return state;
   simdjson::dom::parser parser;
   simdjson::padded_string padded(*text);
@@ -35,8 +36,30 @@ NetworkState load_network_state(const std::filesystem::path& cache_dir) {
     for (auto [service, value] : quota) {
       std::string_view date;
       std::int64_t used = 0;
+      bool spent = false;
       if (value["date"].get_string().get(date) || value["used"].get_int64().get(used)) continue;
-      state.quota[std::string(service)] = {std::string(date), static_cast<int>(used)};
+      if (value["spent"].get_bool().get(spent)) spent = false;
+      state.quota[std::string(service)] = {std::string(date), static_cast<int>(used), spent};
+    }
+  }
+  simdjson::dom::object absent;
+  if (!root["absent"].get_object().get(absent)) {
+    for (auto [service, keys] : absent) {
+      simdjson::dom::object by_key;
+      if (keys.get_object().get(by_key)) continue;
+      for (auto [key, value] : by_key) {
+        std::string_view asked, until, kind, why;
+        if (value["asked"].get_string().get(asked) || value["until"].get_string().get(until) ||
+            value["kind"].get_string().get(kind))
+          continue;
+        if (value["why"].get_string().get(why)) why = {};
+        auto a = parse_iso8601(asked);
+        auto u = parse_iso8601(until);
+        if (!a || !u || (kind != "no_data" && kind != "not_on_plan")) continue;
+        state.absent[std::string(service)][std::string(key)] = {
+            *a, *u, kind == "no_data" ? FailureKind::no_data : FailureKind::not_on_plan,
+            std::string(why.substr(0, 300))};
+      }
     }
   }
   return state;
@@ -69,9 +92,27 @@ Result<void> save_network_state(const std::filesystem::path& cache_dir, const Ne
     QuotaUse& q = state.quota[service];
     // Dates are YYYY-MM-DD: a newer day starts from zero, and an older day's
     // calls (a run that began before midnight) no longer count against today.
-    if (added.date < q.date) continue;
-    if (added.date > q.date) q = {added.date, 0};
+    // (A service whose quota became monthly, or daily, starts again too.)
+    if (added.date.size() == q.date.size() && added.date < q.date) continue;
+    if (added.date != q.date) q = {added.date, 0, false};
     q.used += added.used;
+    q.spent = q.spent || added.spent;
+  }
+  for (const auto& [service, keys] : update.absent_added)
+    for (const auto& [key, absence] : keys) state.absent[service][key] = absence;
+  // Only what is still to be remembered, and at most k_max_absences of it, the newest.
+  const UnixTime now = update.now;
+  std::vector<UnixTime> asked;
+  for (auto& [service, keys] : state.absent) {
+    std::erase_if(keys, [now](const auto& entry) { return entry.second.until <= now; });
+    for (const auto& [key, a] : keys) asked.push_back(a.asked);
+  }
+  std::erase_if(state.absent, [](const auto& entry) { return entry.second.empty(); });
+  if (asked.size() > k_max_absences) {
+    std::nth_element(asked.begin(), asked.end() - k_max_absences, asked.end());
+    const UnixTime oldest_kept = *(asked.end() - k_max_absences);
+    for (auto& [service, keys] : state.absent)
+      std::erase_if(keys, [oldest_kept](const auto& entry) { return entry.second.asked < oldest_kept; });
   }
   JsonWriter w;
   w.begin_object().field("version", 1).key("breakers").begin_object();
@@ -79,7 +120,25 @@ Result<void> save_network_state(const std::filesystem::path& cache_dir, const Ne
     w.key(service).begin_object().field("open_until", format_iso8601(until)).end_object();
   w.end_object().key("quota").begin_object();
   for (const auto& [service, q] : state.quota)
-    w.key(service).begin_object().field("date", q.date).field("used", q.used).end_object();
+    w.key(service)
+        .begin_object()
+        .field("date", q.date)
+        .field("used", q.used)
+        .field("spent", q.spent)
+        .end_object();
+  w.end_object().key("absent").begin_object();
+  for (const auto& [service, keys] : state.absent) {
+    w.key(service).begin_object();
+    for (const auto& [key, a] : keys)
+      w.key(key)
+          .begin_object()
+          .field("asked", format_iso8601(a.asked))
+          .field("until", format_iso8601(a.until))
+          .field("kind", a.kind == FailureKind::no_data ? "no_data" : "not_on_plan")
+          .field("why", a.why)
+          .end_object();
+    w.end_object();
+  }
   w.end_object().end_object();
   return write_file_atomic_beneath(cache_dir, ".meta/network.json", w.str() + "\n");
 }

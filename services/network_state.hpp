@@ -13,14 +13,29 @@
 namespace thd {
 
 struct QuotaUse {
-  std::string date;  // YYYY-MM-DD (UTC) the count belongs to
+  std::string date;  // the quota period the count belongs to: YYYY-MM-DD, or YYYY-MM for a monthly quota
   int used = 0;
+  bool spent = false;  // the provider said the quota is spent (whatever our count)
 };
+
+// A provider's answer that there is nothing to fetch for a cache key ("no
+// data for this symbol", "not on your plan"), remembered so that the next
+// runs do not spend a call on it again until `until`.
+struct Absence {
+  UnixTime asked = 0;
+  UnixTime until = 0;
+  FailureKind kind = FailureKind::no_data;  // no_data or not_on_plan
+  std::string why;                          // the provider's words, redacted
+};
+using Absences = std::map<std::string, std::map<std::string, Absence>>;  // service -> cache key -> absence
 
 struct NetworkState {
   std::map<std::string, UnixTime> open_until;  // breakers open until then
   std::map<std::string, QuotaUse> quota;
+  Absences absent;
 };
+// The most absences kept: the newest win (a 2,000-ticker portfolio has 6,000 needs).
+inline constexpr size_t k_max_absences = 50000;
 
 std::filesystem::path network_state_path(const std::filesystem::path& cache_dir);
 // A missing or unreadable file is an empty state (it only saves calls).
@@ -34,6 +49,8 @@ struct NetworkStateUpdate {
   std::map<std::string, std::optional<UnixTime>> breakers;  // nullopt: closed now
   std::map<std::string, QuotaUse> quota_added;              // calls made today by this run
   bool clear_breakers = false;                              // --reset-breakers: every saved breaker goes
+  Absences absent_added;
+  UnixTime now = 0;  // absences that ended before it are dropped
 };
 // Read-modify-write under a lock, so concurrent runs add up their quotas.
 Result<void> save_network_state(const std::filesystem::path& cache_dir, const NetworkStateUpdate& update);

@@ -2,8 +2,11 @@
 // wired from the run's settings.
 #include "services/network_step.hpp"
 
+#include <algorithm>
+
 #include "core/base/secrets.hpp"
 #include "services/http_engine.hpp"
+#include "services/network_state.hpp"
 #include "services/provider_fetcher.hpp"
 #include "services/providers/registry.hpp"
 
@@ -15,7 +18,9 @@ class EngineStep final : public NetworkStep {
   EngineStep(const NetworkSetup& s, EngineOptions engine, std::map<std::string, ServiceLimit> limits,
              ProviderSettings settings)
       : m_engine(std::move(engine), std::move(limits), s.clock),
-        m_fetcher(m_engine, std::move(settings), s.cache, s.ttls) {}
+        m_fetcher(m_engine, std::move(settings), s.cache, s.ttls, s.clock),
+        m_state_dir(s.engine.state_dir),
+        m_clock(s.clock) {}
 
   void fetch(const Need& need, Done done) override { m_fetcher.fetch(need, std::move(done)); }
   void run() override { m_cancelled = !m_engine.run(); }
@@ -49,12 +54,21 @@ class EngineStep final : public NetworkStep {
     std::vector<std::string> warnings;
     if (auto saved = m_engine.save_state(); !saved)
       warnings.push_back("breaker and quota state not saved: " + saved.error().message);
+    if (!m_state_dir.empty() && !m_fetcher.absences_learned().empty()) {
+      NetworkStateUpdate update;
+      update.absent_added = m_fetcher.absences_learned();
+      update.now = m_clock.now();
+      if (auto saved = save_network_state(m_state_dir, update); !saved)
+        warnings.push_back("answers without data not remembered: " + saved.error().message);
+    }
     return warnings;
   }
 
  private:
   HttpEngine m_engine;
   ProviderFetcher m_fetcher;
+  std::filesystem::path m_state_dir;
+  const Clock& m_clock;
   bool m_cancelled = false;
 };
 
@@ -65,9 +79,11 @@ std::vector<std::string> register_run_secrets(const EnvLookup& env) {
   const std::string too_short = " is shorter than " + std::to_string(k_min_secret_length) +
                                 " characters: it cannot be redacted from providers' text";
   for (const Provider* provider : all_providers()) {
-    const std::string name(provider->info().key_env);
-    if (name.empty()) continue;
-    if (auto key = env(name); key && !register_secret(*key)) warnings.push_back(name + too_short);
+    for (std::string_view env_name : {provider->info().key_env, provider->info().paid_key_env}) {
+      const std::string name(env_name);
+      if (name.empty()) continue;
+      if (auto key = env(name); key && !register_secret(*key)) warnings.push_back(name + too_short);
+    }
   }
   if (!register_environment_url_secrets())
     warnings.push_back("a password in a THD_* URL variable" + too_short);
@@ -77,16 +93,31 @@ std::vector<std::string> register_run_secrets(const EnvLookup& env) {
 std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& s) {
   std::map<std::string, ServiceLimit> limits;
   ProviderSettings p;
+  auto setting = [](const std::map<std::string, int>& m, const std::string& name, int fallback) {
+    auto it = m.find(name);
+    return it == m.end() ? fallback : it->second;
+  };
   for (const Provider* provider : all_providers()) {
     const ProviderInfo& info = provider->info();
-    limits[std::string(info.name)] = {info.per_minute, info.per_day};
+    const std::string name(info.name);
+    limits[name] = {info.per_minute, setting(s.daily_quota, name, info.per_day), info.per_second,
+                    setting(s.monthly_quota, name, info.per_month), setting(s.quota_reset_minutes, name, 0)};
     if (!info.key_env.empty())
-      if (auto key = s.env(std::string(info.key_env))) p.keys[std::string(info.name)] = *key;
+      if (auto key = s.env(std::string(info.key_env))) p.keys[name] = *key;
   }
   p.base_urls = s.base_urls;
   p.enabled = s.enabled;
   p.env = s.env;
   p.today = s.today;
+  p.absence_ttl = s.absence_ttl;
+  if (s.needs)
+    for (const Need& need : *s.needs)
+      for (const NeedSource& src : need.chain) p.subjects[std::string(src.service)].push_back(need.subject);
+  for (auto& [service, subjects] : p.subjects) {
+    std::sort(subjects.begin(), subjects.end());
+    subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
+  }
+  if (!s.engine.state_dir.empty()) p.absent = load_network_state(s.engine.state_dir).absent;
   EngineOptions engine = s.engine;
   if (auto ca = s.env("THD_CA_BUNDLE"); ca && !ca->empty()) engine.ca_bundle = *ca;
   return std::make_unique<EngineStep>(s, std::move(engine), std::move(limits), std::move(p));

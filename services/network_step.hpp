@@ -44,6 +44,12 @@ struct NetworkSetup {
   std::set<std::string> enabled;  // services that may be called
   Date today;
   Clock& clock;
+  const std::vector<Need>* needs = nullptr;  // the run's needs: which subjects each provider may be asked for
+  std::int64_t absence_ttl = 86400;          // how long "no data" and "not on your plan" are remembered
+  // Per service: its quota's reset time (minutes after midnight, UTC) and
+  // the user's quotas instead of the free plans' (0: none).
+  std::map<std::string, int> quota_reset_minutes;
+  std::map<std::string, int> daily_quota, monthly_quota;
 };
 
 std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& setup);

@@ -1,6 +1,10 @@
 #include "services/provider_fetcher.hpp"
 
+#include <algorithm>
+
 #include "core/base/log.hpp"
+#include "core/base/secrets.hpp"
+#include "core/base/text.hpp"
 #include "services/providers/adapters.hpp"
 #include "services/providers/registry.hpp"
 
@@ -9,7 +13,9 @@ namespace thd {
 struct ProviderFetcher::Attempt {
   Need need;
   Done done;
-  std::vector<ProviderFailure> failures;  // in chain order
+  std::vector<size_t> order;              // chain indexes in the order they are tried
+  std::vector<ProviderFailure> failures;  // in the order tried
+  bool session_tried = false;             // a session was made for this need once already
 };
 
 namespace {
@@ -30,6 +36,11 @@ FailureKind failure_of(Outcome o) {
     case Outcome::cancelled: return FailureKind::cancelled;
     case Outcome::redirect_refused: return FailureKind::refused;
     case Outcome::tls_failed: return FailureKind::transport;
+    case Outcome::not_on_plan: return FailureKind::not_on_plan;
+    case Outcome::key_rejected: return FailureKind::auth_rejected;
+    case Outcome::quota_spent: return FailureKind::quota_exhausted;
+    case Outcome::throttled: return FailureKind::rate_limited;
+    case Outcome::session_expired: return FailureKind::http_status;
     case Outcome::count_: break;
   }
   return FailureKind::other;
@@ -39,16 +50,50 @@ std::string message_of(const HttpResult& r) {
   return r.error.empty() ? std::string(outcome_name(r.outcome)) : r.error;
 }
 
+// A parser's failure as the engine reads it: what an HTTP-200 error in
+// disguise means for the service (Alpha Vantage's "25 requests per day").
+BodyProblem problem_of(const Error& e, const ProviderInfo& info) {
+  switch (e.kind) {
+    case FailureKind::no_data: return {e.message, Verdict::no_data, 0};
+    case FailureKind::not_on_plan: return {e.message, Verdict::not_on_plan, 0};
+    case FailureKind::auth_rejected: return {e.message, Verdict::key_rejected, 0};
+    case FailureKind::quota_exhausted: return {e.message, Verdict::quota_spent, 0};
+    case FailureKind::rate_limited: {
+      // Paced too fast after all: once more, a pace later (and a margin).
+      const double pace = info.per_second > 0   ? 1.0 / info.per_second
+                          : info.per_minute > 0 ? 60.0 / info.per_minute
+                                                : 1.0;
+      return {e.message, Verdict::retry_later, pace * 1.5};
+    }
+    default: return {e.message, Verdict::none, 0};
+  }
+}
+
+// "3 h ago", "12 min ago", "just now"
+std::string age_text(std::int64_t seconds) {
+  if (seconds < 60) return "just now";
+  if (seconds < 3600) return std::to_string(seconds / 60) + " min ago";
+  if (seconds < 2 * 86400) return std::to_string(seconds / 3600) + " h ago";
+  return std::to_string(seconds / 86400) + " days ago";
+}
+
 }  // namespace
 
 ProviderFetcher::ProviderFetcher(HttpEngine& engine, ProviderSettings settings, Storage& cache,
-                                 const TtlTable& ttls)
-    : m_engine(engine), m_settings(std::move(settings)), m_cache(cache), m_ttls(ttls) {}
+                                 const TtlTable& ttls, const Clock& clock)
+    : m_engine(engine), m_settings(std::move(settings)), m_cache(cache), m_ttls(ttls), m_clock(clock) {}
 
 void ProviderFetcher::fetch(const Need& need, Done done) {
   auto attempt = std::make_shared<Attempt>();
   attempt->need = need;
   attempt->done = std::move(done);
+  // A scarce provider (Alpha Vantage's 25 a day) goes after every other
+  // provider of the chain: its calls are kept for what nobody else serves.
+  for (int scarce = 0; scarce < 2; ++scarce)
+    for (size_t i = 0; i < need.chain.size(); ++i) {
+      const Provider* p = find_provider(need.chain[i].service);
+      if ((p && p->info().scarce) == (scarce == 1)) attempt->order.push_back(i);
+    }
   try_from(attempt, 0);
 }
 
@@ -64,69 +109,245 @@ RequestContext ProviderFetcher::context_for(const Provider& provider) const {
   c.today = m_settings.today;
   c.env = m_settings.env;
   if (auto it = m_shared.find(name); it != m_shared.end() && it->second.body) c.shared = &*it->second.body;
+  if (auto it = m_sessions.find(name); it != m_sessions.end() && it->second.state == Session::State::made)
+    c.session = &it->second.token;
+  if (auto it = m_settings.subjects.find(name); it != m_settings.subjects.end()) c.subjects = &it->second;
   return c;
 }
 
-void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t index) {
+const Absence* ProviderFetcher::known_absent(const std::string& service, const std::string& key) const {
+  const UnixTime now = m_clock.now();
+  for (const auto* source : {&m_learned, &m_settings.absent}) {
+    auto s = source->find(service);
+    if (s == source->end()) continue;
+    auto k = s->second.find(key);
+    if (k != s->second.end() && k->second.until > now) return &k->second;
+  }
+  return nullptr;
+}
+
+void ProviderFetcher::remember_absence(const std::string& service, const std::string& key, FailureKind kind,
+                                       const std::string& why) {
+  if (m_settings.absence_ttl <= 0) return;
+  const UnixTime now = m_clock.now();
+  m_learned[service][key] = {now, now + m_settings.absence_ttl, kind, why.substr(0, 300)};
+}
+
+void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t step) {
   const Need& need = attempt->need;
-  for (; index < need.chain.size(); ++index) {
-    const NeedSource& src = need.chain[index];
+  for (; step < attempt->order.size(); ++step) {
+    const NeedSource& src = need.chain[attempt->order[step]];
     const Provider* provider = find_provider(src.service);
     if (!provider) continue;
-    if (!m_settings.enabled.count(std::string(src.service))) {
-      attempt->failures.push_back({std::string(src.service), FailureKind::disabled, ""});
+    const std::string service(src.service);
+    if (!m_settings.enabled.count(service)) {
+      attempt->failures.push_back({service, FailureKind::disabled, ""});
+      continue;
+    }
+    if (const Absence* a = known_absent(service, src.key)) {
+      const std::string said = a->kind == FailureKind::not_on_plan ? "not on your plan" : "no data";
+      attempt->failures.push_back({service, a->kind,
+                                   said + " for " + printable(need.subject) + " (asked " +
+                                       age_text(m_clock.now() - a->asked) + ": " + a->why + ")"});
       continue;
     }
     if (auto doc = provider->shared_document(context_for(*provider))) {
-      with_shared(*provider, *doc, [this, attempt, index, provider, name = doc->name](const Error* error) {
+      with_shared(*provider, *doc, [this, attempt, step, provider, name = doc->name](const Error* error) {
         if (error) {
           attempt->failures.push_back(
               {std::string(provider->info().name), error->kind, name + ": " + error->message});
-          try_from(attempt, index + 1);
+          try_from(attempt, step + 1);
           return;
         }
-        submit(attempt, index, *provider);
+        submit(attempt, step, *provider);
       });
       return;
     }
-    submit(attempt, index, *provider);
+    submit(attempt, step, *provider);
     return;
   }
   attempt->done({std::nullopt, std::move(attempt->failures)});
 }
 
-void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t index, const Provider& provider) {
-  const NeedSource& src = attempt->need.chain[index];
+void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t step, const Provider& provider) {
+  const NeedSource& src = attempt->need.chain[attempt->order[step]];
   const RequestContext context = context_for(provider);
-  auto built = provider.request(attempt->need, src, context);
-  if (!built) {
-    attempt->failures.push_back({std::string(src.service), built.error().kind, built.error().message});
-    try_from(attempt, index + 1);
+  auto made = provider.request(attempt->need, src, context);
+  if (!made) {
+    attempt->failures.push_back({std::string(src.service), made.error().kind, made.error().message});
+    try_from(attempt, step + 1);
     return;
   }
-  HttpRequest request{std::string(src.service), std::move(built->url), std::move(built->headers), nullptr};
+  auto built = std::make_shared<ProviderRequest>(std::move(*made));
+  const ProviderInfo& info = provider.info();
+  HttpRequest request;
+  request.service = std::string(src.service);
+  request.url = built->url;
+  request.headers = built->headers;
   request.keyed = !context.key.empty();  // never sent to any host but the provider's
-  // The parser is the validator: an error in disguise is a failure the engine
-  // counts; "no data for this symbol" is an answer, not a failure of the service.
-  auto parsed = std::make_shared<std::optional<Record>>();
-  request.validate = [parse = std::move(built->parse),
-                      parsed](std::string_view body) -> std::optional<BodyProblem> {
-    auto r = parse(body);
-    if (!r) return BodyProblem{r.error().message, is_no_data(r.error())};
-    *parsed = std::move(*r);
-    return std::nullopt;
-  };
-  m_engine.submit(std::move(request), [this, attempt, index, parsed](HttpResult&& result) {
-    const NeedSource& source = attempt->need.chain[index];
-    if (result.outcome == Outcome::ok && *parsed) {
-      attempt->done(
-          {Fetched{std::string(source.service), source.record, std::move(**parsed), source.key, source.data},
-           std::move(attempt->failures)});
+  request.read_error = built->read_error;
+  request.cookies = info.cookies;
+
+  if (info.shared_answers) {
+    // One request for every need that asks the same: the engine keeps the
+    // body of an answer that is a no_data for this need (another need of
+    // the same answer may find its data in it).
+    auto [it, first] = m_answers.try_emplace(built->url);
+    Answer& answer = it->second;
+    auto waiter = [this, attempt, step, &provider, built](const HttpResult& result) {
+      if (result.outcome != Outcome::ok) {
+        answered(attempt, step, provider, *built, result, nullptr);
+        return;
+      }
+      auto parsed = built->parse(result.body);
+      answered(attempt, step, provider, *built, result, &parsed);
+    };
+    if (answer.done) {
+      waiter(answer.result);
       return;
     }
-    attempt->failures.push_back(
-        {std::string(source.service), failure_of(result.outcome), message_of(result)});
-    try_from(attempt, index + 1);
+    answer.waiters.push_back(std::move(waiter));
+    if (!first) return;
+    request.validate = [parse = built->parse, &info](std::string_view body) -> std::optional<BodyProblem> {
+      auto r = parse(body);
+      if (r || is_no_data(r.error())) return std::nullopt;
+      return problem_of(r.error(), info);
+    };
+    m_engine.submit(std::move(request), [this, url = built->url](HttpResult&& result) {
+      Answer& a = m_answers[url];
+      a.done = true;
+      a.result = std::move(result);
+      auto waiters = std::move(a.waiters);
+      a.waiters.clear();
+      for (auto& w : waiters) w(a.result);
+    });
+    return;
+  }
+
+  // The parser is the validator: an error in disguise is a failure the engine
+  // counts; "no data for this symbol" is an answer, not a failure of the service.
+  auto parsed = std::make_shared<std::optional<Result<Record>>>();
+  request.validate = [built, parsed, &info](std::string_view body) -> std::optional<BodyProblem> {
+    auto r = built->parse(body);
+    if (r) {
+      *parsed = std::move(r);
+      return std::nullopt;
+    }
+    return problem_of(r.error(), info);
+  };
+  m_engine.submit(std::move(request), [this, attempt, step, &provider, built, parsed](HttpResult&& result) {
+    answered(attempt, step, provider, *built, result, *parsed ? &**parsed : nullptr);
+  });
+}
+
+void ProviderFetcher::answered(std::shared_ptr<Attempt> attempt, size_t step, const Provider& provider,
+                               const ProviderRequest& built, const HttpResult& result,
+                               const Result<Record>* parsed) {
+  const NeedSource& source = attempt->need.chain[attempt->order[step]];
+  const std::string service(source.service);
+  if (result.outcome == Outcome::ok && parsed && *parsed) {
+    // What the same answer also serves is cached too (one OVERVIEW: a profile and fundamentals).
+    const RequestContext context = context_for(provider);
+    for (NeedKind other : provider.same_answer(attempt->need.kind)) {
+      auto src = provider.source_for(other, attempt->need.subject);
+      if (!src) continue;
+      Need sibling{other, attempt->need.subject, {}};
+      auto req = provider.request(sibling, *src, context);
+      if (!req || req->url != built.url) continue;
+      auto record = req->parse(result.body);
+      if (!record) continue;
+      if (auto stored =
+              m_cache.put(service, src->key, m_ttls.ttl(service, src->data), record_to_json(*record));
+          !stored)
+        log_warning("not cached: " + stored.error().message);
+    }
+    attempt->done(
+        {Fetched{service, source.record, **parsed, source.key, source.data}, std::move(attempt->failures)});
+    return;
+  }
+  if (result.outcome == Outcome::session_expired && !attempt->session_tried &&
+      provider.session_setup(context_for(provider))) {
+    attempt->session_tried = true;
+    make_session(provider, [this, attempt, step, &provider] {
+      const Session& s = m_sessions[std::string(provider.info().name)];
+      if (s.state != Session::State::made) {
+        attempt->failures.push_back(
+            {std::string(provider.info().name), FailureKind::http_status, "session not made: " + s.error});
+        try_from(attempt, step + 1);
+        return;
+      }
+      submit(attempt, step, provider);
+    });
+    return;
+  }
+  FailureKind kind = failure_of(result.outcome);
+  std::string message = message_of(result);
+  if (result.outcome == Outcome::ok && parsed && !*parsed) {  // a shared answer without this need's data
+    kind = parsed->error().kind;
+    message = parsed->error().message;
+  }
+  if (kind == FailureKind::no_data || kind == FailureKind::not_on_plan)
+    remember_absence(service, source.key, kind, message);
+  attempt->failures.push_back({service, kind, message});
+  try_from(attempt, step + 1);
+}
+
+void ProviderFetcher::make_session(const Provider& provider, std::function<void()> then) {
+  const std::string service(provider.info().name);
+  Session& s = m_sessions[service];
+  if (s.state == Session::State::made || s.state == Session::State::failed) {
+    then();
+    return;
+  }
+  s.waiters.push_back(std::move(then));
+  if (s.state == Session::State::making) return;
+  s.state = Session::State::making;
+  auto setup = provider.session_setup(context_for(provider));
+  if (!setup || setup->urls.empty()) {
+    s.state = Session::State::failed;
+    s.error = "no session to make";
+    auto waiters = std::move(s.waiters);
+    for (auto& w : waiters) w();
+    return;
+  }
+  log_info(service + ": making a session (cookie and crumb)");
+  session_step(service, std::make_shared<SessionSetup>(std::move(*setup)), 0);
+}
+
+void ProviderFetcher::session_step(const std::string& service, std::shared_ptr<SessionSetup> setup,
+                                   size_t index) {
+  HttpRequest request;
+  request.service = service;
+  request.url = setup->urls[index];
+  request.headers = setup->headers;
+  request.cookies = true;
+  const bool last = index + 1 == setup->urls.size();
+  // The steps before the last only set cookies: any answer will do (Yahoo's
+  // consent host answers 404 with its cookie).
+  if (!last) request.read_error = [](long, std::string_view) { return Reading{Verdict::no_data, "", 0}; };
+  m_engine.submit(std::move(request), [this, service, setup, index, last](HttpResult&& result) {
+    Session& s = m_sessions[service];
+    if (!last) {
+      if (result.outcome == Outcome::ok || result.outcome == Outcome::no_data) {
+        session_step(service, setup, index + 1);
+        return;
+      }
+      s.state = Session::State::failed;
+      s.error = message_of(result);
+    } else if (result.outcome != Outcome::ok) {
+      s.state = Session::State::failed;
+      s.error = message_of(result);
+    } else if (auto token = setup->token(result.body)) {
+      s.state = Session::State::made;
+      s.token = std::move(*token);
+      register_secret(s.token);  // a session token is a credential: never written
+    } else {
+      s.state = Session::State::failed;
+      s.error = token.error().message;
+    }
+    auto waiters = std::move(s.waiters);
+    s.waiters.clear();
+    for (auto& w : waiters) w();
   });
 }
 
@@ -150,11 +371,15 @@ void ProviderFetcher::with_shared(const Provider& provider, const SharedDocument
   shared.waiters.push_back(std::move(then));
   if (shared.fetching) return;
   shared.fetching = true;
-  HttpRequest request{service, doc.url, doc.headers, nullptr};
+  HttpRequest request;
+  request.service = service;
+  request.url = doc.url;
+  request.headers = doc.headers;
   request.validate = [validate = doc.validate](std::string_view body) -> std::optional<BodyProblem> {
-    if (auto ok = validate(body); !ok) return BodyProblem{ok.error().message, false};
+    if (auto ok = validate(body); !ok) return BodyProblem{ok.error().message, Verdict::none, 0};
     return std::nullopt;
   };
+  request.read_error = doc.read_error;
   m_engine.submit(
       std::move(request), [this, service, key = doc.cache_key, data = doc.data](HttpResult&& result) {
         Shared& s = m_shared[service];

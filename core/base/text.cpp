@@ -1,5 +1,6 @@
 #include "core/base/text.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <limits>
@@ -220,6 +221,22 @@ std::string printable(std::string_view s) {
     std::snprintf(buf, sizeof buf, "\\x%02X", c);
     out += buf;
     ++i;
+  }
+  return out;
+}
+
+std::string url_encode(std::string_view text) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += ch;
+    } else {
+      out += '%';
+      out += k_hex[c >> 4];
+      out += k_hex[c & 15];
+    }
   }
   return out;
 }

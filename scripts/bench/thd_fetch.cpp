@@ -81,14 +81,17 @@ int main(int argc, char** argv) {
   }
   rows.resize(requests.size());
   for (size_t i = 0; i < requests.size(); ++i) {
-    HttpRequest r{requests[i].first, requests[i].second, {"User-Agent: thd-tests test@example.com"}, nullptr};
+    HttpRequest r;
+    r.service = requests[i].first;
+    r.url = requests[i].second;
+    r.headers = {"User-Agent: thd-tests test@example.com"};
     r.headers.insert(r.headers.end(), extra_headers.begin(), extra_headers.end());
     r.keyed = keyed;
     if (validate_json)
       r.validate = [](std::string_view body) -> std::optional<BodyProblem> {
         simdjson::dom::parser parser;
         simdjson::padded_string padded(body);
-        if (parser.parse(padded).error()) return BodyProblem{"body is not JSON", false};
+        if (parser.parse(padded).error()) return BodyProblem{"body is not JSON", Verdict::none, 0};
         return std::nullopt;
       };
     rows[i].service = requests[i].first;

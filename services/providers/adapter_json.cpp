@@ -97,6 +97,44 @@ Failure without(std::string_view provider, simdjson::dom::object obj,
 // A provider's own words, fit for a log line or a report: no URL (they
 // often point at a sign-up page with query strings), no key-like parameter,
 // no control characters, at most ~160 characters.
+std::string error_text(std::string_view body) {
+  auto cut = [](std::string text) {
+    if (text.size() > 200) text = text.substr(0, 197) + "...";
+    return text;
+  };
+  Doc doc;
+  if (parse(doc, body)) {
+    simdjson::dom::object o;
+    if (doc.root.get_object().get(o)) {
+      simdjson::dom::array a;  // FMP: [{"Error Message": ...}]
+      if (doc.root.get_array().get(a) || a.size() == 0 || a.at(0).get_object().get(o)) return "";
+    }
+    for (std::string_view key :
+         {"Error Message", "error_message", "error", "message", "Information", "Note"}) {
+      std::string_view v;
+      if (!o[key].get_string().get(v) && !trim(v).empty()) return cut(sanitize(v));
+    }
+    for (const char* pointer : {"/status/error_message", "/chart/error/description",
+                                "/finance/error/description", "/error/message", "/error/description"}) {
+      std::string_view v;
+      if (!o.at_pointer(pointer).get_string().get(v) && !trim(v).empty()) return cut(sanitize(v));
+    }
+    return "";
+  }
+  // Plain text or HTML: the words, tags and entities left out.
+  std::string words;
+  bool in_tag = false;
+  for (char c : body.substr(0, 8192)) {
+    if (c == '<') in_tag = true;
+    if (!in_tag) words += c;
+    if (c == '>') {
+      in_tag = false;
+      words += ' ';
+    }
+  }
+  return cut(sanitize(words));
+}
+
 std::string sanitize(std::string_view unsafe) {
   // Secrets first, on the whole text (before it is cut to length), then URLs and key words.
   const std::string redacted = redact(unsafe);

@@ -64,6 +64,12 @@ Failure without(std::string_view provider, simdjson::dom::object obj,
 // A provider's own words, fit for a log line or a report: no URL, no
 // key-like parameter, no control characters, at most ~160 characters.
 std::string sanitize(std::string_view text);
+// What an error answer says, for people: the first message member of a JSON
+// body ("Error Message", "error_message", "error", "message", "Information",
+// "Note", status.error_message, {chart|finance}.error.description), else the
+// text of a plain or HTML body; sanitized, at most 200 characters; empty
+// when it says nothing.
+std::string error_text(std::string_view body);
 // obj[key] as a sanitized message, when it is a non-empty string.
 std::optional<std::string> message_member(simdjson::dom::object obj, std::string_view key);
 // "None", "-", "", "." and the like.

@@ -12,12 +12,14 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "core/base/date.hpp"
 #include "core/base/error.hpp"
 #include "core/base/records.hpp"
+#include "services/providers/provider.hpp"
 
 namespace thd {
 
@@ -30,6 +32,12 @@ inline bool is_no_data(const Error& e) {
 
 // "BRK.B" -> "BRK-B", "^VIX" -> "%5EVIX": Yahoo's spelling, URL-safe.
 std::string yahoo_symbol(std::string_view ticker);
+// What a Yahoo error answer means: 401/403/429 about a crumb, cookie or
+// "Unauthorized" -> session; another 429 -> throttled (60 s); 404 "Not
+// Found" -> no_data.
+Reading read_yahoo_error(long status, std::string_view body);
+// The body of /v1/test/getcrumb: one short printable word.
+Result<std::string> read_yahoo_crumb(std::string_view body);
 // Yahoo v8 chart, 1y of daily bars: price = last non-null close; previous
 // close = the non-null close before it; 52-week high/low = max/min of the
 // non-null closes; YTD return = price / (last close dated in the year before
@@ -38,6 +46,9 @@ std::string yahoo_symbol(std::string_view ticker);
 // currency from meta.
 // The answer must be about `symbol` (meta.symbol: "BRK-B" for BRK.B, "^VIX").
 Result<MarketRecord> parse_yahoo_chart(std::string_view body, std::string_view symbol, Date today);
+// What an FMP error answer means: 401 -> key_rejected; 402 (Premium Query
+// Parameter, Special Endpoint) -> not_on_plan; 429 "Limit Reach" -> quota_spent.
+Reading read_fmp_error(long status, std::string_view body);
 // FMP /stable/quote: price (required), previousClose, yearHigh, yearLow (no YTD, no volatility).
 // Every FMP and Alpha Vantage parser takes the symbol asked for: an answer
 // that names another one ("symbol", "01. symbol", "Symbol") is bad_body.
@@ -57,6 +68,10 @@ Result<ProfileRecord> parse_sec_submissions(std::string_view body, std::uint64_t
 // a file without a single ticker row is bad_body.
 Result<std::optional<std::uint64_t>> parse_sec_company_tickers(std::string_view body,
                                                                std::string_view ticker);
+// What an SEC error answer means: 403 "Request Rate Threshold Exceeded" or
+// 429 -> throttled for 10 minutes; 403 "Undeclared Automated Tool" ->
+// key_rejected (the User-Agent is SEC's key); 404 -> no_data.
+Reading read_sec_error(long status, std::string_view body);
 // SIC code -> canonical sector (SEC's Division ranges, refined for tech, telecom, REITs, utilities).
 std::optional<std::string_view> sector_from_sic(int sic);
 
@@ -65,6 +80,10 @@ Result<FundamentalsRecord> parse_fmp_ratios(std::string_view body, std::string_v
 // Alpha Vantage OVERVIEW: PERatio, EPS, AnalystTargetPrice; one required.
 Result<FundamentalsRecord> parse_alpha_vantage_fundamentals(std::string_view body, std::string_view symbol);
 
+// What a FRED error answer means: an api_key "not registered" / "not set" /
+// not 32 characters -> key_rejected; "series does not exist" -> no_data;
+// else its error_message.
+Reading read_fred_error(long status, std::string_view body);
 // FRED observations: the latest observation whose value is not "." (by date).
 Result<SeriesRecord> parse_fred_series(std::string_view body);
 // The country every IMF indicator is asked for.
@@ -76,5 +95,11 @@ Result<ImfRecord> parse_imf(std::string_view body, std::string_view indicator, s
 // CoinGecko simple/price: {coin: {usd (required), usd_24h_change, usd_market_cap}}; {} is
 // no_data, another coin's entry bad_body.
 Result<CryptoRecord> parse_coingecko(std::string_view body, std::string_view coin);
+// The same, for an answer to several coins (`asked`): one that lists others but not `coin` is no_data.
+Result<CryptoRecord> parse_coingecko(std::string_view body, std::string_view coin,
+                                     std::span<const std::string> asked);
+// What a CoinGecko error answer means: 401/403, "api key", a Pro key on the
+// public root URL -> key_rejected; 429 about the monthly credits -> quota_spent.
+Reading read_coingecko_error(long status, std::string_view body);
 
 }  // namespace thd

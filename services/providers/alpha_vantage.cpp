@@ -24,12 +24,29 @@ constexpr std::string_view k_av = "Alpha Vantage";
 // Alpha Vantage answers HTTP 200 to everything: rate limits come as
 // {"Information": ...} or {"Note": ...}, bad calls as {"Error Message": ...},
 // an unknown symbol as {} (OVERVIEW) or {"Global Quote": {}}.
+// What its HTTP-200 words mean (docs/PROVIDERS.md): the per-second text
+// also names the daily limit, so it is recognised first.
+Failure av_refusal(std::string_view key, const std::string& message) {
+  const std::string lower = to_lower(message);
+  auto has = [&lower](std::string_view w) { return lower.find(w) != std::string::npos; };
+  const std::string said = "Alpha Vantage: " + message;
+  if (key == "Error Message") {
+    if (has("apikey") && (has("invalid") || has("missing"))) return fail(FailureKind::auth_rejected, said);
+    return bad_answer(k_av, message);
+  }
+  if (has("per second") || has("sparingly") || has("spreading out") || has("per minute"))
+    return fail(FailureKind::rate_limited, said);
+  if (has("per day") || has("daily")) return fail(FailureKind::quota_exhausted, said);
+  if (has("premium")) return fail(FailureKind::not_on_plan, said);
+  return bad_answer(k_av, message);
+}
+
 Result<simdjson::dom::object> av_object(Doc& doc, std::string_view body) {
   if (!parse(doc, body)) return not_json(k_av);
   simdjson::dom::object obj;
   if (doc.root.get_object().get(obj)) return bad_answer(k_av, "unexpected answer (not an object)");
   for (std::string_view key : {"Error Message", "Information", "Note"})
-    if (auto m = message_member(obj, key)) return bad_answer(k_av, *m);
+    if (auto m = message_member(obj, key)) return av_refusal(key, *m);
   if (obj.size() == 0) return no_data(k_av, "empty answer for the symbol");
   return obj;
 }
@@ -98,38 +115,49 @@ namespace {
 class AlphaVantage final : public Provider {
  public:
   const ProviderInfo& info() const override {
-    static constexpr ProviderInfo k_info{"alpha_vantage",
-                                         "https://www.alphavantage.co",
-                                         "ALPHA_VANTAGE_API_KEY",
-                                         KeyRequirement::required,
-                                         "overview and global quote",
-                                         5,
-                                         25};
+    // The free plan: 25 calls a day, at most one a second (docs/PROVIDERS.md).
+    static constexpr ProviderInfo k_info{.name = "alpha_vantage",
+                                         .default_base_url = "https://www.alphavantage.co",
+                                         .key_env = "ALPHA_VANTAGE_API_KEY",
+                                         .key = KeyRequirement::required,
+                                         .description = "overview and global quote",
+                                         .per_minute = 0,
+                                         .per_day = 25,
+                                         .per_second = 1,
+                                         .scarce = true,
+                                         .shared_answers = true};
     return k_info;
   }
   std::optional<NeedSource> source_for(NeedKind kind, const std::string& subject) const override {
     return symbol_source(info().name, kind, subject);
   }
+  // One OVERVIEW is a profile and fundamentals.
+  std::vector<NeedKind> same_answer(NeedKind kind) const override {
+    if (kind == NeedKind::profile) return {NeedKind::fundamentals};
+    if (kind == NeedKind::fundamentals) return {NeedKind::profile};
+    return {};
+  }
   Result<ProviderRequest> request(const Need& need, const NeedSource&,
                                   const RequestContext& c) const override {
-    const std::string query = "&symbol=" + need.subject + "&apikey=" + c.key;
+    const std::string query = "&symbol=" + url_encode(need.subject) + "&apikey=" + c.key;
     const std::string symbol = need.subject;  // echoed as "01. symbol" / "Symbol"
+    ProviderRequest r;
+    r.read_error = [](long, std::string_view body) { return Reading{Verdict::none, error_text(body), 0}; };
     switch (need.kind) {
       case NeedKind::market:
-        return ProviderRequest{
-            c.base_url + "/query?function=GLOBAL_QUOTE" + query, {}, [symbol](std::string_view b) {
-              return as_record(parse_alpha_vantage_quote(b, symbol));
-            }};
+        r.url = c.base_url + "/query?function=GLOBAL_QUOTE" + query;
+        r.parse = [symbol](std::string_view b) { return as_record(parse_alpha_vantage_quote(b, symbol)); };
+        return r;
       case NeedKind::profile:
-        return ProviderRequest{
-            c.base_url + "/query?function=OVERVIEW" + query, {}, [symbol](std::string_view b) {
-              return as_record(parse_alpha_vantage_profile(b, symbol));
-            }};
+        r.url = c.base_url + "/query?function=OVERVIEW" + query;
+        r.parse = [symbol](std::string_view b) { return as_record(parse_alpha_vantage_profile(b, symbol)); };
+        return r;
       case NeedKind::fundamentals:
-        return ProviderRequest{
-            c.base_url + "/query?function=OVERVIEW" + query, {}, [symbol](std::string_view b) {
-              return as_record(parse_alpha_vantage_fundamentals(b, symbol));
-            }};
+        r.url = c.base_url + "/query?function=OVERVIEW" + query;
+        r.parse = [symbol](std::string_view b) {
+          return as_record(parse_alpha_vantage_fundamentals(b, symbol));
+        };
+        return r;
       default:
         return fail(FailureKind::other,
                     "alpha_vantage does not serve " + std::string(need_kind_name(need.kind)));

@@ -25,11 +25,24 @@ constexpr std::string_view k_fmp = "FMP";
 // carries "symbol" (required: require_symbol); an unknown symbol is [] and
 // an error is {"Error Message": ...} (also with HTTP 200, and sometimes
 // inside the list).
+// FMP's words for a refusal, with HTTP 200 or an error status: what they mean.
+Failure fmp_refusal(const std::string& message) {
+  const std::string lower = to_lower(message);
+  if (lower.find("limit reach") != std::string::npos)
+    return fail(FailureKind::quota_exhausted, "FMP: " + message);
+  if (lower.find("invalid api key") != std::string::npos)
+    return fail(FailureKind::auth_rejected, "FMP: " + message);
+  if (lower.find("premium") != std::string::npos || lower.find("special endpoint") != std::string::npos ||
+      lower.find("subscription") != std::string::npos)
+    return fail(FailureKind::not_on_plan, "FMP: " + message);
+  return bad_answer(k_fmp, message);
+}
+
 Result<simdjson::dom::object> fmp_first(Doc& doc, std::string_view body) {
   if (!parse(doc, body)) return not_json(k_fmp);
   simdjson::dom::object obj;
   if (!doc.root.get_object().get(obj)) {
-    if (auto m = message_member(obj, "Error Message")) return bad_answer(k_fmp, *m);
+    if (auto m = message_member(obj, "Error Message")) return fmp_refusal(*m);
     if (auto m = message_member(obj, "error")) return bad_answer(k_fmp, *m);
     return bad_answer(k_fmp, "unexpected answer (an object, not a list)");
   }
@@ -38,11 +51,24 @@ Result<simdjson::dom::object> fmp_first(Doc& doc, std::string_view body) {
   if (arr.size() == 0) return no_data(k_fmp, "empty answer for the symbol");
   simdjson::dom::object first;
   if (arr.at(0).get_object().get(first)) return bad_answer(k_fmp, "unexpected answer (list of non-objects)");
-  if (auto m = message_member(first, "Error Message")) return bad_answer(k_fmp, *m);
+  if (auto m = message_member(first, "Error Message")) return fmp_refusal(*m);
   return first;
 }
 
 }  // namespace
+
+Reading read_fmp_error(long status, std::string_view body) {
+  std::string message = error_text(body);
+  const std::string lower = to_lower(message);
+  if (status == 401 || (status == 403 && lower.find("invalid api key") != std::string::npos))
+    return {Verdict::key_rejected, message, 0};
+  // 402: "Premium Query Parameter", "Special Endpoint": not on a free plan.
+  if (status == 402) return {Verdict::not_on_plan, message, 0};
+  // 429 "Limit Reach": the day's calls are spent; another 429 is a rate limit (retried).
+  if (status == 429 && lower.find("limit reach") != std::string::npos)
+    return {Verdict::quota_spent, message, 0};
+  return {Verdict::none, message, 0};
+}
 
 Result<MarketRecord> parse_fmp_quote(std::string_view body, std::string_view symbol) {
   Doc doc;
@@ -103,13 +129,14 @@ namespace {
 class Fmp final : public Provider {
  public:
   const ProviderInfo& info() const override {
-    static constexpr ProviderInfo k_info{"fmp",
-                                         "https://financialmodelingprep.com",
-                                         "FMP_API_KEY",
-                                         KeyRequirement::required,
-                                         "profiles, quotes, fundamentals",
-                                         250,
-                                         0};
+    // The free plan: 250 calls a day (docs/PROVIDERS.md).
+    static constexpr ProviderInfo k_info{.name = "fmp",
+                                         .default_base_url = "https://financialmodelingprep.com",
+                                         .key_env = "FMP_API_KEY",
+                                         .key = KeyRequirement::required,
+                                         .description = "profiles, quotes, fundamentals",
+                                         .per_minute = 250,
+                                         .per_day = 250};
     return k_info;
   }
   std::optional<NeedSource> source_for(NeedKind kind, const std::string& subject) const override {
@@ -117,21 +144,23 @@ class Fmp final : public Provider {
   }
   Result<ProviderRequest> request(const Need& need, const NeedSource&,
                                   const RequestContext& c) const override {
-    const std::string query = "?symbol=" + need.subject + "&apikey=" + c.key;
+    const std::string query = "?symbol=" + url_encode(need.subject) + "&apikey=" + c.key;
     const std::string symbol = need.subject;  // FMP echoes it as "symbol"
+    ProviderRequest r;
+    r.read_error = read_fmp_error;
     switch (need.kind) {
       case NeedKind::market:
-        return ProviderRequest{c.base_url + "/stable/quote" + query, {}, [symbol](std::string_view b) {
-                                 return as_record(parse_fmp_quote(b, symbol));
-                               }};
+        r.url = c.base_url + "/stable/quote" + query;
+        r.parse = [symbol](std::string_view b) { return as_record(parse_fmp_quote(b, symbol)); };
+        return r;
       case NeedKind::profile:
-        return ProviderRequest{c.base_url + "/stable/profile" + query, {}, [symbol](std::string_view b) {
-                                 return as_record(parse_fmp_profile(b, symbol));
-                               }};
+        r.url = c.base_url + "/stable/profile" + query;
+        r.parse = [symbol](std::string_view b) { return as_record(parse_fmp_profile(b, symbol)); };
+        return r;
       case NeedKind::fundamentals:
-        return ProviderRequest{c.base_url + "/stable/ratios-ttm" + query, {}, [symbol](std::string_view b) {
-                                 return as_record(parse_fmp_ratios(b, symbol));
-                               }};
+        r.url = c.base_url + "/stable/ratios-ttm" + query;
+        r.parse = [symbol](std::string_view b) { return as_record(parse_fmp_ratios(b, symbol)); };
+        return r;
       default:
         return fail(FailureKind::other, "fmp does not serve " + std::string(need_kind_name(need.kind)));
     }

@@ -50,18 +50,28 @@ Result<SeriesRecord> parse_fred_series(std::string_view body) {
   return rec;
 }
 
+Reading read_fred_error(long status, std::string_view body) {
+  std::string message = error_text(body);
+  const std::string lower = to_lower(message);
+  auto has = [&lower](std::string_view w) { return lower.find(w) != std::string::npos; };
+  if (has("api_key") && (has("not registered") || has("not set") || has("32 character") || has("invalid")))
+    return {Verdict::key_rejected, message, 0};
+  if (status == 400 && has("does not exist")) return {Verdict::no_data, message, 0};
+  return {Verdict::none, message, 0};
+}
+
 namespace {
 
 class FredEconomic final : public Provider {
  public:
   const ProviderInfo& info() const override {
-    static constexpr ProviderInfo k_info{"fred_economic",
-                                         "https://api.stlouisfed.org",
-                                         "FRED_API_KEY",
-                                         KeyRequirement::required,
-                                         "economic series",
-                                         120,
-                                         0};
+    static constexpr ProviderInfo k_info{.name = "fred_economic",
+                                         .default_base_url = "https://api.stlouisfed.org",
+                                         .key_env = "FRED_API_KEY",
+                                         .key = KeyRequirement::required,
+                                         .description = "economic series",
+                                         .per_minute = 120,
+                                         .per_day = 0};
     return k_info;
   }
   std::optional<NeedSource> source_for(NeedKind kind, const std::string& subject) const override {
@@ -75,10 +85,12 @@ class FredEconomic final : public Provider {
   Result<ProviderRequest> request(const Need& need, const NeedSource&,
                                   const RequestContext& c) const override {
     const std::string series = need.kind == NeedKind::vix ? "VIXCLS" : need.subject;
-    return ProviderRequest{c.base_url + "/fred/series/observations?series_id=" + series +
-                               "&api_key=" + c.key + "&file_type=json&sort_order=desc&limit=20",
-                           {},
-                           [](std::string_view b) { return as_record(parse_fred_series(b)); }};
+    ProviderRequest r;
+    r.url = c.base_url + "/fred/series/observations?series_id=" + url_encode(series) + "&api_key=" + c.key +
+            "&file_type=json&sort_order=desc&limit=20";
+    r.parse = [](std::string_view b) { return as_record(parse_fred_series(b)); };
+    r.read_error = read_fred_error;
+    return r;
   }
 };
 

@@ -72,8 +72,13 @@ namespace {
 class ImfData final : public Provider {
  public:
   const ProviderInfo& info() const override {
-    static constexpr ProviderInfo k_info{
-        "imf_data", "https://www.imf.org", "", KeyRequirement::none, "IMF DataMapper indicators", 60, 0};
+    static constexpr ProviderInfo k_info{.name = "imf_data",
+                                         .default_base_url = "https://www.imf.org",
+                                         .key_env = "",
+                                         .key = KeyRequirement::none,
+                                         .description = "IMF DataMapper indicators",
+                                         .per_minute = 60,
+                                         .per_day = 0};
     return k_info;
   }
   std::optional<NeedSource> source_for(NeedKind kind, const std::string& subject) const override {
@@ -86,11 +91,13 @@ class ImfData final : public Provider {
     std::string indicator = need.subject;
     std::string country(k_imf_country);
     const int year = c.today.year;
-    return ProviderRequest{c.base_url + "/external/datamapper/api/v1/" + indicator + "/" + country,
-                           {},
-                           [indicator, country, year](std::string_view b) {
-                             return as_record(parse_imf(b, indicator, country, year));
-                           }};
+    ProviderRequest r;
+    r.url = c.base_url + "/external/datamapper/api/v1/" + indicator + "/" + country;
+    r.parse = [indicator, country, year](std::string_view b) {
+      return as_record(parse_imf(b, indicator, country, year));
+    };
+    r.read_error = [](long, std::string_view body) { return Reading{Verdict::none, error_text(body), 0}; };
+    return r;
   }
 };
 

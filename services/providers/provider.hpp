@@ -4,6 +4,7 @@
 // (services/providers/registry.hpp) is the table of them.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -27,8 +28,44 @@ struct ProviderInfo {
   std::string_view key_env;  // empty when the service takes no key
   KeyRequirement key;
   std::string_view description;
-  double per_minute;  // the provider's rate limit (SPEC §6)
-  int per_day;        // 0: no daily quota
+  double per_minute;  // the provider's rate limit (SPEC §6); 0: none
+  int per_day;        // the free plan's daily quota; 0: none
+  // At most this many requests in any one second (SEC's fair access: 10,
+  // Alpha Vantage: 1); 0: no such rule. Unlike per_minute, no burst beyond it.
+  int per_second = 0;
+  int per_month = 0;  // a monthly quota instead of a daily one (CoinGecko's demo plan); 0: none
+  // A setting that must name a contact (an e-mail address) or the service is
+  // disabled, like a missing key (SEC's fair access policy).
+  std::string_view contact_env = {};
+  // Its quota is so small that it is tried after every other provider of a
+  // chain that can serve the need (Alpha Vantage's 25 a day).
+  bool scarce = false;
+  // Answers that several needs share (Alpha Vantage's OVERVIEW serves a
+  // profile and fundamentals; CoinGecko's simple/price every coin of the
+  // run): identical requests of a run are made once.
+  bool shared_answers = false;
+  // Cookies are kept for the run (Yahoo's consent cookie).
+  bool cookies = false;
+  // A second key, for a paid plan (CoinGecko's Pro key); empty: none.
+  std::string_view paid_key_env = {};
+};
+
+// What an error answer of a provider means, beyond "this request failed".
+enum class Verdict : std::uint8_t {
+  none,          // the engine's rules: 429 and 5xx retried, other statuses a plain failure
+  no_data,       // the provider has nothing for this request (not a failure of the service)
+  not_on_plan,   // the key's plan does not include it (FMP's 402): permanent, remembered
+  key_rejected,  // the key is refused: the service stops for the run, its breaker opens
+  quota_spent,   // the plan's daily (or monthly) quota is spent: no call until it resets
+  throttled,     // "slow down": not retried; the breaker opens for `backoff` seconds
+  retry_later,   // a per-second limit was hit: the same request again after `backoff` seconds
+  session,       // the session (Yahoo's cookie and crumb) is missing or stale: renew it, then retry
+};
+
+struct Reading {
+  Verdict verdict = Verdict::none;
+  std::string message;  // the provider's words, redacted and printable ("Invalid API KEY")
+  double backoff = 0;   // seconds, for throttled and retry_later
 };
 
 // What a request is built from, besides the need.
@@ -36,8 +73,22 @@ struct RequestContext {
   std::string base_url;  // no trailing slash
   std::string key;       // empty without one; never logged
   Date today;
-  EnvLookup env;                        // provider settings (SEC's contact)
-  const std::string* shared = nullptr;  // the provider's shared document, once fetched
+  EnvLookup env;                         // provider settings (SEC's contact)
+  const std::string* shared = nullptr;   // the provider's shared document, once fetched
+  const std::string* session = nullptr;  // the provider's session token (Yahoo's crumb), once made
+  // Every subject of the run's needs this provider may be asked for, sorted
+  // (CoinGecko asks for every coin in one request).
+  const std::vector<std::string>* subjects = nullptr;
+  std::string user_agent;  // the user's User-Agent for this provider; empty: the provider's own
+};
+
+// A session a provider needs before its data requests (Yahoo: a consent
+// cookie, then a crumb): each step is fetched in order with the run's
+// cookies; the last one's body is the token.
+struct SessionSetup {
+  std::vector<std::string> urls;
+  std::vector<std::string> headers;
+  std::function<Result<std::string>(std::string_view body)> token;  // reads the last step's body
 };
 
 struct ProviderRequest {
@@ -46,6 +97,8 @@ struct ProviderRequest {
   // The adapter is the validator: an error in disguise is an error
   // (bad_body), "nothing for this symbol" is FailureKind::no_data.
   std::function<Result<Record>(std::string_view body)> parse;
+  // Reads an answer with an error status; empty: the engine's rules.
+  std::function<Reading(long status, std::string_view body)> read_error;
 };
 
 // A document that many needs of a provider share, fetched once per run and
@@ -57,6 +110,7 @@ struct SharedDocument {
   std::string url;
   std::vector<std::string> headers;
   std::function<Result<void>(std::string_view body)> validate;
+  std::function<Reading(long status, std::string_view body)> read_error;
 };
 
 class Provider {
@@ -72,6 +126,11 @@ class Provider {
                                           const RequestContext& context) const = 0;
   // The document the requests need first, if any.
   virtual std::optional<SharedDocument> shared_document(const RequestContext&) const { return std::nullopt; }
+  // The session the requests need, if any: made once per run, when an answer says so (Verdict::session).
+  virtual std::optional<SessionSetup> session_setup(const RequestContext&) const { return std::nullopt; }
+  // The other need kinds one answer of this provider also serves (Alpha
+  // Vantage's OVERVIEW: a profile and fundamentals), so that both are cached.
+  virtual std::vector<NeedKind> same_answer(NeedKind) const { return {}; }
 };
 
 // The cache keys of a provider that serves a symbol's quote, profile and

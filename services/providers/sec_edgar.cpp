@@ -295,18 +295,37 @@ std::optional<std::string_view> sector_from_sic(int sic) {
   return std::nullopt;
 }
 
+Reading read_sec_error(long status, std::string_view body) {
+  std::string message = error_text(body);
+  const std::string lower = to_lower(body.substr(0, 8192));
+  // Over 10 a second: SEC blocks the client for about 10 minutes; asking again only prolongs it.
+  if (status == 429 || (status == 403 && lower.find("request rate threshold") != std::string::npos))
+    return {Verdict::throttled, "Request Rate Threshold Exceeded", 600};
+  if (status == 403 && lower.find("undeclared automated tool") != std::string::npos)
+    return {Verdict::key_rejected,
+            "SEC refused our User-Agent as an undeclared automated tool; set SEC_EDGAR_USER_AGENT=\"Name "
+            "email@example.com\"",
+            0};
+  if (status == 404) return {Verdict::no_data, "no such company file", 0};
+  return {Verdict::none, message, 0};
+}
+
 namespace {
 
 class SecEdgar final : public Provider {
  public:
   const ProviderInfo& info() const override {
-    static constexpr ProviderInfo k_info{"sec_edgar",
-                                         "https://data.sec.gov",
-                                         "",
-                                         KeyRequirement::none,
-                                         "company submissions (SIC -> sector)",
-                                         600,
-                                         0};
+    // Fair access: at most 10 requests a second, and a User-Agent naming the
+    // client with a contact e-mail (docs/PROVIDERS.md).
+    static constexpr ProviderInfo k_info{.name = "sec_edgar",
+                                         .default_base_url = "https://data.sec.gov",
+                                         .key_env = "",
+                                         .key = KeyRequirement::none,
+                                         .description = "company submissions (SIC -> sector)",
+                                         .per_minute = 0,
+                                         .per_day = 0,
+                                         .per_second = 10,
+                                         .contact_env = "SEC_EDGAR_USER_AGENT"};
     return k_info;
   }
   std::optional<NeedSource> source_for(NeedKind kind, const std::string& subject) const override {
@@ -322,10 +341,12 @@ class SecEdgar final : public Provider {
     char path[64];
     std::snprintf(path, sizeof path, "/submissions/CIK%010llu.json", static_cast<unsigned long long>(**cik));
     const std::uint64_t want = **cik;
-    return ProviderRequest{
-        c.base_url + path, {"User-Agent: " + user_agent(c)}, [want](std::string_view body) {
-          return as_record(parse_sec_submissions(body, want));
-        }};
+    ProviderRequest r;
+    r.url = c.base_url + path;
+    r.headers = {"User-Agent: " + user_agent(c)};
+    r.parse = [want](std::string_view body) { return as_record(parse_sec_submissions(body, want)); };
+    r.read_error = read_sec_error;
+    return r;
   }
   std::optional<SharedDocument> shared_document(const RequestContext& c) const override {
     SharedDocument d;
@@ -339,14 +360,14 @@ class SecEdgar final : public Provider {
       if (!probe) return fail(FailureKind::bad_body, probe.error().message);
       return {};
     };
+    d.read_error = read_sec_error;
     return d;
   }
 
  private:
-  // SEC asks every client to name itself with a contact (its fair access policy).
+  // The run only calls SEC with a contact (the service is disabled without one).
   static std::string user_agent(const RequestContext& c) {
-    return c.env("SEC_EDGAR_USER_AGENT")
-        .value_or("trade-history-discover/" THD_VERSION " (set SEC_EDGAR_USER_AGENT to 'name email')");
+    return c.env("SEC_EDGAR_USER_AGENT").value_or("trade-history-discover/" THD_VERSION);
   }
 };
 

@@ -148,16 +148,59 @@ Result<MarketRecord> parse_yahoo_chart(std::string_view body, std::string_view s
 
 namespace {
 
+// Yahoo answers 429 to clients that do not look like a browser
+// (docs/PROVIDERS.md): a browser's User-Agent and Accept headers, unless
+// the user sets [services.yahoo_finance] user_agent.
+constexpr std::string_view k_browser_agent =
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+std::vector<std::string> browser_headers(const RequestContext& c) {
+  return {"User-Agent: " + (c.user_agent.empty() ? std::string(k_browser_agent) : c.user_agent),
+          "Accept: application/json,text/plain,*/*", "Accept-Language: en-US,en;q=0.9"};
+}
+
+bool says(std::string_view body, std::string_view what) {
+  return to_lower(body).find(to_lower(what)) != std::string::npos;
+}
+
+}  // namespace
+
+Reading read_yahoo_error(long status, std::string_view body) {
+  std::string message = adapter_json::error_text(body);
+  // A session is wanted: the cookie and crumb handshake, once.
+  if ((status == 401 || status == 403 || status == 429) &&
+      (says(body, "Invalid Crumb") || says(body, "Invalid Cookie") || says(body, "Unauthorized")))
+    return {Verdict::session, message, 0};
+  // "Too Many Requests": not retried at once; the breaker holds a minute (or Retry-After).
+  if (status == 429) return {Verdict::throttled, message, 60};
+  // An unknown symbol: {"chart":{"result":null,"error":{"code":"Not Found",...}}}.
+  if (status == 404 && (says(body, "Not Found") || says(body, "No data found")))
+    return {Verdict::no_data, message, 0};
+  return {Verdict::none, message, 0};
+}
+
+Result<std::string> read_yahoo_crumb(std::string_view body) {
+  std::string_view crumb = trim(body);
+  bool plain = !crumb.empty() && crumb.size() <= 64;
+  for (char c : crumb) plain = plain && c > ' ' && c < 127 && c != '<' && c != '{' && c != '"';
+  if (!plain) return fail(FailureKind::bad_body, "Yahoo Finance: the crumb answer is not a crumb");
+  return std::string(crumb);
+}
+
+namespace {
+
 class YahooFinance final : public Provider {
  public:
   const ProviderInfo& info() const override {
-    static constexpr ProviderInfo k_info{"yahoo_finance",
-                                         "https://query1.finance.yahoo.com",
-                                         "",
-                                         KeyRequirement::none,
-                                         "quotes and daily history",
-                                         100,
-                                         0};
+    static constexpr ProviderInfo k_info{.name = "yahoo_finance",
+                                         .default_base_url = "https://query1.finance.yahoo.com",
+                                         .key_env = "",
+                                         .key = KeyRequirement::none,
+                                         .description = "quotes and daily history",
+                                         .per_minute = 60,
+                                         .per_day = 0,
+                                         .per_second = 2,
+                                         .cookies = true};
     return k_info;
   }
   std::optional<NeedSource> source_for(NeedKind kind, const std::string& subject) const override {
@@ -172,10 +215,26 @@ class YahooFinance final : public Provider {
                                   const RequestContext& c) const override {
     const std::string symbol = need.kind == NeedKind::vix ? "^VIX" : need.subject;
     const Date today = c.today;
-    return ProviderRequest{
-        c.base_url + "/v8/finance/chart/" + yahoo_symbol(symbol) + "?range=1y&interval=1d",
-        {},
-        [symbol, today](std::string_view b) { return as_record(parse_yahoo_chart(b, symbol, today)); }};
+    std::string url = c.base_url + "/v8/finance/chart/" + yahoo_symbol(symbol) + "?range=1y&interval=1d";
+    if (c.session) url += "&crumb=" + url_encode(*c.session);
+    ProviderRequest r;
+    r.url = std::move(url);
+    r.headers = browser_headers(c);
+    r.parse = [symbol, today](std::string_view b) { return as_record(parse_yahoo_chart(b, symbol, today)); };
+    r.read_error = read_yahoo_error;
+    return r;
+  }
+  // The consent cookie (fc.yahoo.com answers 404 with it), then the crumb.
+  // A base URL of one's own (a proxy, the tests' fake) serves both itself.
+  std::optional<SessionSetup> session_setup(const RequestContext& c) const override {
+    SessionSetup s;
+    std::string cookie_url = c.env("THD_YAHOO_FINANCE_COOKIE_URL").value_or("");
+    if (cookie_url.empty())
+      cookie_url = c.base_url == info().default_base_url ? "https://fc.yahoo.com/" : c.base_url + "/fc";
+    s.urls = {cookie_url, c.base_url + "/v1/test/getcrumb"};
+    s.headers = browser_headers(c);
+    s.token = read_yahoo_crumb;
+    return s;
   }
 };
 

@@ -225,10 +225,11 @@ TEST_CASE("discovery: metadata counts needs by source, the run's lookups, servic
   CHECK(m.services[0].failures == 1);
   CHECK(m.services[0].circuit == "closed");
   CHECK(m.services[0].per_minute == 250);
-  CHECK_FALSE(m.services[0].per_day);
-  // Disabled and never called: no circuit; Alpha Vantage's free plan is 5 a minute, 25 a day.
+  CHECK(m.services[0].per_day == 250);  // FMP's free plan: 250 calls a day
+  // Disabled and never called: no circuit; Alpha Vantage's free plan is 25 a
+  // day at one a second (no per-minute rule of its own).
   CHECK_FALSE(m.services[1].circuit);
-  CHECK(m.services[1].per_minute == 5);
+  CHECK(m.services[1].per_minute == 0);
   CHECK(m.services[1].per_day == 25);
 }
 

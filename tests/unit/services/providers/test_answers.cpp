@@ -54,6 +54,13 @@ void check_bad(const Result<Record>& r, std::string_view needle) {
   CHECK_MESSAGE(r.error().message.find(needle) != std::string::npos, r.error().message);
 }
 
+// The answer is a refusal of `kind` (a spent quota, a rejected key) and its message holds `needle`.
+void check_refused(const Result<Record>& r, FailureKind kind, std::string_view needle) {
+  REQUIRE_FALSE(r);
+  CHECK_MESSAGE(r.error().kind == kind, r.error().message);
+  CHECK_MESSAGE(r.error().message.find(needle) != std::string::npos, r.error().message);
+}
+
 void check_no_data(const Result<Record>& r) {
   REQUIRE_FALSE(r);
   CHECK_MESSAGE(r.error().kind == FailureKind::no_data, r.error().message);
@@ -134,9 +141,16 @@ TEST_CASE("fmp: [{}], error objects, wrong shapes and another symbol's record ar
     // answer": the missing echo is now found first.)
     check_bad(ask("[{}]"), "FMP: the answer does not say which symbol it is about");
     check_bad(ask("{}"), "FMP");
-    // Error objects with HTTP 200, alone and in the list.
-    check_bad(ask(R"({"Error Message":"Limit Reach . Please upgrade your plan"})"), "Limit Reach");
-    check_bad(ask(R"([{"Error Message":"Invalid API KEY."}])"), "Invalid API KEY");
+    // Error objects with HTTP 200, alone and in the list: FMP's refusals
+    // keep their meaning (a spent day, a rejected key, not on the plan).
+    check_refused(ask(R"({"Error Message":"Limit Reach . Please upgrade your plan"})"),
+                  FailureKind::quota_exhausted, "Limit Reach");
+    check_refused(ask(R"([{"Error Message":"Invalid API KEY."}])"), FailureKind::auth_rejected,
+                  "Invalid API KEY");
+    check_refused(
+        ask(R"({"Error Message":"Premium Query Parameter: 'Special Endpoint : This value set for 'symbol' is not available under your current subscription"})"),
+        FailureKind::not_on_plan, "Premium Query Parameter");
+    check_bad(ask(R"({"Error Message":"Something else went wrong"})"), "Something else");
     // Wrong shapes.
     check_bad(ask("[1]"), "FMP");
     check_bad(ask(R"("AAPL")"), "FMP");
@@ -200,7 +214,16 @@ TEST_CASE("alpha_vantage: empty quotes, error objects, wrong shapes and another 
     };
     // {} is Alpha Vantage's own "unknown symbol": stays no_data.
     check_no_data(ask("{}"));
-    check_bad(ask(R"({"Information":"Our standard API rate limit is 25 requests per day."})"), "rate limit");
+    // Its HTTP-200 refusals: the daily limit, the per-second limit (whose
+    // text also names the daily one), a rejected key.
+    check_refused(ask(R"({"Information":"Our standard API rate limit is 25 requests per day."})"),
+                  FailureKind::quota_exhausted, "rate limit");
+    check_refused(
+        ask(R"({"Information":"Thank you for using Alpha Vantage! Please consider spreading out your free API requests more sparingly (1 request per second). You may subscribe to any of the premium plans at https://www.alphavantage.co/premium/ to lift the free key rate limit (25 requests per day), raise the per-second burst limit, and enable all premium endpoints of our API."})"),
+        FailureKind::rate_limited, "1 request per second");
+    check_refused(
+        ask(R"({"Error Message":"the parameter apikey is invalid or missing. Please claim your free API key on (https://www.alphavantage.co/support/#api-key)."})"),
+        FailureKind::auth_rejected, "apikey is invalid");
     check_bad(ask(R"({"Error Message":"Invalid API call."})"), "Invalid API call");
     check_bad(ask("[]"), "Alpha Vantage");
     // Another symbol's record.
@@ -282,10 +305,10 @@ TEST_CASE("sec_edgar: submissions of another CIK, without a name, or not the fil
   CHECK(ask(R"({"name":"Apple Inc."})"));  // no echo: nothing to compare
 
   // company_tickers.json: an object without a single ticker row is not the file.
-  auto doc = find_provider("sec_edgar")
-                 ->shared_document(RequestContext{
-                     "", "", Date{2026, 11, 22},
-                     [](const std::string&) -> std::optional<std::string> { return std::nullopt; }});
+  RequestContext context;
+  context.today = Date{2026, 11, 22};
+  context.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  auto doc = find_provider("sec_edgar")->shared_document(context);
   REQUIRE(doc);
   CHECK(doc->validate(k_company_tickers));
   for (std::string_view bad : {"{}", R"({"Error Message":"x"})", R"({"0":{"cik_str":1}})", "[]"}) {

@@ -188,7 +188,21 @@ TEST_CASE("Yahoo Finance: the v8 chart of a year of daily bars, symbols spelled 
   auto brk = request_of("yahoo_finance", make_need(NeedKind::market, "BRK.B"), c);
   REQUIRE(brk);
   CHECK(brk->url == k_base + "/v8/finance/chart/BRK-B?range=1y&interval=1d");
-  CHECK(brk->headers.empty());
+  // Yahoo refuses clients that do not look like a browser: a browser's User-Agent, unless the user sets one.
+  REQUIRE_FALSE(brk->headers.empty());
+  CHECK(brk->headers[0].starts_with("User-Agent: Mozilla/5.0 "));
+  auto own = c;
+  own.user_agent = "MyDesk/1.0 (ops@example.com)";
+  auto mine = request_of("yahoo_finance", make_need(NeedKind::market, "BRK.B"), own);
+  REQUIRE(mine);
+  CHECK(mine->headers[0] == "User-Agent: MyDesk/1.0 (ops@example.com)");
+  // With a session, the crumb goes along, URL-encoded.
+  const std::string crumb = "a/b+c";
+  auto with_crumb = c;
+  with_crumb.session = &crumb;
+  auto crumbed = request_of("yahoo_finance", make_need(NeedKind::market, "AAPL"), with_crumb);
+  REQUIRE(crumbed);
+  CHECK(crumbed->url == k_base + "/v8/finance/chart/AAPL?range=1y&interval=1d&crumb=a%2Fb%2Bc");
   auto vix = request_of("yahoo_finance", make_need(NeedKind::vix, "VIX"), c);
   REQUIRE(vix);
   CHECK(vix->url == k_base + "/v8/finance/chart/%5EVIX?range=1y&interval=1d");
