@@ -73,7 +73,8 @@ void print_table(const Phase0& p) {
          std::string(s.stale ? "stale " : "") + (s.alias.empty() ? "" : "(as '" + s.alias + "')")});
   sectors.print();
   if (!inv.by_theme.empty()) {
-    print(stdout, "  themes (%llu files):\n", static_cast<unsigned long long>(inv.theme_files));
+    print(stdout, "  themes (%llu file%s):\n", static_cast<unsigned long long>(inv.theme_files),
+          inv.theme_files == 1 ? "" : "s");
     Table themes({{"", 24}, {"", 10}, {"", 5, Align::right}, {"", 0}}, k_indent);
     for (const auto& [name, s] : inv.by_theme)
       themes.add_row(
