@@ -48,9 +48,15 @@ void print_table(const Phase0& p) {
       std::string fair = t.facts.fair_value_low
                              ? opt_text(t.facts.fair_value_low) + " - " + opt_text(t.facts.fair_value_high)
                              : "-";
+      if (t.facts.fair_value_low && t.facts.currency) fair = *t.facts.currency + " " + fair;
+      // The label as written when it is not the normalised word itself ("STRONG BUY").
+      std::string note = t.read_error.empty() ? "" : "  (unreadable)";
+      if (t.facts.recommendation_label && t.facts.recommendation_label != t.facts.recommendation)
+        note += "  (as '" + printable(*t.facts.recommendation_label) + "')";
+      if (!t.facts.notes.empty()) note += "  (" + printable(t.facts.notes.front()) + ")";
       table.add_row({printable(to_upper(t.ticker)), format_date(t.date), std::to_string(t.age_days) + "d",
                      t.stale ? "yes" : "no", t.facts.recommendation.value_or("-"),
-                     opt_text(t.facts.conviction), fair, t.read_error.empty() ? "" : "  (unreadable)"});
+                     opt_text(t.facts.conviction), fair, note});
     }
     table.print();
   }
@@ -66,6 +72,15 @@ void print_table(const Phase0& p) {
         {name, format_date(s.date), std::to_string(s.age_days) + "d",
          std::string(s.stale ? "stale " : "") + (s.alias.empty() ? "" : "(as '" + s.alias + "')")});
   sectors.print();
+  if (!inv.by_theme.empty()) {
+    print(stdout, "  themes (%llu file%s):\n", static_cast<unsigned long long>(inv.theme_files),
+          inv.theme_files == 1 ? "" : "s");
+    Table themes({{"", 24}, {"", 10}, {"", 5, Align::right}, {"", 0}}, k_indent);
+    for (const auto& [name, s] : inv.by_theme)
+      themes.add_row(
+          {printable(name), format_date(s.date), std::to_string(s.age_days) + "d", s.stale ? "stale" : ""});
+    themes.print();
+  }
   for (const IgnoredFile& f : inv.sector_ignored)
     print(stdout, "  ignored: %s (%s)\n", printable(f.file).c_str(), printable(f.reason).c_str());
 

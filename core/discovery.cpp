@@ -120,6 +120,8 @@ Discovery::Sectors sectors_of(const ServedIndex& index, const LocalInventory& lo
       sector.analysis = LocalFile{it->second.file, it->second.date, it->second.age_days, it->second.stale};
     out.by_sector.push_back(std::move(sector));
   }
+  for (const auto& [name, t] : local.by_theme)
+    out.themes.emplace_back(name, LocalFile{t.file, t.date, t.age_days, t.stale});
   return out;
 }
 

@@ -95,6 +95,7 @@ struct Discovery {
   struct Sectors {
     std::vector<Sector> by_sector;  // by name
     std::vector<std::string> unclassified;
+    std::vector<std::pair<std::string, std::optional<LocalFile>>> themes;  // local theme files, by name
   } sectors;
 
   Phase0 inventory;  // local_data_inventory

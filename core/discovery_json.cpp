@@ -65,9 +65,7 @@ void write_market_context(JsonWriter& w, const Discovery::Market& m) {
 
 void write_fundamentals(JsonWriter& w, const Discovery::Fundamentals& f) {
   w.begin_object();
-  w.field("recommendation", f.facts.recommendation).field("conviction", f.facts.conviction);
-  w.field("fair_value_low", f.facts.fair_value_low).field("fair_value_high", f.facts.fair_value_high);
-  w.field("current_price", f.facts.current_price);
+  write_fundamental_facts(w, f.facts);
   write_local_file(w, f.local);
   w.field("pe_ratio", f.figures.pe_ratio).field("eps", f.figures.eps);
   w.field("analyst_target", f.figures.analyst_target);
@@ -120,6 +118,13 @@ void write_sectors(JsonWriter& w, const Discovery::Sectors& s) {
     w.key(sector.name).begin_object();
     write_strings(w, "tickers", sector.tickers);
     write_local_file(w, sector.analysis);
+    w.end_object();
+  }
+  w.end_object();
+  w.key("themes").begin_object();
+  for (const auto& [name, file] : s.themes) {
+    w.key(name).begin_object();
+    write_local_file(w, file);
     w.end_object();
   }
   w.end_object();

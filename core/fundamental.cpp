@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <utility>
+
 #include "core/base/atomic_file.hpp"
 #include "core/base/text.hpp"
 #include "core/base/unique_fd.hpp"
@@ -36,27 +38,6 @@ std::optional<std::string_view> after_label(std::string_view text, std::string_v
   return trim(rest.substr(1));
 }
 
-// A money amount: "$1,020.50", "190", "$88.5". Returns the value and the rest.
-std::optional<double> read_amount(std::string_view& s) {
-  s = trim(s);
-  if (!s.empty() && s[0] == '$') s = trim(s.substr(1));
-  std::string digits;
-  size_t i = 0;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if ((c >= '0' && c <= '9') || c == '.')
-      digits.push_back(c);
-    else if (c == ',' && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9' && !digits.empty())
-      continue;
-    else
-      break;
-  }
-  auto v = parse_double(digits);
-  if (!v) return std::nullopt;
-  s = s.substr(i);
-  return v;
-}
-
 std::optional<double> read_conviction(std::string_view s) {
   size_t slash = s.find('/');
   std::string_view num = trim(s.substr(0, slash));
@@ -80,72 +61,145 @@ std::optional<double> read_conviction(std::string_view s) {
   return c;
 }
 
-void read_recommendation(std::string_view rest, FundamentalFacts& facts) {
-  std::string_view head = rest.substr(0, rest.find('|'));
-  std::string word;
-  for (char c : trim(head)) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
-      word.push_back(c);
-    else
-      break;
-  }
-  word = to_upper(word);
-  if (word == "BUY" || word == "HOLD" || word == "SELL") facts.recommendation = word;
-  size_t bar = rest.find('|');
-  if (bar != std::string_view::npos) {
-    std::string_view tail = trim(rest.substr(bar + 1));
-    if (auto c = after_label(tail, "Conviction")) {
-      if (!facts.conviction) facts.conviction = read_conviction(*c);
-    }
-  }
+// A heading (or a bold line) that announces the verdict on the next line:
+// "### Recommendation", "## Investment Recommendation", "**Recommendation**".
+bool is_verdict_heading(std::string_view raw, std::string_view text) {
+  if (iequals(text, "Recommendation")) return true;
+  std::string_view r = trim(raw);
+  constexpr std::string_view suffix = " Recommendation";
+  return r.starts_with('#') && text.size() > suffix.size() &&
+         iequals(text.substr(text.size() - suffix.size()), suffix);
 }
 
-void read_fair_value(std::string_view rest, FundamentalFacts& facts) {
-  auto low = read_amount(rest);
-  if (!low) return;
-  rest = trim(rest);
-  // "-", "–" (en dash) or "to" between the two amounts
-  if (rest.starts_with("-"))
-    rest.remove_prefix(1);
-  else if (rest.starts_with("\xE2\x80\x93"))
-    rest.remove_prefix(3);
-  else if (istarts_with(rest, "to "))
-    rest.remove_prefix(3);
-  else
-    return;
-  auto high = read_amount(rest);
-  if (!high || *high < *low) return;
-  facts.fair_value_low = low;
-  facts.fair_value_high = high;
-  size_t cur = rest.find('(');
-  if (cur != std::string_view::npos) {
-    if (auto c = after_label(trim(rest.substr(cur + 1)), "Current")) {
-      std::string_view amount = *c;
-      facts.current_price = read_amount(amount);
-    }
-  }
+// Text from the file inside a note: short, and cut on a character boundary.
+std::string quoted(std::string_view s) {
+  s = trim(s);
+  constexpr size_t k_max = 60;
+  if (s.size() <= k_max) return "'" + std::string(s) + "'";
+  size_t cut = k_max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return "'" + std::string(s.substr(0, cut)) + "...'";
 }
 
 }  // namespace
 
-void scan_fundamental_line(std::string_view raw, FundamentalFacts& facts) {
-  if (raw.size() > k_max_line) return;
+void FundamentalScanner::take_verdict(std::string_view text, bool after_heading) {
+  std::string_view head = text.substr(0, text.find('|'));
+  auto verdict = read_verdict(head);
+  if (verdict && verdict->recommendation) {
+    m_facts.recommendation = verdict->recommendation;
+    m_facts.recommendation_label = verdict->label;
+    m_unknown_label.reset();
+    m_verdict_note.clear();
+    // "**BUY** with $32-36 target price range": the fair value when no Fair Value Range line exists.
+    if (!m_target) m_target = find_range(head, NeedCurrency::yes);
+  } else if (m_verdict_note.empty()) {  // the first unknown one speaks, unless a known one follows
+    if (after_heading) {
+      m_verdict_note = "the line after the Recommendation heading starts with no verdict this tool knows (" +
+                       quoted(head) + "); recommendation left null";
+    } else {
+      if (verdict && !verdict->label.empty()) m_unknown_label = verdict->label;
+      m_verdict_note = "recommendation " + quoted(head) +
+                       " is not a verdict this tool knows (docs/INVENTORY.md lists them); left null";
+    }
+  }
+  size_t bar = text.find('|');
+  if (bar != std::string_view::npos && !m_facts.conviction) {
+    if (auto c = after_label(trim(text.substr(bar + 1)), "Conviction"))
+      m_facts.conviction = read_conviction(*c);
+  }
+}
+
+void FundamentalScanner::read_fair_value(std::string_view rest) {
+  m_fair_value_line = true;
+  std::string_view after;
+  auto range = find_range(rest, NeedCurrency::no, &after);
+  if (!range) {
+    if (m_fair_value_note.empty())
+      m_fair_value_note =
+          has_digit(rest)
+              ? "Fair Value Range line " + quoted(rest) + " holds no low - high range; fair value left null"
+              : "Fair Value Range line " + quoted(rest) + " has no amounts; fair value left null";
+    return;
+  }
+  m_facts.fair_value_low = range->low;
+  m_facts.fair_value_high = range->high;
+  if (range->currency) m_facts.currency = std::string(*range->currency);
+  m_facts.fair_value_source = "fair_value_range";
+  m_fair_value_note.clear();
+  size_t cur = after.find('(');
+  if (cur != std::string_view::npos) {
+    if (auto c = after_label(trim(after.substr(cur + 1)), "Current")) {
+      std::string_view amount = *c;
+      if (auto a = read_amount(amount)) m_facts.current_price = a->value;
+    }
+  }
+}
+
+void FundamentalScanner::scan_line(std::string_view raw) {
+  if (raw.size() > k_max_line) {  // prose or data: never a fact, and not the verdict after a heading
+    m_verdict_next = false;
+    return;
+  }
   std::string line = strip_markdown(raw);
-  if (!facts.recommendation) {
-    if (auto rest = after_label(line, "Recommendation")) {
-      read_recommendation(*rest, facts);
-      return;
+  if (line.empty()) return;  // blank lines between a heading and its verdict
+  bool verdict_here = std::exchange(m_verdict_next, false);
+  if (auto rest = after_label(line, "Recommendation")) {
+    if (!m_facts.recommendation) {
+      if (rest->empty())
+        m_verdict_next = true;  // "**Recommendation:**" with the verdict below
+      else
+        take_verdict(*rest, false);
     }
+    return;
   }
-  if (!facts.conviction) {
+  if (is_verdict_heading(raw, line)) {
+    if (!m_facts.recommendation) m_verdict_next = true;
+    return;
+  }
+  if (!m_facts.conviction) {
     if (auto rest = after_label(line, "Conviction")) {
-      facts.conviction = read_conviction(*rest);
+      m_facts.conviction = read_conviction(*rest);
       return;
     }
   }
-  if (!facts.fair_value_low) {
-    if (auto rest = after_label(line, "Fair Value Range")) read_fair_value(*rest, facts);
+  if (!m_facts.fair_value_low) {
+    if (auto rest = after_label(line, "Fair Value Range")) {
+      read_fair_value(*rest);
+      return;
+    }
   }
+  if (verdict_here && !m_facts.recommendation) take_verdict(line, true);
+}
+
+FundamentalFacts FundamentalScanner::finish() {
+  FundamentalFacts f = m_facts;
+  if (!f.recommendation) {
+    f.recommendation_label = m_unknown_label;
+    if (!m_verdict_note.empty()) f.notes.push_back(m_verdict_note);
+  }
+  if (!f.fair_value_low) {
+    if (!m_fair_value_note.empty()) {
+      f.notes.push_back(m_fair_value_note);
+    } else if (!m_fair_value_line && m_target) {
+      f.fair_value_low = m_target->low;
+      f.fair_value_high = m_target->high;
+      f.currency = std::string(*m_target->currency);
+      f.fair_value_source = "recommendation_target";
+    }
+  }
+  return f;
+}
+
+FundamentalFacts read_fundamental_text(std::string_view text) {
+  FundamentalScanner scanner;
+  for (size_t start = 0; start <= text.size();) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) nl = text.size();
+    scanner.scan_line(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return scanner.finish();
 }
 
 Result<FundamentalFacts> read_fundamental_file(const std::filesystem::path& path, bool* cut) {
@@ -155,12 +209,12 @@ Result<FundamentalFacts> read_fundamental_file(const std::filesystem::path& path
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
     return fail(path.string() + " is not a regular file");
-  FundamentalFacts facts;
+  FundamentalScanner scanner;
   size_t total = 0;
   std::string pending;
   bool skipping = false;  // inside a line too long to hold any fact
   char buf[16384];
-  while (!facts.complete()) {
+  while (!scanner.complete()) {
     ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -182,15 +236,15 @@ Result<FundamentalFacts> read_fundamental_file(const std::filesystem::path& path
     pending.append(chunk);
     size_t start = 0;
     for (size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1)
-      scan_fundamental_line(std::string_view(pending).substr(start, nl - start), facts);
+      scanner.scan_line(std::string_view(pending).substr(start, nl - start));
     pending.erase(0, start);
     if (pending.size() > k_max_line) {
       pending.clear();
       skipping = true;
     }
   }
-  if (!skipping && !pending.empty()) scan_fundamental_line(pending, facts);
-  return facts;
+  if (!skipping && !pending.empty()) scanner.scan_line(pending);
+  return scanner.finish();
 }
 
 }  // namespace thd

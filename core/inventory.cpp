@@ -76,6 +76,17 @@ bool is_valid_ticker(std::string_view t) {
   return has_alnum;
 }
 
+bool is_valid_theme(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  bool has_letter = false;
+  for (char c : name) {
+    bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    has_letter |= letter;
+    if (!letter && !(c >= '0' && c <= '9') && c != '_' && c != '-') return false;
+  }
+  return has_letter;
+}
+
 const TickerAnalysis* LocalInventory::find_ticker(std::string_view ticker) const {
   auto it = by_ticker.find(ticker_match_key(ticker));
   return it == by_ticker.end() ? nullptr : &it->second;
@@ -142,23 +153,27 @@ Result<LocalInventory> scan_local_inventory(const std::filesystem::path& data_di
       continue;
     }
     auto sector = canonical_sector(dated->stem);
-    if (!sector) {
-      inv.sector_ignored.push_back({name, "'" + dated->stem + "' is not a known sector or alias"});
+    if (!sector && !is_valid_theme(dated->stem)) {
+      inv.sector_ignored.push_back({name, "'" + dated->stem + "' is neither a sector nor a theme name"});
       continue;
     }
-    ++inv.sector_files;
-    SectorAnalysis& s = inv.by_sector[std::string(*sector)];
+    // Not one of the 11 sectors: a theme (quantum_computing), listed on its own.
+    ++(sector ? inv.sector_files : inv.theme_files);
+    std::string key = sector ? std::string(*sector) : to_lower(dated->stem);
+    SectorAnalysis& s = (sector ? inv.by_sector : inv.by_theme)[key];
     ++s.files;
     if (s.files == 1 || dated->date >= s.date) {
-      s.sector = std::string(*sector);
+      s.sector = key;
       s.file = name;
       s.date = dated->date;
-      s.alias = to_lower(dated->stem) == *sector ? "" : dated->stem;
+      s.alias = !sector || to_lower(dated->stem) == key ? "" : dated->stem;
     }
   }
-  for (auto& [key, s] : inv.by_sector) {
-    s.age_days = age_in_days(s.date, now);
-    s.stale = s.age_days > options.stale_days;
+  for (auto* list : {&inv.by_sector, &inv.by_theme}) {
+    for (auto& [key, s] : *list) {
+      s.age_days = age_in_days(s.date, now);
+      s.stale = s.age_days > options.stale_days;
+    }
   }
   auto by_name = [](const IgnoredFile& a, const IgnoredFile& b) { return a.file < b.file; };
   std::sort(inv.fundamental_ignored.begin(), inv.fundamental_ignored.end(), by_name);

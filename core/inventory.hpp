@@ -33,8 +33,10 @@ struct TickerAnalysis {
   bool cut = false;        // read only up to k_max_analysis_read, facts still missing
 };
 
+// A sector file, or a theme file (a subject that is not one of the 11
+// sectors: quantum_computing_20250805.md); a theme has no alias.
 struct SectorAnalysis {
-  std::string sector;  // canonical name
+  std::string sector;  // canonical name; for a theme, its name in lower case
   std::string file;
   std::string alias;  // the name used in the file, when it differs
   Date date;
@@ -54,6 +56,8 @@ struct LocalInventory {
   bool sector_dir_exists = false;
   std::uint64_t sector_files = 0;
   std::map<std::string, SectorAnalysis> by_sector;  // key: canonical sector
+  std::uint64_t theme_files = 0;
+  std::map<std::string, SectorAnalysis> by_theme;  // key: the theme in lower case
   std::vector<IgnoredFile> sector_ignored;
 
   const TickerAnalysis* find_ticker(std::string_view ticker) const;
@@ -67,6 +71,8 @@ std::string ticker_match_key(std::string_view ticker);
 // 1 to 20 bytes of [A-Za-z0-9.^=-], at least one a letter or a digit.
 inline constexpr size_t k_max_ticker_bytes = 20;
 bool is_valid_ticker(std::string_view ticker);
+// A theme's name in a sector file name: 1 to 64 bytes of [A-Za-z0-9_-], one a letter.
+bool is_valid_theme(std::string_view name);
 
 struct InventoryOptions {
   std::int64_t stale_days = 30;

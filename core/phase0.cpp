@@ -91,7 +91,21 @@ void write_strings(JsonWriter& w, std::string_view key, const std::vector<std::s
   w.end_array();
 }
 
+void write_sector_file(JsonWriter& w, const SectorAnalysis& s) {
+  w.field("file", s.file).field("date", format_date(s.date)).field("age_days", s.age_days);
+  w.field("stale", s.stale).field("files", s.files);
+}
+
 }  // namespace
+
+void write_fundamental_facts(JsonWriter& w, const FundamentalFacts& f) {
+  w.field("recommendation", f.recommendation).field("recommendation_label", f.recommendation_label);
+  w.field("conviction", f.conviction);
+  w.field("fair_value_low", f.fair_value_low).field("fair_value_high", f.fair_value_high);
+  w.field("currency", f.currency).field("fair_value_source", f.fair_value_source);
+  w.field("current_price", f.current_price);
+  write_strings(w, "notes", f.notes);
+}
 
 void write_phase0_json(JsonWriter& w, const Phase0& p) {
   w.begin_object();
@@ -111,9 +125,7 @@ void write_phase0_json(JsonWriter& w, const Phase0& p) {
     w.key(to_upper(t.ticker)).begin_object();
     w.field("file", t.file).field("date", format_date(t.date)).field("age_days", t.age_days);
     w.field("stale", t.stale).field("files", t.files);
-    w.field("recommendation", t.facts.recommendation).field("conviction", t.facts.conviction);
-    w.field("fair_value_low", t.facts.fair_value_low).field("fair_value_high", t.facts.fair_value_high);
-    w.field("current_price", t.facts.current_price);
+    write_fundamental_facts(w, t.facts);
     if (!t.read_error.empty()) w.field("error", t.read_error);
     w.end_object();
   }
@@ -127,8 +139,7 @@ void write_phase0_json(JsonWriter& w, const Phase0& p) {
   w.key("sectors").begin_object();
   for (const auto& [name, s] : inv.by_sector) {
     w.key(name).begin_object();
-    w.field("file", s.file).field("date", format_date(s.date)).field("age_days", s.age_days);
-    w.field("stale", s.stale).field("files", s.files);
+    write_sector_file(w, s);
     if (!s.alias.empty())
       w.field("alias", s.alias);
     else
@@ -140,6 +151,14 @@ void write_phase0_json(JsonWriter& w, const Phase0& p) {
   for (std::string_view s : k_sectors)
     if (!inv.by_sector.count(std::string(s))) w.value(s);
   w.end_array();
+  w.field("theme_files", inv.theme_files);
+  w.key("themes").begin_object();
+  for (const auto& [name, s] : inv.by_theme) {
+    w.key(name).begin_object();
+    write_sector_file(w, s);
+    w.end_object();
+  }
+  w.end_object();
   write_ignored(w, inv.sector_ignored);
   w.end_object();
 

@@ -48,5 +48,8 @@ Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<Covera
                   MissRatioWarning miss_ratio = MissRatioWarning::persisted);
 
 void write_phase0_json(JsonWriter& w, const Phase0& p);
+// The facts of a local analysis as fields of the current object: the same keys
+// in the inventory's by_ticker and the discovery document's fundamentals.
+void write_fundamental_facts(JsonWriter& w, const FundamentalFacts& f);
 
 }  // namespace thd

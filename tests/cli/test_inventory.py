@@ -41,7 +41,8 @@ SECTORS = {
     "tech_20261015.md": ("technology", "tech"),
     "energy_20261121.md": ("energy", None),
 }
-UNKNOWN_SECTOR = "crypto_20261120.md"
+UNKNOWN_SECTOR = "crypto assets_20261120.md"  # a space: neither a sector nor a theme name
+THEME = ("quantum_computing_20250805.md", "quantum_computing")  # not one of the 11: a theme
 ALL_SECTORS = {"technology", "healthcare", "financials", "industrials", "communication_services",
                "consumer_discretionary", "consumer_staples", "energy", "materials", "utilities",
                "real_estate"}
@@ -78,6 +79,64 @@ def write_stats(cache_dir, services):
     write_file(os.path.join(cache_dir, ".meta", "stats.json"), json.dumps(body, indent=1))
 
 
+VARIANTS = os.path.join(os.environ.get("THD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..")),
+                        "tests", "fixtures", "analysis_variants")
+
+
+class AnalysisVariantsTest(ThdTestCase):
+    """The hand-written analyses of tests/fixtures/analysis_variants, one per variant real files show."""
+
+    def test_facts_of_each_variant(self):
+        doc, _ = self.thd_json("inventory", "--data-dir", VARIANTS, "--cache-dir", os.path.join(self.tmp, "cache"),
+                               "--report", "json")
+        f = doc["fundamental_analysis"]["by_ticker"]
+        keys = ("recommendation", "recommendation_label", "conviction", "fair_value_low", "fair_value_high",
+                "currency", "fair_value_source", "current_price")
+        expected = {
+            "NVDA": ("BUY", "STRONG BUY", 0.8, 1185.5, 1320, "USD", "fair_value_range", 1101.25),
+            "PLTR": ("BUY", "SPECULATIVE BUY", 0.6, None, None, None, None, None),
+            "ASML": ("SELL", "STRONG SELL", None, 120, 140, "EUR", "fair_value_range", 151.3),
+            "BARC.L": ("BUY", "ACCUMULATE", 0.7, 2.4, 2.85, "GBP", "fair_value_range", None),
+            "GME": ("SELL", "REDUCE", None, None, None, None, None, None),
+            "SOFI": ("BUY", "BUY", None, 32, 36, "USD", "recommendation_target", None),
+            "CSL.AX": ("HOLD", "HOLD", 0.5, 238.9, 252.8, "AUD", "fair_value_range", 245.1),
+            "RIVN": (None, "CAUTIOUSLY OPTIMISTIC", 0.4, 9, 14, "USD", "fair_value_range", None),
+        }
+        self.assertEqual(set(f), set(expected))
+        for ticker, values in expected.items():
+            got = tuple(f[ticker][k] for k in keys)
+            self.assertEqual(len(got), len(values))
+            for k, g, e in zip(keys, got, values):
+                if isinstance(e, float):
+                    self.assertAlmostEqual(g, e, msg="%s %s" % (ticker, k))
+                else:
+                    self.assertEqual(g, e, "%s %s" % (ticker, k))
+        self.assertEqual(f["GME"]["notes"],
+                         ["Fair Value Range line 'Analysis indicates overvaluation' has no amounts; "
+                          "fair value left null"])
+        self.assertEqual(len(f["RIVN"]["notes"]), 1)
+        self.assertIn("'CAUTIOUSLY OPTIMISTIC'", f["RIVN"]["notes"][0])
+        for ticker in ("NVDA", "PLTR", "ASML", "BARC.L", "SOFI", "CSL.AX"):
+            self.assertEqual(f[ticker]["notes"], [], ticker)
+        self.assertEqual(doc["fundamental_analysis"]["ignored"], [])
+
+        s = doc["sector_analysis"]
+        self.assertEqual((s["files"], list(s["sectors"])), (1, ["technology"]))
+        self.assertEqual(s["theme_files"], 2)
+        self.assertEqual(s["themes"], {"quantum_computing": {"file": "Quantum_Computing_20261105.md",
+                                                             "date": "2026-11-05", "age_days": 17,
+                                                             "stale": False, "files": 2}})
+        self.assertEqual(s["ignored"], [])
+
+    def test_table_shows_label_currency_and_themes(self):
+        r = self.thd("inventory", "--data-dir", VARIANTS, "--cache-dir", os.path.join(self.tmp, "cache"))
+        self.assert_ok(r)
+        nvda = next(line for line in r.stdout.splitlines() if line.strip().startswith("NVDA"))
+        self.assertIn("USD 1185.50 - 1320.00", nvda)
+        self.assertIn("(as 'STRONG BUY')", nvda)
+        self.assertIn("quantum_computing", r.stdout)
+
+
 class InventoryTest(ThdTestCase):
     def setUp(self):
         super().setUp()
@@ -88,7 +147,7 @@ class InventoryTest(ThdTestCase):
             write_file(os.path.join(fdir, name), content, mtime=NOW - 5 * DAY)
         os.utime(os.path.join(fdir, "AAPL_20261101.md"), (NOW - HOUR, NOW - HOUR))
         sdir = os.path.join(self.data, "outputs", "sector_analysis")
-        for name in list(SECTORS) + [UNKNOWN_SECTOR]:
+        for name in list(SECTORS) + [UNKNOWN_SECTOR, THEME[0]]:
             write_file(os.path.join(sdir, name), "# sector\n")
         self.entry_bytes = {}  # service -> [sizes]
         for service, entries in CACHE.items():
@@ -165,6 +224,9 @@ class InventoryTest(ThdTestCase):
             self.assertEqual(got["stale"], age(date) > 30, name)
         self.assertEqual(set(s["missing"]), ALL_SECTORS - set(expected))
         self.assertEqual([i["file"] for i in s["ignored"]], [UNKNOWN_SECTOR])
+        self.assertEqual(s["theme_files"], 1)
+        self.assertEqual(s["themes"], {THEME[1]: {"file": THEME[0], "date": "2025-08-05",
+                                                  "age_days": age("20250805"), "stale": True, "files": 1}})
 
     def test_cache_health_and_statistics(self):
         doc, r = self.inventory()

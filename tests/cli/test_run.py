@@ -209,6 +209,59 @@ class GoldenTest(RunTestCase):
         self.assertIn("Position_UUID", doc["data_quality_assessment"]["completeness"])
 
 
+class AnalysisVariantsTest(RunTestCase):
+    """The local facts of tests/fixtures/analysis_variants reach the discovery document."""
+
+    def setUp(self):
+        super().setUp()
+        import shutil
+        from thdtest import validate_report
+        src = os.path.join(os.environ.get("THD_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..")),
+                           "tests", "fixtures", "analysis_variants", "outputs")
+        shutil.copytree(src, os.path.join(self.data, "outputs"))
+        self.write_csv("Position_UUID,Ticker,Strategy_Type,Entry_Timestamp,Exit_Timestamp,PnL,Return,Status\n"
+                       "V1,NVDA,SMA,2026-01-02,2026-02-01,100,0.10,Closed\n"
+                       "V2,SOFI,SMA,2026-01-02,2026-02-01,10,0.01,Closed\n"
+                       "V3,GME,SMA,2026-01-02,2026-02-01,-10,-0.01,Closed\n"
+                       "V4,RIVN,SMA,2026-01-02,2026-02-01,-5,-0.02,Closed\n"
+                       "V5,CSL.AX,SMA,2026-01-02,2026-02-01,7,0.03,Closed\n"
+                       "V6,KO,SMA,2026-01-02,2026-02-01,1,0.01,Closed\n")
+        self.doc = self.run_doc()
+        validate_report(self.doc, "discovery")
+
+    def test_fundamentals_carry_label_currency_source_and_notes(self):
+        t = self.doc["tickers"]
+        nvda = t["NVDA"]["fundamentals"]
+        self.assertEqual((nvda["recommendation"], nvda["recommendation_label"], nvda["currency"]),
+                         ("BUY", "STRONG BUY", "USD"))
+        self.assertEqual((nvda["fair_value_low"], nvda["fair_value_high"]), (1185.5, 1320))
+        sofi = t["SOFI"]["fundamentals"]
+        self.assertEqual((sofi["fair_value_low"], sofi["fair_value_high"], sofi["fair_value_source"]),
+                         (32, 36, "recommendation_target"))
+        gme = t["GME"]["fundamentals"]
+        self.assertEqual((gme["recommendation"], gme["recommendation_label"]), ("SELL", "REDUCE"))
+        self.assertIsNone(gme["fair_value_low"])
+        self.assertEqual(len(gme["notes"]), 1)
+        self.assertIn("has no amounts", gme["notes"][0])
+        self.assertEqual(t["CSL.AX"]["fundamentals"]["currency"], "AUD")
+        rivn = t["RIVN"]["fundamentals"]
+        self.assertEqual((rivn["recommendation"], rivn["recommendation_label"]), (None, "CAUTIOUSLY OPTIMISTIC"))
+        # No local analysis: every local fact null, no notes.
+        ko = t["KO"]["fundamentals"]
+        self.assertEqual((ko["recommendation_label"], ko["currency"], ko["fair_value_source"], ko["notes"]),
+                         (None, None, None, []))
+
+    def test_counts_use_the_normalised_verdict_and_themes_are_listed(self):
+        # NVDA STRONG BUY and SOFI BUY are BUY; CSL.AX HOLD; GME REDUCE is SELL; RIVN's verdict is unknown.
+        self.assertEqual(self.doc["fundamental_integration"]["recommendations"],
+                         {"BUY": 2, "HOLD": 1, "SELL": 1, "none": 1})
+        themes = self.doc["sector_context"]["themes"]
+        self.assertEqual(themes, {"quantum_computing": {"file": "Quantum_Computing_20261105.md",
+                                                        "date": "2026-11-05", "age_days": 17, "stale": False}})
+        self.assertNotIn("quantum_computing", self.doc["sector_context"]["by_sector"])
+        self.assertEqual(self.doc["local_data_inventory"]["sector_analysis"]["theme_files"], 2)
+
+
 # --------------------------------------------------------------------------------------------
 # 2. Bad input (issue 3's table)
 # --------------------------------------------------------------------------------------------

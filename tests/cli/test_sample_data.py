@@ -47,6 +47,11 @@ class SampleData(ThdTestCase):
         self.assertEqual((sa["sectors"]["consumer_staples"]["age_days"], sa["sectors"]["consumer_staples"]["stale"]),
                          (33, True))
         self.assertEqual([f["file"] for f in sa["ignored"]], ["README.txt"])
+        self.assertEqual(sa["files"], 12)
+        self.assertEqual(sa["theme_files"], 1)
+        self.assertEqual(sa["themes"], {"quantum_computing": {"file": "quantum_computing_20261103.md",
+                                                              "date": "2026-11-03", "age_days": 19,
+                                                              "stale": False, "files": 1}})
 
     def test_coverage_of_live_signals(self):
         cov = self.inventory("--portfolio", "live_signals")["coverage"]

@@ -15,9 +15,15 @@ using thd::test::TempDir;
 using thd::test::write_file;
 
 FundamentalFacts scan(std::initializer_list<std::string_view> lines) {
-  FundamentalFacts f;
-  for (std::string_view l : lines) scan_fundamental_line(l, f);
-  return f;
+  FundamentalScanner scanner;
+  for (std::string_view l : lines) scanner.scan_line(l);
+  return scanner.finish();
+}
+
+// The fixture files of tests/fixtures/analysis_variants (hand-written, one per variant).
+std::filesystem::path variant(const std::string& name) {
+  return std::filesystem::path(THD_SOURCE_DIR) /
+         "tests/fixtures/analysis_variants/outputs/fundamental_analysis" / name;
 }
 
 bool empty(const FundamentalFacts& f) {
@@ -115,13 +121,14 @@ TEST_CASE("fundamental: en dash between the amounts") {
 
 TEST_CASE("fundamental: lines that must not match") {
   CHECK(empty(scan({"Recommendation rationale: BUY because margins expand"})));
-  CHECK(empty(scan({"Recommendation: STRONG BUY"})));
-  CHECK(empty(scan({"Recommendation: BUYING opportunity"})));
+  CHECK(empty(scan({"Recommendation: BUYING opportunity"})));  // a word that starts like BUY is not BUY
+  CHECK(empty(scan({"Recommendation: BUY/HOLD"})));            // two verdicts are none
   CHECK(empty(scan({"Our Recommendation: BUY"})));
   CHECK(empty(scan({"Recommendation BUY"})));
   CHECK(empty(scan({"Fair Value Range: TBD"})));
   CHECK(empty(scan({"Fair value is hard to estimate: $190 - $230"})));
   CHECK(empty(scan({"Conviction level: high"})));
+  CHECK(scan({"Our Recommendation: BUY"}).notes.empty());  // not the label: not even a note
   // A rationale line does not block the real line that follows.
   auto f = scan({"Recommendation rationale: see below", "**Recommendation: SELL | Conviction: 0.7/1.0**"});
   CHECK(f.recommendation == "SELL");
@@ -228,6 +235,248 @@ TEST_CASE("fundamental: a file read only up to 1 MiB with facts still missing sa
   r = read_fundamental_file(dir / "SMALL_20261122.md", &cut);
   REQUIRE(r.has_value());
   CHECK_FALSE(cut);
+}
+
+}  // namespace thd
+
+namespace thd {
+
+TEST_CASE("fundamental: qualified verdicts map to BUY, HOLD or SELL and keep their label") {
+  struct Case {
+    const char* line;
+    const char* recommendation;
+    const char* label;
+  };
+  for (const Case& c : {Case{"Recommendation: STRONG BUY", "BUY", "STRONG BUY"},
+                        Case{"Recommendation: Speculative Buy", "BUY", "SPECULATIVE BUY"},
+                        Case{"Recommendation: accumulate", "BUY", "ACCUMULATE"},
+                        Case{"Recommendation: Outperform (raised)", "BUY", "OUTPERFORM"},
+                        Case{"Recommendation: Overweight", "BUY", "OVERWEIGHT"},
+                        Case{"Recommendation: Strong-Sell", "SELL", "STRONG SELL"},
+                        Case{"Recommendation: REDUCE", "SELL", "REDUCE"},
+                        Case{"Recommendation: Underperform", "SELL", "UNDERPERFORM"},
+                        Case{"Recommendation: Underweight", "SELL", "UNDERWEIGHT"},
+                        Case{"Recommendation: Neutral", "HOLD", "NEUTRAL"},
+                        Case{"Recommendation: Market Perform", "HOLD", "MARKET PERFORM"},
+                        Case{"Recommendation: Equal-weight", "HOLD", "EQUAL WEIGHT"},
+                        Case{"Recommendation: BUY", "BUY", "BUY"},
+                        Case{"Recommendation: BUY - margins expand", "BUY", "BUY"}}) {
+    INFO(c.line);
+    auto f = scan({c.line});
+    CHECK(f.recommendation == c.recommendation);
+    CHECK(f.recommendation_label == c.label);
+    CHECK(f.notes.empty());
+  }
+  // The conviction after the bar still counts with a qualified verdict.
+  auto f = scan({"**Recommendation: STRONG BUY | Conviction: 0.8/1.0**"});
+  CHECK(f.recommendation == "BUY");
+  CHECK(f.recommendation_label == "STRONG BUY");
+  REQUIRE(f.conviction.has_value());
+  CHECK(*f.conviction == doctest::Approx(0.8));
+}
+
+TEST_CASE("fundamental: an unknown verdict is null with its label and a note, never a guess") {
+  auto f = scan({"Recommendation: CAUTIOUSLY OPTIMISTIC | Conviction: 0.4/1.0"});
+  CHECK_FALSE(f.recommendation.has_value());
+  CHECK(f.recommendation_label == "CAUTIOUSLY OPTIMISTIC");
+  REQUIRE(f.notes.size() == 1);
+  CHECK(f.notes[0].find("'CAUTIOUSLY OPTIMISTIC'") != std::string::npos);
+  CHECK(f.notes[0].find("left null") != std::string::npos);
+  REQUIRE(f.conviction.has_value());
+  CHECK(*f.conviction == doctest::Approx(0.4));
+  // "STRONG" alone, or a word that merely begins like a verdict, is not one.
+  CHECK_FALSE(scan({"Recommendation: STRONG"}).recommendation.has_value());
+  CHECK(scan({"Recommendation: BUYING opportunity"}).recommendation_label == "BUYING OPPORTUNITY");
+  // A known verdict later in the file wins, and the note goes.
+  auto g = scan({"Recommendation: [pending]", "Recommendation: SELL"});
+  CHECK(g.recommendation == "SELL");
+  CHECK(g.recommendation_label == "SELL");
+  CHECK(g.notes.empty());
+}
+
+TEST_CASE("fundamental: the verdict on the line after a Recommendation heading") {
+  auto f = scan({"### Recommendation", "", "**BUY** with $32-36 target price range", "### Risks"});
+  CHECK(f.recommendation == "BUY");
+  CHECK(f.recommendation_label == "BUY");
+  // No Fair Value Range line: the target range is the fair value.
+  REQUIRE(f.fair_value_low.has_value());
+  CHECK(*f.fair_value_low == doctest::Approx(32.0));
+  REQUIRE(f.fair_value_high.has_value());
+  CHECK(*f.fair_value_high == doctest::Approx(36.0));
+  CHECK(f.currency == "USD");
+  CHECK(f.fair_value_source == "recommendation_target");
+  CHECK(f.notes.empty());
+
+  // A Fair Value Range line, before or after, wins over the target.
+  for (bool before : {true, false}) {
+    INFO("fair value line before the heading: " << before);
+    auto g =
+        before
+            ? scan({"Fair Value Range: $30 - $34", "## Investment Recommendation", "**HOLD**, $40-45 target"})
+            : scan(
+                  {"## Investment Recommendation", "**HOLD**, $40-45 target", "Fair Value Range: $30 - $34"});
+    CHECK(g.recommendation == "HOLD");
+    CHECK(*g.fair_value_low == doctest::Approx(30.0));
+    CHECK(*g.fair_value_high == doctest::Approx(34.0));
+    CHECK(g.fair_value_source == "fair_value_range");
+  }
+  // A Fair Value Range line without amounts still exists: no target, a note.
+  auto h = scan({"### Recommendation", "**SELL** with a $10-12 target", "Fair Value Range: overvalued"});
+  CHECK(h.recommendation == "SELL");
+  CHECK_FALSE(h.fair_value_low.has_value());
+  CHECK_FALSE(h.currency.has_value());
+  REQUIRE(h.notes.size() == 1);
+
+  // A bold label with the verdict below it.
+  CHECK(scan({"**Recommendation:**", "Strong Buy"}).recommendation_label == "STRONG BUY");
+  // Numbers without a currency are no target ("12-month", "3-5 years").
+  auto k = scan({"### Recommendation", "BUY on a 3-5 year view"});
+  CHECK(k.recommendation == "BUY");
+  CHECK_FALSE(k.fair_value_low.has_value());
+  // Prose after the heading: a note, no recommendation, no label.
+  auto p = scan({"### Recommendation", "We like the franchise but wait for a better price."});
+  CHECK_FALSE(p.recommendation.has_value());
+  CHECK_FALSE(p.recommendation_label.has_value());
+  REQUIRE(p.notes.size() == 1);
+  CHECK(p.notes[0].find("Recommendation heading") != std::string::npos);
+  // A heading that only mentions the word is not the verdict's heading.
+  CHECK(scan({"### Recommendation history", "BUY"}).notes.empty());
+  CHECK_FALSE(scan({"### Recommendation history", "BUY"}).recommendation.has_value());
+}
+
+TEST_CASE("fundamental: currencies, codes and thousands separators") {
+  struct Case {
+    const char* line;
+    double low, high;
+    const char* currency;
+  };
+  for (const Case& c : {Case{"Fair Value Range: AUD $238.90 - AUD $252.80", 238.90, 252.80, "AUD"},
+                        Case{"Fair Value Range: \xE2\x82\xAC"
+                             "120 - \xE2\x82\xAC"
+                             "140",
+                             120, 140, "EUR"},
+                        Case{"Fair Value Range: \xC2\xA3"
+                             "2.40 to \xC2\xA3"
+                             "2.85",
+                             2.40, 2.85, "GBP"},
+                        Case{"Fair Value Range: \xC2\xA5"
+                             "3,000 - \xC2\xA5"
+                             "3,400",
+                             3000, 3400, "JPY"},
+                        Case{"Fair Value Range: $1,185.50 - $1,320", 1185.50, 1320, "USD"},
+                        Case{"Fair Value Range: 120 EUR - 140 EUR", 120, 140, "EUR"},
+                        Case{"Fair Value Range: CAD 45 - 52", 45, 52, "CAD"},
+                        Case{"Fair Value Range: HK$310 - HK$350", 310, 350, "HKD"},
+                        Case{"Fair Value Range: 120 - 140 CHF", 120, 140, "CHF"}}) {
+    INFO(c.line);
+    auto f = scan({c.line});
+    REQUIRE(f.fair_value_low.has_value());
+    CHECK(*f.fair_value_low == doctest::Approx(c.low));
+    CHECK(*f.fair_value_high == doctest::Approx(c.high));
+    CHECK(f.currency == c.currency);
+    CHECK(f.fair_value_source == "fair_value_range");
+  }
+  // No symbol and no code: the currency is unknown, not assumed.
+  auto plain = scan({"Fair Value Range: 190 - 230"});
+  CHECK(*plain.fair_value_low == doctest::Approx(190.0));
+  CHECK_FALSE(plain.currency.has_value());
+  // Two currencies are not one range.
+  auto mixed =
+      scan({"Fair Value Range: $100 - \xE2\x82\xAC"
+            "120"});
+  CHECK_FALSE(mixed.fair_value_low.has_value());
+  REQUIRE(mixed.notes.size() == 1);
+  CHECK(mixed.notes[0].find("no low - high range") != std::string::npos);
+  // The current price with a code.
+  auto cur = scan({"Fair Value Range: AUD $238.90 - AUD $252.80 (Current: AUD $245.10)"});
+  REQUIRE(cur.current_price.has_value());
+  CHECK(*cur.current_price == doctest::Approx(245.10));
+}
+
+TEST_CASE("fundamental: a Fair Value Range line without numbers is a null fair value with a note") {
+  auto f = scan({"**Fair Value Range:** Analysis indicates overvaluation"});
+  CHECK_FALSE(f.fair_value_low.has_value());
+  CHECK_FALSE(f.fair_value_high.has_value());
+  CHECK_FALSE(f.fair_value_source.has_value());
+  REQUIRE(f.notes.size() == 1);
+  CHECK(f.notes[0] ==
+        "Fair Value Range line 'Analysis indicates overvaluation' has no amounts; fair value left null");
+  // A later line with amounts replaces it, and the note goes.
+  auto g = scan({"Fair Value Range: TBD", "Fair Value Range: $5 - $7"});
+  CHECK(*g.fair_value_low == doctest::Approx(5.0));
+  CHECK(g.notes.empty());
+}
+
+TEST_CASE("fundamental: the hand-written variant files") {
+  auto nvda = read_fundamental_file(variant("NVDA_20261118.md"));
+  REQUIRE(nvda.has_value());
+  CHECK(nvda->recommendation == "BUY");
+  CHECK(nvda->recommendation_label == "STRONG BUY");
+  CHECK(*nvda->conviction == doctest::Approx(0.8));
+  CHECK(*nvda->fair_value_low == doctest::Approx(1185.50));
+  CHECK(*nvda->fair_value_high == doctest::Approx(1320.0));
+  CHECK(*nvda->current_price == doctest::Approx(1101.25));
+  CHECK(nvda->currency == "USD");
+
+  auto pltr = read_fundamental_file(variant("PLTR_20261117.md"));
+  REQUIRE(pltr.has_value());
+  CHECK(pltr->recommendation == "BUY");
+  CHECK(pltr->recommendation_label == "SPECULATIVE BUY");
+  CHECK(*pltr->conviction == doctest::Approx(0.6));
+  CHECK_FALSE(pltr->fair_value_low.has_value());
+  CHECK(pltr->notes.empty());
+
+  auto asml = read_fundamental_file(variant("ASML_20261116.md"));
+  REQUIRE(asml.has_value());
+  CHECK(asml->recommendation == "SELL");
+  CHECK(asml->recommendation_label == "STRONG SELL");
+  CHECK(*asml->fair_value_low == doctest::Approx(120.0));
+  CHECK(*asml->fair_value_high == doctest::Approx(140.0));
+  CHECK(*asml->current_price == doctest::Approx(151.30));
+  CHECK(asml->currency == "EUR");
+
+  auto barc = read_fundamental_file(variant("BARC.L_20261115.md"));
+  REQUIRE(barc.has_value());
+  CHECK(barc->recommendation == "BUY");
+  CHECK(barc->recommendation_label == "ACCUMULATE");
+  CHECK(*barc->conviction == doctest::Approx(0.7));
+  CHECK(*barc->fair_value_low == doctest::Approx(2.40));
+  CHECK(*barc->fair_value_high == doctest::Approx(2.85));
+  CHECK(barc->currency == "GBP");
+
+  auto gme = read_fundamental_file(variant("GME_20261114.md"));
+  REQUIRE(gme.has_value());
+  CHECK(gme->recommendation == "SELL");
+  CHECK(gme->recommendation_label == "REDUCE");
+  CHECK_FALSE(gme->fair_value_low.has_value());
+  REQUIRE(gme->notes.size() == 1);
+  CHECK(gme->notes[0].find("'Analysis indicates overvaluation' has no amounts") != std::string::npos);
+
+  auto sofi = read_fundamental_file(variant("SOFI_20261113.md"));
+  REQUIRE(sofi.has_value());
+  CHECK(sofi->recommendation == "BUY");
+  CHECK(sofi->recommendation_label == "BUY");
+  CHECK(*sofi->fair_value_low == doctest::Approx(32.0));
+  CHECK(*sofi->fair_value_high == doctest::Approx(36.0));
+  CHECK(sofi->currency == "USD");
+  CHECK(sofi->fair_value_source == "recommendation_target");
+
+  auto csl = read_fundamental_file(variant("CSL.AX_20261112.md"));
+  REQUIRE(csl.has_value());
+  CHECK(csl->recommendation == "HOLD");
+  CHECK(*csl->fair_value_low == doctest::Approx(238.90));
+  CHECK(*csl->fair_value_high == doctest::Approx(252.80));
+  CHECK(*csl->current_price == doctest::Approx(245.10));
+  CHECK(csl->currency == "AUD");
+
+  auto rivn = read_fundamental_file(variant("RIVN_20261111.md"));
+  REQUIRE(rivn.has_value());
+  CHECK_FALSE(rivn->recommendation.has_value());
+  CHECK(rivn->recommendation_label == "CAUTIOUSLY OPTIMISTIC");
+  CHECK(*rivn->conviction == doctest::Approx(0.4));
+  CHECK(*rivn->fair_value_low == doctest::Approx(9.0));
+  CHECK(*rivn->fair_value_high == doctest::Approx(14.0));
+  REQUIRE(rivn->notes.size() == 1);
 }
 
 }  // namespace thd

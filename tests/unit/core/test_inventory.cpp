@@ -78,7 +78,8 @@ TEST_CASE("malformed names are listed as ignored, never fatal") {
   fundamental(d, "NVDA_20261119.txt");
   std::filesystem::create_directories(d / "outputs/fundamental_analysis/archive");
   sector(d, "README.txt");
-  sector(d, "crypto_20261101.md");
+  sector(d, "crypto assets_20261101.md");  // a space: neither a sector nor a theme name
+  sector(d, "crypto_20261101.md");         // a theme, not ignored
   auto inv = scan_local_inventory(d.path(), k_now, {});
   REQUIRE(inv);
   CHECK(inv->by_ticker.size() == 1);
@@ -88,7 +89,9 @@ TEST_CASE("malformed names are listed as ignored, never fatal") {
                         "NVDA_20261119.txt", "archive"})
     CHECK_MESSAGE(has_ignored(inv->fundamental_ignored, f), f);
   CHECK(inv->sector_ignored.size() == 2);
-  CHECK(has_ignored(inv->sector_ignored, "crypto_20261101.md"));
+  CHECK(has_ignored(inv->sector_ignored, "README.txt"));
+  CHECK(has_ignored(inv->sector_ignored, "crypto assets_20261101.md"));
+  CHECK(inv->by_theme.count("crypto") == 1);
 }
 
 TEST_CASE("sector files under aliases, newest per canonical sector") {
@@ -152,4 +155,53 @@ TEST_CASE("a symbol: 1 to 20 bytes of [A-Za-z0-9.^=-], one a letter or digit") {
                       "B"));
   CHECK_FALSE(is_valid_ticker("A/B"));
   CHECK_FALSE(is_valid_ticker("--"));
+}
+
+TEST_CASE("sector files for themes that are not one of the 11 sectors are listed as themes") {
+  test::TempDir d;
+  sector(d, "technology_20261110.md");
+  sector(d, "quantum_computing_20250805.md");
+  sector(d, "Quantum_Computing_20261105.md");  // the same theme, newer
+  sector(d, "ai-infrastructure_20261120.md");
+  auto inv = scan_local_inventory(d.path(), k_now, {30});
+  REQUIRE(inv);
+  CHECK(inv->sector_files == 1);
+  CHECK(inv->by_sector.size() == 1);
+  CHECK(inv->theme_files == 3);
+  REQUIRE(inv->by_theme.size() == 2);
+  const SectorAnalysis& q = inv->by_theme.at("quantum_computing");
+  CHECK(q.file == "Quantum_Computing_20261105.md");
+  CHECK(q.files == 2);
+  CHECK(q.age_days == 17);  // 2026-11-05 to 2026-11-22
+  CHECK_FALSE(q.stale);
+  CHECK(q.alias.empty());
+  CHECK(inv->by_theme.at("ai-infrastructure").age_days == 2);
+  CHECK(inv->sector_ignored.empty());
+}
+
+TEST_CASE("the hand-written variant files: facts per ticker, themes beside sectors") {
+  std::filesystem::path data = std::filesystem::path(THD_SOURCE_DIR) / "tests/fixtures/analysis_variants";
+  auto inv = scan_local_inventory(data, k_now, {30});
+  REQUIRE(inv);
+  CHECK(inv->by_ticker.size() == 8);
+  CHECK(inv->fundamental_ignored.empty());
+  const TickerAnalysis* csl = inv->find_ticker("csl.ax");
+  REQUIRE(csl);
+  CHECK(csl->age_days == 10);
+  CHECK(csl->facts.recommendation == "HOLD");
+  CHECK(csl->facts.currency == "AUD");
+  CHECK(*csl->facts.fair_value_low == doctest::Approx(238.90));
+  const TickerAnalysis* gme = inv->find_ticker("GME");
+  REQUIRE(gme);
+  CHECK(gme->facts.recommendation_label == "REDUCE");
+  CHECK_FALSE(gme->facts.fair_value_low.has_value());
+  CHECK(gme->facts.notes.size() == 1);
+  CHECK(inv->find_ticker("SOFI")->facts.fair_value_source == "recommendation_target");
+  CHECK_FALSE(inv->find_ticker("RIVN")->facts.recommendation.has_value());
+  CHECK(inv->sector_files == 1);
+  CHECK(inv->by_sector.count("technology") == 1);
+  CHECK(inv->theme_files == 2);
+  REQUIRE(inv->by_theme.count("quantum_computing") == 1);
+  CHECK(inv->by_theme.at("quantum_computing").file == "Quantum_Computing_20261105.md");
+  CHECK(inv->sector_ignored.empty());
 }
