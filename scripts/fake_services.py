@@ -9,6 +9,7 @@ Usage
 -----
     fake_services.py [--port 0] [--port-file F] [--host 127.0.0.1]
                      [--latency-ms N] [--verbose] [--tls-cert PEM --tls-key PEM]
+                     [--realistic]
 
 Binds a loopback address only (127.0.0.0/8; anything else exits 2).  With
 --port 0 the kernel picks a free port; --port-file F receives the port number
@@ -39,10 +40,15 @@ URL layout: base URL of a service = http://127.0.0.1:PORT/<service>
                       (also include_24hr_vol, include_last_updated_at; GET /coingecko/api/v3/ping)
   imf_data        GET /imf_data/external/datamapper/api/v1/{INDICATOR}/{COUNTRY}[/{COUNTRY}...]
                       (optional ?periods=2024,2025)
+  coingecko_pro   the coingecko paths under /coingecko_pro/... stand for https://pro-api.coingecko.com
+                  (counted as coingecko); needs a Pro key in header x-cg-pro-api-key or query
+                  x_cg_pro_api_key, in both modes (the answers are in "Realistic mode" below)
+  yahoo_finance   with realism's yahoo_crumb: GET /yahoo_finance/fc (https://fc.yahoo.com) and
+                  GET /yahoo_finance/v1/test/getcrumb (query1.finance.yahoo.com)
 
 Keys: fmp `apikey` (query or `apikey` header), alpha_vantage `apikey`, fred
 `api_key`.  Missing or empty -> the provider's real error answer; ANY non-empty
-key is accepted.  coingecko works with or without a key (x_cg_demo_api_key /
+key is accepted (except realistic mode's *_invalid_keys).  coingecko works with or without a key (x_cg_demo_api_key /
 x_cg_pro_api_key / x-cg-demo-api-key / x-cg-pro-api-key).  sec_edgar needs a
 non-empty User-Agent header (both of its URLs), else 403 with SEC's HTML page.
 
@@ -191,6 +197,92 @@ Value formulas (all deterministic; `round` is Python's round())
     NGDP_RPCH(y) = round(2.0 + 1.0 * sin((y - 2000) / 2.0), 3)
     PCPIPCH(y)   = round(2.5 + 1.5 * sin((y - 2000) / 3.0), 3)
 
+Realistic mode (docs/PROVIDERS.md has the sources)
+--------------------------------------------------
+Off by default: then everything above holds exactly.  --realistic turns it on
+at start; POST /__realism {"enabled": true|false, PARAM: value, ...} sets it at
+run time.  Every POST starts from the defaults below (keeping the current
+"enabled" unless given), so {} restores the defaults of the current mode.
+Unknown parameters or wrong types: 400.  POST /__reset clears the realism
+counters (daily/monthly counts, windows, SEC block, Yahoo cookies) but keeps
+the parameters and the mode.  A day or a month never ends in the fake: only
+/__reset starts a new one.  Counts are per service, not per key.  Realism is
+checked before the injected faults: a refused request answers the refusal and
+does not use up a fault's `count`; a request that passes then meets the fault.
+
+  PARAMETER              DEFAULT   RULE (when enabled)
+  yahoo_require_browser  true      User-Agent without "Mozilla/5.0" -> 429 text/plain
+                                   "Edge: Too Many Requests" (every yahoo path)
+  yahoo_crumb            false     GET /fc -> 404 with Set-Cookie: A3=<random>; Path=/;
+                                   GET /v1/test/getcrumb with Cookie A3=<issued> -> 200
+                                   text/plain crumb (random, the same for that cookie), else
+                                   401 {"finance":{"result":null,"error":{"code":
+                                   "Unauthorized","description":"Invalid Cookie"}}};
+                                   the chart without that cookie AND ?crumb=<its crumb> ->
+                                   401 {"finance":{"result":null,"error":{"code":
+                                   "Unauthorized","description":"Invalid Crumb"}}}
+  yahoo_per_minute       0         > N requests in 60 s -> the 429 above (0: off)
+  fmp_invalid_keys       []        these keys -> 401 {"Error Message":"Invalid API KEY. ..."}
+  fmp_daily_cap          250       every request with a valid key counts (refused ones
+                                   too); past the cap -> 429 {"Error Message":"Limit Reach .
+                                   Please upgrade your plan or visit our documentation for
+                                   more details at https://site.financialmodelingprep.com/"}
+  fmp_symbols            FMP_FREE_SYMBOLS (the 87 of the free plan; not QQQ, VTI, ^VIX):
+                                   any other symbol= -> 402, Content-Type application/json
+                                   but a plain-text body: "Premium Query Parameter: 'Special
+                                   Endpoint : This value set for 'symbol' is not available
+                                   under your current subscription please visit our
+                                   subscription page to upgrade your plan at
+                                   https://financialmodelingprep.com/"
+  fmp_open_endpoints     []        endpoints (e.g. "profile") answered for any symbol
+  av_invalid_keys        []        these keys -> 200 {"Error Message": "the parameter apikey
+                                   is invalid or missing. ..."}
+  av_daily_cap           25        every request with a valid key counts (refused ones too);
+                                   past the cap -> 200 {"Information": ...} with the text
+                                   chosen by av_daily_text: "detected" -> "We have detected
+                                   your API key as KEY and our standard API rate limit is 25
+                                   requests per day. Please subscribe to any of the premium
+                                   plans at https://www.alphavantage.co/premium/ to instantly
+                                   remove all daily rate limits." (repeats the key);
+                                   "thank_you" -> the older "Thank you for using Alpha
+                                   Vantage! Our standard API rate limit is 25 requests per
+                                   day. ..." (AV_INFORMATION)
+  av_per_second          1         more requests in any 1-second window (refused ones count)
+                                   -> 200 {"Information": "Thank you for using Alpha Vantage!
+                                   Please consider spreading out your free API requests more
+                                   sparingly (1 request per second). ..."} (AV_BURST)
+  sec_per_second         10        more requests in any 1-second window -> 403 HTML
+                                   "Request Rate Threshold Exceeded" (SEC_TRAFFIC_LIMIT), and
+  sec_block_seconds      600       every request for that long after gets the same 403
+  sec_require_contact    true      User-Agent without an e-mail address (x@y.tld) -> 403 HTML
+                                   "Your Request Originates from an Undeclared Automated Tool"
+  fred_invalid_keys      []        these keys -> 400 {"error_code":400,"error_message":"Bad
+                                   Request.  The value for variable api_key is not registered.
+                                   Read https://fred.stlouisfed.org/docs/api/api_key.html for
+                                   more information."} (the key is not repeated; the echo_key
+                                   fault still does that)
+  fred_per_minute        120       > N in 60 s -> 429 {"error_code":429,"error_message":
+  fred_per_second        2         "Too Many Requests.  Exceeded Rate Limit"}; also > N in any
+                                   1-second window (0: off)
+  coingecko_invalid_keys []        these keys -> 401 {"status":{"error_code":10002,
+                                   "error_message":"You have provided incorrect API key
+                                   credentials. ..."}}
+  coingecko_pro_keys     []        Pro keys: these, and keys starting with
+  coingecko_pro_key_prefix "CG-pro"  this prefix ("" : none)
+                                   /coingecko (public) with a Pro key or a pro header/param
+                                   -> 400 {"status":{"error_code":10010,"error_message":"If
+                                   you are using Pro API key, please change your root URL
+                                   from api.coingecko.com to pro-api.coingecko.com"}}
+  coingecko_per_minute   30        > N in 60 s -> 429 {"status":{"error_code":429,
+  coingecko_monthly_cap  10000     "error_message":"You've exceeded the Rate Limit. ..."}};
+                                   every request counts toward the month
+  /coingecko_pro (both modes): no Pro key -> 401 {"status":{"error_code":10002,
+  "error_message":"API Key Missing. ..."}}; a demo key (header/param, or a key that is not a
+  Pro key) -> 400 {"status":{"error_code":10011,"error_message":"If you are using Demo API
+  key, please change your root URL from pro-api.coingecko.com to api.coingecko.com"}};
+  coingecko_invalid_keys -> 401 as above; the quotas apply only when enabled.
+  imf_data: no limits.
+
 Control API (not counted as service requests)
 ---------------------------------------------
 GET  /__stats  -> {"requests": {service: n}, "requests_total": n,
@@ -201,13 +293,28 @@ GET  /__stats  -> {"requests": {service: n}, "requests_total": n,
                    "paths": {service: [last 200 request paths with query]},
                    "keys_seen": {service: [every key value received: query
                                  apikey / api_key / x_cg_*, headers apikey /
-                                 x-cg-*, basic-auth password]}}
+                                 x-cg-*, basic-auth password]},
+                   "status_counts": {service: {"200": n, "402": n, ...}},
+                   "max_per_second": {service: the most requests that began
+                                     within any 1-second span},
+                   "refusals": {service: {reason: n}} (realistic mode; reasons:
+                               not_on_plan, daily_cap, monthly_cap, burst,
+                               per_minute, no_contact, rate_threshold, blocked,
+                               not_browser, crumb, cookie, invalid_key,
+                               missing_key, wrong_root),
+                   "by_subject": {service: {subject: requests}} (symbol in
+                                 canonical spelling, FRED series, SEC file or
+                                 CIK##########, each coingecko id, IMF
+                                 INDICATOR/COUNTRY...; both modes),
+                   "realism": {the current realism parameters}}
      `connections` counts TCP connections that carried at least one service
      request since the last reset (a keep-alive connection used before and
      after a reset counts again); `connections_accepted` counts every accepted
      connection, control calls included.  Requests to an unknown prefix count
      under "other".
-POST /__reset  -> clears statistics and faults.
+POST /__reset  -> clears statistics and faults (and realism's counters, not its parameters).
+POST /__realism with JSON {"enabled": bool, PARAM: value, ...} -> {"ok": true,
+     "realism": {parameters}} (see "Realistic mode").
 POST /__fault  with JSON {"service": name | "all", "mode": M, "status": 500,
      "retry_after": 2, "delay_ms": 300, "count": N, "match": "substring",
      "variant": "Note"}.  `count`: how many requests it applies to (omitted =
