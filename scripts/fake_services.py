@@ -9,6 +9,7 @@ Usage
 -----
     fake_services.py [--port 0] [--port-file F] [--host 127.0.0.1]
                      [--latency-ms N] [--verbose] [--tls-cert PEM --tls-key PEM]
+                     [--realistic]
 
 Binds a loopback address only (127.0.0.0/8; anything else exits 2).  With
 --port 0 the kernel picks a free port; --port-file F receives the port number
@@ -39,10 +40,15 @@ URL layout: base URL of a service = http://127.0.0.1:PORT/<service>
                       (also include_24hr_vol, include_last_updated_at; GET /coingecko/api/v3/ping)
   imf_data        GET /imf_data/external/datamapper/api/v1/{INDICATOR}/{COUNTRY}[/{COUNTRY}...]
                       (optional ?periods=2024,2025)
+  coingecko_pro   the coingecko paths under /coingecko_pro/... stand for https://pro-api.coingecko.com
+                  (counted as coingecko); needs a Pro key in header x-cg-pro-api-key or query
+                  x_cg_pro_api_key, in both modes (the answers are in "Realistic mode" below)
+  yahoo_finance   with realism's yahoo_crumb: GET /yahoo_finance/fc (https://fc.yahoo.com) and
+                  GET /yahoo_finance/v1/test/getcrumb (query1.finance.yahoo.com)
 
 Keys: fmp `apikey` (query or `apikey` header), alpha_vantage `apikey`, fred
 `api_key`.  Missing or empty -> the provider's real error answer; ANY non-empty
-key is accepted.  coingecko works with or without a key (x_cg_demo_api_key /
+key is accepted (except realistic mode's *_invalid_keys).  coingecko works with or without a key (x_cg_demo_api_key /
 x_cg_pro_api_key / x-cg-demo-api-key / x-cg-pro-api-key).  sec_edgar needs a
 non-empty User-Agent header (both of its URLs), else 403 with SEC's HTML page.
 
@@ -191,6 +197,92 @@ Value formulas (all deterministic; `round` is Python's round())
     NGDP_RPCH(y) = round(2.0 + 1.0 * sin((y - 2000) / 2.0), 3)
     PCPIPCH(y)   = round(2.5 + 1.5 * sin((y - 2000) / 3.0), 3)
 
+Realistic mode (docs/PROVIDERS.md has the sources)
+--------------------------------------------------
+Off by default: then everything above holds exactly.  --realistic turns it on
+at start; POST /__realism {"enabled": true|false, PARAM: value, ...} sets it at
+run time.  Every POST starts from the defaults below (keeping the current
+"enabled" unless given), so {} restores the defaults of the current mode.
+Unknown parameters or wrong types: 400.  POST /__reset clears the realism
+counters (daily/monthly counts, windows, SEC block, Yahoo cookies) but keeps
+the parameters and the mode.  A day or a month never ends in the fake: only
+/__reset starts a new one.  Counts are per service, not per key.  Realism is
+checked before the injected faults: a refused request answers the refusal and
+does not use up a fault's `count`; a request that passes then meets the fault.
+
+  PARAMETER              DEFAULT   RULE (when enabled)
+  yahoo_require_browser  true      User-Agent without "Mozilla/5.0" -> 429 text/plain
+                                   "Edge: Too Many Requests" (every yahoo path)
+  yahoo_crumb            false     GET /fc -> 404 with Set-Cookie: A3=<random>; Path=/;
+                                   GET /v1/test/getcrumb with Cookie A3=<issued> -> 200
+                                   text/plain crumb (random, the same for that cookie), else
+                                   401 {"finance":{"result":null,"error":{"code":
+                                   "Unauthorized","description":"Invalid Cookie"}}};
+                                   the chart without that cookie AND ?crumb=<its crumb> ->
+                                   401 {"finance":{"result":null,"error":{"code":
+                                   "Unauthorized","description":"Invalid Crumb"}}}
+  yahoo_per_minute       0         > N requests in 60 s -> the 429 above (0: off)
+  fmp_invalid_keys       []        these keys -> 401 {"Error Message":"Invalid API KEY. ..."}
+  fmp_daily_cap          250       every request with a valid key counts (refused ones
+                                   too); past the cap -> 429 {"Error Message":"Limit Reach .
+                                   Please upgrade your plan or visit our documentation for
+                                   more details at https://site.financialmodelingprep.com/"}
+  fmp_symbols            FMP_FREE_SYMBOLS (the 87 of the free plan; not QQQ, VTI, ^VIX):
+                                   any other symbol= -> 402, Content-Type application/json
+                                   but a plain-text body: "Premium Query Parameter: 'Special
+                                   Endpoint : This value set for 'symbol' is not available
+                                   under your current subscription please visit our
+                                   subscription page to upgrade your plan at
+                                   https://financialmodelingprep.com/"
+  fmp_open_endpoints     []        endpoints (e.g. "profile") answered for any symbol
+  av_invalid_keys        []        these keys -> 200 {"Error Message": "the parameter apikey
+                                   is invalid or missing. ..."}
+  av_daily_cap           25        every request with a valid key counts (refused ones too);
+                                   past the cap -> 200 {"Information": ...} with the text
+                                   chosen by av_daily_text: "detected" -> "We have detected
+                                   your API key as KEY and our standard API rate limit is 25
+                                   requests per day. Please subscribe to any of the premium
+                                   plans at https://www.alphavantage.co/premium/ to instantly
+                                   remove all daily rate limits." (repeats the key);
+                                   "thank_you" -> the older "Thank you for using Alpha
+                                   Vantage! Our standard API rate limit is 25 requests per
+                                   day. ..." (AV_INFORMATION)
+  av_per_second          1         more requests in any 1-second window (refused ones count)
+                                   -> 200 {"Information": "Thank you for using Alpha Vantage!
+                                   Please consider spreading out your free API requests more
+                                   sparingly (1 request per second). ..."} (AV_BURST)
+  sec_per_second         10        more requests in any 1-second window -> 403 HTML
+                                   "Request Rate Threshold Exceeded" (SEC_TRAFFIC_LIMIT), and
+  sec_block_seconds      600       every request for that long after gets the same 403
+  sec_require_contact    true      User-Agent without an e-mail address (x@y.tld) -> 403 HTML
+                                   "Your Request Originates from an Undeclared Automated Tool"
+  fred_invalid_keys      []        these keys -> 400 {"error_code":400,"error_message":"Bad
+                                   Request.  The value for variable api_key is not registered.
+                                   Read https://fred.stlouisfed.org/docs/api/api_key.html for
+                                   more information."} (the key is not repeated; the echo_key
+                                   fault still does that)
+  fred_per_minute        120       > N in 60 s -> 429 {"error_code":429,"error_message":
+  fred_per_second        2         "Too Many Requests.  Exceeded Rate Limit"}; also > N in any
+                                   1-second window (0: off)
+  coingecko_invalid_keys []        these keys -> 401 {"status":{"error_code":10002,
+                                   "error_message":"You have provided incorrect API key
+                                   credentials. ..."}}
+  coingecko_pro_keys     []        Pro keys: these, and keys starting with
+  coingecko_pro_key_prefix "CG-pro"  this prefix ("" : none)
+                                   /coingecko (public) with a Pro key or a pro header/param
+                                   -> 400 {"status":{"error_code":10010,"error_message":"If
+                                   you are using Pro API key, please change your root URL
+                                   from api.coingecko.com to pro-api.coingecko.com"}}
+  coingecko_per_minute   30        > N in 60 s -> 429 {"status":{"error_code":429,
+  coingecko_monthly_cap  10000     "error_message":"You've exceeded the Rate Limit. ..."}};
+                                   every request counts toward the month
+  /coingecko_pro (both modes): no Pro key -> 401 {"status":{"error_code":10002,
+  "error_message":"API Key Missing. ..."}}; a demo key (header/param, or a key that is not a
+  Pro key) -> 400 {"status":{"error_code":10011,"error_message":"If you are using Demo API
+  key, please change your root URL from pro-api.coingecko.com to api.coingecko.com"}};
+  coingecko_invalid_keys -> 401 as above; the quotas apply only when enabled.
+  imf_data: no limits.
+
 Control API (not counted as service requests)
 ---------------------------------------------
 GET  /__stats  -> {"requests": {service: n}, "requests_total": n,
@@ -201,13 +293,28 @@ GET  /__stats  -> {"requests": {service: n}, "requests_total": n,
                    "paths": {service: [last 200 request paths with query]},
                    "keys_seen": {service: [every key value received: query
                                  apikey / api_key / x_cg_*, headers apikey /
-                                 x-cg-*, basic-auth password]}}
+                                 x-cg-*, basic-auth password]},
+                   "status_counts": {service: {"200": n, "402": n, ...}},
+                   "max_per_second": {service: the most requests that began
+                                     within any 1-second span},
+                   "refusals": {service: {reason: n}} (realistic mode; reasons:
+                               not_on_plan, daily_cap, monthly_cap, burst,
+                               per_minute, no_contact, rate_threshold, blocked,
+                               not_browser, crumb, cookie, invalid_key,
+                               missing_key, wrong_root),
+                   "by_subject": {service: {subject: requests}} (symbol in
+                                 canonical spelling, FRED series, SEC file or
+                                 CIK##########, each coingecko id, IMF
+                                 INDICATOR/COUNTRY...; both modes),
+                   "realism": {the current realism parameters}}
      `connections` counts TCP connections that carried at least one service
      request since the last reset (a keep-alive connection used before and
      after a reset counts again); `connections_accepted` counts every accepted
      connection, control calls included.  Requests to an unknown prefix count
      under "other".
-POST /__reset  -> clears statistics and faults.
+POST /__reset  -> clears statistics and faults (and realism's counters, not its parameters).
+POST /__realism with JSON {"enabled": bool, PARAM: value, ...} -> {"ok": true,
+     "realism": {parameters}} (see "Realistic mode").
 POST /__fault  with JSON {"service": name | "all", "mode": M, "status": 500,
      "retry_after": 2, "delay_ms": 300, "count": N, "match": "substring",
      "variant": "Note"}.  `count`: how many requests it applies to (omitted =
@@ -269,6 +376,7 @@ import ipaddress
 import json
 import math
 import os
+import re
 import select
 import signal
 import socket
@@ -991,16 +1099,305 @@ def quota_answer(service, fault):
 
 
 # ---------------------------------------------------------------------------
+# Realistic mode: the free plans' limits and refusals (docs/PROVIDERS.md)
+# ---------------------------------------------------------------------------
+
+# FMP's free ("Basic") plan: "Symbol Limited to AAPL, TSLA, AMZN and 84 more"; the 87 symbols as listed in
+# tidy-finance/website#189 (2025-10-18), duplicates removed.  QQQ, VTI and ^VIX are not among them.
+FMP_FREE_SYMBOLS = (
+    "AAPL", "TSLA", "AMZN", "MSFT", "NVDA", "GOOGL", "META", "NFLX", "JPM", "V", "BAC", "AMD", "PYPL", "DIS", "T",
+    "PFE", "COST", "INTC", "KO", "TGT", "NKE", "SPY", "BA", "BABA", "XOM", "WMT", "GE", "CSCO", "VZ", "JNJ", "CVX",
+    "PLTR", "SQ", "SHOP", "SBUX", "SOFI", "HOOD", "RBLX", "SNAP", "UBER", "FDX", "ABBV", "ETSY", "MRNA", "LMT", "GM",
+    "F", "RIVN", "LCID", "CCL", "DAL", "UAL", "AAL", "TSM", "SONY", "ET", "NOK", "MRO", "COIN", "SIRI", "RIOT",
+    "CPRX", "VWO", "SPYG", "ROKU", "VIAC", "ATVI", "BIDU", "DOCU", "ZM", "PINS", "TLRY", "WBA", "MGM", "NIO", "C",
+    "GS", "WFC", "ADBE", "PEP", "UNH", "CARR", "FUBO", "HCA", "TWTR", "BILI", "RKT")
+
+# The parameters of realistic mode and their defaults (POST /__realism sets them; see the docstring).
+REALISM_DEFAULTS = {
+    "enabled": False,
+    "yahoo_require_browser": True,      # User-Agent without "Mozilla/5.0" -> 429 "Edge: Too Many Requests"
+    "yahoo_crumb": False,               # the cookie + crumb handshake is required for the chart
+    "yahoo_per_minute": 0,              # 0: no per-minute limit
+    "fmp_daily_cap": 250,               # every request with a valid key counts, refused ones too
+    "fmp_symbols": list(FMP_FREE_SYMBOLS),  # outside: 402 "Premium Query Parameter"
+    "fmp_open_endpoints": [],           # endpoints served for any symbol (argon#302 saw profile do so)
+    "fmp_invalid_keys": [],
+    "av_daily_cap": 25,                 # every request with a valid key counts, refused ones too
+    "av_per_second": 1,                 # more in any 1-second window -> the burst Information
+    "av_daily_text": "detected",        # "detected" (repeats the key, as today) or "thank_you" (older text)
+    "av_invalid_keys": [],
+    "sec_per_second": 10,               # more in any 1-second window -> 403 and a block
+    "sec_block_seconds": 600.0,
+    "sec_require_contact": True,        # User-Agent must hold an e-mail address
+    "fred_per_minute": 120,
+    "fred_per_second": 2,               # OpenBB-finance/OpenBB#7527 (2026-06-02); 0: off
+    "fred_invalid_keys": [],
+    "coingecko_per_minute": 30,         # the demo plan's conservative figure
+    "coingecko_monthly_cap": 10000,
+    "coingecko_pro_keys": [],           # keys treated as Pro keys (besides the prefix below)
+    "coingecko_pro_key_prefix": "CG-pro",
+    "coingecko_invalid_keys": [],
+}
+REFUSAL_REASONS = ("not_on_plan", "daily_cap", "monthly_cap", "burst", "per_minute", "no_contact",
+                   "rate_threshold", "blocked", "not_browser", "crumb", "cookie", "invalid_key", "missing_key",
+                   "wrong_root")
+
+YAHOO_429 = "Edge: Too Many Requests"
+YAHOO_INVALID_CRUMB = {"finance": {"result": None, "error": {"code": "Unauthorized", "description": "Invalid Crumb"}}}
+YAHOO_INVALID_COOKIE = {"finance": {"result": None, "error": {"code": "Unauthorized", "description": "Invalid Cookie"}}}
+FMP_402 = ("Premium Query Parameter: 'Special Endpoint : This value set for 'symbol' is not available under your "
+           "current subscription please visit our subscription page to upgrade your plan at "
+           "https://financialmodelingprep.com/")
+AV_DAILY_DETECTED = ("We have detected your API key as %s and our standard API rate limit is 25 requests per day. "
+                     "Please subscribe to any of the premium plans at https://www.alphavantage.co/premium/ to "
+                     "instantly remove all daily rate limits.")
+AV_BURST = ("Thank you for using Alpha Vantage! Please consider spreading out your free API requests more sparingly "
+            "(1 request per second). You may subscribe to any of the premium plans at "
+            "https://www.alphavantage.co/premium/ to lift the free key rate limit (25 requests per day), raise the "
+            "per-second burst limit, and instantly unlock all premium endpoints")
+FRED_NOT_REGISTERED = ("Bad Request.  The value for variable api_key is not registered.  Read "
+                       "https://fred.stlouisfed.org/docs/api/api_key.html for more information.")
+FRED_429 = {"error_code": 429, "error_message": "Too Many Requests.  Exceeded Rate Limit"}
+SEC_TRAFFIC_LIMIT = (
+    "<!DOCTYPE html>\n<html><head><title>SEC.gov | Request Rate Threshold Exceeded</title></head><body>\n"
+    "<h1>Request Rate Threshold Exceeded</h1>\n<h2>You've Exceeded the SEC's Traffic Limit</h2>\n"
+    "<p>Your request rate has exceeded the SEC's maximum allowable requests per second. Your access to SEC.gov "
+    "will be limited for 10 minutes.</p>\n<p>Current guidelines limit each user to a total of no more than 10 "
+    "requests per second, regardless of the number of machines used to submit requests. To ensure that SEC.gov "
+    "remains available to all users, we reserve the right to block IP addresses that submit excessive requests."
+    "</p>\n<p>The block will be lifted automatically by waiting 10 minutes. Continuing to exceed the SEC's maximum "
+    "allowable request rate during the time-out period will extend the duration of the time-out period.</p>\n"
+    "</body></html>\n")
+CG_RATE = {"status": {"error_code": 429, "error_message": "You've exceeded the Rate Limit. Please visit "
+                      "https://www.coingecko.com/en/api/pricing to subscribe to our API plans for higher rate limits."}}
+CG_INVALID_KEY = {"status": {"error_code": 10002, "error_message": "You have provided incorrect API key credentials. "
+                             "Please check your keys in developer dashboard and ensure that your request is "
+                             "authorized"}}
+CG_MISSING_PRO_KEY = {"status": {"error_code": 10002, "error_message": "API Key Missing. Please make sure you're using "
+                                 "the right authentication method. For Pro API, ensure you pass in x_cg_pro_api_key "
+                                 "parameter with a Pro Key."}}
+CG_PRO_ON_PUBLIC = {"status": {"error_code": 10010, "error_message": "If you are using Pro API key, please change "
+                               "your root URL from api.coingecko.com to pro-api.coingecko.com"}}
+CG_DEMO_ON_PRO = {"status": {"error_code": 10011, "error_message": "If you are using Demo API key, please change "
+                             "your root URL from pro-api.coingecko.com to api.coingecko.com"}}
+EMAIL_RE = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[A-Za-z]{2,}")
+
+
+def subject_of(service, rest, params):
+    """The symbols / series / documents one request is about (for the by_subject statistics)."""
+    if service == "yahoo_finance":
+        prefix = "/v8/finance/chart/"
+        return [canon(unquote(rest[len(prefix):]))] if rest.startswith(prefix) and len(rest) > len(prefix) else []
+    if service in ("fmp", "alpha_vantage"):
+        sym = param(params, "symbol")
+        return [canon(sym)] if sym.strip() else []
+    if service == "fred_economic":
+        sid = param(params, "series_id").upper()
+        return [sid] if sid else []
+    if service == "sec_edgar":
+        if rest.startswith("/submissions/"):
+            return [rest[len("/submissions/"):].rsplit(".", 1)[0]]
+        return [rest.rsplit("/", 1)[-1]] if rest.strip("/") else []
+    if service == "coingecko":
+        return [i.strip().lower() for i in param(params, "ids").split(",") if i.strip()]
+    if service == "imf_data":
+        parts = [unquote(p) for p in rest.split("/") if p][4:]
+        return ["/".join(parts)] if parts else []
+    return []
+
+
+def check_realism(spec, current):
+    """The parameters after POST /__realism `spec`: the mode's defaults, then `spec` (ValueError if wrong)."""
+    if not isinstance(spec, dict):
+        raise ValueError("the body must be a JSON object")
+    out = {k: (list(v) if isinstance(v, list) else v) for k, v in REALISM_DEFAULTS.items()}
+    out["enabled"] = current["enabled"]
+    for name, value in spec.items():
+        if name not in REALISM_DEFAULTS:
+            raise ValueError("unknown realism parameter %r (known: %s)" % (name, ", ".join(sorted(REALISM_DEFAULTS))))
+        default = REALISM_DEFAULTS[name]
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, (int, float)):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+        elif isinstance(default, list):
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        else:
+            ok = isinstance(value, str)
+        if not ok:
+            raise ValueError("%s must be %s" % (name, {bool: "true or false", list: "a list of strings", str: "a string"}
+                                                .get(type(default), "a non-negative number")))
+        out[name] = value
+    if out["av_daily_text"] not in ("detected", "thank_you"):
+        raise ValueError("av_daily_text must be \"detected\" or \"thank_you\"")
+    return out
+
+
+class Realism:
+    """The counters of realistic mode (guarded by the State's lock)."""
+
+    def __init__(self, enabled):
+        self.params = check_realism({}, {"enabled": enabled})
+        self.clear()
+
+    def clear(self):
+        self.windows = collections.defaultdict(collections.deque)   # name -> monotonic times
+        self.counts = collections.Counter()                         # "fmp_day", "av_day", "cg_month"
+        self.sec_blocked_until = 0.0
+        self.yahoo_cookies = {}                                     # A3 value -> crumb
+
+    def hit(self, name, now, span):
+        """Records a request in the window `name`; returns how many fell within the last `span` seconds."""
+        w = self.windows[name]
+        w.append(now)
+        while w and w[0] <= now - span:
+            w.popleft()
+        return len(w)
+
+
+def realism_gate(state, service, rest, params, headers, keys, pro=False):
+    """None when the request goes on, else (reason, (status, ctype, body, extra headers)).  Under state.lock."""
+    r = state.realism
+    p = r.params
+    now = time.monotonic()
+    if service == "coingecko" and pro:
+        return coingecko_pro_gate(r, p, now, params, headers, keys)
+    if not p["enabled"]:
+        return None
+    key = keys[0] if keys else ""
+    if service == "yahoo_finance":
+        if p["yahoo_require_browser"] and "Mozilla/5.0" not in headers.get("user-agent", ""):
+            return "not_browser", answer(429, YAHOO_429, "text/plain;charset=utf-8")
+        if p["yahoo_per_minute"] and r.hit("yahoo_minute", now, 60.0) > p["yahoo_per_minute"]:
+            return "per_minute", answer(429, YAHOO_429, "text/plain;charset=utf-8")
+        if not p["yahoo_crumb"]:
+            return None
+        cookie = yahoo_cookie(headers)
+        if rest.rstrip("/") == "/fc":
+            value = os.urandom(24).hex()
+            r.yahoo_cookies[value] = None
+            return None, answer(404, "<html><body>404 Not Found</body></html>", "text/html;charset=utf-8",
+                                [("Set-Cookie", "A3=%s; Path=/" % value)])
+        if rest.rstrip("/") == "/v1/test/getcrumb":
+            if cookie not in r.yahoo_cookies:
+                return "cookie", answer(401, YAHOO_INVALID_COOKIE)
+            if r.yahoo_cookies[cookie] is None:
+                r.yahoo_cookies[cookie] = base64.urlsafe_b64encode(os.urandom(8)).decode().rstrip("=")
+            return None, answer(200, r.yahoo_cookies[cookie], "text/plain;charset=utf-8")
+        crumb = r.yahoo_cookies.get(cookie)
+        if crumb is None or param(params, "crumb") != crumb:
+            return "crumb", answer(401, YAHOO_INVALID_CRUMB)
+        return None
+    if service == "fmp":
+        if not key:
+            return None  # the handler's own 401
+        if key in p["fmp_invalid_keys"]:
+            return "invalid_key", answer(401, {"Error Message": FMP_KEY_ERROR})
+        r.counts["fmp_day"] += 1
+        if r.counts["fmp_day"] > p["fmp_daily_cap"]:
+            return "daily_cap", answer(429, {"Error Message": FMP_LIMIT})
+        endpoint = rest[len("/stable/"):] if rest.startswith("/stable/") else ""
+        sym = param(params, "symbol")
+        if sym.strip() and endpoint not in p["fmp_open_endpoints"] \
+                and canon(sym) not in {canon(s) for s in p["fmp_symbols"]}:
+            # FMP labels this JSON and sends plain text.
+            return "not_on_plan", answer(402, FMP_402, "application/json; charset=utf-8")
+        return None
+    if service == "alpha_vantage":
+        if not key:
+            return None
+        if key in p["av_invalid_keys"]:
+            return "invalid_key", answer(200, {"Error Message": AV_KEY_ERROR})
+        r.counts["av_day"] += 1
+        in_second = r.hit("av_second", now, 1.0)
+        if r.counts["av_day"] > p["av_daily_cap"]:
+            text = AV_DAILY_DETECTED % key if p["av_daily_text"] == "detected" else AV_INFORMATION
+            return "daily_cap", answer(200, {"Information": text})
+        if in_second > p["av_per_second"]:
+            return "burst", answer(200, {"Information": AV_BURST})
+        return None
+    if service == "sec_edgar":
+        in_second = r.hit("sec_second", now, 1.0)
+        if now < r.sec_blocked_until:
+            return "blocked", answer(403, SEC_TRAFFIC_LIMIT, "text/html")
+        if in_second > p["sec_per_second"]:
+            r.sec_blocked_until = now + p["sec_block_seconds"]
+            return "rate_threshold", answer(403, SEC_TRAFFIC_LIMIT, "text/html")
+        if p["sec_require_contact"] and not EMAIL_RE.search(headers.get("user-agent", "")):
+            return "no_contact", answer(403, SEC_403, "text/html")
+        return None
+    if service == "fred_economic":
+        if not key:
+            return None
+        if key in p["fred_invalid_keys"]:
+            return "invalid_key", fred_error(FRED_NOT_REGISTERED)
+        per_minute = r.hit("fred_minute", now, 60.0)
+        per_second = r.hit("fred_second", now, 1.0)
+        if p["fred_per_second"] and per_second > p["fred_per_second"]:
+            return "burst", answer(429, FRED_429)
+        if per_minute > p["fred_per_minute"]:
+            return "per_minute", answer(429, FRED_429)
+        return None
+    if service == "coingecko":
+        if headers.get("x-cg-pro-api-key") or param(params, "x_cg_pro_api_key") or is_cg_pro_key(p, key):
+            return "wrong_root", answer(400, CG_PRO_ON_PUBLIC)
+        if key and key in p["coingecko_invalid_keys"]:
+            return "invalid_key", answer(401, CG_INVALID_KEY)
+        return coingecko_quota(r, p, now)
+    return None
+
+
+def coingecko_pro_gate(r, p, now, params, headers, keys):
+    """/coingecko_pro (pro-api.coingecko.com): a Pro key, in x-cg-pro-api-key or x_cg_pro_api_key."""
+    pro_key = headers.get("x-cg-pro-api-key") or param(params, "x_cg_pro_api_key")
+    demo_key = headers.get("x-cg-demo-api-key") or param(params, "x_cg_demo_api_key")
+    if not pro_key:
+        if demo_key:
+            return "wrong_root", answer(400, CG_DEMO_ON_PRO)
+        return "missing_key", answer(401, CG_MISSING_PRO_KEY)
+    if pro_key in p["coingecko_invalid_keys"]:
+        return "invalid_key", answer(401, CG_INVALID_KEY)
+    if not is_cg_pro_key(p, pro_key):
+        return "wrong_root", answer(400, CG_DEMO_ON_PRO)
+    if not p["enabled"]:
+        return None
+    return coingecko_quota(r, p, now)
+
+
+def coingecko_quota(r, p, now):
+    r.counts["cg_month"] += 1
+    if r.counts["cg_month"] > p["coingecko_monthly_cap"]:
+        return "monthly_cap", answer(429, CG_RATE)
+    if r.hit("cg_minute", now, 60.0) > p["coingecko_per_minute"]:
+        return "per_minute", answer(429, CG_RATE)
+    return None
+
+
+def is_cg_pro_key(p, key):
+    return bool(key) and (key in p["coingecko_pro_keys"]
+                          or (p["coingecko_pro_key_prefix"] and key.startswith(p["coingecko_pro_key_prefix"])))
+
+
+def yahoo_cookie(headers):
+    for part in headers.get("cookie", "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == "A3":
+            return value
+    return None
+
+
+# ---------------------------------------------------------------------------
 # Statistics and faults
 # ---------------------------------------------------------------------------
 
 class State:
-    def __init__(self, latency_ms):
+    def __init__(self, latency_ms, realistic=False):
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.latency_ms = latency_ms
         self.generation = 0
         self.faults = {}
+        self.realism = Realism(realistic)
         self._clear()
 
     def _clear(self):
@@ -1015,6 +1412,31 @@ class State:
         self.max_in_flight_by = {s: 0 for s in names}
         self.faults_applied = {s: 0 for s in names}
         self.keys_seen = {s: [] for s in names}
+        self.status_counts = {s: collections.Counter() for s in names}
+        self.second_window = {s: collections.deque() for s in names}
+        self.max_per_second = {s: 0 for s in names}
+        self.refusals = {s: collections.Counter() for s in names}
+        self.by_subject = {s: collections.Counter() for s in names}
+        self.realism.clear()
+
+    def answered(self, service, status):
+        with self.lock:
+            self.status_counts[service][str(status)] += 1
+
+    def gate(self, service, rest, params, headers, keys, pro=False):
+        """Realistic mode's verdict on one request (see realism_gate); counts subjects and refusals."""
+        with self.lock:
+            for subject in subject_of(service, rest, params):
+                self.by_subject[service][subject] += 1
+            verdict = realism_gate(self, service, rest, params, headers, keys, pro)
+            if verdict and verdict[0]:
+                self.refusals[service][verdict[0]] += 1
+            return verdict
+
+    def set_realism(self, spec):
+        with self.lock:
+            self.realism.params = check_realism(spec, self.realism.params)
+            return dict(self.realism.params)
 
     def saw_keys(self, service, keys):
         with self.lock:
@@ -1042,6 +1464,12 @@ class State:
                 conn_gen = self.generation
             self.in_flight += 1
             self.in_flight_by[service] += 1
+            window = self.second_window[service]
+            now = time.monotonic()
+            window.append(now)
+            while window and window[0] <= now - 1.0:
+                window.popleft()
+            self.max_per_second[service] = max(self.max_per_second[service], len(window))
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             self.max_in_flight_by[service] = max(self.max_in_flight_by[service], self.in_flight_by[service])
             return conn_gen
@@ -1115,6 +1543,11 @@ class State:
                 "latency_ms": self.latency_ms,
                 "paths": {k: list(v) for k, v in self.paths.items()},
                 "keys_seen": {k: list(v) for k, v in self.keys_seen.items()},
+                "status_counts": {k: dict(v) for k, v in self.status_counts.items()},
+                "max_per_second": dict(self.max_per_second),
+                "refusals": {k: dict(v) for k, v in self.refusals.items()},
+                "by_subject": {k: dict(v) for k, v in self.by_subject.items()},
+                "realism": {k: (list(v) if isinstance(v, list) else v) for k, v in self.realism.params.items()},
             }
 
 
@@ -1156,6 +1589,7 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self):
         super().setup()
         self.conn_gen = -1
+        self.answering = None  # the service whose request is being answered (status_counts)
 
     def log_message(self, fmt, *args):
         if self.server.verbose:
@@ -1164,6 +1598,8 @@ class Handler(BaseHTTPRequestHandler):
     # -- plumbing ------------------------------------------------------------
 
     def send(self, status, ctype, body, headers=(), declared_length=None):
+        if self.answering:
+            self.server.state.answered(self.answering, status)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body) if declared_length is None else declared_length))
@@ -1219,10 +1655,14 @@ class Handler(BaseHTTPRequestHandler):
         segs = path.split("/", 2)
         service = segs[1] if len(segs) > 1 else ""
         rest = "/" + segs[2] if len(segs) > 2 else "/"
+        pro = service == "coingecko_pro"  # pro-api.coingecko.com: counted as coingecko
+        if pro:
+            service = "coingecko"
         known = service in HANDLERS
         counted = service if known else "other"
         state = self.server.state
         self.conn_gen = state.begin(counted, self.path, self.conn_gen)
+        self.answering = counted
         try:
             if state.latency_ms:
                 state.stop.wait(state.latency_ms / 1000.0)
@@ -1236,6 +1676,9 @@ class Handler(BaseHTTPRequestHandler):
             keys = keys_carried(params, headers)
             if keys:
                 state.saw_keys(service, keys)
+            verdict = state.gate(service, rest, params, headers, keys, pro)
+            if verdict:
+                return self.reply(*verdict[1])
             fault = state.take_fault(service, rel)
             if fault and fault["mode"] in ("echo_key", "redirect"):
                 return self.key_fault(service, fault, keys, rest, params, headers)
@@ -1246,6 +1689,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.post_fault(fault, status, ctype, body, extra)
             self.reply(status, ctype, body, extra)
         finally:
+            self.answering = None
             state.end(counted)
 
     def key_fault(self, service, fault, keys, rest, params, headers):
@@ -1388,6 +1832,12 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/__reset" and self.command == "POST":
             state.reset()
             return self.reply_json(200, {"ok": True})
+        if path == "/__realism" and self.command == "POST":
+            try:
+                params = state.set_realism(json.loads(body.decode() or "{}"))
+            except (ValueError, UnicodeDecodeError) as e:
+                return self.reply_json(400, {"error": str(e)})
+            return self.reply_json(200, {"ok": True, "realism": params})
         if path == "/__fault" and self.command == "POST":
             try:
                 spec = json.loads(body.decode() or "{}")
@@ -1397,7 +1847,7 @@ class Handler(BaseHTTPRequestHandler):
             except (ValueError, UnicodeDecodeError) as e:
                 return self.reply_json(400, {"error": str(e)})
             return self.reply_json(200, {"ok": True, "faults": faults})
-        return self.reply_json(404, {"error": "unknown control path %s (GET /__stats, /__health; POST /__reset, /__fault)" % path})
+        return self.reply_json(404, {"error": "unknown control path %s (GET /__stats, /__health; POST /__reset, /__fault, /__realism)" % path})
 
 
 # ---------------------------------------------------------------------------
@@ -1420,6 +1870,8 @@ def main(argv=None):
     ap.add_argument("--verbose", action="store_true", help="log requests and handler errors to stderr")
     ap.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (and --tls-key)")
     ap.add_argument("--tls-key", help="the certificate's PEM private key")
+    ap.add_argument("--realistic", action="store_true",
+                    help="start in realistic mode: the free plans' limits and refusals (POST /__realism)")
     args = ap.parse_args(argv)
     try:
         host = ipaddress.ip_address(args.host)
@@ -1432,7 +1884,7 @@ def main(argv=None):
     if args.latency_ms < 0:
         ap.error("--latency-ms must be >= 0")
 
-    state = State(args.latency_ms)
+    state = State(args.latency_ms, args.realistic)
     try:
         server = Server((str(host), args.port), state, args.verbose)
     except OSError as e:

@@ -8,6 +8,7 @@ import calendar
 import datetime
 import hashlib
 import http.client
+import http.cookiejar
 import json
 import math
 import os
@@ -20,6 +21,7 @@ import threading
 import time
 import unittest
 import urllib.error
+import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -458,6 +460,337 @@ class FakeServicesTest(unittest.TestCase):
                 self.fault(**spec)
             self.assertEqual(cm.exception.code, 400)
             cm.exception.close()
+
+
+BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) thd-tests"}
+FMP_402 = ("Premium Query Parameter: 'Special Endpoint : This value set for 'symbol' is not available under your "
+           "current subscription please visit our subscription page to upgrade your plan at "
+           "https://financialmodelingprep.com/")
+AV_BURST_START = ("Thank you for using Alpha Vantage! Please consider spreading out your free API requests more "
+                  "sparingly (1 request per second).")
+AV_QUERY = "/alpha_vantage/query?function=GLOBAL_QUOTE&symbol=%s&apikey=%s"
+FRED_QUERY = "/fred_economic/fred/series/observations?series_id=UNRATE&api_key=%s&file_type=json"
+CG_PRICE = "/api/v3/simple/price?ids=bitcoin,ethereum&vs_currencies=usd"
+
+
+class RealisticTest(FakeServicesTest):
+    """Realistic mode (--realistic): the free plans' limits and refusals, as documented in the fake's docstring."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.proc, cls.port, cls.port_file = start_server("--realistic")
+
+    def setUp(self):
+        self.post("/__reset", {})
+        self.post("/__realism", {})  # the defaults of realistic mode
+
+    def realism(self, **params):
+        return self.post("/__realism", params)["realism"]
+
+    def refusals(self, service):
+        return self.stats()["refusals"][service]
+
+    # The happy-path tests of the parent class do not apply here; these do.
+    test_yahoo_chart = test_yahoo_unknown_symbol = test_fmp = test_alpha_vantage = test_fred = None
+    test_sec_edgar = test_coingecko = test_imf = test_stats_and_keep_alive = test_max_in_flight = None
+    test_fault_status_with_count_and_match = test_fault_retry_after = test_fault_hang = None
+    test_fault_slow_and_latency = test_fault_malformed = test_fault_truncated = test_fault_reset = None
+    test_fault_api_rejects_bad_specs = None
+
+    def test_control_api(self):
+        p = self.stats()["realism"]
+        self.assertTrue(p["enabled"])
+        self.assertEqual((p["fmp_daily_cap"], p["av_daily_cap"], p["av_per_second"], p["sec_per_second"],
+                          p["sec_block_seconds"], p["fred_per_minute"], p["coingecko_monthly_cap"]),
+                         (250, 25, 1, 10, 600, 120, 10000))
+        self.assertIn("AAPL", p["fmp_symbols"])
+        self.assertEqual(len(p["fmp_symbols"]), 87)
+        for sym in ("QQQ", "VTI", "^VIX"):
+            self.assertNotIn(sym, p["fmp_symbols"])
+        for bad in ({"nope": 1}, {"fmp_daily_cap": "x"}, {"fmp_daily_cap": -1}, {"yahoo_crumb": 1},
+                    {"fmp_symbols": "AAPL"}, {"av_daily_text": "other"}):
+            with self.assertRaises(urllib.error.HTTPError) as cm:
+                self.post("/__realism", bad)
+            self.assertEqual(cm.exception.code, 400)
+            cm.exception.close()
+        self.assertEqual(self.realism(fmp_daily_cap=3)["fmp_daily_cap"], 3)
+        self.assertEqual(self.realism()["fmp_daily_cap"], 250)  # {} restores the defaults
+        # off: the fake is as lenient as ever; on again
+        self.assertFalse(self.realism(enabled=False)["enabled"])
+        self.assertEqual(self.get("/fmp/stable/quote?symbol=QQQ&apikey=K")[0], 200)
+        self.assertEqual(self.get("/yahoo_finance/v8/finance/chart/AAPL?range=1y&interval=1d")[0], 200)
+        self.assertFalse(self.realism()["enabled"])  # {} keeps the mode
+        self.assertTrue(self.realism(enabled=True)["enabled"])
+        self.assertEqual(self.get("/fmp/stable/quote?symbol=QQQ&apikey=K")[0], 402)
+        # /__reset clears the counters, keeps mode and parameters
+        self.post("/__reset", {})
+        self.realism(fmp_daily_cap=1)
+        self.assertEqual(self.get("/fmp/stable/quote?symbol=AAPL&apikey=K")[0], 200)
+        self.assertEqual(self.get("/fmp/stable/quote?symbol=AAPL&apikey=K")[0], 429)
+        self.post("/__reset", {})
+        self.assertEqual(self.stats()["realism"]["fmp_daily_cap"], 1)
+        self.assertEqual(self.get("/fmp/stable/quote?symbol=AAPL&apikey=K")[0], 200)
+
+    def test_yahoo_not_a_browser(self):
+        path = "/yahoo_finance/v8/finance/chart/AAPL?range=1y&interval=1d"
+        for headers in (None, UA, {"User-Agent": "curl/8.0"}):
+            st, r, body = self.get(path, headers)
+            self.assertEqual((st, body), (429, b"Edge: Too Many Requests"))
+            self.assertTrue(r.getheader("Content-Type").startswith("text/plain"))
+        doc = self.get_json(path, BROWSER)
+        self.assertEqual(doc["chart"]["result"][0]["meta"]["regularMarketPrice"], price("AAPL"))
+        s = self.stats()
+        self.assertEqual(s["refusals"]["yahoo_finance"], {"not_browser": 3})
+        self.assertEqual(s["status_counts"]["yahoo_finance"], {"429": 3, "200": 1})
+        self.realism(yahoo_per_minute=2)
+        self.assertEqual([self.get(path, BROWSER)[0] for _ in range(3)], [200, 200, 429])
+        self.assertEqual(self.refusals("yahoo_finance")["per_minute"], 1)
+
+    def test_yahoo_cookie_and_crumb(self):
+        self.realism(yahoo_crumb=True)
+        base = self.url("/yahoo_finance")
+        chart = base + "/v8/finance/chart/MSFT?range=1y&interval=1d"
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        plain = urllib.request.build_opener()
+
+        def fetch(opener, url):
+            req = urllib.request.Request(url, headers=BROWSER)
+            try:
+                with opener.open(req, timeout=5) as r:
+                    return r.status, r.read()
+            except urllib.error.HTTPError as e:
+                with e:
+                    return e.code, e.read()
+
+        invalid_crumb = {"finance": {"result": None, "error": {"code": "Unauthorized", "description": "Invalid Crumb"}}}
+        invalid_cookie = {"finance": {"result": None, "error": {"code": "Unauthorized", "description": "Invalid Cookie"}}}
+        st, body = fetch(browser, chart)
+        self.assertEqual((st, json.loads(body)), (401, invalid_crumb))
+        st, body = fetch(browser, base + "/v1/test/getcrumb")
+        self.assertEqual((st, json.loads(body)), (401, invalid_cookie))
+        # fc.yahoo.com: 404, and the A3 cookie
+        st, _ = fetch(browser, base + "/fc")
+        self.assertEqual(st, 404)
+        self.assertEqual([c.name for c in jar], ["A3"])
+        st, crumb = fetch(browser, base + "/v1/test/getcrumb")
+        self.assertEqual(st, 200)
+        crumb = crumb.decode()
+        self.assertTrue(crumb)
+        self.assertEqual(fetch(browser, base + "/v1/test/getcrumb"), (200, crumb.encode()))  # the same crumb
+        st, body = fetch(browser, chart + "&crumb=" + urllib.parse.quote(crumb))
+        self.assertEqual(st, 200)
+        self.assertEqual(json.loads(body)["chart"]["result"][0]["meta"]["symbol"], "MSFT")
+        # the crumb without the cookie, the cookie with another crumb, no crumb: refused
+        self.assertEqual(fetch(plain, chart + "&crumb=" + urllib.parse.quote(crumb))[0], 401)
+        self.assertEqual(fetch(browser, chart + "&crumb=nope")[0], 401)
+        self.assertEqual(fetch(browser, chart)[0], 401)
+        refusals = self.refusals("yahoo_finance")
+        self.assertEqual((refusals["crumb"], refusals["cookie"]), (4, 1))
+        # the browser rule still comes first
+        self.assertEqual(self.get("/yahoo_finance/fc")[0], 429)
+
+    def test_fmp_free_plan(self):
+        for sym in ("QQQ", "VTI", "%5EVIX", "CAT"):
+            for endpoint in ("quote", "profile", "historical-price-eod/full"):
+                st, r, body = self.get("/fmp/stable/%s?symbol=%s&apikey=K" % (endpoint, sym))
+                self.assertEqual((st, body.decode()), (402, FMP_402))
+                self.assertTrue(r.getheader("Content-Type").startswith("application/json"))  # as FMP labels it
+        self.assertEqual(self.get_json("/fmp/stable/quote?symbol=AAPL&apikey=K")[0]["price"], price("AAPL"))
+        self.assertEqual(self.get_json("/fmp/stable/quote?symbol=SPY&apikey=K")[0]["symbol"], "SPY")
+        self.assertEqual(self.refusals("fmp"), {"not_on_plan": 12})
+        self.realism(fmp_open_endpoints=["profile"])
+        self.assertEqual(self.get_json("/fmp/stable/profile?symbol=QQQ&apikey=K")[0]["symbol"], "QQQ")
+        self.assertEqual(self.get("/fmp/stable/quote?symbol=QQQ&apikey=K")[0], 402)
+        self.realism(fmp_symbols=["QQQ"])
+        self.assertEqual(self.get("/fmp/stable/quote?symbol=QQQ&apikey=K")[0], 200)
+        self.assertEqual(self.get("/fmp/stable/quote?symbol=AAPL&apikey=K")[0], 402)
+
+    def test_fmp_daily_cap_and_keys(self):
+        self.realism(fmp_daily_cap=3, fmp_invalid_keys=["BAD"])
+        err = self.get_json("/fmp/stable/quote?symbol=AAPL&apikey=BAD", status=401)
+        self.assertTrue(err["Error Message"].startswith("Invalid API KEY."))
+        self.assertNotIn("BAD", err["Error Message"])
+        codes = [self.get("/fmp/stable/quote?symbol=%s&apikey=K" % s)[0] for s in ("AAPL", "QQQ", "MSFT", "AAPL")]
+        self.assertEqual(codes, [200, 402, 200, 429])  # the refused 402 counted
+        st, _, body = self.get("/fmp/stable/quote?symbol=AAPL&apikey=K")
+        self.assertEqual((st, json.loads(body)), (429, {"Error Message": "Limit Reach . Please upgrade your plan or "
+                                                        "visit our documentation for more details at "
+                                                        "https://site.financialmodelingprep.com/"}))
+        self.assertEqual(self.refusals("fmp"), {"invalid_key": 1, "not_on_plan": 1, "daily_cap": 2})
+        self.assertEqual(self.stats()["status_counts"]["fmp"], {"401": 1, "200": 2, "402": 1, "429": 2})
+
+    def test_alpha_vantage_burst_and_daily_cap(self):
+        first = self.get_json(AV_QUERY % ("JPM", "SECRETKEY"))
+        self.assertEqual(first["Global Quote"]["01. symbol"], "JPM")
+        burst = self.get_json(AV_QUERY % ("KO", "SECRETKEY"))
+        self.assertEqual(list(burst), ["Information"])
+        self.assertTrue(burst["Information"].startswith(AV_BURST_START))
+        time.sleep(1.05)
+        self.assertIn("Global Quote", self.get_json(AV_QUERY % ("KO", "SECRETKEY")))
+        # the daily cap: the three calls above count, refused one included
+        self.realism(av_daily_cap=4, av_per_second=100)
+        self.post("/__reset", {})
+        for sym in ("JPM", "KO", "PG", "XOM"):
+            self.assertIn("Global Quote", self.get_json(AV_QUERY % (sym, "SECRETKEY")))
+        info = self.get_json(AV_QUERY % ("CVX", "SECRETKEY"))["Information"]
+        self.assertEqual(info, "We have detected your API key as SECRETKEY and our standard API rate limit is 25 "
+                               "requests per day. Please subscribe to any of the premium plans at "
+                               "https://www.alphavantage.co/premium/ to instantly remove all daily rate limits.")
+        self.realism(av_daily_cap=0, av_daily_text="thank_you")
+        info = self.get_json(AV_QUERY % ("CVX", "SECRETKEY"))["Information"]
+        self.assertTrue(info.startswith("Thank you for using Alpha Vantage! Our standard API rate limit is 25 "
+                                        "requests per day."))
+        self.assertNotIn("SECRETKEY", info)
+        self.assertEqual(self.stats()["status_counts"]["alpha_vantage"], {"200": 6})  # always HTTP 200
+        self.assertEqual(self.refusals("alpha_vantage"), {"daily_cap": 2})
+        self.realism(av_invalid_keys=["BAD"])
+        self.assertIn("apikey is invalid or missing", self.get_json(AV_QUERY % ("JPM", "BAD"))["Error Message"])
+
+    def test_sec_contact_and_rate_threshold(self):
+        tickers = "/sec_edgar/files/company_tickers.json"
+        for ua in (None, {"User-Agent": "thd-tests"}, {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64)"},
+                   {"User-Agent": "Example Co admin@example"}):
+            st, _, body = self.get(tickers, ua)
+            self.assertEqual(st, 403, ua)
+            self.assertIn(b"Your Request Originates from an Undeclared Automated Tool", body)
+        self.assertEqual(self.get(tickers, {"User-Agent": "Example Co admin@example.com"})[0], 200)
+        self.assertEqual(self.refusals("sec_edgar"), {"no_contact": 4})
+        self.post("/__reset", {})
+        self.realism(sec_block_seconds=1.5)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        codes = []
+        t0 = time.monotonic()
+        for _ in range(12):
+            conn.request("GET", "/sec_edgar/submissions/CIK0000320193.json", headers=UA)
+            r = conn.getresponse()
+            body = r.read()
+            codes.append(r.status)
+        conn.close()
+        self.assertLess(time.monotonic() - t0, 1.0, "12 requests did not fit in one second")
+        self.assertEqual(codes, [200] * 10 + [403, 403])
+        self.assertIn(b"Request Rate Threshold Exceeded", body)
+        self.assertIn(b"10 requests per second", body)
+        st, _, body = self.get(tickers, UA)  # still blocked
+        self.assertEqual(st, 403)
+        self.assertIn(b"Request Rate Threshold Exceeded", body)
+        s = self.stats()
+        self.assertEqual(s["refusals"]["sec_edgar"], {"rate_threshold": 1, "blocked": 2})
+        self.assertEqual(s["max_per_second"]["sec_edgar"], 13)
+        time.sleep(1.6)
+        self.assertEqual(self.get(tickers, UA)[0], 200)
+
+    def test_fred_limits_and_keys(self):
+        self.realism(fred_invalid_keys=["UNREGISTERED"])
+        err = self.get_json(FRED_QUERY % "UNREGISTERED", status=400)
+        self.assertEqual(err, {"error_code": 400, "error_message": "Bad Request.  The value for variable api_key is "
+                               "not registered.  Read https://fred.stlouisfed.org/docs/api/api_key.html for more "
+                               "information."})
+        self.post("/__reset", {})
+        codes = [self.get(FRED_QUERY % "K")[0] for _ in range(3)]
+        self.assertEqual(codes, [200, 200, 429])  # 2 per second
+        time.sleep(1.05)
+        self.realism(fred_per_second=0, fred_per_minute=4)
+        codes = [self.get(FRED_QUERY % "K")[0] for _ in range(2)]
+        self.assertEqual(codes, [200, 429])  # the minute already held 3, the refused one included
+        st, _, body = self.get(FRED_QUERY % "K")
+        self.assertEqual(json.loads(body), {"error_code": 429,
+                                            "error_message": "Too Many Requests.  Exceeded Rate Limit"})
+        self.assertEqual(self.refusals("fred_economic"), {"burst": 1, "per_minute": 2})
+
+    def test_coingecko_roots_keys_and_caps(self):
+        pro = {"x-cg-pro-api-key": "CG-pro-key"}
+        st, _, body = self.get("/coingecko" + CG_PRICE, pro)
+        self.assertEqual((st, json.loads(body)["status"]["error_code"]), (400, 10010))
+        self.assertIn("please change your root URL from api.coingecko.com to pro-api.coingecko.com",
+                      json.loads(body)["status"]["error_message"])
+        self.assertEqual(self.get("/coingecko" + CG_PRICE + "&x_cg_demo_api_key=CG-pro-abc")[0], 400)
+        st, _, body = self.get("/coingecko_pro" + CG_PRICE)
+        self.assertEqual((st, json.loads(body)["status"]["error_code"]), (401, 10002))
+        st, _, body = self.get("/coingecko_pro" + CG_PRICE, {"x-cg-demo-api-key": "CG-demo"})
+        self.assertEqual((st, json.loads(body)["status"]["error_code"]), (400, 10011))
+        self.assertEqual(self.get("/coingecko_pro" + CG_PRICE, {"x-cg-pro-api-key": "CG-demo"})[0], 400)
+        doc = self.get_json("/coingecko_pro" + CG_PRICE, pro)
+        self.assertEqual(set(doc), {"bitcoin", "ethereum"})  # many ids in one call
+        self.realism(coingecko_pro_keys=["plainkey"], coingecko_invalid_keys=["WRONG"])
+        self.assertEqual(self.get("/coingecko_pro" + CG_PRICE, {"x-cg-pro-api-key": "plainkey"})[0], 200)
+        st, _, body = self.get("/coingecko" + CG_PRICE, {"x-cg-demo-api-key": "WRONG"})
+        self.assertEqual((st, json.loads(body)["status"]["error_code"]), (401, 10002))
+        s = self.stats()
+        self.assertEqual(s["requests"]["coingecko"], 8)
+        self.assertEqual(s["refusals"]["coingecko"], {"wrong_root": 4, "missing_key": 1, "invalid_key": 1})
+        self.assertEqual(s["by_subject"]["coingecko"], {"bitcoin": 8, "ethereum": 8})
+        # the caps, public and pro alike
+        self.realism(coingecko_monthly_cap=3)
+        self.post("/__reset", {})
+        codes = [self.get(root + CG_PRICE, hdr)[0] for root, hdr in
+                 (("/coingecko", {}), ("/coingecko_pro", pro), ("/coingecko", {"x-cg-demo-api-key": "d"}),
+                  ("/coingecko", {}))]
+        self.assertEqual(codes, [200, 200, 200, 429])
+        self.realism(coingecko_per_minute=1)
+        self.post("/__reset", {})
+        st, _, body = None, None, None
+        self.assertEqual(self.get("/coingecko" + CG_PRICE)[0], 200)
+        st, _, body = self.get("/coingecko" + CG_PRICE)
+        self.assertEqual(st, 429)
+        self.assertTrue(json.loads(body)["status"]["error_message"].startswith("You've exceeded the Rate Limit."))
+        self.assertEqual(self.refusals("coingecko"), {"per_minute": 1})
+
+    def test_stats_by_subject_and_max_per_second(self):
+        self.realism(av_per_second=100)
+        for sym in ("JPM", "BRK.B", "BRK-B"):
+            self.get_json(AV_QUERY % (sym, "K"))
+        self.get("/yahoo_finance/v8/finance/chart/%5EVIX?range=1y&interval=1d", BROWSER)
+        self.get_json("/imf_data/external/datamapper/api/v1/NGDP_RPCH/USA")
+        self.get_json("/sec_edgar/submissions/CIK0000320193.json", UA)
+        s = self.stats()
+        self.assertEqual(s["by_subject"]["alpha_vantage"], {"JPM": 1, "BRK-B": 2})
+        self.assertEqual(s["by_subject"]["yahoo_finance"], {"^VIX": 1})
+        self.assertEqual(s["by_subject"]["imf_data"], {"NGDP_RPCH/USA": 1})
+        self.assertEqual(s["by_subject"]["sec_edgar"], {"CIK0000320193": 1})
+        self.assertEqual(s["max_per_second"]["alpha_vantage"], 3)
+        self.assertEqual(s["status_counts"]["imf_data"], {"200": 1})
+        self.assertEqual(s["requests"]["alpha_vantage"], 3)  # existing keys unchanged
+        self.post("/__reset", {})
+        s = self.stats()
+        self.assertEqual((s["by_subject"]["alpha_vantage"], s["max_per_second"]["alpha_vantage"],
+                          s["status_counts"]["alpha_vantage"], s["refusals"]["alpha_vantage"]), ({}, 0, {}, {}))
+
+    def test_faults_still_apply(self):
+        self.fault(service="fmp", mode="status", status=503, count=1)
+        self.assertEqual(self.get("/fmp/stable/quote?symbol=QQQ&apikey=K")[0], 402)  # refused first, fault kept
+        self.assertEqual(self.get("/fmp/stable/quote?symbol=AAPL&apikey=K")[0], 503)
+        self.assertEqual(self.get("/fmp/stable/quote?symbol=AAPL&apikey=K")[0], 200)
+        self.fault(service="fred_economic", mode="echo_key", count=1)
+        err = self.get_json(FRED_QUERY % "MYKEY", status=400)
+        self.assertIn("'MYKEY' is not registered", err["error_message"])
+        self.fault(service="yahoo_finance", mode="quota", count=1)
+        self.assertEqual(self.get("/yahoo_finance/v8/finance/chart/AAPL?range=1y&interval=1d", BROWSER)[0], 429)
+        self.fault(service="imf_data", mode="malformed", count=1)
+        self.assertEqual(self.get("/imf_data/external/datamapper/api/v1/NGDP_RPCH/USA")[0], 200)
+
+
+class RealismToggleTest(unittest.TestCase):
+    def test_non_realistic_server_turns_realism_on_and_serves_the_pro_root(self):
+        proc, port, _ = start_server()
+        try:
+            def call(method, path, body=None, headers=None):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request(method, path, body=json.dumps(body).encode() if body is not None else None,
+                             headers=headers or {})
+                r = conn.getresponse()
+                out = r.status, r.read()
+                conn.close()
+                return out
+            self.assertFalse(json.loads(call("GET", "/__stats")[1])["realism"]["enabled"])
+            self.assertEqual(call("GET", "/coingecko_pro" + CG_PRICE, headers={"x-cg-pro-api-key": "CG-pro-x"})[0], 200)
+            self.assertEqual(call("GET", "/coingecko_pro" + CG_PRICE)[0], 401)
+            self.assertEqual(call("GET", "/fmp/stable/quote?symbol=QQQ&apikey=K")[0], 200)
+            st, body = call("POST", "/__realism", {"enabled": True, "fmp_daily_cap": 5})
+            self.assertEqual((st, json.loads(body)["realism"]["fmp_daily_cap"]), (200, 5))
+            self.assertEqual(call("GET", "/fmp/stable/quote?symbol=QQQ&apikey=K")[0], 402)
+        finally:
+            self.assertEqual(stop_server(proc), 0)
 
 
 class LifecycleTest(unittest.TestCase):

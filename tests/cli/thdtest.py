@@ -225,15 +225,28 @@ class FakeServicesTestCase(ThdTestCase):
     per class (`latency_ms` injected), reset before each test. `self.data` is a
     copy of the bundled inputs (data/raw, and data/outputs without earlier
     documents unless `copy_outputs` is False), `self.cache` a cache directory
-    that does not exist yet."""
+    that does not exist yet. `realistic = True` runs the fake in realistic mode
+    (the free plans' limits and refusals), with the parameters in `realism`
+    (a dict, see scripts/fake_services.py), restored before each test."""
 
     latency_ms = 0
     copy_outputs = True
+    realistic = False
+    realism = None
 
     @classmethod
     def setUpClass(cls):
         from fakeserver import FakeServer
         cls.server = FakeServer(latency_ms=cls.latency_ms)
+        if cls.realistic:
+            cls.set_realism()
+
+    @classmethod
+    def set_realism(cls, **params):
+        """POST /__realism: realistic mode with the class's `realism` parameters, then `params`."""
+        spec = dict(cls.realism or {}, enabled=True)
+        spec.update(params)
+        return cls.server._post("/__realism", spec)
 
     @classmethod
     def tearDownClass(cls):
@@ -242,6 +255,8 @@ class FakeServicesTestCase(ThdTestCase):
     def setUp(self):
         super().setUp()
         self.server.reset()
+        if self.realistic:
+            self.set_realism()
         self.data = os.path.join(self.tmp, "data")
         # The bundled inputs only: a demo run leaves outputs/trade_history and cache/ in data/ (ignored by git).
         for part in ("raw", "outputs") if self.copy_outputs else ("raw",):
