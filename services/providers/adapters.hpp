@@ -69,8 +69,11 @@ Result<FundamentalsRecord> parse_alpha_vantage_fundamentals(std::string_view bod
 Result<SeriesRecord> parse_fred_series(std::string_view body);
 // The country every IMF indicator is asked for.
 inline constexpr std::string_view k_imf_country = "USA";
-// IMF DataMapper values.{indicator}.{country}: the latest year not after `current_year`;
-// values of another indicator or country are bad_body.
+// IMF DataMapper values.{indicator}.{country}: value and year are the latest
+// year with a value before `current_year` (an actual); the figure for
+// `current_year` itself is a projection, returned apart (projection_*);
+// later years are ignored. No actual: no_data. Values of another indicator
+// or country are bad_body.
 Result<ImfRecord> parse_imf(std::string_view body, std::string_view indicator, std::string_view country,
                             int current_year);
 // CoinGecko simple/price: {coin: {usd (required), usd_24h_change, usd_market_cap}}; {} is
