@@ -28,8 +28,6 @@ inline bool is_no_data(const Error& e) {
   return e.kind == FailureKind::no_data;
 }
 
-// "BRK.B" -> "BRK-B", "^VIX" -> "%5EVIX": Yahoo's spelling, URL-safe.
-std::string yahoo_symbol(std::string_view ticker);
 // Yahoo v8 chart, 1y of daily bars: price = last non-null close; previous
 // close = the non-null close before it; 52-week high/low = max/min of the
 // non-null closes; YTD return = price / (last close dated in the year before
