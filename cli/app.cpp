@@ -23,10 +23,11 @@ CLI::Option* SettingBindings::bind(CLI::App& app, std::string_view name) {
     b.flag = true;
     b.option = app.add_flag(std::string(spec->flag), b.flag_value, help);
   } else {
-    const char* type = spec->type == SettingType::path      ? "DIR"
-                       : spec->type == SettingType::integer ? "N"
-                       : spec->type == SettingType::number  ? "SECONDS"
-                                                            : "LIST";
+    const char* type = spec->type == SettingType::path       ? "DIR"
+                       : spec->type == SettingType::integer  ? "N"
+                       : spec->type == SettingType::number   ? "SECONDS"
+                       : spec->type == SettingType::duration ? "DURATION"
+                                                             : "LIST";
     b.option = app.add_option(std::string(spec->flag), b.text, help)->type_name(type);
   }
   return b.option;

@@ -95,9 +95,10 @@ CLI::App* setup_run(CLI::App& app, RunOptions& options, SettingBindings& binding
                   "output file, '-' for stdout [default: <data-dir>/outputs/trade_history/discovery/"
                   "<portfolio>_<YYYYMMDD>.json]")
       ->type_name("FILE");
-  for (const char* name : {"run.max_concurrent", "run.pool_size", "run.max_calls_per_minute",
-                           "run.max_api_calls", "run.timeout", "run.slow_call", "run.max_rss_mb",
-                           "run.offline", "run.services", "run.full_market_data", "stale_days"})
+  for (const char* name :
+       {"run.max_concurrent", "run.pool_size", "run.max_calls_per_minute", "run.max_api_calls", "run.timeout",
+        "run.slow_call", "run.max_rss_mb", "run.offline", "run.services", "run.full_market_data",
+        "run.no_data_ttl", "stale_days"})
     bindings.bind(*sub, name);
   sub->add_flag("--dry-run", options.dry_run,
                 "print the plan (local file, fresh cache, stale cache or network per need) and exit "

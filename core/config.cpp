@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -56,6 +57,9 @@ const std::vector<SettingSpec>& setting_specs() {
        "quote and history for every traded ticker, not only open positions"},
       {"run.services", "--services", "THD_SERVICES", "", T::service_list, 0, 0,
        "restrict to these services (comma-separated)"},
+      {"run.no_data_ttl", "--no-data-ttl", "THD_NO_DATA_TTL", "1d", T::duration, 0, 366 * 86400,
+       "how long a provider's \"no data for this symbol\" or \"not on your plan\" is remembered "
+       "(e.g. 6h, 1d; 0 = not remembered)"},
   };
   return k_specs;
 }
@@ -99,6 +103,15 @@ double to_number(const SettingSpec& s, const RawValue& v) {
   return *n;
 }
 
+std::int64_t to_duration(const SettingSpec& s, const RawValue& v) {
+  auto secs = parse_duration(v.text);
+  std::string range = std::to_string(static_cast<std::int64_t>(s.min)) + "s to " +
+                      std::to_string(static_cast<std::int64_t>(s.max) / 86400) + "d";
+  if (!secs) bad_value(v, "not a duration (seconds, or e.g. 15m, 6h, 1d; " + range + ")");
+  if (*secs < s.min || *secs > s.max) bad_value(v, "out of range (expected " + range + ")");
+  return *secs;
+}
+
 bool to_bool(const RawValue& v) {
   std::string t = to_lower(trim(v.text));
   if (t == "true" || t == "1" || t == "yes" || t == "on") return true;
@@ -106,16 +119,19 @@ bool to_bool(const RawValue& v) {
   bad_value(v, "not a boolean (expected true or false)");
 }
 
+std::string known_services() {
+  std::string known;
+  for (std::string_view s : k_service_names) known += (known.empty() ? "" : ", ") + std::string(s);
+  return known;
+}
+
 std::vector<std::string> to_services(const RawValue& v) {
   std::vector<std::string> out;
   for (const std::string& part : split(v.text, ',')) {
     std::string name(trim(part));
     if (name.empty()) continue;
-    if (!service_index(name)) {
-      std::string known;
-      for (std::string_view s : k_service_names) known += (known.empty() ? "" : ", ") + std::string(s);
-      bad_value(v, "unknown service '" + name + "' (known: " + known + ")");
-    }
+    if (!service_index(name))
+      bad_value(v, "unknown service '" + name + "' (known: " + known_services() + ")");
     if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
   }
   return out;
@@ -140,8 +156,62 @@ std::string node_text(const toml::node& node) {
 
 struct ConfigEntry {
   std::string text;
-  std::string where;  // file:line:column
+  std::string where;  // file:line:column: name
+  bool is_string = false;
 };
+
+// The config file: its plain settings by dotted name, and the symbol table
+// (whose keys are tickers with dots of their own, so it is not flattened).
+struct ConfigFile {
+  std::map<std::string, ConfigEntry> entries;
+  SymbolOverrides symbols;
+  std::vector<ShownSetting> symbols_shown;
+};
+
+std::string position(const std::string& file, const toml::source_position& p) {
+  return file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
+}
+
+bool has_space_or_control(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; });
+}
+
+bool has_control(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < ' ' || c == 0x7f; });
+}
+
+// [symbols."BRK.B"] yahoo_finance = "BRK-B": per ticker, per service, a string.
+void read_symbols(const toml::key& key, const toml::node& node, const std::string& file, ConfigFile& out) {
+  auto fail = [](const std::string& where, const std::string& problem) {
+    throw FatalError(ExitCode::usage,
+                     where + ": " + problem + " (write [symbols.\"BRK.B\"] yahoo_finance = \"BRK-B\")");
+  };
+  const toml::table* tickers = node.as_table();
+  if (!tickers) fail(position(file, key.source().begin) + ": symbols", "must be a table of tickers");
+  for (const auto& [ticker_key, per_ticker] : *tickers) {
+    const std::string ticker(ticker_key.str());
+    const std::string name = "symbols.\"" + ticker + "\"";
+    const std::string where_ticker = position(file, ticker_key.source().begin) + ": " + name;
+    if (ticker.empty() || has_space_or_control(ticker))
+      fail(where_ticker, "'" + ticker + "' is not a ticker");
+    const toml::table* services = per_ticker.as_table();
+    if (!services) fail(where_ticker, "must be a table of service = \"symbol\"");
+    for (const auto& [service_key, value] : *services) {
+      const std::string service(service_key.str());
+      const std::string where = position(file, service_key.source().begin) + ": " + name + "." + service;
+      if (!service_index(service))
+        fail(where, "unknown service '" + service + "' (known: " + known_services() + ")");
+      const auto* symbol = value.as_string();
+      if (!symbol) fail(where, "the symbol must be a string");
+      if (symbol->get().empty() || has_space_or_control(symbol->get()))
+        fail(where, "'" + symbol->get() + "' is not a symbol (empty, or spaces or control characters)");
+      out.symbols[ticker][service] = symbol->get();
+      out.symbols_shown.push_back({name + "." + service, symbol->get(), Origin::config_file, where});
+    }
+  }
+}
 
 void flatten(const toml::table& table, const std::string& prefix, const std::string& file,
              std::map<std::string, ConfigEntry>& out) {
@@ -155,21 +225,25 @@ void flatten(const toml::table& table, const std::string& prefix, const std::str
       continue;
     }
     try {
-      out[name] = {node_text(node), where};
+      out[name] = {node_text(node), where, node.is_string()};
     } catch (const std::invalid_argument& e) {
       throw FatalError(ExitCode::usage, where + ": " + e.what());
     }
   }
 }
 
-std::map<std::string, ConfigEntry> load_config_file(const std::filesystem::path& path) {
-  std::map<std::string, ConfigEntry> out;
+ConfigFile load_config_file(const std::filesystem::path& path) {
+  ConfigFile out;
   if (::access(path.c_str(), R_OK) != 0)
     throw FatalError(ExitCode::input,
                      "cannot read config file " + path.string() + ": " + std::strerror(errno));
   try {
     toml::table table = toml::parse_file(path.string());
-    flatten(table, "", path.string(), out);
+    if (auto it = table.find("symbols"); it != table.end()) {
+      read_symbols(it->first, it->second, path.string(), out);
+      table.erase(it);
+    }
+    flatten(table, "", path.string(), out.entries);
   } catch (const toml::parse_error& e) {
     const auto& src = e.source().begin;
     throw FatalError(ExitCode::usage, path.string() + ":" + std::to_string(src.line) + ":" +
@@ -183,6 +257,67 @@ std::string upper_env_name(std::string_view service) {
   return "THD_" + to_upper(service) + "_BASE_URL";
 }
 
+constexpr std::string_view k_service_settings =
+    "base_url, user_agent, daily_quota, monthly_quota, quota_reset";
+
+int to_quota(const RawValue& v, std::string_view per) {
+  auto n = parse_int(v.text);
+  if (!n || *n < 0 || *n > 1000000000)
+    bad_value(v, "not a number of calls per " + std::string(per) + " (a whole number, 0 = no quota)");
+  return static_cast<int>(*n);
+}
+
+// "HH:MM" (UTC) -> minutes after midnight.
+int to_minutes_of_day(const RawValue& v) {
+  const std::string& t = v.text;
+  auto digit = [&](size_t i) { return t[i] >= '0' && t[i] <= '9'; };
+  if (t.size() != 5 || t[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4))
+    bad_value(v, "not a time of day (write \"HH:MM\", UTC, e.g. \"00:00\")");
+  int h = (t[0] - '0') * 10 + (t[1] - '0'), m = (t[3] - '0') * 10 + (t[4] - '0');
+  if (h > 23 || m > 59) bad_value(v, "not a time of day (hours 00-23, minutes 00-59, UTC)");
+  return h * 60 + m;
+}
+
+// [services.<name>] user_agent, daily_quota, monthly_quota, quota_reset: taken
+// out of `file`, shown; nullopt when the file sets none of them.
+std::optional<ServiceOverrides> service_overrides(std::string_view service,
+                                                  std::map<std::string, ConfigEntry>& file,
+                                                  std::vector<ShownSetting>& shown) {
+  ServiceOverrides o;
+  bool any = false;
+  auto take = [&](std::string_view setting, auto parse) {
+    std::string name = "services." + std::string(service) + "." + std::string(setting);
+    auto it = file.find(name);
+    if (it == file.end()) return;
+    RawValue v{it->second.text, Origin::config_file, it->second.where};
+    shown.push_back({name, parse(v, it->second), Origin::config_file, it->second.where});
+    file.erase(it);
+    any = true;
+  };
+  take("user_agent", [&](const RawValue& v, const ConfigEntry& e) {
+    if (!e.is_string) bad_value(v, "must be a string (user_agent = \"my-app/1.0 me@example.com\")");
+    if (trim(v.text).empty() || has_control(v.text))
+      bad_value(v, "must be non-empty text without control characters (it is sent as a header)");
+    o.user_agent = v.text;
+    return v.text;
+  });
+  take("daily_quota", [&](const RawValue& v, const ConfigEntry&) {
+    o.daily_quota = to_quota(v, "day");
+    return std::to_string(*o.daily_quota);
+  });
+  take("monthly_quota", [&](const RawValue& v, const ConfigEntry&) {
+    o.monthly_quota = to_quota(v, "month");
+    return std::to_string(*o.monthly_quota);
+  });
+  take("quota_reset", [&](const RawValue& v, const ConfigEntry& e) {
+    if (!e.is_string) bad_value(v, "must be a string \"HH:MM\" (UTC), e.g. quota_reset = \"00:00\"");
+    o.quota_reset_minutes = to_minutes_of_day(v);
+    return v.text + " UTC";
+  });
+  if (!any) return std::nullopt;
+  return o;
+}
+
 }  // namespace
 
 Config resolve_config(const ConfigInputs& in) {
@@ -190,6 +325,7 @@ Config resolve_config(const ConfigInputs& in) {
 
   // 1. Which config file, if any: --config, then THD_CONFIG, then the default if present.
   std::map<std::string, ConfigEntry> file;
+  ConfigFile loaded;
   {
     std::optional<std::filesystem::path> path;
     std::string where;
@@ -210,7 +346,8 @@ Config resolve_config(const ConfigInputs& in) {
     }
     if (path) {
       cfg.config_file = *path;
-      file = load_config_file(*path);
+      loaded = load_config_file(*path);
+      file = std::move(loaded.entries);
     }
   }
   const std::filesystem::path config_base =
@@ -262,7 +399,10 @@ Config resolve_config(const ConfigInputs& in) {
       cfg.offline = to_bool(effective);
     else if (s.name == "run.full_market_data")
       cfg.full_market_data = to_bool(effective);
-    else if (s.name == "run.services") {
+    else if (s.name == "run.no_data_ttl") {
+      cfg.no_data_ttl_seconds = to_duration(s, effective);
+      shown_text = std::to_string(cfg.no_data_ttl_seconds);
+    } else if (s.name == "run.services") {
       cfg.services = to_services(effective);
       shown_text = cfg.services.empty() ? "(all enabled)" : effective.text;
     }
@@ -290,6 +430,8 @@ Config resolve_config(const ConfigInputs& in) {
     cfg.shown.push_back(
         {name, redact_url(url), v ? v->origin : Origin::built_in, v ? v->where : std::string()});
     file.erase(name);
+    if (auto o = service_overrides(svc.name, file, cfg.shown))
+      cfg.service_overrides[std::string(svc.name)] = *o;
   }
 
   // 4. TTLs: [ttl] <kind> and [ttl.<service>] <kind>, seconds or "7d".
@@ -327,9 +469,17 @@ Config resolve_config(const ConfigInputs& in) {
       cfg.shown.push_back({name, std::to_string(k.default_ttl_seconds), Origin::built_in, ""});
   }
 
-  // 5. Whatever is left is a typo or a setting we do not have.
+  // 5. The symbol table, as read with the file.
+  cfg.symbols = std::move(loaded.symbols);
+  for (ShownSetting& shown : loaded.symbols_shown) cfg.shown.push_back(std::move(shown));
+
+  // 6. Whatever is left is a typo or a setting we do not have.
   if (!file.empty()) {
     const auto& [name, entry] = *file.begin();
+    if (name.starts_with("services."))
+      throw FatalError(ExitCode::usage, entry.where + ": unknown setting '" + name +
+                                            "' (services: " + known_services() +
+                                            "; their settings: " + std::string(k_service_settings) + ")");
     throw FatalError(ExitCode::usage,
                      entry.where + ": unknown setting '" + name + "' (docs/CONFIG.md lists the settings)");
   }

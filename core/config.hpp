@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/base/env.hpp"
+#include "core/base/symbols.hpp"
 #include "core/base/ttl.hpp"
 
 namespace thd {
@@ -20,7 +21,7 @@ namespace thd {
 enum class Origin { built_in, config_file, environment, command_line };
 std::string_view origin_name(Origin o);
 
-enum class SettingType { path, integer, number, boolean, service_list };
+enum class SettingType { path, integer, number, boolean, service_list, duration };
 
 struct SettingSpec {
   std::string_view name;  // key in the config file ("run.max_concurrent")
@@ -28,7 +29,7 @@ struct SettingSpec {
   std::string_view env;   // environment variable ("THD_MAX_CONCURRENT")
   std::string_view default_text;
   SettingType type;
-  double min = 0, max = 0;  // for integer and number
+  double min = 0, max = 0;  // for integer, number and duration (seconds)
   std::string_view help;
 };
 
@@ -40,6 +41,14 @@ struct ShownSetting {
   std::string value;
   Origin origin;
   std::string where;  // "--max-concurrent", "THD_DATA_DIR", "file.toml:3:1"
+};
+
+// [services.<name>] settings besides base_url; unset: the provider's own.
+struct ServiceOverrides {
+  std::optional<std::string> user_agent;
+  std::optional<int> daily_quota;          // 0 = none
+  std::optional<int> monthly_quota;        // 0 = none
+  std::optional<int> quota_reset_minutes;  // minutes after 00:00 UTC when the daily quota resets
 };
 
 struct Config {
@@ -58,9 +67,13 @@ struct Config {
   bool offline = false;
   bool full_market_data = false;
   std::vector<std::string> services;  // empty: all enabled
+  // How long a provider's "no data for this symbol" / "not on your plan" is remembered.
+  std::int64_t no_data_ttl_seconds = 86400;
 
   TtlTable ttls;
-  std::map<std::string, std::string> base_urls;  // every service, resolved
+  std::map<std::string, std::string> base_urls;               // every service, resolved
+  std::map<std::string, ServiceOverrides> service_overrides;  // only services with a setting
+  SymbolOverrides symbols;
 
   std::vector<ShownSetting> shown;  // every setting with its origin
 };

@@ -34,11 +34,14 @@ struct Writer {
   }
   void operator()(const SeriesRecord& r) { w.field("value", r.value).field("date", r.date); }
   void operator()(const ImfRecord& r) {
-    w.field("value", r.value).key("year");
-    if (r.year)
-      w.value(*r.year);
-    else
+    w.field("value", r.value).field("year", r.year).key("current_year");
+    // {"year": 2026, "value": 2.1, "projection": true}: marked, so no reader takes it for an observation.
+    if (r.projection_year) {
+      w.begin_object().field("year", r.projection_year).field("value", r.projection_value);
+      w.field("projection", true).end_object();
+    } else {
       w.null();
+    }
   }
   void operator()(const CryptoRecord& r) {
     w.field("usd", r.usd).field("change_24h", r.change_24h).field("market_cap", r.market_cap);
@@ -74,6 +77,19 @@ bool read(simdjson::dom::object& o, const char* key, std::optional<int>& out) {
   if (e.get_int64().get(v)) return false;
   out = static_cast<int>(v);
   return true;
+}
+
+// "current_year": null, or {"year", "value", "projection": true}; required, so
+// an entry written before projections were kept apart is refused.
+bool read_projection(simdjson::dom::object& o, ImfRecord& r) {
+  simdjson::dom::element e;
+  if (o["current_year"].get(e)) return false;
+  if (e.is_null()) return true;
+  simdjson::dom::object p;
+  bool projection = false;
+  if (e.get_object().get(p) || p["projection"].get_bool().get(projection) || !projection) return false;
+  if (!read(p, "year", r.projection_year) || !read(p, "value", r.projection_value)) return false;
+  return r.projection_year.has_value();
 }
 
 }  // namespace
@@ -127,7 +143,7 @@ Result<Record> record_from_json(RecordKind kind, std::string_view json) {
         } else if constexpr (std::is_same_v<T, SeriesRecord>) {
           ok = read(o, "value", r.value) && read(o, "date", r.date);
         } else if constexpr (std::is_same_v<T, ImfRecord>) {
-          ok = read(o, "value", r.value) && read(o, "year", r.year);
+          ok = read(o, "value", r.value) && read(o, "year", r.year) && read_projection(o, r);
         } else {
           ok = read(o, "usd", r.usd) && read(o, "change_24h", r.change_24h) &&
                read(o, "market_cap", r.market_cap);

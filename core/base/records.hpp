@@ -33,9 +33,14 @@ struct SeriesRecord {
   std::optional<std::string> date;  // YYYY-MM-DD of the latest observation with a value
 };
 
+// WEO series mix observations and projections: `value` and `year` are the
+// latest completed year (an actual, <= the fetch year - 1), never a
+// projection; the fetch year's own figure is a projection, kept apart.
 struct ImfRecord {
   std::optional<double> value;
   std::optional<int> year;
+  std::optional<double> projection_value;  // the current year's projected figure
+  std::optional<int> projection_year;      // set when the answer had a figure for the current year
 };
 
 struct CryptoRecord {

@@ -1,6 +1,5 @@
 #include "core/base/text.hpp"
 
-#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <limits>
@@ -230,7 +229,9 @@ std::string url_encode(std::string_view text) {
   std::string out;
   for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                            c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
       out += ch;
     } else {
       out += '%';

@@ -30,8 +30,6 @@ inline bool is_no_data(const Error& e) {
   return e.kind == FailureKind::no_data;
 }
 
-// "BRK.B" -> "BRK-B", "^VIX" -> "%5EVIX": Yahoo's spelling, URL-safe.
-std::string yahoo_symbol(std::string_view ticker);
 // What a Yahoo error answer means: 401/403/429 about a crumb, cookie or
 // "Unauthorized" -> session; another 429 -> throttled (60 s); 404 "Not
 // Found" -> no_data.
@@ -88,8 +86,11 @@ Reading read_fred_error(long status, std::string_view body);
 Result<SeriesRecord> parse_fred_series(std::string_view body);
 // The country every IMF indicator is asked for.
 inline constexpr std::string_view k_imf_country = "USA";
-// IMF DataMapper values.{indicator}.{country}: the latest year not after `current_year`;
-// values of another indicator or country are bad_body.
+// IMF DataMapper values.{indicator}.{country}: value and year are the latest
+// year with a value before `current_year` (an actual); the figure for
+// `current_year` itself is a projection, returned apart (projection_*);
+// later years are ignored. No actual: no_data. Values of another indicator
+// or country are bad_body.
 Result<ImfRecord> parse_imf(std::string_view body, std::string_view indicator, std::string_view country,
                             int current_year);
 // CoinGecko simple/price: {coin: {usd (required), usd_24h_change, usd_market_cap}}; {} is

@@ -50,20 +50,27 @@ Result<ImfRecord> parse_imf(std::string_view body, std::string_view indicator, s
   }
   if (country_el.get_object().get(years))
     return bad_answer(k_imf, "unexpected answer (" + sanitize(indicator) + " for " + sanitize(country) + ")");
+  // WEO series run years ahead: the current year is a projection (kept
+  // apart, marked), the latest completed year is the value.
+  const int last_actual = current_year - 1;
   ImfRecord rec;
   for (auto field : years) {
     auto year = parse_int(field.key);
     if (!year || *year > current_year || *year < 0) continue;
     auto value = number_of(field.value);
     if (!value) continue;
-    if (!rec.year || *year > *rec.year) {
+    if (*year == current_year) {
+      rec.projection_year = current_year;
+      rec.projection_value = value;
+    } else if (!rec.year || *year > *rec.year) {
       rec.year = static_cast<int>(*year);
       rec.value = value;
     }
   }
   if (!rec.year)
-    return no_data(k_imf, "no value for " + sanitize(indicator) + " in " + sanitize(country) + " up to " +
-                              std::to_string(current_year));
+    return no_data(k_imf, "no actual value for " + sanitize(indicator) + " in " + sanitize(country) +
+                              " up to " + std::to_string(last_actual) +
+                              " (projections are not observations)");
   return rec;
 }
 
@@ -83,7 +90,9 @@ class ImfData final : public Provider {
   }
   std::optional<NeedSource> source_for(NeedKind kind, const std::string& subject) const override {
     if (kind != NeedKind::imf) return std::nullopt;
-    return NeedSource{info().name, "imf:" + subject + ":" + std::string(k_imf_country), RecordKind::imf,
+    // v2: entries before it hold the current year's projection as `value`;
+    // a new key leaves them unread (not even served stale) until they age out.
+    return NeedSource{info().name, "imf:v2:" + subject + ":" + std::string(k_imf_country), RecordKind::imf,
                       DataKind::imf};
   }
   Result<ProviderRequest> request(const Need& need, const NeedSource&,

@@ -12,6 +12,7 @@
 #include "core/base/sectors.hpp"
 #include "core/base/text.hpp"
 #include "services/providers/adapter_json.hpp"
+#include "services/providers/symbols.hpp"
 
 namespace thd {
 
@@ -27,19 +28,6 @@ struct Close {
 };
 
 }  // namespace
-
-std::string yahoo_symbol(std::string_view ticker) {
-  std::string out;
-  for (char c : ticker) {
-    if (c == '.')
-      out += '-';
-    else if (c == '^')
-      out += "%5E";
-    else
-      out += c;
-  }
-  return out;
-}
 
 Result<MarketRecord> parse_yahoo_chart(std::string_view body, std::string_view symbol, Date today) {
   Doc doc;

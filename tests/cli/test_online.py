@@ -92,8 +92,11 @@ class Online(FakeServicesTestCase):
         self.assertEqual(doc["tickers"]["AAPL"]["fundamentals"]["provenance"]["source"], "local")
         ec = doc["market_context"]["economic_indicators"]
         self.assertEqual((ec["FEDFUNDS"]["value"], ec["FEDFUNDS"]["date"]), (fred(4.0, -0.02, 0.30, 2, 23), "2026-10-01"))
-        self.assertEqual(doc["market_context"]["imf"]["NGDP_RPCH"]["value"], round(2.0 + math.sin(26 / 2.0), 3))
-        self.assertEqual(doc["market_context"]["imf"]["NGDP_RPCH"]["year"], 2026)
+        # Today (THD_NOW) is in 2026: 2025 is the latest actual, 2026 a projection, marked.
+        # NGDP_RPCH(y) = round(2.0 + sin((y - 2000) / 2), 3): sin(12.5) = -0.06632, sin(13) = 0.42017.
+        imf = doc["market_context"]["imf"]["NGDP_RPCH"]
+        self.assertEqual((imf["value"], imf["year"]), (1.934, 2025))
+        self.assertEqual(imf["current_year"], {"year": 2026, "value": 2.42, "projection": True})
         self.assertEqual(doc["market_context"]["crypto"]["bitcoin"]["usd"], price("BTC-USD"))
         vix = doc["market_context"]["volatility"]["VIX"]
         self.assertEqual(vix["value"], price("^VIX"))

@@ -709,7 +709,8 @@ class CacheMarketTest(RunTestCase):
         self.vix_at = NOW - 60
         write_entry(c, "yahoo_finance", "chart:^VIX:1y:1d", self.vix_at, 900, market(25.0))
         self.imf_at = NOW - HOUR
-        write_entry(c, "imf_data", "imf:NGDP_RPCH:USA", self.imf_at, DAY, {"value": 2.1, "year": 2026})
+        write_entry(c, "imf_data", "imf:v2:NGDP_RPCH:USA", self.imf_at, DAY,
+                    {"value": 2.1, "year": 2025, "current_year": {"year": 2026, "value": 1.9, "projection": True}})
         self.btc_at = NOW - 100
         write_entry(c, "coingecko", "price:bitcoin", self.btc_at, 900,
                     {"usd": 97000.5, "change_24h": -1.5, "market_cap": 1.9e12})
@@ -728,7 +729,8 @@ class CacheMarketTest(RunTestCase):
                    json.dumps({"service": "fred_economic", "key": "series:CPI", "created_at": iso(NOW - 60),
                                "ttl_seconds": 7200, "data": {"value": 320.0, "date": "2026-10-01"}}))
         # PCPIPCH: ttl_seconds 0
-        write_entry(c, "imf_data", "imf:PCPIPCH:USA", NOW - 60, 0, {"value": 2.9, "year": 2026})
+        write_entry(c, "imf_data", "imf:v2:PCPIPCH:USA", NOW - 60, 0,
+                    {"value": 2.9, "year": 2025, "current_year": None})
 
     def test_cache_entries_served_with_provenance(self):
         self.write_full_cache()
@@ -751,7 +753,8 @@ class CacheMarketTest(RunTestCase):
         self.assert_provenance(fed, "cache", "fred_economic", self.fed_at)  # age 600
 
         imf = mc["imf"]["NGDP_RPCH"]
-        self.assertEqual((imf["value"], imf["year"]), (2.1, 2026))
+        self.assertEqual((imf["value"], imf["year"]), (2.1, 2025))
+        self.assertEqual(imf["current_year"], {"year": 2026, "value": 1.9, "projection": True})
         self.assert_provenance(imf, "cache", "imf_data", self.imf_at)
 
         btc = mc["crypto"]["bitcoin"]
@@ -789,11 +792,27 @@ class CacheMarketTest(RunTestCase):
                 self.assertIsNone(mc["economic_indicators"][series]["value"])
                 self.assert_missing(mc["economic_indicators"][series])
         self.assertIsNone(mc["imf"]["PCPIPCH"]["value"])
+        self.assertIsNone(mc["imf"]["PCPIPCH"]["current_year"])
         self.assert_missing(mc["imf"]["PCPIPCH"])
 
         md = doc["discovery_metadata"]
         self.assertEqual(md["api_calls"]["attempts"], 0)
         self.assertEqual(md["cache"]["stale_served"], 1)  # AAPL's chart
+
+    def test_imf_entries_from_before_projections_were_kept_apart_are_not_observations(self):
+        """Old entries hold the current year's projection as `value`: under the old key they are
+        never read, not even as stale; the old shape under the new key is unusable."""
+        write_entry(self.cache, "imf_data", "imf:NGDP_RPCH:USA", NOW - 60, DAY, {"value": 2.1, "year": 2026})
+        write_entry(self.cache, "imf_data", "imf:PCPIPCH:USA", NOW - 2 * DAY, DAY, {"value": 2.9, "year": 2026})
+        write_entry(self.cache, "imf_data", "imf:v2:PCPIPCH:USA", NOW - 60, DAY, {"value": 2.9, "year": 2026})
+        imf = self.run_doc()["market_context"]["imf"]
+        for indicator in ("NGDP_RPCH", "PCPIPCH"):
+            with self.subTest(indicator=indicator):
+                self.assertIsNone(imf[indicator]["value"])
+                self.assertIsNone(imf[indicator]["year"])
+                self.assertIsNone(imf[indicator]["current_year"])
+        self.assert_missing(imf["NGDP_RPCH"])
+        self.assert_missing(imf["PCPIPCH"], "imf_data cache entry unusable")
 
     def test_vix_regime_boundaries(self):
         for value, regime in ((19.99, "low"), (20.0, "elevated"), (29.99, "elevated"), (30.0, "high"),

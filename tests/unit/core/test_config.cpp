@@ -173,3 +173,113 @@ TEST_CASE("TTLs per kind and per service, base URLs from env and file") {
   test::write_file(dir / "c.toml", "[services.fmp]\nbase_url = \"ftp://x\"\n");
   CHECK(error_of(in).find("must start with https://") != std::string::npos);
 }
+
+TEST_CASE("the symbol table: per ticker, per service, a string; shown with its position") {
+  test::TempDir dir;
+  const std::string file = (dir / "c.toml").string();
+  test::write_file(dir / "c.toml",
+                   "[symbols.\"BRK.B\"]\nyahoo_finance = \"BRK-B\"\nalpha_vantage = \"BRK-B\"\n"
+                   "[symbols.\"VOD.L\"]\nfmp = \"VOD.L\"\n");
+  ConfigInputs in;
+  in.config_flag = file;
+  in.env = env_of({});
+  Config c = resolve_config(in);
+  CHECK(c.symbols.size() == 2);
+  CHECK(c.symbols.at("BRK.B").at("yahoo_finance") == "BRK-B");
+  CHECK(c.symbols.at("BRK.B").at("alpha_vantage") == "BRK-B");
+  CHECK(c.symbols.at("VOD.L").size() == 1);
+  CHECK(c.symbols.at("VOD.L").at("fmp") == "VOD.L");
+  const ShownSetting& s = shown(c, "symbols.\"BRK.B\".alpha_vantage");
+  CHECK(s.value == "BRK-B");
+  CHECK(s.origin == Origin::config_file);
+  CHECK(s.where == file + ":3:1: symbols.\"BRK.B\".alpha_vantage");
+
+  test::write_file(dir / "c.toml", "[symbols.\"BRK.B\"]\nyahoo = \"BRK-B\"\n");
+  std::string e = error_of(in);
+  CHECK(
+      e.starts_with(file + ":2:1: symbols.\"BRK.B\".yahoo: unknown service 'yahoo' (known: yahoo_finance,"));
+  test::write_file(dir / "c.toml", "[symbols.\"BRK.B\"]\nfmp = 5\n");
+  CHECK(error_of(in).starts_with(file + ":2:1: symbols.\"BRK.B\".fmp: the symbol must be a string"));
+  test::write_file(dir / "c.toml", "[symbols.\"BRK.B\"]\nfmp = \"BRK B\"\n");
+  CHECK(error_of(in).find("'BRK B' is not a symbol") != std::string::npos);
+  test::write_file(dir / "c.toml", "[symbols]\n\"BRK.B\" = \"BRK-B\"\n");
+  CHECK(error_of(in).starts_with(file + ":2:1: symbols.\"BRK.B\": must be a table of service"));
+  test::write_file(dir / "c.toml", "symbols = 3\n");
+  CHECK(error_of(in).starts_with(file + ":1:1: symbols: must be a table of tickers"));
+}
+
+TEST_CASE("per-service user agent and quotas") {
+  test::TempDir dir;
+  const std::string file = (dir / "c.toml").string();
+  test::write_file(dir / "c.toml",
+                   "[services.fmp]\ndaily_quota = 250\nquota_reset = \"05:30\"\n"
+                   "[services.sec_edgar]\nuser_agent = \"thd me@example.com\"\n"
+                   "[services.alpha_vantage]\nmonthly_quota = 10000\ndaily_quota = 0\n");
+  ConfigInputs in;
+  in.config_flag = file;
+  in.env = env_of({});
+  Config c = resolve_config(in);
+  CHECK(c.service_overrides.size() == 3);
+  const ServiceOverrides& fmp = c.service_overrides.at("fmp");
+  CHECK(fmp.daily_quota == 250);
+  CHECK(fmp.quota_reset_minutes == 5 * 60 + 30);
+  CHECK_FALSE(fmp.monthly_quota);
+  CHECK_FALSE(fmp.user_agent);
+  CHECK(c.service_overrides.at("sec_edgar").user_agent == "thd me@example.com");
+  CHECK(c.service_overrides.at("alpha_vantage").monthly_quota == 10000);
+  CHECK(c.service_overrides.at("alpha_vantage").daily_quota == 0);
+  CHECK(c.service_overrides.count("yahoo_finance") == 0);
+  CHECK(shown(c, "services.fmp.quota_reset").value == "05:30 UTC");
+  CHECK(shown(c, "services.fmp.daily_quota").where == file + ":2:1: services.fmp.daily_quota");
+  CHECK(shown(c, "services.sec_edgar.user_agent").value == "thd me@example.com");
+
+  auto error_for = [&](const std::string& text) {
+    test::write_file(dir / "c.toml", text);
+    return error_of(in);
+  };
+  CHECK(error_for("[services.fmp]\ndaily_quota = -1\n") ==
+        file +
+            ":2:1: services.fmp.daily_quota '-1': not a number of calls per day (a whole number, 0 = no "
+            "quota)");
+  CHECK(error_for("[services.fmp]\nmonthly_quota = \"lots\"\n").find("not a number of calls per month") !=
+        std::string::npos);
+  CHECK(error_for("[services.fmp]\nquota_reset = \"24:00\"\n") ==
+        file + ":2:1: services.fmp.quota_reset '24:00': not a time of day (hours 00-23, minutes 00-59, UTC)");
+  CHECK(error_for("[services.fmp]\nquota_reset = \"9:00\"\n").find("write \"HH:MM\"") != std::string::npos);
+  CHECK(error_for("[services.fmp]\nquota_reset = 900\n").find("must be a string") != std::string::npos);
+  CHECK(error_for("[services.fmp]\nuser_agent = 7\n").find("must be a string") != std::string::npos);
+  CHECK(error_for("[services.fmp]\nuser_agent = \"a\\r\\nX-Evil: 1\"\n").find("control characters") !=
+        std::string::npos);
+  CHECK(error_for("[services.fmpp]\ndaily_quota = 5\n")
+            .starts_with(file + ":2:1: services.fmpp.daily_quota: unknown setting "
+                                "'services.fmpp.daily_quota' (services: yahoo_finance,"));
+  CHECK(error_for("[services.fmp]\nweekly_quota = 5\n").find("their settings: base_url, user_agent") !=
+        std::string::npos);
+}
+
+TEST_CASE("no_data_ttl: a duration from flag, environment or [run]") {
+  test::TempDir dir;
+  ConfigInputs in;
+  in.env = env_of({});
+  in.default_config = dir / "absent.toml";
+  CHECK(resolve_config(in).no_data_ttl_seconds == 86400);
+  CHECK(shown(resolve_config(in), "run.no_data_ttl").value == "86400");
+
+  test::write_file(dir / "c.toml", "[run]\nno_data_ttl = \"6h\"\n");
+  in.config_flag = (dir / "c.toml").string();
+  CHECK(resolve_config(in).no_data_ttl_seconds == 6 * 3600);
+  in.env = env_of({{"THD_NO_DATA_TTL", "2d"}});
+  Config from_env = resolve_config(in);
+  CHECK(from_env.no_data_ttl_seconds == 2 * 86400);
+  CHECK(shown(from_env, "run.no_data_ttl").origin == Origin::environment);
+  in.command_line["run.no_data_ttl"] = "90";
+  CHECK(resolve_config(in).no_data_ttl_seconds == 90);
+  in.command_line["run.no_data_ttl"] = "0";
+  CHECK(resolve_config(in).no_data_ttl_seconds == 0);
+
+  in.command_line["run.no_data_ttl"] = "soon";
+  CHECK(error_of(in) == "--no-data-ttl 'soon': not a duration (seconds, or e.g. 15m, 6h, 1d; 0s to 366d)");
+  in.command_line.clear();
+  in.env = env_of({{"THD_NO_DATA_TTL", "400d"}});
+  CHECK(error_of(in) == "THD_NO_DATA_TTL='400d': out of range (expected 0s to 366d)");
+}

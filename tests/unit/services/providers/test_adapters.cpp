@@ -677,25 +677,37 @@ TEST_CASE("fred: errors in disguise") {
 
 // --------------------------------------------------------------- IMF ----
 
-TEST_CASE("imf datamapper: the latest year not after the current one") {
+TEST_CASE("imf datamapper: the latest completed year is the value, the current year a projection apart") {
   constexpr std::string_view body = R"json({"values":{"NGDP_RPCH":{"USA":{"2020":-2.163,"2021":6.055,
 "2022":2.512,"2023":2.888,"2024":2.8,"2025":2.0,"2026":2.141,"2027":2.068,"2028":2.1,"2029":2.1,"2030":2.1}}},
 "api":{"version":"1","output-method":"json"}})json";
   auto r = parse_imf(body, "NGDP_RPCH", "USA", 2026);
   REQUIRE(r);
-  CHECK(*r->year == 2026);
-  CHECK(near(r->value, 2.141));
+  CHECK(*r->year == 2025);
+  CHECK(near(r->value, 2.0));
+  CHECK(*r->projection_year == 2026);
+  CHECK(near(r->projection_value, 2.141));
   auto earlier = parse_imf(body, "NGDP_RPCH", "USA", 2023);
   REQUIRE(earlier);
-  CHECK(*earlier->year == 2023);
-  CHECK(near(earlier->value, 2.888));
-  // A null year is skipped.
+  CHECK(*earlier->year == 2022);
+  CHECK(near(earlier->value, 2.512));
+  CHECK(*earlier->projection_year == 2023);
+  CHECK(near(earlier->projection_value, 2.888));
+  // A null year is skipped; no figure for the current year: no projection.
   auto gap = parse_imf(R"json({"values":{"PCPIPCH":{"USA":{"2024":2.95,"2025":null,"2026":null,"2027":2.1}}},
 "api":{"version":"1","output-method":"json"}})json",
                        "PCPIPCH", "USA", 2026);
   REQUIRE(gap);
   CHECK(*gap->year == 2024);
   CHECK(near(gap->value, 2.95));
+  CHECK_FALSE(gap->projection_year);
+  CHECK_FALSE(gap->projection_value);
+  // Only the current year and later: a projection is never the value.
+  auto only_projection =
+      parse_imf(R"json({"values":{"PCPIPCH":{"USA":{"2026":2.4,"2027":2.1}}}})json", "PCPIPCH", "USA", 2026);
+  REQUIRE_FALSE(only_projection);
+  CHECK(only_projection.error().kind == FailureKind::no_data);
+  CHECK(error_of(only_projection).find("up to 2025") != std::string::npos);
 }
 
 TEST_CASE("imf datamapper: missing indicator, country or values") {

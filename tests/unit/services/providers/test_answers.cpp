@@ -342,9 +342,14 @@ TEST_CASE("imf_data: values of another indicator or country are bad_body, an emp
   check_bad(ask(R"({"values":{"NGDP_RPCH":{"USA":[2.0]}}})"), "IMF");
   check_no_data(ask(R"({"values":{}})"));
   check_no_data(ask(R"({"values":{"NGDP_RPCH":{"USA":{}}}})"));
+  // Today is 2026-11-22: 2025 is the latest actual, 2026 a projection.
   auto ok = ask(R"({"values":{"NGDP_RPCH":{"USA":{"2025":2.0,"2026":1.8}}}})");
   REQUIRE(ok);
-  CHECK(std::get<ImfRecord>(*ok).value == 1.8);
+  CHECK(std::get<ImfRecord>(*ok).value == 2.0);
+  CHECK(std::get<ImfRecord>(*ok).year == 2025);
+  CHECK(std::get<ImfRecord>(*ok).projection_value == 1.8);
+  CHECK(std::get<ImfRecord>(*ok).projection_year == 2026);
+  check_no_data(ask(R"({"values":{"NGDP_RPCH":{"USA":{"2026":1.8}}}})"));
 }
 
 TEST_CASE("coingecko: another coin's price, an error object or a coin without a price are refused") {

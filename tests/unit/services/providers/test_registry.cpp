@@ -162,7 +162,7 @@ TEST_CASE("make_need: every provider of the chain with its cache key, record kin
       {NeedKind::series,
        "FEDFUNDS",
        {{"fred_economic", "series:FEDFUNDS", RecordKind::series, DataKind::series}}},
-      {NeedKind::imf, "NGDP_RPCH", {{"imf_data", "imf:NGDP_RPCH:USA", RecordKind::imf, DataKind::imf}}},
+      {NeedKind::imf, "NGDP_RPCH", {{"imf_data", "imf:v2:NGDP_RPCH:USA", RecordKind::imf, DataKind::imf}}},
       {NeedKind::crypto, "bitcoin", {{"coingecko", "price:bitcoin", RecordKind::crypto, DataKind::crypto}}},
   };
   for (const Case& c : cases) {
@@ -320,11 +320,13 @@ TEST_CASE("IMF DataMapper: /external/datamapper/api/v1/{INDICATOR}/USA, no key")
   REQUIRE(req);
   CHECK(req->url == k_base + "/external/datamapper/api/v1/NGDP_RPCH/USA");
   CHECK(req->headers.empty());
-  // Years after today's (2026) are forecasts: the latest year up to 2026 wins.
+  // Today is in 2026: 2025 is the latest actual, 2026 a projection kept apart, 2027 ignored.
   auto ok = req->parse(R"({"values":{"NGDP_RPCH":{"USA":{"2025":2.0,"2026":1.8,"2027":2.1}}}})");
   REQUIRE(ok);
-  CHECK(std::get<ImfRecord>(*ok).year == 2026);
-  CHECK(std::get<ImfRecord>(*ok).value == 1.8);
+  CHECK(std::get<ImfRecord>(*ok).year == 2025);
+  CHECK(std::get<ImfRecord>(*ok).value == 2.0);
+  CHECK(std::get<ImfRecord>(*ok).projection_year == 2026);
+  CHECK(std::get<ImfRecord>(*ok).projection_value == 1.8);
   // Nothing for the indicator is no_data; another indicator's values answer another question (bad_body).
   auto none = req->parse(R"({"values":{}})");
   REQUIRE_FALSE(none);
