@@ -74,6 +74,10 @@ void print_summary(const RunOutcome& r) {
     print(stderr, "  %s: %llu calls, %llu failed, circuit %s\n", st.name.c_str(),
           static_cast<unsigned long long>(used->second.calls),
           static_cast<unsigned long long>(used->second.failures), used->second.circuit.c_str());
+    // Stopped for the run: the provider's words say why (a rejected key, a spent quota).
+    if (!used->second.stopped.empty())
+      print(stderr, "  %s: stopped: %s\n", st.name.c_str(),
+            printable(used->second.stopped.substr(0, 300)).c_str());
   }
   size_t shown = 0;
   for (const auto& [reason, n] : r.missing_by_reason) {

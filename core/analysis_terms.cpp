@@ -132,7 +132,7 @@ std::span<const VerdictEntry> verdict_table() {
   return k_verdicts;
 }
 
-std::optional<Verdict> read_verdict(std::string_view text) {
+std::optional<ReadVerdict> read_verdict(std::string_view text) {
   // Leading decoration that is not a word: quotes, emoji, brackets.
   size_t i = 0;
   while (i < text.size() && !is_alnum(text[i]) && text[i] != '|' && text[i] != '(') ++i;
@@ -165,7 +165,7 @@ std::optional<Verdict> read_verdict(std::string_view text) {
       best_words = entry.size();
     }
   }
-  Verdict v;
+  ReadVerdict v;
   if (best && !(slash_after_last && best_words == words.size())) {
     v.label = std::string(best->words);
     v.recommendation = std::string(best->recommendation);

@@ -17,14 +17,14 @@ struct VerdictEntry {
 // The documented table; a verdict not in it is no recommendation (never a guess).
 std::span<const VerdictEntry> verdict_table();
 
-struct Verdict {
+struct ReadVerdict {
   std::string label;                          // as written, upper-cased, one space between words
   std::optional<std::string> recommendation;  // from the table; none when the words are not in it
 };
 // The verdict at the start of `text` ("Strong Buy | ...", "BUY with ...",
 // "Market-Perform"): the longest table entry its first words spell, as whole
 // words. None when `text` starts with no word at all.
-std::optional<Verdict> read_verdict(std::string_view text);
+std::optional<ReadVerdict> read_verdict(std::string_view text);
 
 struct Amount {
   double value = 0;

@@ -144,15 +144,30 @@ Discovery::Metadata metadata_of(const DiscoveryInputs& in) {
   for (const Served& s : in.served) ++m.needs_by_source[std::string(source_kind_name(s.provenance.source))];
   for (const ServiceState& s : in.services) {
     const ProviderInfo& info = find_provider(s.name)->info();
-    Discovery::ServiceRow row{s.name, s.enabled, s.status, 0, 0, std::nullopt, info.per_minute, std::nullopt};
+    Discovery::ServiceRow row;
+    row.name = s.name;
+    row.enabled = s.enabled;
+    row.status = s.status;
+    if (info.per_minute > 0) row.per_minute = info.per_minute;
+    if (info.per_second > 0) row.per_second = info.per_second;
+    // The plan's quota: the user's (config file) or the free plan's.
+    std::optional<int> per_day, per_month;
+    if (info.per_day) per_day = info.per_day;
+    if (info.per_month) per_month = info.per_month;
+    if (auto o = in.config.service_overrides.find(s.name); o != in.config.service_overrides.end()) {
+      if (o->second.daily_quota) per_day = *o->second.daily_quota;
+      if (o->second.monthly_quota) per_month = *o->second.monthly_quota;
+    }
+    if (per_day && *per_day > 0) row.per_day = per_day;
+    if (per_month && *per_month > 0) row.per_month = per_month;
     if (auto used = m.api.services.find(s.name); used != m.api.services.end()) {
       row.calls = used->second.calls;
       row.failures = used->second.failures;
       row.circuit = used->second.circuit;
+      if (!used->second.stopped.empty()) row.stopped = used->second.stopped;
     } else if (s.enabled) {
       row.circuit = "closed";
     }
-    if (info.per_day) row.per_day = info.per_day;
     m.services.push_back(std::move(row));
   }
   return m;

@@ -106,8 +106,9 @@ struct Discovery {
     std::string status;
     std::uint64_t calls = 0, failures = 0;
     std::optional<std::string> circuit;
-    double per_minute = 0;
-    std::optional<int> per_day;
+    std::optional<double> per_minute;
+    std::optional<int> per_day, per_second, per_month;
+    std::optional<std::string> stopped;  // why the service stopped for the run, in the provider's words
   };
   struct Metadata {
     UnixTime generated_at = 0;

@@ -161,7 +161,13 @@ void write_metadata(JsonWriter& w, const Discovery::Metadata& m) {
   for (const Discovery::ServiceRow& s : m.services) {
     w.key(s.name).begin_object().field("enabled", s.enabled).field("status", s.status);
     w.field("calls", s.calls).field("failures", s.failures).field("circuit", s.circuit);
-    w.key("rate_limit").begin_object().field("per_minute", s.per_minute).field("per_day", s.per_day);
+    w.field("stopped", s.stopped);
+    w.key("rate_limit")
+        .begin_object()
+        .field("per_minute", s.per_minute)
+        .field("per_second", s.per_second)
+        .field("per_day", s.per_day)
+        .field("per_month", s.per_month);
     w.end_object().end_object();
   }
   w.end_object().end_object();

@@ -205,10 +205,18 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
                          .today = date_of(now),
                          .clock = clock,
                          .needs = &needs,
-                         .absence_ttl = 86400,
+                         .absence_ttl = config.no_data_ttl_seconds,
                          .quota_reset_minutes = {},
                          .daily_quota = {},
-                         .monthly_quota = {}};
+                         .monthly_quota = {},
+                         .user_agents = {},
+                         .symbols = config.symbols};
+      for (const auto& [service, o] : config.service_overrides) {
+        if (o.user_agent) setup.user_agents[service] = *o.user_agent;
+        if (o.daily_quota) setup.daily_quota[service] = *o.daily_quota;
+        if (o.monthly_quota) setup.monthly_quota[service] = *o.monthly_quota;
+        if (o.quota_reset_minutes) setup.quota_reset_minutes[service] = *o.quota_reset_minutes;
+      }
       network = make_network_step(setup);
     }
     std::vector<Served> served = serve_needs(needs, cache, clock, serve, network.get(), config.ttls);

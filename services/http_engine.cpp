@@ -147,6 +147,13 @@ struct ServiceState {
   bool spent_unsaved = false;
   std::string spent_message;  // what the provider said
   std::string stopped;        // the service stopped for the run (its key was rejected): why
+  // A service's first request goes alone: a rejected key, a refused client or
+  // a spent quota then costs one call, not one per free slot.
+  bool answered = false;
+  int in_flight = 0;
+  // A breaker restored from the saved state, as saved: saved again unchanged
+  // (not re-derived from the monotonic clock, which would drift it).
+  std::optional<std::pair<double, UnixTime>> restored;  // monotonic open-until, wall open-until
 };
 
 // A second has room for this many requests by our clock only if it has room
@@ -237,7 +244,10 @@ struct HttpEngine::Impl {
     if (limit.per_second > 0) s.window.emplace(limit.per_second, k_window_seconds);
     if (auto open = persisted.open_until.find(name); open != persisted.open_until.end()) {
       double remaining = static_cast<double>(open->second - clock.now());
-      if (remaining > 0) s.breaker.force_open(now, remaining);
+      if (remaining > 0) {
+        s.breaker.force_open(now, remaining);
+        s.restored = {s.breaker.open_until(), open->second};
+      }
     }
     if (auto q = persisted.quota.find(name); q != persisted.quota.end() && q->second.date == s.period) {
       s.used_today = q->second.used;
@@ -321,6 +331,10 @@ struct HttpEngine::Impl {
       }
       if (static_cast<int>(in_flight.size()) >= slots()) break;
       ServiceState& s = service(job.request.service);
+      if (!s.answered && s.in_flight > 0) {  // its first answer is not in yet
+        ++it;
+        continue;
+      }
       std::unique_ptr<Job> owned;
       auto refuse = [&](Outcome o, std::string why) {
         refused.push_back({std::move(*it), o, std::move(why)});
@@ -368,6 +382,7 @@ struct HttpEngine::Impl {
       if (s.window) s.window->take(now);
       if (global_bucket) global_bucket->try_take(now);
       --budget;
+      ++s.in_flight;
       ++s.used_today;
       ++s.added_today;
       owned = std::move(*it);
@@ -397,6 +412,11 @@ struct HttpEngine::Impl {
     connections += static_cast<std::uint64_t>(new_connections);
     std::unique_ptr<Job> job = std::move(t->job);
     counters[job->request.service].connections += static_cast<std::uint64_t>(new_connections);
+    {
+      ServiceState& s = service(job->request.service);
+      --s.in_flight;
+      s.answered = true;
+    }
     const double elapsed = now - t->started;
 
     // The body is not redacted as a whole (a secret of digits would cut into
@@ -674,7 +694,10 @@ Result<void> HttpEngine::save_state() {
   NetworkStateUpdate update;
   const double now = m->clock.monotonic();
   for (auto& [name, s] : m->services) {
-    if (s.breaker.state(now) == BreakerState::open)
+    if (s.breaker.state(now) == BreakerState::open && s.restored &&
+        s.restored->first == s.breaker.open_until())
+      update.breakers[name] = s.restored->second;
+    else if (s.breaker.state(now) == BreakerState::open)
       update.breakers[name] = m->clock.now() + static_cast<UnixTime>(s.breaker.open_until() - now + 0.999);
     else if (m->persisted.open_until.count(name) || s.breaker.state(now) == BreakerState::closed)
       update.breakers[name] = std::nullopt;

@@ -42,6 +42,7 @@ class EngineStep final : public NetworkStep {
       s.calls = c.attempts;
       s.failures = c.failures();
       s.circuit = std::string(breaker_state_name(m_engine.breaker_state(name)));
+      s.stopped = c.stopped;
       u.attempts += c.attempts;
       u.succeeded += c.outcomes[static_cast<size_t>(Outcome::ok)];
       for (size_t i = 1; i < c.outcomes.size(); ++i)
@@ -110,6 +111,8 @@ std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& s) {
   p.env = s.env;
   p.today = s.today;
   p.absence_ttl = s.absence_ttl;
+  p.user_agents = s.user_agents;
+  p.symbols = s.symbols;
   if (s.needs)
     for (const Need& need : *s.needs)
       for (const NeedSource& src : need.chain) p.subjects[std::string(src.service)].push_back(need.subject);

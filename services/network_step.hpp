@@ -20,6 +20,7 @@
 #include "core/base/need.hpp"
 #include "core/base/records.hpp"
 #include "core/base/storage.hpp"
+#include "core/base/symbols.hpp"
 #include "core/base/ttl.hpp"
 #include "services/http_engine.hpp"
 
@@ -50,6 +51,8 @@ struct NetworkSetup {
   // the user's quotas instead of the free plans' (0: none).
   std::map<std::string, int> quota_reset_minutes;
   std::map<std::string, int> daily_quota, monthly_quota;
+  std::map<std::string, std::string> user_agents;  // per service, the user's
+  SymbolOverrides symbols;                         // the user's spellings per ticker and service
 };
 
 std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& setup);

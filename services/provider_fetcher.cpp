@@ -112,6 +112,9 @@ RequestContext ProviderFetcher::context_for(const Provider& provider) const {
   if (auto it = m_sessions.find(name); it != m_sessions.end() && it->second.state == Session::State::made)
     c.session = &it->second.token;
   if (auto it = m_settings.subjects.find(name); it != m_settings.subjects.end()) c.subjects = &it->second;
+  if (auto it = m_settings.user_agents.find(name); it != m_settings.user_agents.end())
+    c.user_agent = it->second;
+  c.symbols = &m_settings.symbols;
   return c;
 }
 

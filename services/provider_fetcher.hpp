@@ -21,6 +21,7 @@
 #include "core/base/date.hpp"
 #include "core/base/env.hpp"
 #include "core/base/storage.hpp"
+#include "core/base/symbols.hpp"
 #include "core/base/ttl.hpp"
 #include "services/http_engine.hpp"
 #include "services/network_state.hpp"
@@ -41,6 +42,8 @@ struct ProviderSettings {
   // and how long a new one is remembered.
   std::map<std::string, std::map<std::string, Absence>> absent;
   std::int64_t absence_ttl = 86400;
+  std::map<std::string, std::string> user_agents;  // per service, the user's
+  SymbolOverrides symbols;
 };
 
 class ProviderFetcher final : public NeedFetcher {

@@ -60,6 +60,9 @@ class NeedFetcher {
 struct ServiceUsage {
   std::uint64_t calls = 0, failures = 0;  // attempts sent; requests that failed
   std::string circuit;                    // closed, open, half_open
+  // Why the service stopped for the run, in the provider's words ("API key
+  // rejected (HTTP 401): Invalid API KEY..."); empty when it did not.
+  std::string stopped;
 };
 
 struct NetworkUsage {

@@ -12,6 +12,7 @@
 #include "core/base/sectors.hpp"
 #include "core/base/text.hpp"
 #include "services/providers/adapter_json.hpp"
+#include "services/providers/symbols.hpp"
 
 namespace thd {
 
@@ -139,8 +140,8 @@ class AlphaVantage final : public Provider {
   }
   Result<ProviderRequest> request(const Need& need, const NeedSource&,
                                   const RequestContext& c) const override {
-    const std::string query = "&symbol=" + url_encode(need.subject) + "&apikey=" + c.key;
-    const std::string symbol = need.subject;  // echoed as "01. symbol" / "Symbol"
+    const std::string symbol = spelled(info().name, need.subject, c);  // echoed as "01. symbol" / "Symbol"
+    const std::string query = "&symbol=" + url_encode(symbol) + "&apikey=" + c.key;
     ProviderRequest r;
     r.read_error = [](long, std::string_view body) { return Reading{Verdict::none, error_text(body), 0}; };
     switch (need.kind) {

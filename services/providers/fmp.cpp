@@ -12,6 +12,7 @@
 #include "core/base/sectors.hpp"
 #include "core/base/text.hpp"
 #include "services/providers/adapter_json.hpp"
+#include "services/providers/symbols.hpp"
 
 namespace thd {
 
@@ -144,8 +145,8 @@ class Fmp final : public Provider {
   }
   Result<ProviderRequest> request(const Need& need, const NeedSource&,
                                   const RequestContext& c) const override {
-    const std::string query = "?symbol=" + url_encode(need.subject) + "&apikey=" + c.key;
-    const std::string symbol = need.subject;  // FMP echoes it as "symbol"
+    const std::string symbol = spelled(info().name, need.subject, c);  // FMP echoes it as "symbol"
+    const std::string query = "?symbol=" + url_encode(symbol) + "&apikey=" + c.key;
     ProviderRequest r;
     r.read_error = read_fmp_error;
     switch (need.kind) {

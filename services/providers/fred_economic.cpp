@@ -71,7 +71,8 @@ class FredEconomic final : public Provider {
                                          .key = KeyRequirement::required,
                                          .description = "economic series",
                                          .per_minute = 120,
-                                         .per_day = 0};
+                                         .per_day = 0,
+                                         .per_second = 2};
     return k_info;
   }
   std::optional<NeedSource> source_for(NeedKind kind, const std::string& subject) const override {

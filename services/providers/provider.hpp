@@ -16,6 +16,7 @@
 #include "core/base/error.hpp"
 #include "core/base/need.hpp"
 #include "core/base/records.hpp"
+#include "core/base/symbols.hpp"
 #include "core/base/ttl.hpp"
 
 namespace thd {
@@ -80,7 +81,11 @@ struct RequestContext {
   // (CoinGecko asks for every coin in one request).
   const std::vector<std::string>* subjects = nullptr;
   std::string user_agent;  // the user's User-Agent for this provider; empty: the provider's own
+  const SymbolOverrides* symbols = nullptr;  // the user's spellings ([symbols] in the config file)
 };
+
+// How `provider` spells `ticker` in this context (services/providers/symbols.hpp).
+std::string spelled(std::string_view provider, std::string_view ticker, const RequestContext& c);
 
 // A session a provider needs before its data requests (Yahoo: a consent
 // cookie, then a crumb): each step is fetched in order with the run's

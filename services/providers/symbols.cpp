@@ -121,6 +121,11 @@ std::string provider_symbol(std::string_view service, std::string_view ticker,
   return std::string(ticker);
 }
 
+std::string spelled(std::string_view provider, std::string_view ticker, const RequestContext& c) {
+  static const SymbolOverrides k_none;
+  return provider_symbol(provider, ticker, c.symbols ? *c.symbols : k_none);
+}
+
 std::string yahoo_symbol(std::string_view ticker) {
   return url_encode(provider_symbol("yahoo_finance", ticker, {}));
 }

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/base/symbols.hpp"
+#include "services/providers/provider.hpp"
 
 namespace thd {
 

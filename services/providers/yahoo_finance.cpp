@@ -203,7 +203,8 @@ class YahooFinance final : public Provider {
                                   const RequestContext& c) const override {
     const std::string symbol = need.kind == NeedKind::vix ? "^VIX" : need.subject;
     const Date today = c.today;
-    std::string url = c.base_url + "/v8/finance/chart/" + yahoo_symbol(symbol) + "?range=1y&interval=1d";
+    std::string url = c.base_url + "/v8/finance/chart/" + url_encode(spelled(info().name, symbol, c)) +
+                      "?range=1y&interval=1d";
     if (c.session) url += "&crumb=" + url_encode(*c.session);
     ProviderRequest r;
     r.url = std::move(url);

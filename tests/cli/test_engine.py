@@ -132,9 +132,9 @@ class EngineTest(unittest.TestCase):
         state = os.path.join(self.tmp, "cache")
         lines = self.lines("alpha_vantage", "/query?function=GLOBAL_QUOTE&symbol=AAPL&apikey=K", 5)
         doc, _, _ = self.fetch(lines, "--limit", "alpha_vantage=600/3", "--state-dir", state)
-        self.assertEqual(doc["services"]["alpha_vantage"]["outcomes"], {"ok": 3, "rate_limited": 2})
+        self.assertEqual(doc["services"]["alpha_vantage"]["outcomes"], {"ok": 3, "quota_spent": 2})
         doc, _, _ = self.fetch(lines, "--limit", "alpha_vantage=600/3", "--state-dir", state)
-        self.assertEqual(doc["services"]["alpha_vantage"]["outcomes"], {"rate_limited": 5})
+        self.assertEqual(doc["services"]["alpha_vantage"]["outcomes"], {"quota_spent": 5})
         self.assertEqual(self.server.stats()["requests"]["alpha_vantage"], 3)
 
     def test_a_persisted_open_breaker_is_honoured_and_expires(self):

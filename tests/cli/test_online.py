@@ -126,13 +126,21 @@ class Online(FakeServicesTestCase):
                          "stale_cache")
         self.assertEqual(doc["tickers"]["JPM"]["profile"]["provenance"]["source"], "cache")  # 7 days: still fresh
 
-    def test_fmp_failing_falls_back_to_alpha_vantage_then_sec(self):
+    def test_fmp_failing_falls_back_to_sec_and_keeps_alpha_vantage_for_what_only_it_serves(self):
         self.server.fault(service="fmp", mode="status", status=500)
         doc, _ = self.run_online()
+        # Profiles: SEC (no quota) before Alpha Vantage (25 a day), which is
+        # kept for the fundamentals that nobody else serves once FMP fails.
         services = {v["profile"]["provenance"]["service"] for t, v in doc["tickers"].items() if t != "BTC-USD"}
-        self.assertTrue(services <= {"alpha_vantage", "sec_edgar"}, services)
-        self.assertIn("sec_edgar", services)
-        self.assertIn("alpha_vantage", services)
+        self.assertEqual(services, {"sec_edgar"})
+        fundamentals = {v["fundamentals"]["provenance"]["service"] for v in doc["tickers"].values()
+                        if v["fundamentals"]["provenance"]["source"] == "network"}
+        self.assertEqual(fundamentals, {"alpha_vantage"})
+        # At most its 25 a day, and never twice for one ticker.
+        stats = self.server.stats()
+        self.assertLessEqual(stats["requests"]["alpha_vantage"], 25)
+        self.assertTrue(all(n == 1 for n in stats["by_subject"]["alpha_vantage"].values()),
+                        stats["by_subject"]["alpha_vantage"])
         self.assertEqual(doc["discovery_metadata"]["services"]["fmp"]["circuit"], "open")
         # 3 failures open it; what was already in flight then (at most 4 more of the 5 slots) still lands,
         # and nothing after: far fewer than the 32 fmp needs.

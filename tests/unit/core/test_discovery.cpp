@@ -204,7 +204,7 @@ TEST_CASE("discovery: metadata counts needs by source, the run's lookups, servic
   net.attempts = 5;
   net.succeeded = 4;
   net.failed["http_status"] = 1;
-  net.services["fmp"] = {5, 1, "closed"};
+  net.services["fmp"] = {5, 1, "closed", ""};
   Discovery d = f.build(&net);
   const auto& m = d.metadata;
   CHECK(m.mode == "online");
@@ -229,8 +229,10 @@ TEST_CASE("discovery: metadata counts needs by source, the run's lookups, servic
   // Disabled and never called: no circuit; Alpha Vantage's free plan is 25 a
   // day at one a second (no per-minute rule of its own).
   CHECK_FALSE(m.services[1].circuit);
-  CHECK(m.services[1].per_minute == 0);
+  CHECK_FALSE(m.services[1].per_minute);
+  CHECK(m.services[1].per_second == 1);
   CHECK(m.services[1].per_day == 25);
+  CHECK_FALSE(m.services[1].stopped);
 }
 
 TEST_CASE("discovery JSON renders the value: section order, nulls with reasons, figures as given") {
