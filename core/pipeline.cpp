@@ -177,15 +177,20 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
           outcome.warnings.push_back("--reset-breakers: " + done.error().message);
       }
       // The engine loads and clamps the saved breakers itself; here they are
-      // only described. A breaker saved to close later than one cool-down
-      // from now was clamped: when it opened is then not known.
+      // only described. A breaker saved to close later than its hold from
+      // now was clamped: when it opened is then not known.
       NetworkState saved = load_network_state(config.cache_dir);
       const std::map<std::string, UnixTime> as_saved = saved.open_until;
       clamp_breakers(saved, now, engine.breaker_cooldown);
       const auto cooldown = static_cast<UnixTime>(engine.breaker_cooldown + 0.999);
-      for (const auto& [service, until] : saved.open_until)
-        outcome.inherited_breakers[service] = {
-            as_saved.at(service) == until ? std::optional<UnixTime>(until - cooldown) : std::nullopt, until};
+      for (const auto& [service, until] : saved.open_until) {
+        std::optional<UnixTime> opened;
+        if (auto o = saved.opened_at.find(service); o != saved.opened_at.end())
+          opened = o->second;
+        else if (as_saved.at(service) == until)
+          opened = until - cooldown;
+        outcome.inherited_breakers[service] = {opened, until};
+      }
       std::set<std::string> enabled;
       for (const ServiceState& st : outcome.services)
         if (st.enabled) enabled.insert(st.name);

@@ -147,6 +147,7 @@ struct ServiceState {
   bool spent_unsaved = false;
   std::string spent_message;  // what the provider said
   std::string stopped;        // the service stopped for the run (its key was rejected): why
+  std::string paused;         // why the breaker is open, when a provider said "slow down"
   // A service's first request goes alone: a rejected key, a refused client or
   // a spent quota then costs one call, not one per free slot.
   bool answered = false;
@@ -154,6 +155,9 @@ struct ServiceState {
   // A breaker restored from the saved state, as saved: saved again unchanged
   // (not re-derived from the monotonic clock, which would drift it).
   std::optional<std::pair<double, UnixTime>> restored;  // monotonic open-until, wall open-until
+  std::optional<UnixTime> restored_opened;              // when it opened, if saved
+  std::optional<std::pair<double, UnixTime>>
+      forced;  // a provider's pause: monotonic open-until, wall opened-at
 };
 
 // A second has room for this many requests by our clock only if it has room
@@ -247,6 +251,8 @@ struct HttpEngine::Impl {
       if (remaining > 0) {
         s.breaker.force_open(now, remaining);
         s.restored = {s.breaker.open_until(), open->second};
+        if (auto o = persisted.opened_at.find(name); o != persisted.opened_at.end())
+          s.restored_opened = o->second;
       }
     }
     if (auto q = persisted.quota.find(name); q != persisted.quota.end() && q->second.date == s.period) {
@@ -349,7 +355,8 @@ struct HttpEngine::Impl {
         continue;
       }
       if (!s.breaker.allow(now)) {
-        refuse(Outcome::circuit_open, "circuit open after repeated failures; not sent");
+        refuse(Outcome::circuit_open, s.paused.empty() ? "circuit open after repeated failures; not sent"
+                                                       : "circuit open: " + s.paused + "; not sent");
         continue;
       }
       if (budget <= 0) {
@@ -359,6 +366,8 @@ struct HttpEngine::Impl {
       }
       if (s.quota > 0 && s.used_today >= s.quota) {
         s.breaker.release_probe();
+        if (std::string& stopped = counters[job.request.service].stopped; stopped.empty())
+          stopped = quota_text(s) + " used (by this tool's count)";
         refuse(Outcome::quota_spent, quota_text(s) + " used; not sent");
         continue;
       }
@@ -455,7 +464,8 @@ struct HttpEngine::Impl {
     } else if (code == CURLE_OK) {
       Reading reading;
       std::string status_text = "HTTP " + std::to_string(status);
-      if (status >= 200 && status < 300) {
+      if ((status >= 200 && status < 300) ||
+          (job->request.any_status && status >= 300 && status < 500 && status != 429)) {
         if (job->request.validate)
           if (auto problem = job->request.validate(t->body)) {
             outcome = Outcome::bad_body;
@@ -505,9 +515,13 @@ struct HttpEngine::Impl {
             outcome = Outcome::throttled;
             double pause = retry_after > 0 ? static_cast<double>(retry_after) : reading.backoff;
             pause = std::clamp(pause > 0 ? pause : options.breaker_cooldown, 1.0, k_longest_pause);
-            service(job->request.service).breaker.force_open(now, pause);
+            ServiceState& s = service(job->request.service);
+            s.breaker.force_open(now, pause);
+            s.forced = {s.breaker.open_until(), clock.now()};
             error = "throttled (" + status_text + ")" + with(reading.message) + "; paused for " +
                     std::to_string(static_cast<int>(pause)) + " s";
+            s.paused = error;
+            counters[job->request.service].stopped = error;
             break;
           }
           case Verdict::retry_later:
@@ -554,6 +568,11 @@ struct HttpEngine::Impl {
       s.breaker.release_probe();  // says nothing about the service's health either way
     else
       s.breaker.record(now, failed, elapsed);
+    if (outcome == Outcome::ok && s.breaker.state(now) == BreakerState::closed && !s.paused.empty()) {
+      // Answering again after a pause: no longer stopped.
+      s.paused.clear();
+      counters[job->request.service].stopped.clear();
+    }
 
     if (retryable && job->attempts < options.max_attempts) {
       double delay =
@@ -695,11 +714,13 @@ Result<void> HttpEngine::save_state() {
   const double now = m->clock.monotonic();
   for (auto& [name, s] : m->services) {
     if (s.breaker.state(now) == BreakerState::open && s.restored &&
-        s.restored->first == s.breaker.open_until())
+        s.restored->first == s.breaker.open_until()) {
       update.breakers[name] = s.restored->second;
-    else if (s.breaker.state(now) == BreakerState::open)
+      if (s.restored_opened) update.opened_at[name] = *s.restored_opened;
+    } else if (s.breaker.state(now) == BreakerState::open) {
       update.breakers[name] = m->clock.now() + static_cast<UnixTime>(s.breaker.open_until() - now + 0.999);
-    else if (m->persisted.open_until.count(name) || s.breaker.state(now) == BreakerState::closed)
+      if (s.forced && s.forced->first == s.breaker.open_until()) update.opened_at[name] = s.forced->second;
+    } else if (m->persisted.open_until.count(name) || s.breaker.state(now) == BreakerState::closed)
       update.breakers[name] = std::nullopt;
     if (s.added_today || s.spent_unsaved) update.quota_added[name] = {s.period, s.added_today, s.spent};
   }

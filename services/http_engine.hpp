@@ -84,6 +84,9 @@ struct HttpRequest {
   // Reach", 401 "Invalid API KEY"); empty: 429 and 5xx are retried.
   std::function<Reading(long status, std::string_view body)> read_error;
   bool cookies = false;  // send and keep the run's cookies (one jar per engine)
+  // Any HTTP status is an answer (a consent page that sets its cookie with a 404); 5xx and 429 are still
+  // retried.
+  bool any_status = false;
 };
 
 // Body and error pass through redact() (core/base/secrets.hpp) before the

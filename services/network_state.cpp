@@ -30,6 +30,9 @@ NetworkState load_network_state(const std::filesystem::path& cache_dir) {
       std::string_view until;
       if (value["open_until"].get_string().get(until)) continue;
       if (auto t = parse_iso8601(until)) state.open_until[std::string(service)] = *t;
+      std::string_view opened;
+      if (!value["opened_at"].get_string().get(opened))
+        if (auto t = parse_iso8601(opened)) state.opened_at[std::string(service)] = *t;
     }
   }
   if (!root["quota"].get_object().get(quota)) {
@@ -66,13 +69,22 @@ NetworkState load_network_state(const std::filesystem::path& cache_dir) {
 }
 
 void clamp_breakers(NetworkState& state, UnixTime now, double cooldown_seconds) {
-  const auto longest = static_cast<UnixTime>(cooldown_seconds + 0.999);
   for (auto it = state.open_until.begin(); it != state.open_until.end();) {
     if (it->second <= now) {
+      state.opened_at.erase(it->first);
       it = state.open_until.erase(it);
       continue;
     }
-    it->second = std::min(it->second, now + longest);
+    double hold = cooldown_seconds;
+    if (auto opened = state.opened_at.find(it->first); opened != state.opened_at.end()) {
+      const double asked = static_cast<double>(it->second - opened->second);
+      if (opened->second <= now && asked > hold) hold = std::min(asked, k_longest_hold);
+    }
+    const UnixTime longest = now + static_cast<UnixTime>(hold + 0.999);
+    if (it->second > longest) {
+      it->second = longest;
+      state.opened_at.erase(it->first);  // cut: when it opened is no longer what the hold says
+    }
     ++it;
   }
 }
@@ -81,12 +93,16 @@ Result<void> save_network_state(const std::filesystem::path& cache_dir, const Ne
   auto lock = FileLock::acquire_beneath(cache_dir, ".meta/network.lock");
   if (!lock) return fail(lock.error());
   NetworkState state = load_network_state(cache_dir);
-  if (update.clear_breakers) state.open_until.clear();
+  if (update.clear_breakers) state.open_until.clear(), state.opened_at.clear();
   for (const auto& [service, until] : update.breakers) {
-    if (until)
+    state.opened_at.erase(service);
+    if (until) {
       state.open_until[service] = *until;
-    else
+      if (auto o = update.opened_at.find(service); o != update.opened_at.end())
+        state.opened_at[service] = o->second;
+    } else {
       state.open_until.erase(service);
+    }
   }
   for (const auto& [service, added] : update.quota_added) {
     QuotaUse& q = state.quota[service];
@@ -116,8 +132,12 @@ Result<void> save_network_state(const std::filesystem::path& cache_dir, const Ne
   }
   JsonWriter w;
   w.begin_object().field("version", 1).key("breakers").begin_object();
-  for (const auto& [service, until] : state.open_until)
-    w.key(service).begin_object().field("open_until", format_iso8601(until)).end_object();
+  for (const auto& [service, until] : state.open_until) {
+    w.key(service).begin_object().field("open_until", format_iso8601(until));
+    if (auto o = state.opened_at.find(service); o != state.opened_at.end())
+      w.field("opened_at", format_iso8601(o->second));
+    w.end_object();
+  }
   w.end_object().key("quota").begin_object();
   for (const auto& [service, q] : state.quota)
     w.key(service)

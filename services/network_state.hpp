@@ -31,6 +31,7 @@ using Absences = std::map<std::string, std::map<std::string, Absence>>;  // serv
 
 struct NetworkState {
   std::map<std::string, UnixTime> open_until;  // breakers open until then
+  std::map<std::string, UnixTime> opened_at;   // and since when, where saved (a provider's pause is longer)
   std::map<std::string, QuotaUse> quota;
   Absences absent;
 };
@@ -40,13 +41,16 @@ inline constexpr size_t k_max_absences = 50000;
 std::filesystem::path network_state_path(const std::filesystem::path& cache_dir);
 // A missing or unreadable file is an empty state (it only saves calls).
 NetworkState load_network_state(const std::filesystem::path& cache_dir);
-// A saved breaker never outlives one cool-down from now: an `open_until` far
-// ahead (a hand-edited file, a clock stepped back) is brought to now +
-// cooldown, and one already past is dropped.
+// A saved breaker never outlives its own hold from now: one cool-down, or the
+// pause a provider asked for (open_until - opened_at, at most
+// k_longest_hold). An `open_until` further ahead (a hand-edited file, a clock
+// stepped back) is brought to now + that hold, and one already past is dropped.
+inline constexpr double k_longest_hold = 900;
 void clamp_breakers(NetworkState& state, UnixTime now, double cooldown_seconds);
 
 struct NetworkStateUpdate {
   std::map<std::string, std::optional<UnixTime>> breakers;  // nullopt: closed now
+  std::map<std::string, UnixTime> opened_at;                // of the breakers saved open
   std::map<std::string, QuotaUse> quota_added;              // calls made today by this run
   bool clear_breakers = false;                              // --reset-breakers: every saved breaker goes
   Absences absent_added;

@@ -1,6 +1,7 @@
 #include "services/provider_fetcher.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/base/log.hpp"
 #include "core/base/secrets.hpp"
@@ -16,6 +17,7 @@ struct ProviderFetcher::Attempt {
   std::vector<size_t> order;              // chain indexes in the order they are tried
   std::vector<ProviderFailure> failures;  // in the order tried
   bool session_tried = false;             // a session was made for this need once already
+  bool probe = false;                     // this need's request is its provider's first (Gate)
 };
 
 namespace {
@@ -119,12 +121,17 @@ RequestContext ProviderFetcher::context_for(const Provider& provider) const {
 }
 
 const Absence* ProviderFetcher::known_absent(const std::string& service, const std::string& key) const {
+  // --no-data-ttl 0: nothing remembered is used either; and an answer is
+  // never remembered for longer than the TTL from now (a clock stepped back).
+  if (m_settings.absence_ttl <= 0) return nullptr;
   const UnixTime now = m_clock.now();
   for (const auto* source : {&m_learned, &m_settings.absent}) {
     auto s = source->find(service);
     if (s == source->end()) continue;
     auto k = s->second.find(key);
-    if (k != s->second.end() && k->second.until > now) return &k->second;
+    if (k != s->second.end() && k->second.until > now && k->second.until <= now + m_settings.absence_ttl &&
+        k->second.asked <= now)
+      return &k->second;
   }
   return nullptr;
 }
@@ -172,8 +179,34 @@ void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t step) {
   attempt->done({std::nullopt, std::move(attempt->failures)});
 }
 
+void ProviderFetcher::open_gate(const std::string& service) {
+  Gate& g = m_gates[service];
+  g.open = true;
+  auto waiting = std::move(g.waiting);
+  g.waiting.clear();
+  for (auto& w : waiting) w();
+}
+
 void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t step, const Provider& provider) {
   const NeedSource& src = attempt->need.chain[attempt->order[step]];
+  if (provider.session_setup(context_for(provider))) {
+    const std::string service(src.service);
+    Gate& g = m_gates[service];
+    if (!g.open) {
+      if (g.probe_out) {
+        g.waiting.push_back([this, attempt, step, &provider] { submit(attempt, step, provider); });
+        return;
+      }
+      g.probe_out = true;
+      attempt->probe = true;
+    }
+    if (const Session& s = m_sessions[service]; s.state == Session::State::failed) {
+      attempt->failures.push_back(
+          {service, FailureKind::http_status, "no session could be made: " + s.error});
+      try_from(attempt, step + 1);
+      return;
+    }
+  }
   const RequestContext context = context_for(provider);
   auto made = provider.request(attempt->need, src, context);
   if (!made) {
@@ -187,7 +220,7 @@ void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t step, cons
   request.service = std::string(src.service);
   request.url = built->url;
   request.headers = built->headers;
-  request.keyed = !context.key.empty();  // never sent to any host but the provider's
+  request.keyed = !context.key.empty() || built->keyed;  // never sent to any host but the provider's
   request.read_error = built->read_error;
   request.cookies = info.cookies;
 
@@ -248,6 +281,9 @@ void ProviderFetcher::answered(std::shared_ptr<Attempt> attempt, size_t step, co
                                const Result<Record>* parsed) {
   const NeedSource& source = attempt->need.chain[attempt->order[step]];
   const std::string service(source.service);
+  // The provider's first answer opens its gate, unless it asks for a session: then the session does.
+  const bool probe = std::exchange(attempt->probe, false);
+  if (probe && result.outcome != Outcome::session_expired) open_gate(service);
   if (result.outcome == Outcome::ok && parsed && *parsed) {
     // What the same answer also serves is cached too (one OVERVIEW: a profile and fundamentals).
     const RequestContext context = context_for(provider);
@@ -271,8 +307,9 @@ void ProviderFetcher::answered(std::shared_ptr<Attempt> attempt, size_t step, co
   if (result.outcome == Outcome::session_expired && !attempt->session_tried &&
       provider.session_setup(context_for(provider))) {
     attempt->session_tried = true;
-    make_session(provider, [this, attempt, step, &provider] {
-      const Session& s = m_sessions[std::string(provider.info().name)];
+    make_session(provider, [this, attempt, step, &provider, probe, service] {
+      if (probe) open_gate(service);  // the others go now, with the session
+      const Session& s = m_sessions[service];
       if (s.state != Session::State::made) {
         attempt->failures.push_back(
             {std::string(provider.info().name), FailureKind::http_status, "session not made: " + s.error});
@@ -283,6 +320,7 @@ void ProviderFetcher::answered(std::shared_ptr<Attempt> attempt, size_t step, co
     });
     return;
   }
+  if (probe && result.outcome == Outcome::session_expired) open_gate(service);  // no session to make
   FailureKind kind = failure_of(result.outcome);
   std::string message = message_of(result);
   if (result.outcome == Outcome::ok && parsed && !*parsed) {  // a shared answer without this need's data
@@ -327,11 +365,11 @@ void ProviderFetcher::session_step(const std::string& service, std::shared_ptr<S
   const bool last = index + 1 == setup->urls.size();
   // The steps before the last only set cookies: any answer will do (Yahoo's
   // consent host answers 404 with its cookie).
-  if (!last) request.read_error = [](long, std::string_view) { return Reading{Verdict::no_data, "", 0}; };
+  request.any_status = !last;
   m_engine.submit(std::move(request), [this, service, setup, index, last](HttpResult&& result) {
     Session& s = m_sessions[service];
     if (!last) {
-      if (result.outcome == Outcome::ok || result.outcome == Outcome::no_data) {
+      if (result.outcome == Outcome::ok) {
         session_step(service, setup, index + 1);
         return;
       }

@@ -76,6 +76,14 @@ class ProviderFetcher final : public NeedFetcher {
     std::string error;
     std::vector<std::function<void()>> waiters;
   };
+  // A provider with a session sends one request first: if it asks for a
+  // session, the session is made before the others go (with it); if not, they go.
+  struct Gate {
+    bool open = false;
+    bool probe_out = false;
+    std::vector<std::function<void()>> waiting;
+  };
+  void open_gate(const std::string& service);
   void try_from(std::shared_ptr<Attempt> attempt, size_t step);
   void submit(std::shared_ptr<Attempt> attempt, size_t step, const Provider& provider);
   void answered(std::shared_ptr<Attempt> attempt, size_t step, const Provider& provider,
@@ -97,6 +105,7 @@ class ProviderFetcher final : public NeedFetcher {
   std::map<std::string, Shared, std::less<>> m_shared;
   std::map<std::string, Answer> m_answers;  // by URL, for providers with shared answers
   std::map<std::string, Session> m_sessions;
+  std::map<std::string, Gate> m_gates;
   std::map<std::string, std::map<std::string, Absence>> m_learned;
 };
 

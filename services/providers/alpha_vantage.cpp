@@ -35,7 +35,7 @@ Failure av_refusal(std::string_view key, const std::string& message) {
     if (has("apikey") && (has("invalid") || has("missing"))) return fail(FailureKind::auth_rejected, said);
     return bad_answer(k_av, message);
   }
-  if (has("per second") || has("sparingly") || has("spreading out") || has("per minute"))
+  if (has("per second") || has("sparingly") || has("spreading out") || has("per minute") || has("burst"))
     return fail(FailureKind::rate_limited, said);
   if (has("per day") || has("daily")) return fail(FailureKind::quota_exhausted, said);
   if (has("premium")) return fail(FailureKind::not_on_plan, said);

@@ -127,6 +127,7 @@ class Coingecko final : public Provider {
     if (auto pro = c.env(std::string(info().paid_key_env)); pro && !pro->empty()) {
       if (base == info().default_base_url) base = "https://pro-api.coingecko.com";
       r.headers.push_back("x-cg-pro-api-key: " + *pro);
+      r.keyed = true;
     } else if (!c.key.empty()) {
       r.headers.push_back("x-cg-demo-api-key: " + c.key);  // a header keeps it out of URLs
     }

@@ -104,6 +104,7 @@ struct ProviderRequest {
   std::function<Result<Record>(std::string_view body)> parse;
   // Reads an answer with an error status; empty: the engine's rules.
   std::function<Reading(long status, std::string_view body)> read_error;
+  bool keyed = false;  // it carries a key besides the context's (a paid plan's)
 };
 
 // A document that many needs of a provider share, fetched once per run and

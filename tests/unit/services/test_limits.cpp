@@ -100,3 +100,25 @@ TEST_CASE("breaker: a call sent before it opened cannot close it by succeeding l
   CHECK(b.state(t.monotonic()) == BreakerState::open);
   CHECK_FALSE(b.allow(t.monotonic()));
 }
+
+TEST_CASE("sliding window: at most N in any window, whatever the burst before") {
+  FakeClock t;
+  SlidingWindow w(10, 1.15);  // SEC: 10 a second, with a margin
+  for (int i = 0; i < 10; ++i) {
+    CHECK(w.wait(t.monotonic()) == 0);
+    w.take(t.monotonic());
+  }
+  // The 11th waits until the first leaves the window: 1.15 s after it.
+  CHECK(w.wait(t.monotonic()) == doctest::Approx(1.15));
+  t.advance(0.5);
+  CHECK(w.wait(t.monotonic()) == doctest::Approx(0.65));
+  t.advance(0.65);
+  CHECK(w.wait(t.monotonic()) == 0);
+  w.take(t.monotonic());
+  // The window holds the last ten sends: the next waits for the second of the burst.
+  CHECK(w.wait(t.monotonic()) == doctest::Approx(0.0));
+  SlidingWindow one(1, 1.15);  // Alpha Vantage: one a second
+  one.take(t.monotonic());
+  t.advance(1.0);
+  CHECK(one.wait(t.monotonic()) == doctest::Approx(0.15));
+}

@@ -165,3 +165,66 @@ TEST_CASE("network state: a symlinked .meta/ or lock file is refused, nothing wr
   CHECK_FALSE(std::filesystem::exists(elsewhere / "victim"));
   CHECK_FALSE(std::filesystem::exists(cache2 / ".meta/network.json"));
 }
+
+TEST_CASE("network state: a provider's pause survives to the next run, up to its own hold") {
+  test::TempDir cache;
+  NetworkStateUpdate u;
+  u.breakers["sec_edgar"] = k_now + 600;  // SEC's 10 minutes, opened now
+  u.opened_at["sec_edgar"] = k_now;
+  u.breakers["fmp"] = k_now + 60;  // an ordinary breaker: no opened_at
+  REQUIRE(save_network_state(cache.path(), u));
+  NetworkState s = load_network_state(cache.path());
+  REQUIRE(s.opened_at.count("sec_edgar") == 1);
+  CHECK(s.opened_at.at("sec_edgar") == k_now);
+  CHECK(s.opened_at.count("fmp") == 0);
+  // Two minutes later, with a 60 s cool-down: SEC keeps its 10 minutes; FMP's has closed.
+  clamp_breakers(s, k_now + 120, 60);
+  CHECK(s.open_until.at("sec_edgar") == k_now + 600);
+  CHECK(s.open_until.count("fmp") == 0);
+
+  // A pause longer than k_longest_hold (900 s) is held 900 s at most; a hand-edited far
+  // future without opened_at one cool-down.
+  NetworkState far;
+  far.open_until["sec_edgar"] = k_now + 86400;
+  far.opened_at["sec_edgar"] = k_now;
+  far.open_until["yahoo_finance"] = k_now + 86400;
+  clamp_breakers(far, k_now, 60);
+  CHECK(far.open_until.at("sec_edgar") == k_now + 900);
+  CHECK(far.opened_at.count("sec_edgar") == 0);  // cut: when it opened no longer says its hold
+  CHECK(far.open_until.at("yahoo_finance") == k_now + 60);
+  // A closed breaker forgets when it opened too.
+  NetworkStateUpdate closed;
+  closed.breakers["sec_edgar"] = std::nullopt;
+  REQUIRE(save_network_state(cache.path(), closed));
+  CHECK(load_network_state(cache.path()).opened_at.count("sec_edgar") == 0);
+}
+
+TEST_CASE("network state: absences are kept until they end, the newest when there are too many") {
+  test::TempDir cache;
+  NetworkStateUpdate u;
+  u.now = k_now;
+  u.absent_added["fmp"]["profile:HON"] = {k_now, k_now + 86400, FailureKind::not_on_plan,
+                                          "Premium Query Parameter"};
+  u.absent_added["fmp"]["profile:OLD"] = {k_now - 90000, k_now - 3600, FailureKind::no_data, "gone"};
+  REQUIRE(save_network_state(cache.path(), u));
+  NetworkState s = load_network_state(cache.path());
+  REQUIRE(s.absent["fmp"].count("profile:HON") == 1);
+  const Absence& a = s.absent["fmp"]["profile:HON"];
+  CHECK(a.kind == FailureKind::not_on_plan);
+  CHECK(a.asked == k_now);
+  CHECK(a.until == k_now + 86400);
+  CHECK(a.why == "Premium Query Parameter");
+  CHECK(s.absent["fmp"].count("profile:OLD") == 0);  // ended before now: dropped
+  // A quota marked spent stays spent for its period, and a new period starts unspent.
+  NetworkStateUpdate q;
+  q.quota_added["fmp"] = {"2026-11-22", 3, true};
+  REQUIRE(save_network_state(cache.path(), q));
+  CHECK(load_network_state(cache.path()).quota.at("fmp").spent);
+  NetworkStateUpdate next;
+  next.quota_added["fmp"] = {"2026-11-23", 1, false};
+  REQUIRE(save_network_state(cache.path(), next));
+  auto after = load_network_state(cache.path()).quota.at("fmp");
+  CHECK(after.date == "2026-11-23");
+  CHECK(after.used == 1);
+  CHECK_FALSE(after.spent);
+}

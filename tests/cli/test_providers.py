@@ -1,0 +1,295 @@
+"""Issue 10: the providers as they really behave on free keys. The fake runs in
+realistic mode (scripts/fake_services.py: FMP's 250 a day and 87 free
+symbols, Alpha Vantage's 25 a day at one a second, SEC's 10 a second and its
+contact rule, Yahoo's browser check and crumb, FRED's 2 a second, CoinGecko's
+ids and Pro root URL), and every claim is checked with the fake's own counts
+(/__stats: requests, status_counts, refusals, max_per_second, by_subject)."""
+
+import json
+import os
+import shutil
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from thdtest import FakeServicesTestCase, clean_env  # noqa: E402
+
+KEYS = {"FMP_API_KEY": "fmpkey-0417", "ALPHA_VANTAGE_API_KEY": "avkey-0417", "FRED_API_KEY": "fredkey-0417",
+        "COINGECKO_API_KEY": "cgdemo-0417"}
+CONTACT = {"SEC_EDGAR_USER_AGENT": "thd-tests tests@example.com"}
+HEADER = ("Position_UUID,Ticker,Strategy_Type,Entry_Timestamp,Exit_Timestamp,PnL,Return,Duration_Days,"
+          "Status,Current_Unrealized_PnL\n")
+
+# The sample portfolio (data/README.md): 16 open tickers (BTC-USD the one
+# coin), 25 tickers, 24 of them stocks; 8 without a local analysis, whose
+# fundamentals are fetched. Of those 8, FMP's free plan serves BAC, CVX, DIS
+# and UNH (scripts/fake_services.py FMP_FREE_SYMBOLS); AMT, HON, LIN and PG
+# answer 402 there.
+OPEN = ["CAT", "BAC", "UNH", "TSLA", "NVDA", "MSFT", "AMT", "CVX", "HD", "LIN", "COST", "AAPL", "BRK.B", "GOOGL",
+        "BTC-USD", "META"]
+UNCOVERED = ["AMT", "BAC", "CVX", "DIS", "HON", "LIN", "PG", "UNH"]
+NOT_ON_FMP_FREE = ["AMT", "HON", "LIN", "PG"]
+
+
+class FreePlans(FakeServicesTestCase):
+    realistic = True
+
+    def env(self, **extra):
+        return clean_env(**{**KEYS, **self.service_urls(), **CONTACT, **extra})
+
+    def run_sample(self, *args, env=None, cache=None, portfolio="live_signals"):
+        doc, r = self.thd_json("--data-dir", self.data, "--cache-dir", cache or self.cache, "run", "--portfolio",
+                               portfolio, "--output", "-", *args, env=env or self.env(), timeout=120)
+        return doc, r
+
+    def stats(self):
+        return self.server.stats()
+
+    def network_json(self, cache=None):
+        with open(os.path.join(cache or self.cache, ".meta", "network.json")) as f:
+            return json.load(f)
+
+    def write_portfolio(self, name, tickers):
+        rows = "".join("u%d,%s,SMA,2026-01-02,,,,,Open,1\n" % (i, t) for i, t in enumerate(tickers))
+        with open(os.path.join(self.data, "raw", "trade_history", name + ".csv"), "w") as f:
+            f.write(HEADER + rows)
+
+    def assert_no_refusal(self, stats, *services):
+        for s in services:
+            self.assertEqual(stats["refusals"].get(s, {}), {}, s)
+
+    # --- the sample portfolio on free keys -------------------------------------------------------
+
+    def test_the_sample_portfolio_on_free_keys_gets_what_free_plans_serve_within_every_limit(self):
+        doc, _ = self.run_sample()
+        st = self.stats()
+        # Nothing a free plan refuses by rule: the right client, the right pace, a contact.
+        self.assert_no_refusal(st, "yahoo_finance", "alpha_vantage", "sec_edgar", "fred_economic", "coingecko",
+                               "imf_data")
+        # FMP refuses only what its free plan does not include, and each (symbol, endpoint) once:
+        # profiles of the symbols outside its 87, and the fundamentals of AMT, HON, LIN and PG.
+        self.assertEqual(set(st["refusals"]["fmp"]), {"not_on_plan"})
+        self.assertLessEqual(max(st["by_subject"]["fmp"].values()), 2)
+        # Within every per-second limit, and Alpha Vantage never twice for one ticker.
+        self.assertLessEqual(st["max_per_second"].get("sec_edgar", 0), 10)
+        self.assertLessEqual(st["max_per_second"].get("alpha_vantage", 0), 1)
+        self.assertLessEqual(st["max_per_second"].get("fred_economic", 0), 2)
+        self.assertEqual(set(st["by_subject"]["alpha_vantage"]), set(NOT_ON_FMP_FREE))
+        self.assertTrue(all(n == 1 for n in st["by_subject"]["alpha_vantage"].values()), st["by_subject"])
+        # Every need a free plan serves is served: prices, profiles, fundamentals, context.
+        t = doc["tickers"]
+        for ticker in OPEN:
+            self.assertEqual(t[ticker]["market"]["provenance"]["source"], "network", ticker)
+        for ticker, v in t.items():
+            if ticker != "BTC-USD":
+                self.assertEqual(v["profile"]["provenance"]["source"], "network", ticker)
+        for ticker in UNCOVERED:
+            f = t[ticker]["fundamentals"]["provenance"]
+            self.assertEqual(f["service"], "alpha_vantage" if ticker in NOT_ON_FMP_FREE else "fmp", ticker)
+        for ticker in NOT_ON_FMP_FREE:
+            self.assertEqual(t[ticker]["profile"]["provenance"]["service"], "sec_edgar", ticker)
+        missing = doc["discovery_metadata"]["needs"]["by_source"]["missing"]
+        self.assertEqual(missing, 0, json.dumps(doc["discovery_metadata"]["needs"]))
+
+        # The next run with the SEC profiles gone from the cache asks SEC again, and not FMP:
+        # "not on your plan" is remembered for a day.
+        shutil.rmtree(os.path.join(self.cache, "sec_edgar"))
+        self.server.reset()
+        self.set_realism()
+        doc2, _ = self.run_sample()
+        st2 = self.stats()
+        self.assertEqual(st2["requests"].get("fmp", 0), 0, st2["by_subject"].get("fmp"))
+        self.assertGreater(st2["requests"]["sec_edgar"], 0)
+        for ticker in ("CAT", "HD"):  # outside FMP's 87, with a local analysis: SEC, again
+            p = doc2["tickers"][ticker]["profile"]["provenance"]
+            self.assertEqual((p["source"], p["service"]), ("network", "sec_edgar"), ticker)
+        # The OVERVIEW that brought AMT's fundamentals was cached as its profile too: no call at all.
+        p = doc2["tickers"]["AMT"]["profile"]["provenance"]
+        self.assertEqual((p["source"], p["service"]), ("cache", "alpha_vantage"))
+        self.assertEqual(st2["requests"].get("alpha_vantage", 0), 0)
+        absent = self.network_json()["absent"]["fmp"]
+        for ticker in NOT_ON_FMP_FREE:
+            self.assertEqual(absent["profile:" + ticker]["kind"], "not_on_plan", ticker)
+            self.assertIn("Premium Query Parameter", absent["profile:" + ticker]["why"])
+
+    def test_not_on_your_plan_is_said_in_the_reason_and_not_asked_again(self):
+        # Nobody else serves fundamentals: Alpha Vantage without a key.
+        env = self.env(ALPHA_VANTAGE_API_KEY=None)
+        doc, _ = self.run_sample(env=env)
+        for ticker in NOT_ON_FMP_FREE:
+            f = doc["tickers"][ticker]["fundamentals"]["provenance"]
+            self.assertEqual(f["source"], "missing", ticker)
+            self.assertIn("fmp: not on your plan (HTTP 402): Premium Query Parameter", f["reason"])
+        asked = self.stats()["by_subject"]["fmp"]
+        self.server.reset()
+        self.set_realism()
+        doc2, _ = self.run_sample(env=env)
+        self.assertEqual(self.stats()["requests"].get("fmp", 0), 0)  # the rest is cached
+        for ticker in NOT_ON_FMP_FREE:
+            f = doc2["tickers"][ticker]["fundamentals"]["provenance"]
+            self.assertEqual(f["source"], "missing", ticker)
+            self.assertIn("fmp: not on your plan for %s (asked " % ticker, f["reason"])
+        self.assertTrue(asked)
+
+    # --- Yahoo -------------------------------------------------------------------------------------
+
+    def test_yahoo_crumb_is_made_once_when_yahoo_asks_for_it(self):
+        self.set_realism(yahoo_crumb=True)
+        doc, _ = self.run_sample()
+        st = self.stats()
+        # The first chart goes alone and is refused; the cookie, the crumb, then every chart with it.
+        self.assertEqual(st["refusals"]["yahoo_finance"], {"crumb": 1})
+        paths = st["paths"]["yahoo_finance"]
+        self.assertEqual(sum(1 for p in paths if p == "/yahoo_finance/fc"), 1)
+        self.assertEqual(sum(1 for p in paths if p == "/yahoo_finance/v1/test/getcrumb"), 1)
+        self.assertTrue(all("&crumb=" in p for p in paths[3:]), paths)
+        self.assertEqual(doc["discovery_metadata"]["services"]["yahoo_finance"]["failures"], 1)  # the first
+        for ticker in OPEN:
+            m = doc["tickers"][ticker]["market"]["provenance"]
+            self.assertEqual((m["source"], m["service"]), ("network", "yahoo_finance"), ticker)
+
+    def test_a_client_yahoo_does_not_take_for_a_browser_costs_one_call_and_opens_the_breaker(self):
+        with open(os.path.join(self.tmp, "thd.toml"), "w") as f:
+            f.write('[services.yahoo_finance]\nuser_agent = "curl/8.5.0"\n')
+        doc, r = self.run_sample("--config", os.path.join(self.tmp, "thd.toml"))
+        st = self.stats()
+        self.assertEqual(st["requests"]["yahoo_finance"], 1)  # not retried, not 20 times
+        self.assertEqual(st["refusals"]["yahoo_finance"], {"not_browser": 1})
+        y = doc["discovery_metadata"]["services"]["yahoo_finance"]
+        self.assertEqual(y["circuit"], "open")
+        # FMP serves the quotes its free plan includes.
+        self.assertEqual(doc["tickers"]["AAPL"]["market"]["provenance"]["service"], "fmp")
+        self.assertIn("yahoo_finance: stopped: throttled (HTTP 429): Edge: Too Many Requests; paused for 60 s",
+                      r.stderr)
+        self.assertIn("throttled (HTTP 429)", y["stopped"])
+
+    # --- FMP ---------------------------------------------------------------------------------------
+
+    def test_fmp_limit_reach_marks_the_day_spent_and_the_next_run_does_not_call(self):
+        self.set_realism(fmp_daily_cap=3)
+        doc, r = self.run_sample()
+        st = self.stats()
+        self.assertGreaterEqual(st["status_counts"]["fmp"].get("429", 0), 1)
+        # The 429 stops FMP at once: at most what was in flight with it (5 slots).
+        self.assertLessEqual(st["requests"]["fmp"], 3 + 5)
+        self.assertIn("fmp: stopped: daily quota spent (HTTP 429: Limit Reach", r.stderr)
+        q = self.network_json()["quota"]["fmp"]
+        self.assertTrue(q["spent"])
+        self.assertEqual(doc["discovery_metadata"]["services"]["fmp"]["stopped"][:18], "daily quota spent ")
+        self.server.reset()
+        self.set_realism(fmp_daily_cap=3)
+        shutil.rmtree(os.path.join(self.cache, "sec_edgar"), ignore_errors=True)
+        _, r2 = self.run_sample()
+        self.assertEqual(self.stats()["requests"].get("fmp", 0), 0, r2.stderr)
+
+    # --- keys --------------------------------------------------------------------------------------
+
+    def test_a_rejected_key_stops_its_service_after_one_call_and_says_why(self):
+        self.set_realism(fmp_invalid_keys=[KEYS["FMP_API_KEY"]], fred_invalid_keys=[KEYS["FRED_API_KEY"]],
+                         av_invalid_keys=[KEYS["ALPHA_VANTAGE_API_KEY"]])
+        doc, r = self.run_sample()
+        st = self.stats()
+        self.assertEqual(st["requests"]["fmp"], 1)
+        self.assertEqual(st["requests"]["fred_economic"], 1)
+        self.assertEqual(st["requests"]["alpha_vantage"], 1)
+        self.assertIn("fmp: stopped: API key rejected (HTTP 401): Invalid API KEY", r.stderr)
+        self.assertIn("fred_economic: stopped: API key rejected (HTTP 400): Bad Request. The value for variable "
+                      "api_key is not registered", r.stderr)
+        self.assertIn("alpha_vantage: stopped: API key rejected (HTTP 200): Alpha Vantage: the parameter apikey "
+                      "is invalid or missing", r.stderr)
+        for service in ("fmp", "fred_economic", "alpha_vantage"):
+            self.assertEqual(doc["discovery_metadata"]["services"][service]["circuit"], "open", service)
+        out = r.stdout + r.stderr + json.dumps(self.network_json())
+        for key in KEYS.values():
+            self.assertNotIn(key, out)
+
+    # --- Alpha Vantage -----------------------------------------------------------------------------
+
+    def test_one_alpha_vantage_overview_serves_profile_and_fundamentals(self):
+        # Only Alpha Vantage serves profiles and fundamentals: no FMP key, no SEC contact.
+        env = self.env(FMP_API_KEY=None, SEC_EDGAR_USER_AGENT=None)
+        doc, _ = self.run_sample(env=env)
+        st = self.stats()
+        stocks = [t for t in doc["tickers"] if t != "BTC-USD"]
+        # 24 profiles and 8 fundamentals: 24 OVERVIEWs, one a ticker, one a second.
+        self.assertEqual(st["requests"]["alpha_vantage"], len(stocks))
+        self.assertTrue(all(n == 1 for n in st["by_subject"]["alpha_vantage"].values()))
+        self.assertEqual(st["max_per_second"]["alpha_vantage"], 1)
+        self.assert_no_refusal(st, "alpha_vantage")
+        for ticker in UNCOVERED:
+            self.assertEqual(doc["tickers"][ticker]["fundamentals"]["provenance"]["service"], "alpha_vantage")
+        # Both were cached: the fundamentals of a covered ticker too, for a later run.
+        self.assertIn("disabled (no contact: set SEC_EDGAR_USER_AGENT=", doc["discovery_metadata"]["services"]
+                      ["sec_edgar"]["status"])
+        self.server.reset()
+        self.set_realism()
+        self.run_sample(env=env)
+        self.assertEqual(self.stats()["requests"].get("alpha_vantage", 0), 0)
+
+    def test_alpha_vantage_daily_limit_text_is_a_spent_quota_not_data(self):
+        self.set_realism(av_daily_cap=2)
+        env = self.env(FMP_API_KEY=None, SEC_EDGAR_USER_AGENT=None)
+        doc, r = self.run_sample(env=env)
+        st = self.stats()
+        # Two answers, then the daily-limit text: spent, and no call after it.
+        self.assertEqual(st["requests"]["alpha_vantage"], 3)
+        self.assertIn("alpha_vantage: stopped: daily quota spent", r.stderr)
+        self.assertTrue(self.network_json()["quota"]["alpha_vantage"]["spent"])
+        self.assertEqual(len([n for n in os.listdir(os.path.join(self.cache, "alpha_vantage"))
+                              if n.endswith(".json")]), 4)  # 2 OVERVIEWs: 2 profiles + 2 fundamentals
+
+    # --- SEC ---------------------------------------------------------------------------------------
+
+    def test_sec_without_a_contact_is_disabled_and_never_called(self):
+        doc, r = self.run_sample(env=self.env(FMP_API_KEY=None, ALPHA_VANTAGE_API_KEY=None,
+                                              SEC_EDGAR_USER_AGENT="trade-history-discover"))
+        self.assertEqual(self.stats()["requests"].get("sec_edgar", 0), 0)
+        self.assertEqual(doc["discovery_metadata"]["services"]["sec_edgar"]["status"],
+                         'disabled (no contact: set SEC_EDGAR_USER_AGENT="Name email@example.com")')
+
+    def test_sec_rate_threshold_pauses_sec_instead_of_asking_again(self):
+        self.set_realism(sec_per_second=3, sec_block_seconds=30)
+        doc, r = self.run_sample(env=self.env(FMP_API_KEY=None, ALPHA_VANTAGE_API_KEY=None))
+        st = self.stats()
+        self.assertGreaterEqual(st["refusals"]["sec_edgar"].get("rate_threshold", 0), 1)
+        # Refused once, it stops: what was in flight (5 slots) at most, never the 24 profiles.
+        self.assertLessEqual(st["requests"]["sec_edgar"], 3 + 1 + 5)
+        self.assertEqual(doc["discovery_metadata"]["services"]["sec_edgar"]["circuit"], "open")
+        until = self.network_json()["breakers"]["sec_edgar"]["open_until"]
+        self.assertGreaterEqual(until, "2026-11-22T12:09:00Z")  # ten minutes (THD_NOW is 12:00:00)
+
+    # --- CoinGecko ---------------------------------------------------------------------------------
+
+    def test_coingecko_prices_every_coin_in_one_call(self):
+        self.write_portfolio("coins", ["BTC-USD", "ETH-USD", "SOL-USD", "AAPL"])
+        doc, _ = self.run_sample(portfolio="coins")
+        st = self.stats()
+        self.assertEqual(st["requests"]["coingecko"], 1)
+        self.assertEqual(set(st["by_subject"]["coingecko"]), {"bitcoin", "ethereum", "solana"})
+        crypto = doc["market_context"]["crypto"]
+        served = json.dumps(crypto)
+        self.assertIn("bitcoin", served)
+        self.assertIn("ethereum", served)
+
+    def test_a_coingecko_pro_key_goes_to_the_pro_root_url(self):
+        self.write_portfolio("coins", ["BTC-USD", "ETH-USD"])
+        pro = "CG-pro-0417abcd"
+        env = self.env(COINGECKO_API_KEY=None, COINGECKO_PRO_API_KEY=pro,
+                       THD_COINGECKO_BASE_URL=self.server.base + "/coingecko_pro")
+        doc, r = self.run_sample(portfolio="coins", env=env)
+        st = self.stats()
+        self.assertEqual(st["requests"]["coingecko"], 1)
+        self.assertEqual(st["refusals"].get("coingecko", {}), {})
+        self.assertIn(pro, st["keys_seen"]["coingecko"])
+        self.assertNotIn(pro, r.stdout + r.stderr)
+        # The same key at the public root URL: CoinGecko's "change your root URL", said, once.
+        self.server.reset()
+        self.set_realism()
+        env = self.env(COINGECKO_API_KEY=None, COINGECKO_PRO_API_KEY=pro)
+        _, r = self.run_sample(portfolio="coins", env=env, cache=self.cache + "2")
+        self.assertEqual(self.stats()["requests"]["coingecko"], 1)
+        self.assertIn("coingecko: stopped: API key rejected (HTTP 400): If you are using Pro API key", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
