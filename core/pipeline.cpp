@@ -83,6 +83,19 @@ bool names_contact(std::string_view text) {
   return false;
 }
 
+namespace {
+
+// The contact a service is called with: [services.<name>] user_agent, else its variable
+// (SEC_EDGAR_USER_AGENT).
+std::string contact_of(const Config& config, const EnvLookup& env, const ProviderInfo& info) {
+  if (auto o = config.service_overrides.find(std::string(info.name));
+      o != config.service_overrides.end() && o->second.user_agent)
+    return *o->second.user_agent;
+  return env(std::string(info.contact_env)).value_or("");
+}
+
+}  // namespace
+
 std::vector<ServiceState> service_states(const Config& config, const EnvLookup& env) {
   std::vector<ServiceState> out;
   for (const Provider* provider : all_providers()) {
@@ -96,7 +109,7 @@ std::vector<ServiceState> service_states(const Config& config, const EnvLookup& 
       st.status = "disabled (not in --services)";
     else if (s.key == KeyRequirement::required && !env(std::string(s.key_env)).has_value())
       st.status = "disabled (no key: set " + std::string(s.key_env) + ")";
-    else if (!s.contact_env.empty() && !names_contact(env(std::string(s.contact_env)).value_or("")))
+    else if (!s.contact_env.empty() && !names_contact(contact_of(config, env, s)))
       st.status = "disabled (no contact: set " + std::string(s.contact_env) + "=\"Name email@example.com\")";
     else {
       st.enabled = true;

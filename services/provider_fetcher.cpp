@@ -221,6 +221,11 @@ void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t step, cons
   request.url = built->url;
   request.headers = built->headers;
   request.keyed = !context.key.empty() || built->keyed;  // never sent to any host but the provider's
+  // The user's User-Agent for the service ([services.<name>] user_agent), unless the provider set it.
+  if (!context.user_agent.empty() &&
+      std::none_of(request.headers.begin(), request.headers.end(),
+                   [](const std::string& h) { return istarts_with(h, "User-Agent:"); }))
+    request.headers.push_back("User-Agent: " + context.user_agent);
   request.read_error = built->read_error;
   request.cookies = info.cookies;
 

@@ -365,8 +365,10 @@ class SecEdgar final : public Provider {
   }
 
  private:
-  // The run only calls SEC with a contact (the service is disabled without one).
+  // The run only calls SEC with a contact (the service is disabled without
+  // one): [services.sec_edgar] user_agent, else SEC_EDGAR_USER_AGENT.
   static std::string user_agent(const RequestContext& c) {
+    if (!c.user_agent.empty()) return c.user_agent;
     return c.env("SEC_EDGAR_USER_AGENT").value_or("trade-history-discover/" THD_VERSION);
   }
 };

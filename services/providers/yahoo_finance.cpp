@@ -185,9 +185,8 @@ class YahooFinance final : public Provider {
                                          .key_env = "",
                                          .key = KeyRequirement::none,
                                          .description = "quotes and daily history",
-                                         .per_minute = 60,
+                                         .per_minute = 100,  // no published limit (docs/PROVIDERS.md)
                                          .per_day = 0,
-                                         .per_second = 2,
                                          .cookies = true};
     return k_info;
   }

@@ -54,6 +54,16 @@ class FreePlans(FakeServicesTestCase):
         with open(os.path.join(self.data, "raw", "trade_history", name + ".csv"), "w") as f:
             f.write(HEADER + rows)
 
+    def cached_keys(self, service, cache=None):
+        """The keys of the cache entries stored under `service`."""
+        d = os.path.join(cache or self.cache, service)
+        keys = []
+        for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            if name.endswith(".json"):
+                with open(os.path.join(d, name)) as f:
+                    keys.append(json.load(f)["key"])
+        return sorted(keys)
+
     def assert_no_refusal(self, stats, *services):
         for s in services:
             self.assertEqual(stats["refusals"].get(s, {}), {}, s)
@@ -135,7 +145,7 @@ class FreePlans(FakeServicesTestCase):
 
     def test_yahoo_crumb_is_made_once_when_yahoo_asks_for_it(self):
         self.set_realism(yahoo_crumb=True)
-        doc, _ = self.run_sample()
+        doc, r = self.run_sample("-vv")
         st = self.stats()
         # The first chart goes alone and is refused; the cookie, the crumb, then every chart with it.
         self.assertEqual(st["refusals"]["yahoo_finance"], {"crumb": 1})
@@ -144,6 +154,15 @@ class FreePlans(FakeServicesTestCase):
         self.assertEqual(sum(1 for p in paths if p == "/yahoo_finance/v1/test/getcrumb"), 1)
         self.assertTrue(all("&crumb=" in p for p in paths[3:]), paths)
         self.assertEqual(doc["discovery_metadata"]["services"]["yahoo_finance"]["failures"], 1)  # the first
+        # The crumb is a credential: in no log line (-vv), no output, no file.
+        crumb = paths[3].split("&crumb=")[1].split("&")[0]
+        self.assertGreaterEqual(len(crumb), 8)
+        self.assertNotIn(crumb, r.stdout + r.stderr)
+        for root in (self.data, self.cache):
+            for d, _, files in os.walk(root):
+                for name in files:
+                    with open(os.path.join(d, name), "rb") as f:
+                        self.assertNotIn(crumb.encode(), f.read(), os.path.join(d, name))
         for ticker in OPEN:
             m = doc["tickers"][ticker]["market"]["provenance"]
             self.assertEqual((m["source"], m["service"]), ("network", "yahoo_finance"), ticker)
@@ -151,7 +170,8 @@ class FreePlans(FakeServicesTestCase):
     def test_a_client_yahoo_does_not_take_for_a_browser_costs_one_call_and_opens_the_breaker(self):
         with open(os.path.join(self.tmp, "thd.toml"), "w") as f:
             f.write('[services.yahoo_finance]\nuser_agent = "curl/8.5.0"\n')
-        doc, r = self.run_sample("--config", os.path.join(self.tmp, "thd.toml"))
+        self.write_portfolio("few", ["AAPL", "CAT"])
+        doc, r = self.run_sample("--config", os.path.join(self.tmp, "thd.toml"), portfolio="few")
         st = self.stats()
         self.assertEqual(st["requests"]["yahoo_finance"], 1)  # not retried, not 20 times
         self.assertEqual(st["refusals"]["yahoo_finance"], {"not_browser": 1})
@@ -208,35 +228,39 @@ class FreePlans(FakeServicesTestCase):
     def test_one_alpha_vantage_overview_serves_profile_and_fundamentals(self):
         # Only Alpha Vantage serves profiles and fundamentals: no FMP key, no SEC contact.
         env = self.env(FMP_API_KEY=None, SEC_EDGAR_USER_AGENT=None)
-        doc, _ = self.run_sample(env=env)
+        # AMT and HON have no local analysis (profile and fundamentals), CAT has one (profile).
+        self.write_portfolio("few", ["AMT", "HON", "CAT"])
+        doc, _ = self.run_sample(env=env, portfolio="few")
         st = self.stats()
-        stocks = [t for t in doc["tickers"] if t != "BTC-USD"]
-        # 24 profiles and 8 fundamentals: 24 OVERVIEWs, one a ticker, one a second.
-        self.assertEqual(st["requests"]["alpha_vantage"], len(stocks))
-        self.assertTrue(all(n == 1 for n in st["by_subject"]["alpha_vantage"].values()))
+        # 3 profiles and 2 fundamentals: 3 OVERVIEWs, one a ticker, one a second.
+        self.assertEqual(st["requests"]["alpha_vantage"], 3)
+        self.assertEqual(st["by_subject"]["alpha_vantage"], {"AMT": 1, "HON": 1, "CAT": 1})
         self.assertEqual(st["max_per_second"]["alpha_vantage"], 1)
         self.assert_no_refusal(st, "alpha_vantage")
-        for ticker in UNCOVERED:
+        for ticker in ("AMT", "HON"):
             self.assertEqual(doc["tickers"][ticker]["fundamentals"]["provenance"]["service"], "alpha_vantage")
-        # Both were cached: the fundamentals of a covered ticker too, for a later run.
+        # Both were cached: CAT's fundamentals too, for a later run that needs them.
+        self.assertEqual(self.cached_keys("alpha_vantage"), sorted(
+            "%s:%s" % (kind, t) for kind in ("profile", "fundamentals") for t in ("AMT", "HON", "CAT")))
         self.assertIn("disabled (no contact: set SEC_EDGAR_USER_AGENT=", doc["discovery_metadata"]["services"]
                       ["sec_edgar"]["status"])
         self.server.reset()
         self.set_realism()
-        self.run_sample(env=env)
+        self.run_sample(env=env, portfolio="few")
         self.assertEqual(self.stats()["requests"].get("alpha_vantage", 0), 0)
 
     def test_alpha_vantage_daily_limit_text_is_a_spent_quota_not_data(self):
         self.set_realism(av_daily_cap=2)
         env = self.env(FMP_API_KEY=None, SEC_EDGAR_USER_AGENT=None)
-        doc, r = self.run_sample(env=env)
+        self.write_portfolio("few", ["AMT", "HON", "CAT"])
+        doc, r = self.run_sample(env=env, portfolio="few")
         st = self.stats()
         # Two answers, then the daily-limit text: spent, and no call after it.
         self.assertEqual(st["requests"]["alpha_vantage"], 3)
         self.assertIn("alpha_vantage: stopped: daily quota spent", r.stderr)
         self.assertTrue(self.network_json()["quota"]["alpha_vantage"]["spent"])
-        self.assertEqual(len([n for n in os.listdir(os.path.join(self.cache, "alpha_vantage"))
-                              if n.endswith(".json")]), 4)  # 2 OVERVIEWs: 2 profiles + 2 fundamentals
+        self.assertEqual(len(self.cached_keys("alpha_vantage")), 4)  # 2 OVERVIEWs: 2 profiles + 2 fundamentals
+        self.assertNotIn("Information", json.dumps(doc))  # the limit text is not data
 
     # --- SEC ---------------------------------------------------------------------------------------
 
