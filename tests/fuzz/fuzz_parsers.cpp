@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "services/providers/adapter_json.hpp"
 #include "services/providers/adapters.hpp"
@@ -83,6 +84,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
       // A provider's words made safe to show: bounded, printable.
       std::string s = thd::adapter_json::sanitize(body);
       if (s.size() > 200) __builtin_trap();
+      break;
+    }
+    case 13: {
+      // An error answer's words: bounded (200 characters and "..."), whatever the body.
+      if (thd::adapter_json::error_text(body).size() > 200) __builtin_trap();
+      const long status = 400 + static_cast<long>(selector >> 4) % 32;
+      for (auto read : {thd::read_fmp_error, thd::read_yahoo_error, thd::read_sec_error, thd::read_fred_error,
+                        thd::read_coingecko_error})
+        if (read(status, body).message.size() > 300) __builtin_trap();
+      break;
+    }
+    case 14: {
+      static const std::vector<std::string> asked{"bitcoin", "ethereum", "solana"};
+      use(thd::parse_coingecko(body, "ethereum", asked));
+      auto crumb = thd::read_yahoo_crumb(body);
+      if (crumb && (crumb->empty() || crumb->size() > 64)) __builtin_trap();
       break;
     }
     default: break;
