@@ -390,7 +390,8 @@ from urllib.parse import parse_qs, unquote
 SERVICES = ("yahoo_finance", "fmp", "alpha_vantage", "fred_economic", "sec_edgar", "coingecko", "imf_data")
 FAULT_MODES = ("status", "retry_after", "hang", "slow", "malformed", "truncated", "reset", "latency", "quota",
                "echo_key", "redirect", "none")
-KEY_PARAMS = ("apikey", "api_key", "x_cg_demo_api_key", "x_cg_pro_api_key")
+# (Yahoo's `crumb` is a session credential: echo_key repeats it like a key.)
+KEY_PARAMS = ("apikey", "api_key", "x_cg_demo_api_key", "x_cg_pro_api_key", "crumb")
 KEY_HEADERS = ("apikey", "x-cg-demo-api-key", "x-cg-pro-api-key")
 # Faults that answer HTTP 200 with something that is not the data asked for.
 WRONG_ANSWER_MODES = ("empty_record", "error_200", "other_symbol")

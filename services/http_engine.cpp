@@ -351,6 +351,8 @@ struct HttpEngine::Impl {
         continue;
       }
       if (s.spent) {
+        if (std::string& stopped = counters[job.request.service].stopped; stopped.empty())
+          stopped = spent_text(s);
         refuse(Outcome::quota_spent, spent_text(s) + "; not sent");
         continue;
       }
@@ -469,7 +471,7 @@ struct HttpEngine::Impl {
         if (job->request.validate)
           if (auto problem = job->request.validate(t->body)) {
             outcome = Outcome::bad_body;
-            error = std::move(problem->message);
+            error = redact(problem->message);
             reading = {problem->verdict, error, problem->backoff};
             status_text = "HTTP 200";
           }
@@ -487,10 +489,12 @@ struct HttpEngine::Impl {
           case Verdict::none: break;
           case Verdict::no_data:
             outcome = Outcome::no_data;
+            permanent = false;  // the service answered: a half-open breaker may close on it
             if (status >= 300) error = "no data (" + error + ")";
             break;
           case Verdict::not_on_plan:
             outcome = Outcome::not_on_plan;
+            permanent = false;
             error = "not on your plan (" + status_text + ")" + with(reading.message);
             break;
           case Verdict::key_rejected: {
@@ -560,7 +564,7 @@ struct HttpEngine::Impl {
       retryable = true;
     }
     // A service that answers 4xx is up: only 429, 5xx and transport failures count.
-    bool failed = outcome != Outcome::ok && outcome != Outcome::no_data &&
+    bool failed = outcome != Outcome::ok && outcome != Outcome::no_data && outcome != Outcome::not_on_plan &&
                   !(outcome == Outcome::http_status && !retryable);
     if (neutral) failed = false;
     ServiceState& s = service(job->request.service);

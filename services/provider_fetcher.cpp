@@ -6,6 +6,7 @@
 #include "core/base/log.hpp"
 #include "core/base/secrets.hpp"
 #include "core/base/text.hpp"
+#include "services/providers/adapter_json.hpp"
 #include "services/providers/adapters.hpp"
 #include "services/providers/registry.hpp"
 
@@ -203,6 +204,7 @@ void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t step, cons
     if (const Session& s = m_sessions[service]; s.state == Session::State::failed) {
       attempt->failures.push_back(
           {service, FailureKind::http_status, "no session could be made: " + s.error});
+      if (std::exchange(attempt->probe, false)) open_gate(service);
       try_from(attempt, step + 1);
       return;
     }
@@ -211,6 +213,8 @@ void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t step, cons
   auto made = provider.request(attempt->need, src, context);
   if (!made) {
     attempt->failures.push_back({std::string(src.service), made.error().kind, made.error().message});
+    if (std::exchange(attempt->probe, false))
+      open_gate(std::string(src.service));  // no request: the next goes
     try_from(attempt, step + 1);
     return;
   }
@@ -249,10 +253,18 @@ void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t step, cons
     }
     answer.waiters.push_back(std::move(waiter));
     if (!first) return;
+    // The first need's parser reads it for the service: a refusal (a spent
+    // quota, a rejected key) or a body that is not JSON fails it for all;
+    // what is wrong for this need only (a field of the fundamentals, one
+    // coin) is each need's own parse below.
     request.validate = [parse = built->parse, &info](std::string_view body) -> std::optional<BodyProblem> {
       auto r = parse(body);
-      if (r || is_no_data(r.error())) return std::nullopt;
-      return problem_of(r.error(), info);
+      if (r) return std::nullopt;
+      BodyProblem problem = problem_of(r.error(), info);
+      adapter_json::Doc doc;
+      if (problem.verdict == Verdict::none && !adapter_json::parse(doc, body)) return problem;
+      if (problem.verdict == Verdict::none || problem.verdict == Verdict::no_data) return std::nullopt;
+      return problem;
     };
     m_engine.submit(std::move(request), [this, url = built->url](HttpResult&& result) {
       Answer& a = m_answers[url];

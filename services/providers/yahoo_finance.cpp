@@ -210,6 +210,7 @@ class YahooFinance final : public Provider {
     r.headers = browser_headers(c);
     r.parse = [symbol, today](std::string_view b) { return as_record(parse_yahoo_chart(b, symbol, today)); };
     r.read_error = read_yahoo_error;
+    r.keyed = c.session != nullptr;  // the crumb is a credential (also when too short to be redacted)
     return r;
   }
   // The consent cookie (fc.yahoo.com answers 404 with it), then the crumb.

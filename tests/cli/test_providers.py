@@ -9,7 +9,9 @@ import json
 import os
 import shutil
 import sys
+import threading
 import unittest
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from thdtest import FakeServicesTestCase, clean_env  # noqa: E402
@@ -183,6 +185,20 @@ class FreePlans(FakeServicesTestCase):
                       r.stderr)
         self.assertIn("throttled (HTTP 429)", y["stopped"])
 
+    def test_an_answer_that_echoes_the_crumb_does_not_carry_it_on(self):
+        # Yahoo's answer to the first chart after the handshake repeats the crumb it was given.
+        self.set_realism(yahoo_crumb=True)
+        self.server.fault(service="yahoo_finance", mode="echo_key", match="crumb=", count=1)
+        doc, r = self.run_sample("-vv")
+        st = self.stats()
+        crumbs = [k for k in st["keys_seen"]["yahoo_finance"]]
+        self.assertTrue(crumbs)
+        self.assertEqual(st["faults_applied"]["yahoo_finance"], 1)
+        out = r.stdout + r.stderr + json.dumps(self.network_json())
+        for crumb in crumbs:
+            self.assertNotIn(crumb, out)
+        self.assertIn("unknown credentials <redacted>", r.stderr)
+
     # --- FMP ---------------------------------------------------------------------------------------
 
     def test_fmp_limit_reach_marks_the_day_spent_and_the_next_run_does_not_call(self):
@@ -313,6 +329,50 @@ class FreePlans(FakeServicesTestCase):
         _, r = self.run_sample(portfolio="coins", env=env, cache=self.cache + "2")
         self.assertEqual(self.stats()["requests"]["coingecko"], 1)
         self.assertIn("coingecko: stopped: API key rejected (HTTP 400): If you are using Pro API key", r.stderr)
+        # An answer that repeats the Pro key (CoinGecko's 401 quotes the key it refused) does not carry it on.
+        self.server.reset()
+        self.set_realism()
+        self.server.fault(service="coingecko", mode="echo_key")
+        env = self.env(COINGECKO_API_KEY=None, COINGECKO_PRO_API_KEY=pro,
+                       THD_COINGECKO_BASE_URL=self.server.base + "/coingecko_pro")
+        doc, r = self.run_sample("-vv", portfolio="coins", env=env, cache=self.cache + "3")
+        self.assertEqual(self.stats()["faults_applied"]["coingecko"], 1)
+        self.assertIn("coingecko: stopped: API key rejected (HTTP 401): API Key '<redacted>'", r.stderr)
+        self.assertNotIn(pro, r.stdout + r.stderr + json.dumps(doc) + json.dumps(self.network_json(self.cache + "3")))
+
+    def test_one_coins_bad_entry_does_not_cost_the_others_of_the_same_answer(self):
+        # CoinGecko answers every coin at once; bitcoin's entry is not a price, ethereum's is.
+        body = json.dumps({"bitcoin": {"usd": "n/a"}, "ethereum": {"usd": 3012.5, "usd_24h_change": 1.25}}).encode()
+        seen = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                seen.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        own = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=own.serve_forever, daemon=True).start()
+        self.addCleanup(own.server_close)
+        self.addCleanup(own.shutdown)
+        self.write_portfolio("coins", ["BTC-USD", "ETH-USD"])
+        env = self.env(THD_COINGECKO_BASE_URL="http://127.0.0.1:%d" % own.server_address[1])
+        doc, _ = self.run_sample(portfolio="coins", env=env)
+        self.assertEqual(len(seen), 1)
+        self.assertIn("ids=bitcoin,ethereum&", seen[0])
+        crypto = doc["market_context"]["crypto"]
+        eth = crypto["ethereum"] if "ethereum" in crypto else crypto["ETH-USD"]
+        btc = crypto["bitcoin"] if "bitcoin" in crypto else crypto["BTC-USD"]
+        self.assertEqual(eth["provenance"]["source"], "network")
+        self.assertEqual(eth["usd"], 3012.5)
+        self.assertEqual(btc["provenance"]["source"], "missing")
+        self.assertIn("usd", btc["provenance"]["reason"])
 
 
 if __name__ == "__main__":

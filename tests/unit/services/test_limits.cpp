@@ -115,7 +115,7 @@ TEST_CASE("sliding window: at most N in any window, whatever the burst before") 
   t.advance(0.65);
   CHECK(w.wait(t.monotonic()) == 0);
   w.take(t.monotonic());
-  // The window holds the last ten sends: the next waits for the second of the burst.
+  // By now the whole burst has left the window: one send in it, room for nine more.
   CHECK(w.wait(t.monotonic()) == doctest::Approx(0.0));
   SlidingWindow one(1, 1.15);  // Alpha Vantage: one a second
   one.take(t.monotonic());
