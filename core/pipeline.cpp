@@ -228,7 +228,10 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
                          .daily_quota = {},
                          .monthly_quota = {},
                          .user_agents = {},
+                         .disabled = {},
                          .symbols = config.symbols};
+      for (const ServiceState& st : outcome.services)
+        if (!st.enabled) setup.disabled[st.name] = st.status;
       for (const auto& [service, o] : config.service_overrides) {
         if (o.user_agent) setup.user_agents[service] = *o.user_agent;
         if (o.daily_quota) setup.daily_quota[service] = *o.daily_quota;

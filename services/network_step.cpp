@@ -112,6 +112,7 @@ std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& s) {
   p.today = s.today;
   p.absence_ttl = s.absence_ttl;
   p.user_agents = s.user_agents;
+  p.disabled = s.disabled;
   p.symbols = s.symbols;
   if (s.needs)
     for (const Need& need : *s.needs)

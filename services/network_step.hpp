@@ -52,6 +52,7 @@ struct NetworkSetup {
   std::map<std::string, int> quota_reset_minutes;
   std::map<std::string, int> daily_quota, monthly_quota;
   std::map<std::string, std::string> user_agents;  // per service, the user's
+  std::map<std::string, std::string> disabled;     // per service not enabled: its status, for reasons
   SymbolOverrides symbols;                         // the user's spellings per ticker and service
 };
 

@@ -152,7 +152,9 @@ void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t step) {
     if (!provider) continue;
     const std::string service(src.service);
     if (!m_settings.enabled.count(service)) {
-      attempt->failures.push_back({service, FailureKind::disabled, ""});
+      auto why = m_settings.disabled.find(service);
+      attempt->failures.push_back(
+          {service, FailureKind::disabled, why == m_settings.disabled.end() ? "" : why->second});
       continue;
     }
     if (const Absence* a = known_absent(service, src.key)) {

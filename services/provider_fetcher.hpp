@@ -43,6 +43,7 @@ struct ProviderSettings {
   std::map<std::string, std::map<std::string, Absence>> absent;
   std::int64_t absence_ttl = 86400;
   std::map<std::string, std::string> user_agents;  // per service, the user's
+  std::map<std::string, std::string> disabled;     // per service not enabled: why ("disabled (no key: ...)")
   SymbolOverrides symbols;
 };
 

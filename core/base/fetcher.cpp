@@ -4,7 +4,8 @@ namespace thd {
 
 std::string describe(const ProviderFailure& f) {
   // Said in the reason, so a missing figure names what would bring it.
-  if (f.kind == FailureKind::disabled) return f.service + ": disabled (see the run's service list)";
+  if (f.kind == FailureKind::disabled)
+    return f.service + ": " + (f.message.empty() ? "disabled (see the run's service list)" : f.message);
   return f.service + ": " + (f.message.empty() ? std::string(failure_kind_name(f.kind)) : f.message);
 }
 

@@ -35,7 +35,7 @@ struct ProviderFailure {
   std::string message;
 };
 
-// "fmp: HTTP 500", "alpha_vantage: disabled (see the run's service list)":
+// "fmp: HTTP 500", "alpha_vantage: disabled (no key: set ALPHA_VANTAGE_API_KEY)":
 // the text is built from the kind, and the message where the kind needs one.
 std::string describe(const ProviderFailure& failure);
 // Every provider's failure in chain order, "; "-separated; "no enabled

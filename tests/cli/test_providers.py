@@ -284,8 +284,10 @@ class FreePlans(FakeServicesTestCase):
         doc, r = self.run_sample(env=self.env(FMP_API_KEY=None, ALPHA_VANTAGE_API_KEY=None,
                                               SEC_EDGAR_USER_AGENT="trade-history-discover"))
         self.assertEqual(self.stats()["requests"].get("sec_edgar", 0), 0)
-        self.assertEqual(doc["discovery_metadata"]["services"]["sec_edgar"]["status"],
-                         'disabled (no contact: set SEC_EDGAR_USER_AGENT="Name email@example.com")')
+        status = 'disabled (no contact: set SEC_EDGAR_USER_AGENT="Name email@example.com")'
+        self.assertEqual(doc["discovery_metadata"]["services"]["sec_edgar"]["status"], status)
+        # A profile nobody could serve says why SEC did not: the same words.
+        self.assertIn("sec_edgar: " + status, doc["tickers"]["CAT"]["profile"]["provenance"]["reason"])
 
     def test_sec_rate_threshold_pauses_sec_instead_of_asking_again(self):
         self.set_realism(sec_per_second=3, sec_block_seconds=30)
