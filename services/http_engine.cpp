@@ -227,6 +227,21 @@ struct HttpEngine::Impl {
            "); it resets at " + (s.limit.per_month > 0 ? "the next month's start, " : "") + reset + " UTC";
   }
 
+  // A run that goes past the provider's reset time counts in the new period
+  // from then on: the old period's calls are saved under it first, and the
+  // new one starts unspent.
+  void roll_period(const std::string& name, ServiceState& s) {
+    std::string now_period = quota_period(s.limit, clock.now());
+    if (now_period == s.period) return;
+    if (persist && (s.added_today > 0 || s.spent_unsaved)) persist();
+    log_info(name + ": a new quota period (" + now_period + ")");
+    s.period = std::move(now_period);
+    s.used_today = s.added_today = 0;
+    s.spent = s.spent_unsaved = false;
+    s.spent_message.clear();
+    if (s.stopped.empty() && s.paused.empty()) counters[name].stopped.clear();  // a spent quota's words only
+  }
+
   // Concurrency never exceeds the pool: beyond it curl would queue inside
   // the multi handle, where waiting counts against the timeout.
   int slots() const { return std::max(1, std::min(options.max_concurrent, options.pool_size)); }
@@ -337,6 +352,7 @@ struct HttpEngine::Impl {
       }
       if (static_cast<int>(in_flight.size()) >= slots()) break;
       ServiceState& s = service(job.request.service);
+      if (s.quota > 0) roll_period(job.request.service, s);
       if (!s.answered && s.in_flight > 0) {  // its first answer is not in yet
         ++it;
         continue;

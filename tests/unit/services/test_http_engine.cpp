@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include "services/http_engine.hpp"
+#include "services/network_state.hpp"
+#include "tests/unit/support.hpp"
 
 using namespace thd;
 
@@ -34,4 +36,27 @@ TEST_CASE("requests that may not be sent fail at once, typed, with no network") 
   CHECK(results[1].outcome == Outcome::budget_spent);
   CHECK(results[1].attempts == 0);
   CHECK(engine.counters().at("fmp").outcomes[static_cast<size_t>(Outcome::budget_spent)] == 1);
+}
+
+TEST_CASE("a run that goes past the provider's reset time counts its calls in the new period") {
+  test::TempDir state;
+  FakeClock clock(1795391999);  // 2026-11-22T23:59:59Z
+  EngineOptions o;
+  o.max_attempts = 1;  // connection refused: one attempt, no backoff to wait for
+  o.state_dir = state.path();
+  HttpEngine engine(o, {{"fmp", ServiceLimit{0, 250, 0, 0, 0}}}, clock);
+  std::vector<HttpResult> results;
+  auto done = [&](HttpResult&& r) { results.push_back(std::move(r)); };
+  engine.submit({"fmp", "http://127.0.0.1:1/a"}, done);  // port 1: refused at once, still a call made
+  CHECK(engine.run());
+  clock.advance(2);  // 2026-11-23T00:00:01Z: FMP's day (reset 00:00 UTC) is a new one
+  engine.submit({"fmp", "http://127.0.0.1:1/b"}, done);
+  CHECK(engine.run());
+  REQUIRE(results.size() == 2);
+  CHECK(results[1].attempts == 1);
+  REQUIRE(engine.save_state());
+  // The file keeps the newest period: the new day, with the one call made in it (not two).
+  const QuotaUse q = load_network_state(state.path()).quota.at("fmp");
+  CHECK(q.date == "2026-11-23");
+  CHECK(q.used == 1);
 }
