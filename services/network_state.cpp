@@ -18,7 +18,7 @@ std::filesystem::path network_state_path(const std::filesystem::path& cache_dir)
 
 NetworkState load_network_state(const std::filesystem::path& cache_dir) {
   NetworkState state;
-  auto text = read_file(network_state_path(cache_dir), 64 << 20);
+  auto text = read_file(network_state_path(cache_dir), 1 << 20);
   if (!text) return state;
   simdjson::dom::parser parser;
   simdjson::padded_string padded(*text);
@@ -43,26 +43,6 @@ NetworkState load_network_state(const std::filesystem::path& cache_dir) {
       if (value["date"].get_string().get(date) || value["used"].get_int64().get(used)) continue;
       if (value["spent"].get_bool().get(spent)) spent = false;
       state.quota[std::string(service)] = {std::string(date), static_cast<int>(used), spent};
-    }
-  }
-  simdjson::dom::object absent;
-  if (!root["absent"].get_object().get(absent)) {
-    for (auto [service, keys] : absent) {
-      simdjson::dom::object by_key;
-      if (keys.get_object().get(by_key)) continue;
-      for (auto [key, value] : by_key) {
-        std::string_view asked, until, kind, why;
-        if (value["asked"].get_string().get(asked) || value["until"].get_string().get(until) ||
-            value["kind"].get_string().get(kind))
-          continue;
-        if (value["why"].get_string().get(why)) why = {};
-        auto a = parse_iso8601(asked);
-        auto u = parse_iso8601(until);
-        if (!a || !u || (kind != "no_data" && kind != "not_on_plan")) continue;
-        state.absent[std::string(service)][std::string(key)] = {
-            *a, *u, kind == "no_data" ? FailureKind::no_data : FailureKind::not_on_plan,
-            std::string(why.substr(0, 300))};
-      }
     }
   }
   return state;
@@ -114,22 +94,6 @@ Result<void> save_network_state(const std::filesystem::path& cache_dir, const Ne
     q.used += added.used;
     q.spent = q.spent || added.spent;
   }
-  for (const auto& [service, keys] : update.absent_added)
-    for (const auto& [key, absence] : keys) state.absent[service][key] = absence;
-  // Only what is still to be remembered, and at most k_max_absences of it, the newest.
-  const UnixTime now = update.now;
-  std::vector<UnixTime> asked;
-  for (auto& [service, keys] : state.absent) {
-    std::erase_if(keys, [now](const auto& entry) { return entry.second.until <= now; });
-    for (const auto& [key, a] : keys) asked.push_back(a.asked);
-  }
-  std::erase_if(state.absent, [](const auto& entry) { return entry.second.empty(); });
-  if (asked.size() > k_max_absences) {
-    std::nth_element(asked.begin(), asked.end() - k_max_absences, asked.end());
-    const UnixTime oldest_kept = *(asked.end() - k_max_absences);
-    for (auto& [service, keys] : state.absent)
-      std::erase_if(keys, [oldest_kept](const auto& entry) { return entry.second.asked < oldest_kept; });
-  }
   JsonWriter w;
   w.begin_object().field("version", 1).key("breakers").begin_object();
   for (const auto& [service, until] : state.open_until) {
@@ -146,8 +110,64 @@ Result<void> save_network_state(const std::filesystem::path& cache_dir, const Ne
         .field("used", q.used)
         .field("spent", q.spent)
         .end_object();
-  w.end_object().key("absent").begin_object();
-  for (const auto& [service, keys] : state.absent) {
+  w.end_object().end_object();
+  return write_file_atomic_beneath(cache_dir, ".meta/network.json", w.str() + "\n");
+}
+
+std::filesystem::path absences_path(const std::filesystem::path& cache_dir) {
+  return cache_dir / ".meta" / "absent.json";
+}
+
+Absences load_absences(const std::filesystem::path& cache_dir) {
+  Absences out;
+  auto text = read_file(absences_path(cache_dir), 64 << 20);
+  if (!text) return out;
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(*text);
+  simdjson::dom::object root, absent;
+  if (parser.parse(padded).get_object().get(root) || root["absent"].get_object().get(absent)) return out;
+  for (auto [service, keys] : absent) {
+    simdjson::dom::object by_key;
+    if (keys.get_object().get(by_key)) continue;
+    for (auto [key, value] : by_key) {
+      std::string_view asked, until, kind, why;
+      if (value["asked"].get_string().get(asked) || value["until"].get_string().get(until) ||
+          value["kind"].get_string().get(kind))
+        continue;
+      if (value["why"].get_string().get(why)) why = {};
+      auto a = parse_iso8601(asked);
+      auto u = parse_iso8601(until);
+      if (!a || !u || (kind != "no_data" && kind != "not_on_plan")) continue;
+      out[std::string(service)][std::string(key)] = {
+          *a, *u, kind == "no_data" ? FailureKind::no_data : FailureKind::not_on_plan,
+          std::string(why.substr(0, 300))};
+    }
+  }
+  return out;
+}
+
+Result<void> save_absences(const std::filesystem::path& cache_dir, const Absences& added, UnixTime now) {
+  auto lock = FileLock::acquire_beneath(cache_dir, ".meta/absent.lock");
+  if (!lock) return fail(lock.error());
+  Absences all = load_absences(cache_dir);
+  for (const auto& [service, keys] : added)
+    for (const auto& [key, absence] : keys) all[service][key] = absence;
+  // Only what is still to be remembered, and at most k_max_absences of it, the newest.
+  std::vector<UnixTime> asked;
+  for (auto& [service, keys] : all) {
+    std::erase_if(keys, [now](const auto& entry) { return entry.second.until <= now; });
+    for (const auto& [key, a] : keys) asked.push_back(a.asked);
+  }
+  std::erase_if(all, [](const auto& entry) { return entry.second.empty(); });
+  if (asked.size() > k_max_absences) {
+    std::nth_element(asked.begin(), asked.end() - k_max_absences, asked.end());
+    const UnixTime oldest_kept = *(asked.end() - k_max_absences);
+    for (auto& [service, keys] : all)
+      std::erase_if(keys, [oldest_kept](const auto& entry) { return entry.second.asked < oldest_kept; });
+  }
+  JsonWriter w;
+  w.begin_object().field("version", 1).key("absent").begin_object();
+  for (const auto& [service, keys] : all) {
     w.key(service).begin_object();
     for (const auto& [key, a] : keys)
       w.key(key)
@@ -160,7 +180,7 @@ Result<void> save_network_state(const std::filesystem::path& cache_dir, const Ne
     w.end_object();
   }
   w.end_object().end_object();
-  return write_file_atomic_beneath(cache_dir, ".meta/network.json", w.str() + "\n");
+  return write_file_atomic_beneath(cache_dir, ".meta/absent.json", w.str() + "\n");
 }
 
 }  // namespace thd

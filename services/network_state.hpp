@@ -1,5 +1,6 @@
 // What the network remembers between runs, in <cache-dir>/.meta/network.json:
-// open circuit breakers with their expiry, and daily quotas used (SPEC §6).
+// open circuit breakers with their expiry, and quotas used (SPEC §6); and in
+// <cache-dir>/.meta/absent.json, the answers that there is nothing to fetch.
 #pragma once
 
 #include <filesystem>
@@ -33,7 +34,6 @@ struct NetworkState {
   std::map<std::string, UnixTime> open_until;  // breakers open until then
   std::map<std::string, UnixTime> opened_at;   // and since when, where saved (a provider's pause is longer)
   std::map<std::string, QuotaUse> quota;
-  Absences absent;
 };
 // The most absences kept: the newest win (a 2,000-ticker portfolio has 6,000 needs).
 inline constexpr size_t k_max_absences = 50000;
@@ -53,9 +53,17 @@ struct NetworkStateUpdate {
   std::map<std::string, UnixTime> opened_at;                // of the breakers saved open
   std::map<std::string, QuotaUse> quota_added;              // calls made today by this run
   bool clear_breakers = false;                              // --reset-breakers: every saved breaker goes
-  Absences absent_added;
-  UnixTime now = 0;  // absences that ended before it are dropped
 };
+
+// The absences, in their own file (<cache-dir>/.meta/absent.json, its own
+// lock): they can be many (a 2,000-ticker portfolio), and the quota counts,
+// saved as calls happen, stay a small file. A missing or unreadable file is
+// none (they only save calls).
+std::filesystem::path absences_path(const std::filesystem::path& cache_dir);
+Absences load_absences(const std::filesystem::path& cache_dir);
+// Adds `added` under a lock (concurrent runs add up), drops what ended
+// before `now`, keeps the newest k_max_absences.
+Result<void> save_absences(const std::filesystem::path& cache_dir, const Absences& added, UnixTime now);
 // Read-modify-write under a lock, so concurrent runs add up their quotas.
 Result<void> save_network_state(const std::filesystem::path& cache_dir, const NetworkStateUpdate& update);
 

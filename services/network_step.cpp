@@ -17,7 +17,7 @@ class EngineStep final : public NetworkStep {
  public:
   EngineStep(const NetworkSetup& s, EngineOptions engine, std::map<std::string, ServiceLimit> limits,
              ProviderSettings settings)
-      : m_engine(std::move(engine), std::move(limits), s.clock),
+      : m_engine(with_saves(std::move(engine)), std::move(limits), s.clock),
         m_fetcher(m_engine, std::move(settings), s.cache, s.ttls, s.clock),
         m_state_dir(s.engine.state_dir),
         m_clock(s.clock) {}
@@ -55,22 +55,36 @@ class EngineStep final : public NetworkStep {
     std::vector<std::string> warnings;
     if (auto saved = m_engine.save_state(); !saved)
       warnings.push_back("breaker and quota state not saved: " + saved.error().message);
-    if (!m_state_dir.empty() && !m_fetcher.absences_learned().empty()) {
-      NetworkStateUpdate update;
-      update.absent_added = m_fetcher.absences_learned();
-      update.now = m_clock.now();
-      if (auto saved = save_network_state(m_state_dir, update); !saved)
-        warnings.push_back("answers without data not remembered: " + saved.error().message);
-    }
+    if (auto saved = save_learned_absences(); !saved)
+      warnings.push_back("answers without data not remembered: " + saved.error().message);
     return warnings;
   }
 
  private:
+  // The absences the run learned, saved as it goes (at most every 2 s, from
+  // the engine's tick) and at its end: an interrupted run keeps them too.
+  EngineOptions with_saves(EngineOptions o) {
+    o.tick = [this, inner = std::move(o.tick)] {
+      if (m_clock.monotonic() - m_last_absence_save >= 2.0) (void)save_learned_absences();
+      return inner ? inner() : true;
+    };
+    return o;
+  }
+  Result<void> save_learned_absences() {
+    if (m_state_dir.empty() || m_fetcher.absences_version() == m_saved_version) return {};
+    m_last_absence_save = m_clock.monotonic();
+    auto saved = save_absences(m_state_dir, m_fetcher.absences_learned(), m_clock.now());
+    if (saved) m_saved_version = m_fetcher.absences_version();
+    return saved;
+  }
+
   HttpEngine m_engine;
   ProviderFetcher m_fetcher;
   std::filesystem::path m_state_dir;
   const Clock& m_clock;
   bool m_cancelled = false;
+  std::uint64_t m_saved_version = 0;
+  double m_last_absence_save = -1e9;
 };
 
 }  // namespace
@@ -121,7 +135,7 @@ std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& s) {
     std::sort(subjects.begin(), subjects.end());
     subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
   }
-  if (!s.engine.state_dir.empty()) p.absent = load_network_state(s.engine.state_dir).absent;
+  if (!s.engine.state_dir.empty()) p.absent = load_absences(s.engine.state_dir);
   EngineOptions engine = s.engine;
   if (auto ca = s.env("THD_CA_BUNDLE"); ca && !ca->empty()) engine.ca_bundle = *ca;
   return std::make_unique<EngineStep>(s, std::move(engine), std::move(limits), std::move(p));

@@ -142,6 +142,7 @@ void ProviderFetcher::remember_absence(const std::string& service, const std::st
   if (m_settings.absence_ttl <= 0) return;
   const UnixTime now = m_clock.now();
   m_learned[service][key] = {now, now + m_settings.absence_ttl, kind, why.substr(0, 300)};
+  ++m_learned_version;
 }
 
 void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t step) {

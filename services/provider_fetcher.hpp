@@ -9,6 +9,7 @@
 // by name: the registry says what each one does.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,7 +41,7 @@ struct ProviderSettings {
   std::map<std::string, std::vector<std::string>> subjects;
   // Answers remembered from earlier runs ("no data", "not on your plan"),
   // and how long a new one is remembered.
-  std::map<std::string, std::map<std::string, Absence>> absent;
+  Absences absent;
   std::int64_t absence_ttl = 86400;
   std::map<std::string, std::string> user_agents;  // per service, the user's
   std::map<std::string, std::string> disabled;     // per service not enabled: why ("disabled (no key: ...)")
@@ -54,7 +55,8 @@ class ProviderFetcher final : public NeedFetcher {
   void fetch(const Need& need, Done done) override;
   void run() override;
   // The absences this run learned, to be saved (network_state.hpp).
-  const std::map<std::string, std::map<std::string, Absence>>& absences_learned() const { return m_learned; }
+  const Absences& absences_learned() const { return m_learned; }
+  std::uint64_t absences_version() const { return m_learned_version; }  // grows with each one learned
 
  private:
   struct Attempt;
@@ -107,7 +109,8 @@ class ProviderFetcher final : public NeedFetcher {
   std::map<std::string, Answer> m_answers;  // by URL, for providers with shared answers
   std::map<std::string, Session> m_sessions;
   std::map<std::string, Gate> m_gates;
-  std::map<std::string, std::map<std::string, Absence>> m_learned;
+  Absences m_learned;
+  std::uint64_t m_learned_version = 0;
 };
 
 }  // namespace thd

@@ -199,22 +199,31 @@ TEST_CASE("network state: a provider's pause survives to the next run, up to its
   CHECK(load_network_state(cache.path()).opened_at.count("sec_edgar") == 0);
 }
 
-TEST_CASE("network state: absences are kept until they end, the newest when there are too many") {
+TEST_CASE("absences: kept in their own file until they end, adding up across runs") {
   test::TempDir cache;
-  NetworkStateUpdate u;
-  u.now = k_now;
-  u.absent_added["fmp"]["profile:HON"] = {k_now, k_now + 86400, FailureKind::not_on_plan,
-                                          "Premium Query Parameter"};
-  u.absent_added["fmp"]["profile:OLD"] = {k_now - 90000, k_now - 3600, FailureKind::no_data, "gone"};
-  REQUIRE(save_network_state(cache.path(), u));
-  NetworkState s = load_network_state(cache.path());
-  REQUIRE(s.absent["fmp"].count("profile:HON") == 1);
-  const Absence& a = s.absent["fmp"]["profile:HON"];
+  Absences added;
+  added["fmp"]["profile:HON"] = {k_now, k_now + 86400, FailureKind::not_on_plan, "Premium Query Parameter"};
+  added["fmp"]["profile:OLD"] = {k_now - 90000, k_now - 3600, FailureKind::no_data, "gone"};
+  REQUIRE(save_absences(cache.path(), added, k_now));
+  CHECK(absences_path(cache.path()) == cache / ".meta/absent.json");
+  Absences s = load_absences(cache.path());
+  REQUIRE(s["fmp"].count("profile:HON") == 1);
+  const Absence& a = s["fmp"]["profile:HON"];
   CHECK(a.kind == FailureKind::not_on_plan);
   CHECK(a.asked == k_now);
   CHECK(a.until == k_now + 86400);
   CHECK(a.why == "Premium Query Parameter");
-  CHECK(s.absent["fmp"].count("profile:OLD") == 0);  // ended before now: dropped
+  CHECK(s["fmp"].count("profile:OLD") == 0);  // ended before now: dropped
+  // A second run's absences add up with the first's.
+  Absences more;
+  more["alpha_vantage"]["fundamentals:XYZ"] = {k_now + 10, k_now + 86410, FailureKind::no_data,
+                                               "empty answer"};
+  REQUIRE(save_absences(cache.path(), more, k_now + 10));
+  Absences both = load_absences(cache.path());
+  CHECK(both["fmp"].count("profile:HON") == 1);
+  CHECK(both["alpha_vantage"].count("fundamentals:XYZ") == 1);
+  // The quota file does not carry them.
+  CHECK_FALSE(std::filesystem::exists(cache / ".meta/network.json"));
   // A quota marked spent stays spent for its period, and a new period starts unspent.
   NetworkStateUpdate q;
   q.quota_added["fmp"] = {"2026-11-22", 3, true};
