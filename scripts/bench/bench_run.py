@@ -120,7 +120,8 @@ def main():
         for s in ("FEDFUNDS", "DGS10", "UNRATE", "CPIAUCSL"):
             write_entry(big_cache, "fred_economic", "series:%s" % s, {"value": 1.0, "date": "2026-10-01"})
         for i in ("NGDP_RPCH", "PCPIPCH"):
-            write_entry(big_cache, "imf_data", "imf:%s:USA" % i, {"value": 1.0, "year": 2026})
+            write_entry(big_cache, "imf_data", "imf:v2:%s:USA" % i,
+                        {"value": 1.0, "year": 2025, "current_year": {"year": 2026, "value": 1.1, "projection": True}})
         for c in plan_doc["market_context"]["crypto"]:
             write_entry(big_cache, "coingecko", "price:%s" % c, {"usd": 1.0, "change_24h": 0.0, "market_cap": 1.0})
         big_warm = []
