@@ -85,12 +85,16 @@ bool names_contact(std::string_view text) {
 
 namespace {
 
+bool contact_from_config(const Config& config, const ProviderInfo& info) {
+  auto o = config.service_overrides.find(std::string(info.name));
+  return o != config.service_overrides.end() && o->second.user_agent;
+}
+
 // The contact a service is called with: [services.<name>] user_agent, else its variable
 // (SEC_EDGAR_USER_AGENT).
 std::string contact_of(const Config& config, const EnvLookup& env, const ProviderInfo& info) {
-  if (auto o = config.service_overrides.find(std::string(info.name));
-      o != config.service_overrides.end() && o->second.user_agent)
-    return *o->second.user_agent;
+  if (contact_from_config(config, info))
+    return *config.service_overrides.at(std::string(info.name)).user_agent;
   return env(std::string(info.contact_env)).value_or("");
 }
 
@@ -110,7 +114,11 @@ std::vector<ServiceState> service_states(const Config& config, const EnvLookup& 
     else if (s.key == KeyRequirement::required && !env(std::string(s.key_env)).has_value())
       st.status = "disabled (no key: set " + std::string(s.key_env) + ")";
     else if (!s.contact_env.empty() && !names_contact(contact_of(config, env, s)))
-      st.status = "disabled (no contact: set " + std::string(s.contact_env) + "=\"Name email@example.com\")";
+      st.status =
+          contact_from_config(config, s)
+              ? "disabled (no contact: [services." + std::string(s.name) +
+                    "] user_agent has no e-mail address; write \"Name email@example.com\")"
+              : "disabled (no contact: set " + std::string(s.contact_env) + "=\"Name email@example.com\")";
     else {
       st.enabled = true;
       st.status = "enabled";

@@ -100,6 +100,7 @@ struct Job {
   int attempts = 0;
   int redirects = 0;  // followed by the engine (keyed requests only)
   double ready_at = 0;
+  std::string period;  // the quota period its last attempt was counted in
 };
 
 constexpr int k_max_redirects = 3;
@@ -352,7 +353,7 @@ struct HttpEngine::Impl {
       }
       if (static_cast<int>(in_flight.size()) >= slots()) break;
       ServiceState& s = service(job.request.service);
-      if (s.quota > 0) roll_period(job.request.service, s);
+      if (s.quota > 0 || s.spent) roll_period(job.request.service, s);
       if (!s.answered && s.in_flight > 0) {  // its first answer is not in yet
         ++it;
         continue;
@@ -409,6 +410,7 @@ struct HttpEngine::Impl {
       if (s.window) s.window->take(now);
       if (global_bucket) global_bucket->try_take(now);
       --budget;
+      job.period = s.period;
       ++s.in_flight;
       ++s.used_today;
       ++s.added_today;
@@ -525,6 +527,11 @@ struct HttpEngine::Impl {
           case Verdict::quota_spent: {
             outcome = Outcome::quota_spent;
             ServiceState& s = service(job->request.service);
+            if (job->period !=
+                s.period) {  // sent before the reset: the previous period was spent, not this one
+              error = "quota of the previous period spent (" + status_text + with(reading.message) + ")";
+              break;
+            }
             s.spent = s.spent_unsaved = true;
             s.spent_message = status_text + with(reading.message);
             error = spent_text(s);

@@ -18,7 +18,7 @@ std::filesystem::path network_state_path(const std::filesystem::path& cache_dir)
 
 NetworkState load_network_state(const std::filesystem::path& cache_dir) {
   NetworkState state;
-  auto text = read_file(network_state_path(cache_dir), 1 << 20);
+  auto text = read_file(network_state_path(cache_dir), 64 << 20);
   if (!text) return state;
   simdjson::dom::parser parser;
   simdjson::padded_string padded(*text);

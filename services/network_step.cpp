@@ -61,12 +61,16 @@ class EngineStep final : public NetworkStep {
   }
 
  private:
-  // The absences the run learned, saved as it goes (at most every 2 s, from
-  // the engine's tick) and at its end: an interrupted run keeps them too.
+  // The absences the run learned, saved as it goes (at most every 30 s, from
+  // the engine's tick), when the tick stops the run, and at its end: an
+  // interrupted run keeps them too.
   EngineOptions with_saves(EngineOptions o) {
     o.tick = [this, inner = std::move(o.tick)] {
-      if (m_clock.monotonic() - m_last_absence_save >= 2.0) (void)save_learned_absences();
-      return inner ? inner() : true;
+      const bool go_on = inner ? inner() : true;
+      // At most every 30 s (the file is read and written whole: 50,000
+      // absences take ~0.3 s), and at once when the run is being stopped.
+      if (!go_on || m_clock.monotonic() - m_last_absence_save >= 30.0) (void)save_learned_absences();
+      return go_on;
     };
     return o;
   }

@@ -264,10 +264,14 @@ void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t step, cons
       auto r = parse(body);
       if (r) return std::nullopt;
       BodyProblem problem = problem_of(r.error(), info);
+      if (problem.verdict == Verdict::no_data) return std::nullopt;
+      if (problem.verdict != Verdict::none) return problem;
+      // bad_body: the whole answer's when it is not JSON or an error object
+      // ({"error": ...}, {"status": {"error_message": ...}}); else one
+      // need's (its coin's entry, its fields), which the others do not share.
       adapter_json::Doc doc;
-      if (problem.verdict == Verdict::none && !adapter_json::parse(doc, body)) return problem;
-      if (problem.verdict == Verdict::none || problem.verdict == Verdict::no_data) return std::nullopt;
-      return problem;
+      if (!adapter_json::parse(doc, body) || !adapter_json::error_text(body).empty()) return problem;
+      return std::nullopt;
     };
     m_engine.submit(std::move(request), [this, url = built->url](HttpResult&& result) {
       Answer& a = m_answers[url];

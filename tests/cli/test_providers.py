@@ -215,9 +215,14 @@ class FreePlans(FakeServicesTestCase):
         self.assertEqual(doc["discovery_metadata"]["services"]["fmp"]["stopped"][:18], "daily quota spent ")
         self.server.reset()
         self.set_realism(fmp_daily_cap=3)
-        shutil.rmtree(os.path.join(self.cache, "sec_edgar"), ignore_errors=True)
-        _, r2 = self.run_sample()
+        for service in ("sec_edgar", "alpha_vantage"):  # so that needs go down to FMP again
+            shutil.rmtree(os.path.join(self.cache, service), ignore_errors=True)
+        doc2, r2 = self.run_sample()
         self.assertEqual(self.stats()["requests"].get("fmp", 0), 0, r2.stderr)
+        # The next run says why, though it made no call: the saved word of the provider.
+        self.assertIn("fmp: stopped: daily quota spent (the provider said so earlier); it resets at 00:00 UTC",
+                      r2.stderr)
+        self.assertIn("the provider said so earlier", doc2["discovery_metadata"]["services"]["fmp"]["stopped"])
 
     # --- keys --------------------------------------------------------------------------------------
 
@@ -343,9 +348,8 @@ class FreePlans(FakeServicesTestCase):
         self.assertIn("coingecko: stopped: API key rejected (HTTP 401): API Key '<redacted>'", r.stderr)
         self.assertNotIn(pro, r.stdout + r.stderr + json.dumps(doc) + json.dumps(self.network_json(self.cache + "3")))
 
-    def test_one_coins_bad_entry_does_not_cost_the_others_of_the_same_answer(self):
-        # CoinGecko answers every coin at once; bitcoin's entry is not a price, ethereum's is.
-        body = json.dumps({"bitcoin": {"usd": "n/a"}, "ethereum": {"usd": 3012.5, "usd_24h_change": 1.25}}).encode()
+    def serve(self, body):
+        """Our own loopback server answering `body` to every GET; returns its URL and the paths it saw."""
         seen = []
 
         class Handler(BaseHTTPRequestHandler):
@@ -364,19 +368,35 @@ class FreePlans(FakeServicesTestCase):
         threading.Thread(target=own.serve_forever, daemon=True).start()
         self.addCleanup(own.server_close)
         self.addCleanup(own.shutdown)
-        self.write_portfolio("coins", ["BTC-USD", "ETH-USD"])
-        env = self.env(THD_COINGECKO_BASE_URL="http://127.0.0.1:%d" % own.server_address[1])
-        doc, _ = self.run_sample(portfolio="coins", env=env)
-        self.assertEqual(len(seen), 1)
-        self.assertIn("ids=bitcoin,ethereum&", seen[0])
-        crypto = doc["market_context"]["crypto"]
-        eth = crypto["ethereum"] if "ethereum" in crypto else crypto["ETH-USD"]
-        btc = crypto["bitcoin"] if "bitcoin" in crypto else crypto["BTC-USD"]
-        self.assertEqual(eth["provenance"]["source"], "network")
-        self.assertEqual(eth["usd"], 3012.5)
-        self.assertEqual(btc["provenance"]["source"], "missing")
-        self.assertIn("usd", btc["provenance"]["reason"])
+        return "http://127.0.0.1:%d" % own.server_address[1], seen
 
+    def test_one_coins_bad_entry_does_not_cost_the_others_of_the_same_answer(self):
+        # CoinGecko answers every coin at once; one entry is not a price, the other is: either way round
+        # (the first need's parser reads the answer for the service).
+        self.write_portfolio("coins", ["BTC-USD", "ETH-USD"])
+        for bad, good in (("bitcoin", "ethereum"), ("ethereum", "bitcoin")):
+            body = json.dumps({bad: {"usd": "n/a"}, good: {"usd": 3012.5, "usd_24h_change": 1.25}}).encode()
+            url, seen = self.serve(body)
+            doc, _ = self.run_sample(portfolio="coins", env=self.env(THD_COINGECKO_BASE_URL=url),
+                                     cache=self.cache + bad)
+            self.assertEqual(len(seen), 1)
+            self.assertIn("ids=bitcoin,ethereum&", seen[0])
+            crypto = doc["market_context"]["crypto"]
+            self.assertEqual(crypto[good]["provenance"]["source"], "network", bad)
+            self.assertEqual(crypto[good]["usd"], 3012.5)
+            self.assertEqual(crypto[bad]["provenance"]["source"], "missing", bad)
+            self.assertIn("usd", crypto[bad]["provenance"]["reason"])
+            self.assertEqual(doc["discovery_metadata"]["services"]["coingecko"]["failures"], 0)
+
+    def test_an_error_object_for_every_coin_is_a_failed_call(self):
+        # {"error": ...} with HTTP 200 answers no coin: one call, counted as failed (the breaker sees it).
+        self.write_portfolio("coins", ["BTC-USD", "ETH-USD"])
+        self.server.fault(service="coingecko", mode="error_200")
+        doc, r = self.run_sample(portfolio="coins")
+        self.assertEqual(self.stats()["requests"]["coingecko"], 1)
+        self.assertEqual(doc["discovery_metadata"]["services"]["coingecko"]["failures"], 1)
+        for coin in ("bitcoin", "ethereum"):
+            self.assertEqual(doc["market_context"]["crypto"][coin]["provenance"]["source"], "missing", coin)
 
 if __name__ == "__main__":
     unittest.main()
