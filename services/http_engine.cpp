@@ -119,6 +119,7 @@ struct Transfer {
   std::string body;
   size_t max_body = 0;
   bool too_large = false;
+  bool cookies = false;  // its handle had the cookie engine turned on: not reused
   double started = 0;
   char error_detail[CURL_ERROR_SIZE] = {};
 };
@@ -214,6 +215,15 @@ struct HttpEngine::Impl {
     for (CURL* e : idle) curl_easy_cleanup(e);
     curl_multi_cleanup(multi);
     curl_share_cleanup(cookie_jar);  // after every handle that used it
+  }
+
+  // A finished transfer's handle: back to the pool, or cleaned up if it had
+  // the cookie engine on (the connection stays in the multi handle's pool).
+  void release(CURL* easy, bool cookies) {
+    if (cookies)
+      curl_easy_cleanup(easy);
+    else
+      idle.push_back(easy);
   }
 
   // "daily quota of 250 calls", "monthly quota of 10000 calls"
@@ -318,9 +328,13 @@ struct HttpEngine::Impl {
     curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "https");
     if (!options.ca_bundle.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_bundle.c_str());
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "trade-history-discover/" THD_VERSION);
-    // Only a request that keeps cookies sees the jar (a reused handle may have held it).
+    // Only a request that keeps cookies sees the jar (a reused handle may have
+    // held it). CURLOPT_COOKIEFILE "" turns the handle's cookie engine on; its
+    // file list survives curl_easy_reset unfreed, so such a handle is not
+    // reused but cleaned up after its transfer (release()).
     curl_easy_setopt(easy, CURLOPT_SHARE, job->request.cookies ? cookie_jar : nullptr);
-    if (job->request.cookies) curl_easy_setopt(easy, CURLOPT_COOKIEFILE, "");  // the cookie engine, no file
+    if (job->request.cookies) curl_easy_setopt(easy, CURLOPT_COOKIEFILE, "");
+    t->cookies = job->request.cookies;
     if (t->headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t->headers);
     ++job->attempts;
     ++counters[job->request.service].attempts;
@@ -437,7 +451,7 @@ struct HttpEngine::Impl {
     curl_slist_free_all(t->headers);
     t->headers = nullptr;
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);  // the buffer goes with the transfer
-    idle.push_back(easy);
+    release(easy, t->cookies);
     connections += static_cast<std::uint64_t>(new_connections);
     std::unique_ptr<Job> job = std::move(t->job);
     counters[job->request.service].connections += static_cast<std::uint64_t>(new_connections);
@@ -527,8 +541,8 @@ struct HttpEngine::Impl {
           case Verdict::quota_spent: {
             outcome = Outcome::quota_spent;
             ServiceState& s = service(job->request.service);
-            if (job->period !=
-                s.period) {  // sent before the reset: the previous period was spent, not this one
+            // Sent before the reset: the previous period was spent, not this one.
+            if (job->period != s.period) {
               error = "quota of the previous period spent (" + status_text + with(reading.message) + ")";
               break;
             }
@@ -622,7 +636,7 @@ struct HttpEngine::Impl {
       curl_slist_free_all(t->headers);
       t->headers = nullptr;
       curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
-      idle.push_back(easy);
+      release(easy, t->cookies);
       finish(std::move(t->job), Outcome::cancelled, 0, "", "cancelled", 0);
     }
     in_flight.clear();
