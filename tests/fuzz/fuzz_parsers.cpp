@@ -38,15 +38,24 @@ bool holds_required(const std::optional<std::uint64_t>&) {
 }
 
 // A parse either gives a record or a failure with a message; both are fine,
-// a crash, a hang or a sanitizer report is not. A failure is bad_body or
-// no_data (what the engine expects of a parser), and a record holds the
+// a crash, a hang or a sanitizer report is not. A failure is bad_body,
+// no_data or a refusal (what the engine expects of a parser), and a record holds the
 // field that made it data (docs/NETWORK.md "What an answer must hold").
 template <class T>
 void use(const thd::Result<T>& r) {
   if (!r) {
     if (r.error().message.empty()) __builtin_trap();  // every failure says what it is
-    if (r.error().kind != thd::FailureKind::bad_body && r.error().kind != thd::FailureKind::no_data)
-      __builtin_trap();
+    // ... or one of a provider's refusals it reads from the body (Alpha
+    // Vantage's "25 requests per day", FMP's "Limit Reach"; issue 10).
+    switch (r.error().kind) {
+      case thd::FailureKind::bad_body:
+      case thd::FailureKind::no_data:
+      case thd::FailureKind::quota_exhausted:
+      case thd::FailureKind::auth_rejected:
+      case thd::FailureKind::rate_limited:
+      case thd::FailureKind::not_on_plan: break;
+      default: __builtin_trap();
+    }
     return;
   }
   if (!holds_required(*r)) __builtin_trap();
