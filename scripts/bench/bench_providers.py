@@ -24,19 +24,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "cli"))
+sys.path.insert(0, HERE)
+from bench_run import SERVICES, env_for  # noqa: E402  (keys, THD_NOW, base URLs at the fake)
 from fakeserver import FakeServer  # noqa: E402
-
-SERVICES = ["yahoo_finance", "fmp", "alpha_vantage", "fred_economic", "sec_edgar", "coingecko", "imf_data"]
-
-
-def env_for(server):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("THD_")}
-    env.update(THD_NOW="2026-11-22T12:00:00Z", FMP_API_KEY="bench-fmp-key", ALPHA_VANTAGE_API_KEY="bench-av-key",
-               FRED_API_KEY="bench-fred-key", SEC_EDGAR_USER_AGENT="bench bench@example.com",
-               THD_SEC_EDGAR_TICKERS_URL=server.url("sec_edgar", "/files/company_tickers.json"))
-    for s in SERVICES:
-        env["THD_%s_BASE_URL" % s.upper()] = server.url(s, "")
-    return env
 
 
 def run(binary, data, cache, env):
