@@ -1,8 +1,10 @@
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
@@ -28,6 +30,55 @@ void print_config(const Config& config) {
     t.add_row({s.name, s.value, origin});
   }
   t.print();
+}
+
+// "4 s", "2 min 7 s", "1 h 3 min"
+std::string duration_text(double seconds) {
+  const auto s = static_cast<long long>(seconds + 0.5);
+  if (s < 60) return std::to_string(s) + " s";
+  if (s < 3600) return std::to_string(s / 60) + " min" + (s % 60 ? " " + std::to_string(s % 60) + " s" : "");
+  return std::to_string(s / 3600) + " h" +
+         (s % 3600 / 60 ? " " + std::to_string(s % 3600 / 60) + " min" : "");
+}
+
+// "[ 34/59 needs] 41 calls · yahoo_finance 30/40 · sec_edgar 11/11 · next alpha_vantage call
+// in 0.8 s (rate limit 1/s) · eta 25 s"
+std::string progress_text(const NetworkProgress& p) {
+  const std::string total = std::to_string(p.needs_total);
+  std::string done = std::to_string(p.needs_done);
+  done.insert(0, total.size() > done.size() ? total.size() - done.size() : 0, ' ');
+  std::string out = "[" + done + "/" + total + " needs] " + std::to_string(p.calls) + " calls";
+  for (const auto& [service, sp] : p.services)
+    if (sp.planned > 0)
+      out += " · " + service + " " + std::to_string(sp.begun) + "/" + std::to_string(sp.planned);
+  const EngineWait* longest = nullptr;
+  for (const EngineWait& w : p.waits)
+    if (!longest || w.seconds > longest->seconds) longest = &w;
+  if (longest && longest->seconds >= 0.5) {
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.1f s", longest->seconds);
+    out += " · next " + longest->service + " call in " +
+           (longest->seconds < 60 ? std::string(secs) : duration_text(longest->seconds)) + " (" +
+           longest->cause + ")";
+  }
+  if (p.eta_seconds >= 0) out += " · eta " + duration_text(p.eta_seconds);
+  return out;
+}
+
+int terminal_columns() {
+  winsize w{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_col > 0) return w.ws_col;
+  return 100;
+}
+
+// At most `columns` - 1 characters on screen (a full line would wrap), "·" counted as one.
+std::string fit_width(const std::string& text, int columns) {
+  int shown = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // a continuation byte
+    if (++shown >= columns) return text.substr(0, i);
+  }
+  return text;
 }
 
 // 22:45:10, in UTC like every time the tool shows.
@@ -135,6 +186,20 @@ int run_run(const RunOptions& options, Context& context) {
     print(stdout, "\nServices:");
     for (const ServiceState& s : plan.services) print(stdout, " %s %s;", s.name.c_str(), s.status.c_str());
     print(stdout, "\n");
+    if (!plan.providers.empty()) {
+      print(stdout, "Network plan: %d calls, about %s%s\n", plan.calls,
+            duration_text(plan.estimated_seconds).c_str(),
+            plan.budget ? (" (--max-api-calls " + std::to_string(*plan.budget) + ")").c_str()
+                        : " (budget: auto, from the providers' quotas and paces)");
+      Table providers({{"", 16}, {"", 18}, {"", 0}}, 2);
+      for (const DryRunProvider& p : plan.providers)
+        providers.add_row({p.service,
+                           std::to_string(p.calls) + " calls, " + std::to_string(p.needs) + " needs",
+                           printable(p.standing)});
+      providers.print();
+      if (plan.left_missing > 0)
+        print(stdout, "%d needs left missing by the plan (their lines above say why)\n", plan.left_missing);
+    }
     return 0;
   }
   // Progress only for people: on a terminal, not with --no-progress, NO_COLOR or -q.
@@ -142,11 +207,23 @@ int run_run(const RunOptions& options, Context& context) {
                         verbosity() >= Verbosity::normal;
   RunEvents events;
   if (progress) {
-    events.network_progress = [](std::uint64_t done, std::uint64_t made) {
-      print(stderr, "\r  fetching market data: %llu requests done, %llu attempts  ",
-            static_cast<unsigned long long>(done), static_cast<unsigned long long>(made));
+    events.network_progress = [](const NetworkProgress& p) {
+      print(stderr, "\r\033[K%s", fit_width(progress_text(p), terminal_columns()).c_str());
     };
     events.network_done = [] { print(stderr, "\r\033[K"); };  // clear the progress line
+  } else if (verbosity() >= Verbosity::verbose) {
+    // Without a terminal (a log, a cron job): one line every 10 s.
+    auto last = std::make_shared<double>(-1);
+    events.network_progress = [last, clock = context.clock.get()](const NetworkProgress& p) {
+      const double now = clock->monotonic();
+      if (*last >= 0 && now - *last < 10) return;
+      if (*last < 0) {  // the first call: the line comes 10 s in
+        *last = now;
+        return;
+      }
+      *last = now;
+      log_info("progress: " + progress_text(p));
+    };
   }
   events.publish = [&](const Discovery& d) {
     const std::filesystem::path target =

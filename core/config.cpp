@@ -43,8 +43,9 @@ const std::vector<SettingSpec>& setting_specs() {
        "connections kept open in the connection pool"},
       {"run.max_calls_per_minute", "--max-calls-per-minute", "THD_MAX_CALLS_PER_MINUTE", "0", T::integer, 0,
        100000, "global limit over all services, 0 = off"},
-      {"run.max_api_calls", "--max-api-calls", "THD_MAX_API_CALLS", "100", T::integer, 0, 1000000,
-       "budget of network attempts for the whole run (retries count)"},
+      {"run.max_api_calls", "--max-api-calls", "THD_MAX_API_CALLS", "auto", T::integer, 0, 1000000,
+       "budget of network attempts for the whole run (retries count); auto = what the providers' quotas "
+       "and paces allow in 30 minutes"},
       {"run.timeout", "--timeout", "THD_TIMEOUT", "30", T::number, 0.001, 3600,
        "seconds per attempt, from when the transfer starts"},
       {"run.slow_call", "--slow-call", "THD_SLOW_CALL", "10", T::number, 0.001, 3600,
@@ -387,9 +388,12 @@ Config resolve_config(const ConfigInputs& in) {
       cfg.pool_size = static_cast<int>(to_integer(s, effective));
     else if (s.name == "run.max_calls_per_minute")
       cfg.max_calls_per_minute = static_cast<int>(to_integer(s, effective));
-    else if (s.name == "run.max_api_calls")
-      cfg.max_api_calls = static_cast<int>(to_integer(s, effective));
-    else if (s.name == "run.timeout")
+    else if (s.name == "run.max_api_calls") {
+      if (to_lower(trim(effective.text)) == "auto")
+        cfg.max_api_calls.reset();
+      else
+        cfg.max_api_calls = static_cast<int>(to_integer(s, effective));
+    } else if (s.name == "run.timeout")
       cfg.timeout_seconds = to_number(s, effective);
     else if (s.name == "run.slow_call")
       cfg.slow_call_seconds = to_number(s, effective);

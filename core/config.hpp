@@ -60,7 +60,7 @@ struct Config {
   int max_concurrent = 5;
   int pool_size = 5;
   int max_calls_per_minute = 0;
-  int max_api_calls = 100;
+  std::optional<int> max_api_calls;  // nullopt: auto (the plan, from the providers' quotas and paces)
   double timeout_seconds = 30;
   double slow_call_seconds = 10;
   int max_rss_mb = 1536;

@@ -32,29 +32,35 @@ std::vector<Need> plan_needs(const NeedsInput& input) {
   for (auto* list : {&in.traded_tickers, &in.open_tickers})
     std::erase_if(*list, [](const std::string& t) { return !is_valid_ticker(t); });
   std::vector<Need> needs;
-  std::set<std::string> market_done;
-  auto add_market = [&](const std::string& symbol) {
-    if (market_done.insert(symbol).second) needs.push_back(make_need(NeedKind::market, symbol));
+  auto add = [&](NeedKind kind, std::string subject, NeedPriority priority) {
+    needs.push_back(make_need(kind, std::move(subject)));
+    needs.back().priority = priority;
   };
-  for (const std::string& t : in.full_market_data ? in.traded_tickers : in.open_tickers) add_market(t);
-  for (std::string_view b : k_benchmarks) add_market(std::string(b));
+  const std::set<std::string> open(in.open_tickers.begin(), in.open_tickers.end());
+  std::set<std::string> market_done;
+  auto add_market = [&](const std::string& symbol, NeedPriority priority) {
+    if (market_done.insert(symbol).second) add(NeedKind::market, symbol, priority);
+  };
+  for (const std::string& t : in.full_market_data ? in.traded_tickers : in.open_tickers)
+    add_market(t, open.count(t) ? NeedPriority::open_position : NeedPriority::other);
+  for (std::string_view b : k_benchmarks) add_market(std::string(b), NeedPriority::benchmark);
 
-  needs.push_back(make_need(NeedKind::vix, "VIX"));
+  add(NeedKind::vix, "VIX", NeedPriority::benchmark);
 
   for (const std::string& t : in.traded_tickers) {
     if (is_crypto_ticker(t)) continue;  // no company behind it
-    needs.push_back(make_need(NeedKind::profile, t));
+    add(NeedKind::profile, t, NeedPriority::profile);
   }
   for (const std::string& t : in.traded_tickers) {
     if (is_crypto_ticker(t) || in.locally_covered.count(t)) continue;
-    needs.push_back(make_need(NeedKind::fundamentals, t));
+    add(NeedKind::fundamentals, t, NeedPriority::fundamentals);
   }
-  for (std::string_view s : k_fred_series) needs.push_back(make_need(NeedKind::series, std::string(s)));
-  for (std::string_view i : k_imf_indicators) needs.push_back(make_need(NeedKind::imf, std::string(i)));
+  for (std::string_view s : k_fred_series) add(NeedKind::series, std::string(s), NeedPriority::macro);
+  for (std::string_view i : k_imf_indicators) add(NeedKind::imf, std::string(i), NeedPriority::macro);
   std::set<std::string_view> coins;
   for (const std::string& t : in.traded_tickers) {
     auto id = coingecko_id(t);
-    if (id && coins.insert(*id).second) needs.push_back(make_need(NeedKind::crypto, std::string(*id)));
+    if (id && coins.insert(*id).second) add(NeedKind::crypto, std::string(*id), NeedPriority::crypto);
   }
   return needs;
 }

@@ -61,11 +61,48 @@ EngineOptions engine_options(const Config& c, std::function<bool()> tick) {
   o.pool_size = c.pool_size;
   o.timeout = c.timeout_seconds;
   o.slow_call = c.slow_call_seconds;
-  o.max_api_calls = c.max_api_calls;
+  if (c.max_api_calls) o.max_api_calls = *c.max_api_calls;
   o.max_calls_per_minute = c.max_calls_per_minute;
   o.state_dir = c.cache_dir;
   o.tick = std::move(tick);
   return o;
+}
+
+// The network step's settings from the configuration (a run and a dry run alike).
+NetworkSetup network_setup(const Config& config, EngineOptions engine, const EnvLookup& env, Storage& cache,
+                           Clock& clock, const std::vector<Need>& needs,
+                           const std::vector<ServiceState>& states) {
+  std::set<std::string> enabled;
+  for (const ServiceState& st : states)
+    if (st.enabled) enabled.insert(st.name);
+  NetworkSetup setup{.engine = std::move(engine),
+                     .base_urls = config.base_urls,
+                     .env = env,
+                     .cache = cache,
+                     .ttls = config.ttls,
+                     .enabled = enabled,
+                     .today = date_of(clock.now()),
+                     .clock = clock,
+                     .needs = &needs,
+                     .absence_ttl = config.no_data_ttl_seconds,
+                     .quota_reset_minutes = {},
+                     .daily_quota = {},
+                     .monthly_quota = {},
+                     .user_agents = {},
+                     .disabled = {},
+                     .symbols = config.symbols,
+                     .budget = config.max_api_calls,
+                     .horizon_seconds = 1800,
+                     .latency = 0.3};
+  for (const ServiceState& st : states)
+    if (!st.enabled) setup.disabled[st.name] = st.status;
+  for (const auto& [service, o] : config.service_overrides) {
+    if (o.user_agent) setup.user_agents[service] = *o.user_agent;
+    if (o.daily_quota) setup.daily_quota[service] = *o.daily_quota;
+    if (o.monthly_quota) setup.monthly_quota[service] = *o.monthly_quota;
+    if (o.quota_reset_minutes) setup.quota_reset_minutes[service] = *o.quota_reset_minutes;
+  }
+  return setup;
 }
 
 }  // namespace
@@ -212,41 +249,12 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
           opened = until - cooldown;
         outcome.inherited_breakers[service] = {opened, until};
       }
-      std::set<std::string> enabled;
-      for (const ServiceState& st : outcome.services)
-        if (st.enabled) enabled.insert(st.name);
       auto tick = [&guard, &network, &events] {
-        if (events.network_progress && network) {
-          auto [done, made] = network->progress();
-          events.network_progress(done, made);
-        }
+        if (events.network_progress && network) events.network_progress(network->progress());
         return !guard.over() && interrupt_signal() == 0;
       };
-      NetworkSetup setup{.engine = engine_options(config, tick),
-                         .base_urls = config.base_urls,
-                         .env = env,
-                         .cache = cache,
-                         .ttls = config.ttls,
-                         .enabled = enabled,
-                         .today = date_of(now),
-                         .clock = clock,
-                         .needs = &needs,
-                         .absence_ttl = config.no_data_ttl_seconds,
-                         .quota_reset_minutes = {},
-                         .daily_quota = {},
-                         .monthly_quota = {},
-                         .user_agents = {},
-                         .disabled = {},
-                         .symbols = config.symbols};
-      for (const ServiceState& st : outcome.services)
-        if (!st.enabled) setup.disabled[st.name] = st.status;
-      for (const auto& [service, o] : config.service_overrides) {
-        if (o.user_agent) setup.user_agents[service] = *o.user_agent;
-        if (o.daily_quota) setup.daily_quota[service] = *o.daily_quota;
-        if (o.monthly_quota) setup.monthly_quota[service] = *o.monthly_quota;
-        if (o.quota_reset_minutes) setup.quota_reset_minutes[service] = *o.quota_reset_minutes;
-      }
-      network = make_network_step(setup);
+      network = make_network_step(
+          network_setup(config, engine_options(config, tick), env, cache, clock, needs, outcome.services));
     }
     std::vector<Served> served = serve_needs(needs, cache, clock, serve, network.get(), config.ttls);
     if (network && events.network_done) events.network_done();
@@ -322,7 +330,7 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
   }
 }
 
-DryRunPlan plan_pipeline(const Config& config, const Clock& clock, const RunRequest& request) {
+DryRunPlan plan_pipeline(const Config& config, Clock& clock, const RunRequest& request) {
   const PortfolioFile file = resolve_portfolio(config.data_dir, request.portfolio);
   const UnixTime now = clock.now();
   Phase0 phase0 = run_phase0(config, clock, std::nullopt, MissRatioWarning::none);
@@ -344,7 +352,61 @@ DryRunPlan plan_pipeline(const Config& config, const Clock& clock, const RunRequ
   plan.by_source["local"] = plan.local_fundamentals;
   Storage cache = open_cache(config, clock);  // its statistics are never flushed: a plan is not a run
   ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
-  for (const PlannedNeed& p : plan_sources(needs, cache, clock, serve, enabled)) {
+  std::vector<PlannedNeed> planned = plan_sources(needs, cache, clock, serve, enabled);
+  // The needs that go to the network: the fetch plan says which provider
+  // each gets, what is left missing and why (no call is made: nothing runs).
+  std::unique_ptr<NetworkStep> network;
+  std::vector<size_t> fetched;  // indexes into `planned`, in the order given to the plan
+  if (!config.offline) {
+    network = make_network_step(network_setup(config, engine_options(config, nullptr), process_environment(),
+                                              cache, clock, needs, plan.services));
+    for (size_t i = 0; i < planned.size(); ++i)
+      if (planned[i].expected == SourceKind::network) {
+        network->fetch(*planned[i].need, [](FetchOutcome) {});
+        fetched.push_back(i);
+      }
+  }
+  if (network && !fetched.empty()) {
+    const FetchPlan& fp = network->plan();
+    for (size_t k = 0; k < fetched.size(); ++k) {
+      PlannedNeed& p = planned[fetched[k]];
+      const FetchAssignment& a = fp.needs[k];
+      const std::string stale = p.plan.find("; stale cache") != std::string::npos
+                                    ? p.plan.substr(p.plan.find("; stale cache"))
+                                    : std::string();
+      if (a.assigned) {
+        std::string then;
+        for (size_t c : a.order)
+          if (c != *a.assigned) then += (then.empty() ? "" : " -> ") + std::string(p.need->chain[c].service);
+        p.plan = "network: " + std::string(p.need->chain[*a.assigned].service) +
+                 (then.empty() ? "" : " (then " + then + ")") + stale;
+      } else {
+        p.expected = stale.empty() ? SourceKind::missing : SourceKind::stale_cache;
+        p.plan = (stale.empty() ? "missing: " : "stale cache: ") + describe(a.why);
+      }
+    }
+    plan.calls = fp.calls;
+    plan.estimated_seconds = fp.seconds;
+    plan.left_missing = fp.left_missing;
+    for (const auto& [service, pp] : network->plan_providers()) {
+      DryRunProvider d{service, 0, 0, ""};
+      if (auto load = fp.providers.find(service); load != fp.providers.end()) {
+        d.calls = load->second.calls;
+        d.needs = load->second.needs;
+      }
+      if (!pp.unavailable.empty())
+        d.standing = pp.unavailable;
+      else if (pp.calls_left)
+        d.standing = pp.quota_text + ", " + std::to_string(*pp.calls_left) + " left in this period";
+      else if (pp.run_cap)
+        d.standing = "no quota; " + std::to_string(*pp.run_cap) + " calls at most in " + pp.run_cap_text;
+      else
+        d.standing = "no quota";
+      plan.providers.push_back(std::move(d));
+    }
+  }
+  plan.budget = config.max_api_calls;
+  for (const PlannedNeed& p : planned) {
     plan.lines.push_back(
         {std::string(need_kind_name(p.need->kind)) + " " + p.need->subject, p.plan, p.expected});
     ++plan.by_source[std::string(source_kind_name(p.expected))];

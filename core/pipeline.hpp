@@ -15,6 +15,7 @@
 #include "core/base/clock.hpp"
 #include "core/config.hpp"
 #include "core/discovery.hpp"
+#include "services/network_step.hpp"
 
 namespace thd {
 
@@ -24,8 +25,9 @@ struct RunRequest {
 };
 
 struct RunEvents {
-  // While fetching: requests finished and attempts made so far (every 250 ms at most).
-  std::function<void(std::uint64_t done, std::uint64_t made)> network_progress;
+  // While fetching, every 250 ms at most: needs done of the total, calls per
+  // provider, the waits and their causes, the time left.
+  std::function<void(const NetworkProgress&)> network_progress;
   // The network step is over (a progress display clears its line).
   std::function<void()> network_done;
   // The document, once every figure is in: renders and writes it, and says
@@ -74,13 +76,24 @@ struct DryRunLine {
   std::string plan;
   SourceKind expected;
 };
+// A provider in the dry run's plan: "fmp: 12 calls for 12 needs (250/day plan, 212 left today)".
+struct DryRunProvider {
+  std::string service;
+  int calls = 0, needs = 0;
+  std::string standing;  // its quota left, its pace, or why it is not called
+};
 struct DryRunPlan {
   std::string portfolio_file;
   std::vector<DryRunLine> lines;
+  std::vector<DryRunProvider> providers;
+  int calls = 0;                                   // planned network calls
+  std::optional<int> budget;                       // --max-api-calls; nullopt: auto
+  double estimated_seconds = 0;                    // for the planned calls
+  int left_missing = 0;                            // needs the plan cannot serve this run
   std::map<std::string, std::uint64_t> by_source;  // local, cache, network, stale_cache, missing
   std::vector<ServiceState> services;
   std::uint64_t local_fundamentals = 0;  // needs served by local files (no fundamentals need planned)
 };
-DryRunPlan plan_pipeline(const Config& config, const Clock& clock, const RunRequest& request);
+DryRunPlan plan_pipeline(const Config& config, Clock& clock, const RunRequest& request);
 
 }  // namespace thd

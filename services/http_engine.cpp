@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "core/base/date.hpp"
+#include "core/base/json_writer.hpp"
 #include "core/base/log.hpp"
 #include "core/base/secrets.hpp"
 #include "core/base/text.hpp"
@@ -100,6 +101,10 @@ struct Job {
   int attempts = 0;
   int redirects = 0;  // followed by the engine (keyed requests only)
   double ready_at = 0;
+  std::string wait_cause;  // why it waits until ready_at ("rate limit", "retry after HTTP 503")
+  // Waiting for its rate limit, it holds one of the budget and one of its
+  // service's quota: a request that would be refused for them never waits.
+  bool reserved = false;
   std::string period;  // the quota period its last attempt was counted in
 };
 
@@ -144,6 +149,7 @@ struct ServiceState {
   int quota = 0;        // calls per period (day or month); 0: none
   std::string period;   // the quota period of this run ("2026-11-30" or "2026-11")
   int used_today = 0;   // persisted use plus this run's, in `period`
+  int reserved = 0;     // requests waiting for their rate limit, each holding one of the quota
   int added_today = 0;  // this run's, not saved yet
   bool spent = false;   // the provider said the quota is spent (persisted for the period)
   bool spent_unsaved = false;
@@ -182,8 +188,11 @@ struct HttpEngine::Impl {
   std::optional<TokenBucket> global_bucket;
   NetworkState persisted;
   int budget = 0;
+  int reserved_budget = 0;  // held by requests waiting for their rate limit
   int max_in_flight = 0;
   std::uint64_t connections = 0;
+  std::uint64_t answered = 0;
+  double busy_seconds = 0;
 
   CURLSH* cookie_jar = nullptr;  // the run's cookies, for requests that keep them
 
@@ -236,6 +245,14 @@ struct HttpEngine::Impl {
     std::snprintf(reset, sizeof reset, "%02d:%02d", s.limit.reset_minutes / 60, s.limit.reset_minutes % 60);
     return std::string(s.limit.per_month > 0 ? "monthly" : "daily") + " quota spent (" + s.spent_message +
            "); it resets at " + (s.limit.per_month > 0 ? "the next month's start, " : "") + reset + " UTC";
+  }
+
+  // "100/min", "1/s", "10/s and 600/min": a service's pace, for a wait's cause.
+  static std::string rate_text(const ServiceLimit& l) {
+    std::string out;
+    if (l.per_second > 0) out = std::to_string(l.per_second) + "/s";
+    if (l.per_minute > 0) out += (out.empty() ? "" : " and ") + format_double(l.per_minute) + "/min";
+    return out.empty() ? "rate limit" : "rate limit " + out;
   }
 
   // A run that goes past the provider's reset time counts in the new period
@@ -372,6 +389,11 @@ struct HttpEngine::Impl {
         ++it;
         continue;
       }
+      if (job.reserved) {  // its turn: what it held is counted again below
+        job.reserved = false;
+        --reserved_budget;
+        --s.reserved;
+      }
       std::unique_ptr<Job> owned;
       auto refuse = [&](Outcome o, std::string why) {
         refused.push_back({std::move(*it), o, std::move(why)});
@@ -392,12 +414,12 @@ struct HttpEngine::Impl {
                                                        : "circuit open: " + s.paused + "; not sent");
         continue;
       }
-      if (budget <= 0) {
+      if (budget - reserved_budget <= 0) {
         s.breaker.release_probe();
         refuse(Outcome::budget_spent, "--max-api-calls budget spent; not sent");
         continue;
       }
-      if (s.quota > 0 && s.used_today >= s.quota) {
+      if (s.quota > 0 && s.used_today + s.reserved >= s.quota) {
         s.breaker.release_probe();
         if (std::string& stopped = counters[job.request.service].stopped; stopped.empty())
           stopped = quota_text(s) + " used (by this tool's count)";
@@ -416,6 +438,11 @@ struct HttpEngine::Impl {
       if (wait > 0) {  // this one waits; the others go on
         s.breaker.release_probe();
         job.ready_at = now + wait;
+        job.wait_cause =
+            global_bucket && global_bucket->wait(now) >= wait ? "--max-calls-per-minute" : rate_text(s.limit);
+        job.reserved = true;
+        ++reserved_budget;
+        ++s.reserved;
         next = std::min(next, job.ready_at);
         ++it;
         continue;
@@ -461,6 +488,8 @@ struct HttpEngine::Impl {
       s.answered = true;
     }
     const double elapsed = now - t->started;
+    ++answered;
+    busy_seconds += elapsed;
 
     // The body is not redacted as a whole (a secret of digits would cut into
     // its numbers and make valid JSON invalid): the parsers redact every text
@@ -623,6 +652,8 @@ struct HttpEngine::Impl {
       log_info(job->request.service + " " + redact_url(job->request.url) + ": " + error + "; retry in " +
                std::to_string(delay).substr(0, 4) + " s");
       job->ready_at = now + delay;
+      job->wait_cause =
+          "retry after " + (status > 0 ? "HTTP " + std::to_string(status) : std::string("an error"));
       waiting.push_back(std::move(job));
       return;
     }
@@ -747,6 +778,61 @@ int HttpEngine::max_in_flight() const {
 }
 int HttpEngine::attempts_left() const {
   return m->budget;
+}
+
+ServiceStanding HttpEngine::standing(const std::string& name) {
+  ServiceState& s = m->service(name);
+  if (s.quota > 0 || s.spent) m->roll_period(name, s);
+  ServiceStanding out;
+  if (s.quota > 0) {
+    out.calls_left = std::max(0, s.quota - s.used_today);
+    out.quota_text = std::to_string(s.quota) + (s.limit.per_month > 0 ? "/month plan" : "/day plan");
+  }
+  const double now = m->clock.monotonic();
+  if (!s.stopped.empty()) {
+    out.unavailable = s.stopped;
+    out.blocked = Outcome::key_rejected;
+  } else if (s.spent) {
+    out.unavailable = Impl::spent_text(s);
+    out.blocked = Outcome::quota_spent;
+    out.calls_left = 0;
+  } else if (s.breaker.state(now) == BreakerState::open) {
+    char until[16];
+    const UnixTime wall = m->clock.now() + static_cast<UnixTime>(s.breaker.open_until() - now + 0.999);
+    std::snprintf(until, sizeof until, "%02d:%02d:%02d", static_cast<int>(wall / 3600 % 24),
+                  static_cast<int>(wall / 60 % 60), static_cast<int>(wall % 60));
+    out.unavailable = "circuit open until " + std::string(until) + " UTC" +
+                      (s.paused.empty() ? " (failures of an earlier run)" : ": " + s.paused);
+    out.blocked = Outcome::circuit_open;
+  }
+  return out;
+}
+
+std::vector<EngineWait> HttpEngine::waits() const {
+  const double now = m->clock.monotonic();
+  std::map<std::string, EngineWait> soonest;
+  for (const auto& job : m->waiting) {
+    if (job->ready_at <= now || job->wait_cause.empty()) continue;
+    auto [it, fresh] = soonest.try_emplace(
+        job->request.service, EngineWait{job->request.service, job->ready_at - now, job->wait_cause, 0});
+    if (!fresh && job->ready_at - now < it->second.seconds) {
+      it->second.seconds = job->ready_at - now;
+      it->second.cause = job->wait_cause;
+    }
+    ++it->second.waiting;
+  }
+  std::vector<EngineWait> out;
+  for (auto& [name, w] : soonest) out.push_back(std::move(w));
+  return out;
+}
+
+EngineProgress HttpEngine::progress() const {
+  EngineProgress p;
+  p.waiting = m->waiting.size();
+  p.in_flight = m->in_flight.size();
+  p.answered = m->answered;
+  p.busy_seconds = m->busy_seconds;
+  return p;
 }
 
 Result<void> HttpEngine::save_state() {

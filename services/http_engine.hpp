@@ -147,6 +147,30 @@ struct ServiceCounters {
   std::string stopped;
 };
 
+// What a service can take in this run, as the engine knows it before any
+// call (its quota period's count, a spent quota, a rejected key, a breaker
+// an earlier run left open).
+struct ServiceStanding {
+  std::optional<int> calls_left;  // its quota left in the period; nullopt: no quota
+  std::string quota_text;         // "250/day plan", "10000/month plan"
+  std::string unavailable;        // why no call can go now; empty: calls can
+  Outcome blocked = Outcome::ok;  // what a call would get instead (quota_spent, circuit_open, key_rejected)
+};
+
+// A service whose next request waits: for how long and why ("rate limit 1/s").
+struct EngineWait {
+  std::string service;
+  double seconds = 0;
+  std::string cause;
+  size_t waiting = 0;  // its requests waiting with a cause
+};
+
+struct EngineProgress {
+  size_t waiting = 0, in_flight = 0;
+  std::uint64_t answered = 0;  // transfers finished (each attempt)
+  double busy_seconds = 0;     // their time from start to answer, summed
+};
+
 class HttpEngine {
  public:
   using Done = std::function<void(HttpResult&&)>;
@@ -167,6 +191,9 @@ class HttpEngine {
   std::uint64_t connections() const;  // new TCP/TLS connections made
   int max_in_flight() const;
   int attempts_left() const;
+  ServiceStanding standing(const std::string& service);
+  std::vector<EngineWait> waits() const;
+  EngineProgress progress() const;
   // Persists open breakers and the daily quota used (SPEC §6).
   Result<void> save_state();
 

@@ -3,6 +3,7 @@
 #include "services/network_step.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "core/base/secrets.hpp"
 #include "services/http_engine.hpp"
@@ -19,19 +20,53 @@ class EngineStep final : public NetworkStep {
              ProviderSettings settings)
       : m_engine(with_saves(std::move(engine)), std::move(limits), s.clock),
         m_fetcher(m_engine, std::move(settings), s.cache, s.ttls, s.clock),
+        m_enabled(s.enabled),
         m_state_dir(s.engine.state_dir),
-        m_clock(s.clock) {}
+        m_clock(s.clock),
+        m_slots(std::max(1, std::min(s.engine.max_concurrent, s.engine.pool_size))) {}
 
   void fetch(const Need& need, Done done) override { m_fetcher.fetch(need, std::move(done)); }
-  void run() override { m_cancelled = !m_engine.run(); }
+  void run() override {
+    m_fetcher.dispatch();
+    m_cancelled = !m_engine.run();
+  }
   bool cancelled() const override { return m_cancelled; }
-  std::pair<std::uint64_t, std::uint64_t> progress() const override {
-    std::uint64_t done = 0, made = 0;
-    for (const auto& [name, c] : m_engine.counters()) {
-      for (auto n : c.outcomes) done += n;
-      made += c.attempts;
+  const FetchPlan& plan() override { return m_fetcher.plan(); }
+  std::vector<const Need*> planned_needs() const override { return m_fetcher.planned_needs(); }
+  const std::map<std::string, PlanProvider>& plan_providers() const override {
+    return m_fetcher.plan_providers();
+  }
+
+  NetworkProgress progress() const override {
+    NetworkProgress p;
+    p.needs_total = m_fetcher.needs_total();
+    p.needs_done = m_fetcher.needs_done();
+    for (const auto& [name, c] : m_engine.counters()) p.calls += c.attempts;
+    p.services = m_fetcher.service_progress();
+    p.waits = m_engine.waits();
+    // Each provider's calls left at its pace (as planned from the run's
+    // start), or all calls left at the latency seen so far over the slots.
+    const EngineProgress e = m_engine.progress();
+    if (e.answered == 0 || p.needs_done >= p.needs_total) return p;
+    const double latency = e.busy_seconds / static_cast<double>(e.answered);
+    const auto& providers = m_fetcher.plan_providers();
+    double eta = 0;
+    int left_total = 0;
+    for (const auto& [service, sp] : p.services) {
+      const int left = std::max(0, sp.planned - sp.begun);
+      left_total += left;
+      auto pace = providers.find(service);
+      if (pace == providers.end() || left == 0) continue;
+      const PlanProvider& pp = pace->second;
+      double t = pace_seconds(pp.per_minute, pp.per_second, sp.begun + left) -
+                 pace_seconds(pp.per_minute, pp.per_second, sp.begun);
+      if (pp.per_second == 1) t = std::max(t, left * latency);
+      eta = std::max(eta, t + latency);
     }
-    return {done, made};
+    eta = std::max(eta, left_total * latency / std::max(1, m_slots));
+    if (left_total == 0) eta = latency;  // what is in flight
+    p.eta_seconds = eta;
+    return p;
   }
 
   NetworkUsage usage() const override {
@@ -47,6 +82,16 @@ class EngineStep final : public NetworkStep {
       u.succeeded += c.outcomes[static_cast<size_t>(Outcome::ok)];
       for (size_t i = 1; i < c.outcomes.size(); ++i)
         if (c.outcomes[i]) u.failed[std::string(outcome_name(static_cast<Outcome>(i)))] += c.outcomes[i];
+    }
+    // A service the plan passed over without a call: its breaker, and why it stopped
+    // (a quota an earlier run spent, in the provider's saved words).
+    for (const auto& [name, p] : m_fetcher.plan_providers()) {
+      if (u.services.count(name) || !m_enabled.count(name) || p.unavailable.empty()) continue;
+      ServiceUsage& s = u.services[name];
+      s.circuit = std::string(breaker_state_name(m_engine.breaker_state(name)));
+      if (p.unavailable_kind == FailureKind::quota_exhausted ||
+          p.unavailable_kind == FailureKind::auth_rejected)
+        s.stopped = p.unavailable;
     }
     return u;
   }
@@ -84,8 +129,10 @@ class EngineStep final : public NetworkStep {
 
   HttpEngine m_engine;
   ProviderFetcher m_fetcher;
+  std::set<std::string> m_enabled;
   std::filesystem::path m_state_dir;
   const Clock& m_clock;
+  int m_slots;
   bool m_cancelled = false;
   std::uint64_t m_saved_version = 0;
   double m_last_absence_save = -1e9;
@@ -132,6 +179,10 @@ std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& s) {
   p.user_agents = s.user_agents;
   p.disabled = s.disabled;
   p.symbols = s.symbols;
+  p.budget = s.budget;
+  p.horizon_seconds = s.horizon_seconds;
+  p.latency = s.latency;
+  p.slots = std::max(1, std::min(s.engine.max_concurrent, s.engine.pool_size));
   if (s.needs)
     for (const Need& need : *s.needs)
       for (const NeedSource& src : need.chain) p.subjects[std::string(src.service)].push_back(need.subject);
@@ -141,6 +192,8 @@ std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& s) {
   }
   if (!s.engine.state_dir.empty()) p.absent = load_absences(s.engine.state_dir);
   EngineOptions engine = s.engine;
+  // Auto: the plan and the providers' quotas bound the calls, not one number.
+  engine.max_api_calls = s.budget ? *s.budget : std::numeric_limits<int>::max() / 2;
   if (auto ca = s.env("THD_CA_BUNDLE"); ca && !ca->empty()) engine.ca_bundle = *ca;
   return std::make_unique<EngineStep>(s, std::move(engine), std::move(limits), std::move(p));
 }

@@ -22,16 +22,29 @@
 #include "core/base/storage.hpp"
 #include "core/base/symbols.hpp"
 #include "core/base/ttl.hpp"
+#include "services/fetch_plan.hpp"
 #include "services/http_engine.hpp"
 
 namespace thd {
+
+// Where a run's network step is, for a progress line.
+struct NetworkProgress {
+  size_t needs_total = 0, needs_done = 0;  // the needs that went to the network
+  std::uint64_t calls = 0;                 // attempts made
+  std::map<std::string, ServiceProgress> services;
+  std::vector<EngineWait> waits;  // services whose next call waits, and why
+  double eta_seconds = -1;        // the time left, estimated; < 0: not known yet
+};
 
 class NetworkStep : public NeedFetcher {
  public:
   virtual NetworkUsage usage() const = 0;
   virtual bool cancelled() const = 0;  // the tick (RSS guard) stopped it
-  // Requests finished and requests made so far, for a progress line.
-  virtual std::pair<std::uint64_t, std::uint64_t> progress() const = 0;
+  virtual NetworkProgress progress() const = 0;
+  // The plan of the needs given to fetch() so far (--dry-run prints it), and those needs.
+  virtual const FetchPlan& plan() = 0;
+  virtual std::vector<const Need*> planned_needs() const = 0;
+  virtual const std::map<std::string, PlanProvider>& plan_providers() const = 0;
   // Persists breakers and quotas; returns warnings for people.
   virtual std::vector<std::string> finish() = 0;
 };
@@ -54,6 +67,11 @@ struct NetworkSetup {
   std::map<std::string, std::string> user_agents;  // per service, the user's
   std::map<std::string, std::string> disabled;     // per service not enabled: its status, for reasons
   SymbolOverrides symbols;                         // the user's spellings per ticker and service
+  // --max-api-calls; nullopt: auto (each provider's quota left, and for one
+  // without a quota what its pace allows in `horizon_seconds`).
+  std::optional<int> budget;
+  double horizon_seconds = 1800;
+  double latency = 0.3;  // a call's expected time, for the estimate (the last run's when known)
 };
 
 std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& setup);

@@ -1,6 +1,8 @@
 #include "services/provider_fetcher.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <set>
 #include <utility>
 
 #include "core/base/log.hpp"
@@ -19,6 +21,8 @@ struct ProviderFetcher::Attempt {
   std::vector<ProviderFailure> failures;  // in the order tried
   bool session_tried = false;             // a session was made for this need once already
   bool probe = false;                     // this need's request is its provider's first (Gate)
+  size_t position = 0;                    // in the plan's sequence: lower goes first
+  std::string holds;                      // the service whose planned call it holds a reservation of
 };
 
 namespace {
@@ -90,18 +94,175 @@ void ProviderFetcher::fetch(const Need& need, Done done) {
   auto attempt = std::make_shared<Attempt>();
   attempt->need = need;
   attempt->done = std::move(done);
-  // A scarce provider (Alpha Vantage's 25 a day) goes after every other
-  // provider of the chain: its calls are kept for what nobody else serves.
-  for (int scarce = 0; scarce < 2; ++scarce)
-    for (size_t i = 0; i < need.chain.size(); ++i) {
-      const Provider* p = find_provider(need.chain[i].service);
-      if ((p && p->info().scarce) == (scarce == 1)) attempt->order.push_back(i);
-    }
-  try_from(attempt, 0);
+  m_pending.push_back(std::move(attempt));
+  m_plan.reset();
 }
 
 void ProviderFetcher::run() {
+  dispatch();
   m_engine.run();
+}
+
+PlanProvider ProviderFetcher::plan_provider(const Provider& provider) {
+  const ProviderInfo& info = provider.info();
+  const std::string name(info.name);
+  PlanProvider p;
+  p.per_minute = info.per_minute;
+  p.per_second = info.per_second;
+  p.scarce = info.scarce;
+  if (!m_settings.enabled.count(name)) {
+    auto why = m_settings.disabled.find(name);
+    p.unavailable = why == m_settings.disabled.end() ? "disabled" : why->second;
+    return p;
+  }
+  ServiceStanding standing = m_engine.standing(name);
+  p.calls_left = standing.calls_left;
+  p.quota_text = standing.quota_text;
+  if (!standing.unavailable.empty()) {
+    p.unavailable = standing.unavailable;
+    p.unavailable_kind = failure_of(standing.blocked);
+  }
+  // A provider without a quota: no more calls than its pace allows in the
+  // time a run is planned for; the rest go to the next run.
+  const double horizon = m_settings.horizon_seconds;
+  if (!p.calls_left && horizon > 0 && (p.per_minute > 0 || p.per_second > 0)) {
+    double cap = 1e9;
+    std::string rate;
+    if (p.per_second > 0) {
+      cap = std::floor(horizon / 1.15 + 1) * p.per_second;
+      rate = std::to_string(p.per_second) + "/s";
+    }
+    if (p.per_minute > 0) {
+      const double burst = p.per_second > 0 ? p.per_second : std::max(1.0, p.per_minute / 2.0);
+      cap = std::min(cap, burst + horizon * p.per_minute / 60.0);
+      rate += (rate.empty() ? "" : " and ") + std::to_string(static_cast<int>(p.per_minute)) + "/min";
+    }
+    p.run_cap = static_cast<int>(cap);
+    p.run_cap_text = std::to_string(static_cast<int>(horizon / 60)) + " min at " + rate;
+  }
+  return p;
+}
+
+const FetchPlan& ProviderFetcher::plan() {
+  if (m_plan) return *m_plan;
+  m_plan_needs.clear();
+  for (const auto& attempt : m_pending) {
+    PlanNeed need;
+    need.priority = static_cast<int>(attempt->need.priority);
+    for (const NeedSource& src : attempt->need.chain) {
+      PlanCandidate c;
+      c.service = std::string(src.service);
+      if (const Provider* p = find_provider(src.service)) {
+        if (!m_providers.count(c.service)) m_providers[c.service] = plan_provider(*p);
+        if (const Absence* a = known_absent(c.service, src.key)) {
+          c.absent = (a->kind == FailureKind::not_on_plan ? "not on your plan" : "no data") +
+                     std::string(" for ") + printable(attempt->need.subject) + " (asked " +
+                     age_text(m_clock.now() - a->asked) + ": " + a->why + ")";
+          c.absent_kind = a->kind;
+        } else if (p->info().shared_answers && m_providers[c.service].unavailable.empty()) {
+          // Needs that ask the same URL share one call (Alpha Vantage's OVERVIEW, CoinGecko's batch).
+          if (auto req = p->request(attempt->need, src, context_for(*p))) c.group = req->url;
+        }
+      }
+      need.candidates.push_back(std::move(c));
+    }
+    m_plan_needs.push_back(std::move(need));
+  }
+  m_plan = plan_fetches(m_plan_needs, m_providers,
+                        PlanLimits{m_settings.budget, m_settings.latency, m_settings.slots});
+  return *m_plan;
+}
+
+std::vector<const Need*> ProviderFetcher::planned_needs() const {
+  std::vector<const Need*> out;
+  for (const auto& a : m_pending) out.push_back(&a->need);
+  return out;
+}
+
+std::map<std::string, ServiceProgress> ProviderFetcher::service_progress() const {
+  std::map<std::string, ServiceProgress> out;
+  if (m_plan)
+    for (const auto& [service, load] : m_plan->providers)
+      if (load.calls > 0) out[service].planned = load.calls;
+  for (const auto& [service, n] : m_begun) out[service].begun = n;
+  return out;
+}
+
+void ProviderFetcher::dispatch() {
+  if (m_pending.empty()) return;
+  const FetchPlan& fp = plan();
+  m_dispatched += m_pending.size();
+  auto pending = std::move(m_pending);
+  m_pending.clear();
+  for (size_t pos = 0; pos < fp.sequence.size(); ++pos) {
+    const size_t i = fp.sequence[pos];
+    const FetchAssignment& a = fp.needs[i];
+    Attempt& attempt = *pending[i];
+    attempt.position = pos;
+    attempt.order = a.order;
+    if (!a.assigned) continue;
+    const PlanCandidate& c = m_plan_needs[i].candidates[*a.assigned];
+    if (!c.group.empty() && !m_group_holder.try_emplace(c.service + "\n" + c.group, pos).second)
+      continue;  // its call is held by a need ahead of it
+    attempt.holds = c.service;
+    m_reserved[c.service].insert(pos);
+    m_reserved_all.insert(pos);
+  }
+  for (size_t pos = 0; pos < fp.sequence.size(); ++pos) {
+    const size_t i = fp.sequence[pos];
+    auto attempt = pending[i];
+    if (fp.needs[i].assigned) {
+      try_from(attempt, 0);
+    } else {
+      attempt->failures = fp.needs[i].why;
+      complete(attempt, std::nullopt);
+    }
+  }
+}
+
+std::optional<ProviderFailure> ProviderFetcher::over_plan(const std::string& service, size_t position) const {
+  auto ahead = [position](const std::set<size_t>& reserved) {
+    return static_cast<int>(std::distance(reserved.begin(), reserved.lower_bound(position)));
+  };
+  auto p = m_providers.find(service);
+  if (p == m_providers.end()) return std::nullopt;
+  const auto r = m_reserved.find(service);
+  const int reserved_ahead = r == m_reserved.end() ? 0 : ahead(r->second);
+  const auto b = m_begun.find(service);
+  const int begun = b == m_begun.end() ? 0 : b->second;
+  if (p->second.calls_left && begun + reserved_ahead >= *p->second.calls_left)
+    return ProviderFailure{service, FailureKind::quota_exhausted,
+                           p->second.quota_text + ": the calls left are planned for needs ahead of this one"};
+  if (p->second.run_cap && begun + reserved_ahead >= *p->second.run_cap)
+    return ProviderFailure{service, FailureKind::rate_limited,
+                           std::to_string(*p->second.run_cap) + " calls planned, what " +
+                               p->second.run_cap_text + " allows; the rest in the next run"};
+  if (m_settings.budget && m_begun_all + ahead(m_reserved_all) >= *m_settings.budget)
+    return ProviderFailure{service, FailureKind::budget_spent,
+                           "--max-api-calls " + std::to_string(*m_settings.budget) +
+                               ": the rest is planned for needs ahead of this one"};
+  return std::nullopt;
+}
+
+void ProviderFetcher::call_begun(const std::string& service, Attempt& attempt, const std::string& group) {
+  ++m_begun[service];
+  ++m_begun_all;
+  size_t holder = attempt.position;
+  if (!group.empty())
+    if (auto h = m_group_holder.find(service + "\n" + group); h != m_group_holder.end()) holder = h->second;
+  if (auto r = m_reserved.find(service); r != m_reserved.end() && r->second.erase(holder))
+    m_reserved_all.erase(holder);
+  if (attempt.holds == service) attempt.holds.clear();
+}
+
+void ProviderFetcher::complete(const std::shared_ptr<Attempt>& attempt, std::optional<Fetched> fetched) {
+  if (!attempt->holds.empty()) {  // its planned call never began: the need behind it may have it
+    if (auto r = m_reserved.find(attempt->holds); r != m_reserved.end() && r->second.erase(attempt->position))
+      m_reserved_all.erase(attempt->position);
+    attempt->holds.clear();
+  }
+  ++m_completed;
+  attempt->done({std::move(fetched), std::move(attempt->failures)});
 }
 
 RequestContext ProviderFetcher::context_for(const Provider& provider) const {
@@ -180,7 +341,7 @@ void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t step) {
     submit(attempt, step, *provider);
     return;
   }
-  attempt->done({std::nullopt, std::move(attempt->failures)});
+  complete(attempt, std::nullopt);
 }
 
 void ProviderFetcher::open_gate(const std::string& service) {
@@ -235,6 +396,17 @@ void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t step, cons
     request.headers.push_back("User-Agent: " + context.user_agent);
   request.read_error = built->read_error;
   request.cookies = info.cookies;
+
+  // A new call leaves what the plan keeps for the needs ahead of this one.
+  if (!info.shared_answers || !m_answers.count(built->url)) {
+    if (auto over = over_plan(request.service, attempt->position)) {
+      attempt->failures.push_back(std::move(*over));
+      if (std::exchange(attempt->probe, false)) open_gate(request.service);
+      try_from(attempt, step + 1);
+      return;
+    }
+    call_begun(request.service, *attempt, info.shared_answers ? built->url : std::string());
+  }
 
   if (info.shared_answers) {
     // One request for every need that asks the same: the engine keeps the
@@ -314,7 +486,7 @@ void ProviderFetcher::answered(std::shared_ptr<Attempt> attempt, size_t step, co
     for (NeedKind other : provider.same_answer(attempt->need.kind)) {
       auto src = provider.source_for(other, attempt->need.subject);
       if (!src) continue;
-      Need sibling{other, attempt->need.subject, {}};
+      Need sibling{other, attempt->need.subject, {}, attempt->need.priority};
       auto req = provider.request(sibling, *src, context);
       if (!req || req->url != built.url) continue;
       auto record = req->parse(result.body);
@@ -324,8 +496,7 @@ void ProviderFetcher::answered(std::shared_ptr<Attempt> attempt, size_t step, co
           !stored)
         log_warning("not cached: " + stored.error().message);
     }
-    attempt->done(
-        {Fetched{service, source.record, **parsed, source.key, source.data}, std::move(attempt->failures)});
+    complete(attempt, Fetched{service, source.record, **parsed, source.key, source.data});
     return;
   }
   if (result.outcome == Outcome::session_expired && !attempt->session_tried &&
@@ -452,7 +623,11 @@ void ProviderFetcher::with_shared(const Provider& provider, const SharedDocument
         std::optional<Error> error;
         if (result.outcome == Outcome::ok) {
           s.body = result.body;
-          if (auto stored = m_cache.put(service, key, m_ttls.ttl(service, data), result.body); !stored)
+          // Kept raw, so never cached with a secret the provider echoed (used for this run only;
+          // what the parsers take from it is redacted).
+          if (contains_secret(result.body))
+            log_warning("not cached: " + service + "'s shared document holds one of the run's secrets");
+          else if (auto stored = m_cache.put(service, key, m_ttls.ttl(service, data), result.body); !stored)
             log_warning("not cached: " + stored.error().message);
         } else {
           error = Error{message_of(result), failure_of(result.outcome)};

@@ -24,6 +24,7 @@
 #include "core/base/storage.hpp"
 #include "core/base/symbols.hpp"
 #include "core/base/ttl.hpp"
+#include "services/fetch_plan.hpp"
 #include "services/http_engine.hpp"
 #include "services/network_state.hpp"
 #include "services/network_step.hpp"
@@ -46,14 +47,34 @@ struct ProviderSettings {
   std::map<std::string, std::string> user_agents;  // per service, the user's
   std::map<std::string, std::string> disabled;     // per service not enabled: why ("disabled (no key: ...)")
   SymbolOverrides symbols;
+  // The plan's limits: --max-api-calls (nullopt: auto, from the providers'
+  // limits), the time a run is planned for (a provider without a quota is
+  // planned no more calls than its pace allows in it), a call's latency and
+  // the calls in flight at once, for the estimate.
+  std::optional<int> budget;
+  double horizon_seconds = 1800;
+  double latency = 0.3;
+  int slots = 5;
 };
 
 class ProviderFetcher final : public NeedFetcher {
  public:
   ProviderFetcher(HttpEngine& engine, ProviderSettings settings, Storage& cache, const TtlTable& ttls,
                   const Clock& clock);
+  // Takes the need; nothing is sent before run() (or plan()) has seen every need.
   void fetch(const Need& need, Done done) override;
   void run() override;
+  // Plans the needs given so far and hands them to the engine, in the plan's
+  // order (run() does this, then runs the engine).
+  void dispatch();
+  // The plan of the needs fetch() was given so far (made once; run() then follows it).
+  const FetchPlan& plan();
+  // The needs given to fetch(), in the order plan().needs has them.
+  std::vector<const Need*> planned_needs() const;
+  std::map<std::string, ServiceProgress> service_progress() const;
+  size_t needs_total() const { return m_dispatched; }
+  const std::map<std::string, PlanProvider>& plan_providers() const { return m_providers; }
+  size_t needs_done() const { return m_completed; }
   // The absences this run learned, to be saved (network_state.hpp).
   const Absences& absences_learned() const { return m_learned; }
   std::uint64_t absences_version() const { return m_learned_version; }  // grows with each one learned
@@ -87,6 +108,12 @@ class ProviderFetcher final : public NeedFetcher {
     std::vector<std::function<void()>> waiting;
   };
   void open_gate(const std::string& service);
+  // The ledger: whether a call to `service` for the need at `position` may
+  // begin, leaving what is planned for the needs ahead of it; why not.
+  std::optional<ProviderFailure> over_plan(const std::string& service, size_t position) const;
+  void call_begun(const std::string& service, Attempt& attempt, const std::string& group);
+  void complete(const std::shared_ptr<Attempt>& attempt, std::optional<Fetched> fetched);
+  PlanProvider plan_provider(const Provider& provider);
   void try_from(std::shared_ptr<Attempt> attempt, size_t step);
   void submit(std::shared_ptr<Attempt> attempt, size_t step, const Provider& provider);
   void answered(std::shared_ptr<Attempt> attempt, size_t step, const Provider& provider,
@@ -111,6 +138,19 @@ class ProviderFetcher final : public NeedFetcher {
   std::map<std::string, Gate> m_gates;
   Absences m_learned;
   std::uint64_t m_learned_version = 0;
+
+  std::vector<std::shared_ptr<Attempt>> m_pending;  // fetch()ed, in the order given
+  std::optional<FetchPlan> m_plan;
+  std::vector<PlanNeed> m_plan_needs;               // what it was made from
+  std::map<std::string, PlanProvider> m_providers;  // as the plan saw them
+  std::map<std::string, std::set<size_t>>
+      m_reserved;  // per service: positions whose planned call has not begun
+  std::set<size_t> m_reserved_all;
+  std::map<std::string, size_t>
+      m_group_holder;  // service + "\n" + group -> the position holding its reservation
+  std::map<std::string, int> m_begun;
+  int m_begun_all = 0;
+  size_t m_dispatched = 0, m_completed = 0;
 };
 
 }  // namespace thd

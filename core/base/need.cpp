@@ -15,4 +15,17 @@ std::string_view need_kind_name(NeedKind k) {
   return "market";
 }
 
+std::string_view need_priority_name(NeedPriority p) {
+  switch (p) {
+    case NeedPriority::open_position: return "open positions";
+    case NeedPriority::benchmark: return "benchmarks and VIX";
+    case NeedPriority::macro: return "macro";
+    case NeedPriority::crypto: return "crypto";
+    case NeedPriority::profile: return "profiles";
+    case NeedPriority::fundamentals: return "fundamentals";
+    case NeedPriority::other: return "other";
+  }
+  return "other";
+}
+
 }  // namespace thd

@@ -15,6 +15,14 @@ namespace thd {
 enum class NeedKind { market, profile, fundamentals, vix, series, imf, crypto };
 std::string_view need_kind_name(NeedKind k);
 
+// Which needs the network serves first when the providers' plans, the
+// budget or the time cannot serve them all: the market data of open
+// positions, then the benchmarks and the VIX, macro series (FRED, IMF),
+// crypto, profiles, fundamentals of tickers without a local analysis, and
+// last the rest (--full-market-data's closed tickers).
+enum class NeedPriority { open_position, benchmark, macro, crypto, profile, fundamentals, other };
+std::string_view need_priority_name(NeedPriority p);
+
 struct NeedSource {
   std::string_view service;
   std::string key;    // cache key, e.g. "chart:AAPL:1y:1d"
@@ -26,6 +34,7 @@ struct Need {
   NeedKind kind;
   std::string subject;  // ticker, series id, indicator or coin id
   std::vector<NeedSource> chain;
+  NeedPriority priority = NeedPriority::other;
 };
 
 }  // namespace thd

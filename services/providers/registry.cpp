@@ -56,7 +56,7 @@ std::span<const std::string_view> chain_of(NeedKind kind) {
 }
 
 Need make_need(NeedKind kind, std::string subject) {
-  Need need{kind, std::move(subject), {}};
+  Need need{kind, std::move(subject), {}, NeedPriority::other};
   for (std::string_view name : chain_of(kind))
     if (const Provider* p = find_provider(name))
       if (auto src = p->source_for(kind, need.subject)) need.chain.push_back(std::move(*src));

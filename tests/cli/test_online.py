@@ -200,7 +200,12 @@ class Online(FakeServicesTestCase):
         self.assert_ok(r)
         self.assertEqual(self.server.stats()["requests_total"], 0)
         self.assertIn("market AAPL", r.stdout)
-        self.assertIn("network: yahoo_finance -> fmp -> alpha_vantage", r.stdout)
+        # Each need's provider from the plan, the others behind it; the calls per provider and their standing.
+        self.assertRegex(r.stdout, r"market AAPL +network: yahoo_finance \(then fmp -> alpha_vantage\)")
+        self.assertRegex(r.stdout, r"profile AAPL +network: fmp \(then sec_edgar -> alpha_vantage\)")
+        self.assertRegex(r.stdout, r"Network plan: 59 calls, about \d+ s \(budget: auto")
+        self.assertRegex(r.stdout, r"fmp +32 calls, 32 needs +250/day plan, 250 left in this period")
+        self.assertRegex(r.stdout, r"alpha_vantage +0 calls, 0 needs +25/day plan, 25 left in this period")
         self.assertFalse(os.path.exists(os.path.join(self.data, "outputs", "trade_history")))
 
 

@@ -45,7 +45,7 @@ TEST_CASE("built-in defaults") {
   CHECK(c.max_concurrent == 5);
   CHECK(c.pool_size == 5);
   CHECK(c.max_calls_per_minute == 0);
-  CHECK(c.max_api_calls == 100);
+  CHECK_FALSE(c.max_api_calls);  // auto: the plan, from the providers' quotas and paces
   CHECK(c.timeout_seconds == 30);
   CHECK(c.slow_call_seconds == 10);
   CHECK(c.max_rss_mb == 1536);

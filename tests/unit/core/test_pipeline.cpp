@@ -36,7 +36,7 @@ TEST_CASE("pipeline: the document goes to publish, then the run's lookups are sa
   Run r;
   int published = 0, progress = 0;
   RunEvents events;
-  events.network_progress = [&](std::uint64_t, std::uint64_t) { ++progress; };
+  events.network_progress = [&](const NetworkProgress&) { ++progress; };
   events.publish = [&](const Discovery& d) {
     ++published;
     CHECK(d.portfolio.name == "p");
