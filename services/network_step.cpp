@@ -23,7 +23,8 @@ class EngineStep final : public NetworkStep {
         m_enabled(s.enabled),
         m_state_dir(s.engine.state_dir),
         m_clock(s.clock),
-        m_slots(std::max(1, std::min(s.engine.max_concurrent, s.engine.pool_size))) {}
+        m_slots(std::max(1, std::min(s.engine.max_concurrent, s.engine.pool_size))),
+        m_per_minute(s.engine.max_calls_per_minute) {}
 
   void fetch(const Need& need, Done done) override { m_fetcher.fetch(need, std::move(done)); }
   void run() override {
@@ -43,6 +44,10 @@ class EngineStep final : public NetworkStep {
     p.needs_done = m_fetcher.needs_done();
     for (const auto& [name, c] : m_engine.counters()) p.calls += c.attempts;
     p.services = m_fetcher.service_progress();
+    for (auto& [service, sp] : p.services) {  // calls sent, not handed to the engine
+      auto c = m_engine.counters().find(service);
+      sp.begun = c == m_engine.counters().end() ? 0 : static_cast<int>(c->second.attempts);
+    }
     p.waits = m_engine.waits();
     // Each provider's calls left at its pace (as planned from the run's
     // start), or all calls left at the latency seen so far over the slots.
@@ -64,7 +69,8 @@ class EngineStep final : public NetworkStep {
       eta = std::max(eta, t + latency);
     }
     eta = std::max(eta, left_total * latency / std::max(1, m_slots));
-    if (left_total == 0) eta = latency;  // what is in flight
+    if (m_per_minute > 0) eta = std::max(eta, left_total * 60.0 / m_per_minute);  // --max-calls-per-minute
+    if (left_total == 0) eta = latency;                                           // what is in flight
     p.eta_seconds = eta;
     return p;
   }
@@ -133,6 +139,7 @@ class EngineStep final : public NetworkStep {
   std::filesystem::path m_state_dir;
   const Clock& m_clock;
   int m_slots;
+  int m_per_minute;  // --max-calls-per-minute, 0: none
   bool m_cancelled = false;
   std::uint64_t m_saved_version = 0;
   double m_last_absence_save = -1e9;

@@ -60,3 +60,44 @@ TEST_CASE("a run that goes past the provider's reset time counts its calls in th
   CHECK(q.date == "2026-11-23");
   CHECK(q.used == 1);
 }
+
+TEST_CASE("a request the budget will refuse does not wait for its rate limit first") {
+  // One request per 1.15 s and a budget of 2: the second waits for its turn
+  // and holds the last of the budget, so the third is refused at once (it
+  // used to wait the 1.15 s too, to be refused then).
+  SystemClock clock;
+  EngineOptions o;
+  o.max_attempts = 1;  // port 1: connection refused at once, one attempt
+  o.max_api_calls = 2;
+  HttpEngine engine(o, {{"svc", ServiceLimit{0, 0, 1, 0, 0}}}, clock);
+  const double start = clock.monotonic();
+  std::vector<std::pair<Outcome, double>> results;  // outcome, seconds after the start
+  for (const char* path : {"/a", "/b", "/c"})
+    engine.submit({"svc", std::string("http://127.0.0.1:1") + path},
+                  [&](HttpResult&& r) { results.emplace_back(r.outcome, clock.monotonic() - start); });
+  CHECK(engine.run());
+  REQUIRE(results.size() == 3);
+  // The refusal comes first, before the second request's turn.
+  CHECK(results[0].first == Outcome::connect_error);
+  CHECK(results[1].first == Outcome::budget_spent);
+  CHECK(results[1].second < 0.5);
+  CHECK(results[2].first == Outcome::connect_error);
+  CHECK(results[2].second >= 1.1);
+}
+
+TEST_CASE("a request its quota will refuse does not wait for its rate limit either") {
+  SystemClock clock;
+  EngineOptions o;
+  o.max_attempts = 1;
+  HttpEngine engine(o, {{"svc", ServiceLimit{0, 2, 1, 0, 0}}}, clock);  // 2 calls a day, 1 per 1.15 s
+  const double start = clock.monotonic();
+  std::vector<std::pair<Outcome, double>> results;
+  for (const char* path : {"/a", "/b", "/c"})
+    engine.submit({"svc", std::string("http://127.0.0.1:1") + path},
+                  [&](HttpResult&& r) { results.emplace_back(r.outcome, clock.monotonic() - start); });
+  CHECK(engine.run());
+  REQUIRE(results.size() == 3);
+  CHECK(results[1].first == Outcome::quota_spent);
+  CHECK(results[1].second < 0.5);
+  CHECK(results[2].first == Outcome::connect_error);
+}
