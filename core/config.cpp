@@ -391,8 +391,10 @@ Config resolve_config(const ConfigInputs& in) {
     else if (s.name == "run.max_api_calls") {
       if (to_lower(trim(effective.text)) == "auto")
         cfg.max_api_calls.reset();
+      else if (auto n = parse_int(effective.text); n && *n >= s.min && *n <= s.max)
+        cfg.max_api_calls = static_cast<int>(*n);
       else
-        cfg.max_api_calls = static_cast<int>(to_integer(s, effective));
+        bad_value(effective, "expected auto or a whole number from 0 to 1000000");
     } else if (s.name == "run.timeout")
       cfg.timeout_seconds = to_number(s, effective);
     else if (s.name == "run.slow_call")

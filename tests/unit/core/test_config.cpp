@@ -283,3 +283,19 @@ TEST_CASE("no_data_ttl: a duration from flag, environment or [run]") {
   in.env = env_of({{"THD_NO_DATA_TTL", "400d"}});
   CHECK(error_of(in) == "THD_NO_DATA_TTL='400d': out of range (expected 0s to 366d)");
 }
+
+TEST_CASE("--max-api-calls: auto or a whole number") {
+  test::TempDir dir;
+  ConfigInputs in;
+  in.default_config = dir / "absent.toml";
+  in.env = env_of({{"THD_MAX_API_CALLS", "AUTO"}});
+  CHECK_FALSE(resolve_config(in).max_api_calls);
+  in.command_line["run.max_api_calls"] = "30";
+  CHECK(resolve_config(in).max_api_calls == 30);
+  in.command_line["run.max_api_calls"] = "0";
+  CHECK(resolve_config(in).max_api_calls == 0);
+  in.command_line["run.max_api_calls"] = "lots";
+  CHECK(error_of(in) == "--max-api-calls 'lots': expected auto or a whole number from 0 to 1000000");
+  in.command_line["run.max_api_calls"] = "-1";
+  CHECK(error_of(in) == "--max-api-calls '-1': expected auto or a whole number from 0 to 1000000");
+}
