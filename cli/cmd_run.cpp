@@ -41,16 +41,14 @@ std::string duration_text(double seconds) {
          (s % 3600 / 60 ? " " + std::to_string(s % 3600 / 60) + " min" : "");
 }
 
-// "[ 34/59 needs] 41 calls · yahoo_finance 30/40 · sec_edgar 11/11 · next alpha_vantage call
-// in 0.8 s (rate limit 1/s) · eta 25 s"
+// "[34/59 needs] 41 calls · eta 25 s · next alpha_vantage call in 0.8 s (rate limit 1/s) · yahoo_finance
+// 30/40": what matters first, for a line cut at the terminal's width; the providers still calling, with their
+// calls made of planned.
 std::string progress_text(const NetworkProgress& p) {
-  const std::string total = std::to_string(p.needs_total);
-  std::string done = std::to_string(p.needs_done);
-  done.insert(0, total.size() > done.size() ? total.size() - done.size() : 0, ' ');
-  std::string out = "[" + done + "/" + total + " needs] " + std::to_string(p.calls) + " calls";
-  for (const auto& [service, sp] : p.services)
-    if (sp.planned > 0)
-      out += " · " + service + " " + std::to_string(sp.begun) + "/" + std::to_string(sp.planned);
+  std::string out = "[" + std::to_string(p.needs_done) + "/" + std::to_string(p.needs_total) + " needs] " +
+                    std::to_string(p.calls) + " calls";
+  if (p.eta_seconds >= 0)
+    out += " · eta " + (p.eta_seconds < 1 ? std::string("<1 s") : duration_text(p.eta_seconds));
   const EngineWait* longest = nullptr;
   for (const EngineWait& w : p.waits)
     if (!longest || w.seconds > longest->seconds) longest = &w;
@@ -61,7 +59,9 @@ std::string progress_text(const NetworkProgress& p) {
            (longest->seconds < 60 ? std::string(secs) : duration_text(longest->seconds)) + " (" +
            longest->cause + ")";
   }
-  if (p.eta_seconds >= 0) out += " · eta " + duration_text(p.eta_seconds);
+  for (const auto& [service, sp] : p.services)
+    if (sp.planned > 0 && sp.begun < sp.planned)
+      out += " · " + service + " " + std::to_string(sp.begun) + "/" + std::to_string(sp.planned);
   return out;
 }
 
@@ -191,7 +191,7 @@ int run_run(const RunOptions& options, Context& context) {
             duration_text(plan.estimated_seconds).c_str(),
             plan.budget ? (" (--max-api-calls " + std::to_string(*plan.budget) + ")").c_str()
                         : " (budget: auto, from the providers' quotas and paces)");
-      Table providers({{"", 16}, {"", 18}, {"", 0}}, 2);
+      Table providers({{"", 16}, {"", 22}, {"", 0}}, 2);
       for (const DryRunProvider& p : plan.providers)
         providers.add_row({p.service,
                            std::to_string(p.calls) + " calls, " + std::to_string(p.needs) + " needs",

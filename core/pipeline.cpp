@@ -397,7 +397,8 @@ DryRunPlan plan_pipeline(const Config& config, Clock& clock, const RunRequest& r
       if (!pp.unavailable.empty())
         d.standing = pp.unavailable;
       else if (pp.calls_left)
-        d.standing = pp.quota_text + ", " + std::to_string(*pp.calls_left) + " left in this period";
+        d.standing = pp.quota_text + ", " + std::to_string(*pp.calls_left) + " left " +
+                     (pp.quota_text.find("/month") != std::string::npos ? "this month" : "today");
       else if (pp.run_cap)
         d.standing = "no quota; " + std::to_string(*pp.run_cap) + " calls at most in " + pp.run_cap_text;
       else

@@ -830,6 +830,8 @@ EngineProgress HttpEngine::progress() const {
   EngineProgress p;
   p.waiting = m->waiting.size();
   p.in_flight = m->in_flight.size();
+  for (const auto& job : m->waiting) ++p.queued[job->request.service];
+  for (const auto& [easy, t] : m->in_flight) ++p.queued[t->job->request.service];
   p.answered = m->answered;
   p.busy_seconds = m->busy_seconds;
   return p;

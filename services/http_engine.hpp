@@ -167,8 +167,9 @@ struct EngineWait {
 
 struct EngineProgress {
   size_t waiting = 0, in_flight = 0;
-  std::uint64_t answered = 0;  // transfers finished (each attempt)
-  double busy_seconds = 0;     // their time from start to answer, summed
+  std::map<std::string, size_t> queued;  // per service: requests waiting or in flight
+  std::uint64_t answered = 0;            // transfers finished (each attempt)
+  double busy_seconds = 0;               // their time from start to answer, summed
 };
 
 class HttpEngine {

@@ -57,15 +57,26 @@ class EngineStep final : public NetworkStep {
     const auto& providers = m_fetcher.plan_providers();
     double eta = 0;
     int left_total = 0;
-    for (const auto& [service, sp] : p.services) {
-      const int left = std::max(0, sp.planned - sp.begun);
-      left_total += left;
+    // A service's calls left: those planned and not made yet, or those in the
+    // engine's queue when more (fallbacks the plan did not count).
+    std::map<std::string, std::pair<int, int>> left;  // service: calls left, calls made
+    for (const auto& [service, sp] : p.services)
+      left[service] = {std::max(0, sp.planned - sp.begun), sp.begun};
+    for (const auto& [service, n] : e.queued) {
+      auto& [l, made] = left[service];
+      l = std::max(l, static_cast<int>(n));
+      if (auto c = m_engine.counters().find(service); c != m_engine.counters().end())
+        made = static_cast<int>(c->second.attempts);
+    }
+    for (const auto& [service, lm] : left) {
+      const auto [n, made] = lm;
+      left_total += n;
       auto pace = providers.find(service);
-      if (pace == providers.end() || left == 0) continue;
+      if (pace == providers.end() || n == 0) continue;
       const PlanProvider& pp = pace->second;
-      double t = pace_seconds(pp.per_minute, pp.per_second, sp.begun + left) -
-                 pace_seconds(pp.per_minute, pp.per_second, sp.begun);
-      if (pp.per_second == 1) t = std::max(t, left * latency);
+      double t = pace_seconds(pp.per_minute, pp.per_second, made + n) -
+                 pace_seconds(pp.per_minute, pp.per_second, made);
+      if (pp.per_second == 1) t = std::max(t, n * latency);
       eta = std::max(eta, t + latency);
     }
     eta = std::max(eta, left_total * latency / std::max(1, m_slots));

@@ -204,8 +204,8 @@ class Online(FakeServicesTestCase):
         self.assertRegex(r.stdout, r"market AAPL +network: yahoo_finance \(then fmp -> alpha_vantage\)")
         self.assertRegex(r.stdout, r"profile AAPL +network: fmp \(then sec_edgar -> alpha_vantage\)")
         self.assertRegex(r.stdout, r"Network plan: 59 calls, about \d+ s \(budget: auto")
-        self.assertRegex(r.stdout, r"fmp +32 calls, 32 needs +250/day plan, 250 left in this period")
-        self.assertRegex(r.stdout, r"alpha_vantage +0 calls, 0 needs +25/day plan, 25 left in this period")
+        self.assertRegex(r.stdout, r"fmp +32 calls, 32 needs +250/day plan, 250 left today")
+        self.assertRegex(r.stdout, r"alpha_vantage +0 calls, 0 needs +25/day plan, 25 left today")
         self.assertFalse(os.path.exists(os.path.join(self.data, "outputs", "trade_history")))
 
 

@@ -96,10 +96,10 @@ class Progress(FakeServicesTestCase):
         self.assertGreaterEqual(len(lines), 1, r.stderr)
         self.assertLessEqual(len(lines), 2, r.stderr)
         line = lines[0]
-        # The 59 needs that went to the network (43 of them left missing by the budget at once).
-        self.assertRegex(line, r"progress: \[\d+/59 needs\] \d+ calls · yahoo_finance \d+/16")
-        self.assertIn("(--max-calls-per-minute)", line)
-        self.assertRegex(line, r"· eta \d+ s$")
+        # The 59 needs that went to the network (43 of them left missing by the budget at once), the calls
+        # made, the time left, the wait and its cause, and Yahoo's calls made of the 16 planned.
+        self.assertRegex(line, r"progress: \[\d+/59 needs\] \d+ calls · eta \d+ s · next yahoo_finance call in "
+                               r"\d+\.\d s \(--max-calls-per-minute\) · yahoo_finance \d+/16$")
 
 
 if __name__ == "__main__":
