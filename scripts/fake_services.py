@@ -9,7 +9,7 @@ Usage
 -----
     fake_services.py [--port 0] [--port-file F] [--host 127.0.0.1]
                      [--latency-ms N] [--verbose] [--tls-cert PEM --tls-key PEM]
-                     [--realistic]
+                     [--realistic] [--universe N [--universe-seed S]]
 
 Binds a loopback address only (127.0.0.0/8; anything else exits 2).  With
 --port 0 the kernel picks a free port; --port-file F receives the port number
@@ -133,6 +133,29 @@ provider's not-found answer.  Coverage per provider (as on the real ones):
   crypto never; alpha_vantage OVERVIEW: stocks; GLOBAL_QUOTE and
   TIME_SERIES_DAILY: stocks+ETFs; sec_edgar: stocks+ETFs (ETFs have sic "");
   coingecko ids: bitcoin (= BTC-USD values), ethereum (= ETH-USD values).
+
+Larger universe (--universe N; off by default)
+----------------------------------------------
+--universe N [--universe-seed S] (or POST /__universe {"extra": N, "seed": S}
+at run time, in either mode) adds N synthetic US-listed instruments to the
+universe above, deterministically from (N, S): the first N of one sequence
+per seed, so a larger N only appends.  Each one:
+  symbol   2-5 upper-case letters (md5 of "universe:S:attempt"), never one of
+           the universe above, of FMP_FREE_SYMBOLS, of the coins' bases
+           (BTC ETH SOL ...) or of VIX SPX NDX DJI RUT USD
+  kind     "etf" for every 20th (index 19, 39, ...), else "stock"
+  name     "<Word> <Word> <Suffix>" (stocks) / "<Word> <Theme> ETF" (ETFs)
+  exchange stocks: NMS NasdaqGS NASDAQ or NYQ NYSE NYSE; ETFs: PCX NYSEArca AMEX
+  cik      unique, 1100000..1999999, never one of the universe above
+  sic      stocks: a real SIC code with its SEC description and a matching FMP
+           sector / industry (SIC_TABLE below); ETFs: "" (no sector/industry)
+They are served exactly as the stocks and ETFs above: the same value
+formulas (md5 of the symbol, default price range), every provider's coverage
+rule by kind, SEC's company_tickers.json lists them after the others and
+their submissions are served.  They are NOT on FMP's free list, so realistic
+mode answers FMP's 402 for them, as the real free plan does.  POST /__reset
+keeps the universe; {"extra": 0} removes the synthetic instruments.  Without
+--universe (and before any POST /__universe) every answer is as above.
 
 Value formulas (all deterministic; `round` is Python's round())
 -----------------------------------------------------------------
@@ -312,6 +335,13 @@ GET  /__stats  -> {"requests": {service: n}, "requests_total": n,
      after a reset counts again); `connections_accepted` counts every accepted
      connection, control calls included.  Requests to an unknown prefix count
      under "other".
+GET  /__universe -> {"extra": N, "seed": S, "symbols": [{"symbol", "kind"
+     (stock, etf, index, crypto), "name", "cik" (null for ^VIX and coins),
+     "sic", "synthetic": bool}, ...]}: the universe above first, then the
+     synthetic instruments in their order.
+POST /__universe with JSON {"extra": N, "seed": S} (integers >= 0, N <= 100000,
+     seed defaults to 0) -> {"ok": true, "extra": N, "seed": S, "symbols": total}:
+     replaces the synthetic instruments (see "Larger universe"); kept by /__reset.
 POST /__reset  -> clears statistics and faults (and realism's counters, not its parameters).
 POST /__realism with JSON {"enabled": bool, PARAM: value, ...} -> {"ok": true,
      "realism": {parameters}} (see "Realistic mode").
@@ -525,11 +555,22 @@ def day_ts(d, hour=14, minute=30):
     return calendar.timegm((d.year, d.month, d.day, hour, minute, 0))
 
 
-@functools.lru_cache(maxsize=128)
+def universe_row(sym):
+    """The UNIVERSE row of a canonical symbol, or of a synthetic one (--universe), or None."""
+    row = UNIVERSE.get(sym)
+    if row is None and EXTRA.rows:
+        row = EXTRA.rows.get(sym)
+    return row
+
+
 def instrument(sym):
     """All figures of one universe symbol (canonical), or None."""
-    if sym not in UNIVERSE:
-        return None
+    row = universe_row(sym)
+    return None if row is None else instrument_of(sym, row[0])
+
+
+@functools.lru_cache(maxsize=128)
+def instrument_of(sym, kind):
     n = digits(sym)
     base, span = PRICE_RANGE.get(sym, (50, 45000))
     price = round(base + (n[0] % span) / 100, 2)
@@ -556,7 +597,6 @@ def instrument(sym):
     lows = [x for x in low if x is not None]
     prev = close[250]
     shares = 100000000 + (n[1] % 9900) * 1000000
-    kind = UNIVERSE[sym][0]
     pe = 8 + (n[2] % 4200) / 100 if kind == "stock" else None
     target = round(price * (0.9 + (n[4] % 40) / 100), 2)
 
@@ -579,7 +619,7 @@ def instrument(sym):
 
 
 def meta_of(sym):
-    return UNIVERSE[sym]
+    return universe_row(sym)
 
 
 # ---------------------------------------------------------------------------
@@ -917,10 +957,11 @@ def fred(rest, params, headers):
 def sec_edgar(rest, params, headers):
     if not headers.get("user-agent", "").strip():
         return answer(403, SEC_403, "text/html")
+    extra = EXTRA
     if rest == "/files/company_tickers.json":
         out = collections.OrderedDict()
         i = 0
-        for sym, row in UNIVERSE.items():
+        for sym, row in list(UNIVERSE.items()) + list(extra.rows.items()):
             if row[7] is None:
                 continue
             out[str(i)] = {"cik_str": row[7], "ticker": sym, "title": row[1]}
@@ -931,14 +972,14 @@ def sec_edgar(rest, params, headers):
         digits_ = rest[len(prefix):-len(".json")]
         if len(digits_) == 10 and digits_.isdigit():
             cik = int(digits_)
-            for sym, row in UNIVERSE.items():
-                if row[7] == cik:
-                    return answer(200, sec_submission(cik), "application/json")
+            if any(row[7] == cik for row in UNIVERSE.values()) or cik in extra.by_cik:
+                return answer(200, sec_submission(cik, extra), "application/json")
     return answer(404, S3_NO_SUCH_KEY, "application/xml")
 
 
-def sec_submission(cik):
+def sec_submission(cik, extra):
     rows = [(sym, row) for sym, row in UNIVERSE.items() if row[7] == cik]
+    rows += [(sym, extra.rows[sym]) for sym in extra.by_cik.get(cik, ())]
     sym, row = rows[0]
     kind, name = row[0], row[1]
     exchange = {"NASDAQ": "Nasdaq", "NYSE": "NYSE", "AMEX": "NYSE"}.get(row[4], row[4])
@@ -1388,6 +1429,136 @@ def yahoo_cookie(headers):
 
 
 # ---------------------------------------------------------------------------
+# Larger universe (--universe N, POST /__universe): synthetic US-listed instruments
+# ---------------------------------------------------------------------------
+
+# Real SIC codes with SEC's descriptions, and the FMP sector / industry of companies filed under them.
+SIC_TABLE = (
+    ("3571", "Electronic Computers", "Technology", "Computer Hardware"),
+    ("3674", "Semiconductors & Related Devices", "Technology", "Semiconductors"),
+    ("7372", "Services-Prepackaged Software", "Technology", "Software - Application"),
+    ("7370", "Services-Computer Programming, Data Processing, Etc.", "Technology", "Software - Infrastructure"),
+    ("3661", "Telephone & Telegraph Apparatus", "Technology", "Communication Equipment"),
+    ("2834", "Pharmaceutical Preparations", "Healthcare", "Drug Manufacturers - General"),
+    ("2836", "Biological Products, (No Diagnostic Substances)", "Healthcare", "Biotechnology"),
+    ("3841", "Surgical & Medical Instruments & Apparatus", "Healthcare", "Medical - Instruments & Supplies"),
+    ("8062", "Services-General Medical & Surgical Hospitals, NEC", "Healthcare", "Medical - Care Facilities"),
+    ("6021", "National Commercial Banks", "Financial Services", "Banks - Diversified"),
+    ("6022", "State Commercial Banks", "Financial Services", "Banks - Regional"),
+    ("6211", "Security Brokers, Dealers & Flotation Companies", "Financial Services", "Financial - Capital Markets"),
+    ("6331", "Fire, Marine & Casualty Insurance", "Financial Services", "Insurance - Property & Casualty"),
+    ("6798", "Real Estate Investment Trusts", "Real Estate", "REIT - Diversified"),
+    ("1311", "Crude Petroleum & Natural Gas", "Energy", "Oil & Gas Exploration & Production"),
+    ("2911", "Petroleum Refining", "Energy", "Oil & Gas Refining & Marketing"),
+    ("4911", "Electric Services", "Utilities", "Regulated Electric"),
+    ("4931", "Electric & Other Services Combined", "Utilities", "Diversified Utilities"),
+    ("2080", "Beverages", "Consumer Defensive", "Beverages - Non-Alcoholic"),
+    ("2000", "Food and Kindred Products", "Consumer Defensive", "Packaged Foods"),
+    ("5331", "Retail-Variety Stores", "Consumer Defensive", "Discount Stores"),
+    ("5812", "Retail-Eating Places", "Consumer Cyclical", "Restaurants"),
+    ("3714", "Motor Vehicle Parts & Accessories", "Consumer Cyclical", "Auto - Parts"),
+    ("5651", "Retail-Family Clothing Stores", "Consumer Cyclical", "Apparel - Retail"),
+    ("3560", "General Industrial Machinery & Equipment", "Industrials", "Industrial - Machinery"),
+    ("3720", "Aircraft & Parts", "Industrials", "Aerospace & Defense"),
+    ("4512", "Air Transportation, Scheduled", "Industrials", "Airlines, Airports & Air Services"),
+    ("4011", "Railroads, Line-Haul Operating", "Industrials", "Railroads"),
+    ("2800", "Chemicals & Allied Products", "Basic Materials", "Chemicals"),
+    ("1000", "Metal Mining", "Basic Materials", "Industrial Materials"),
+    ("4813", "Telephone Communications (No Radiotelephone)", "Communication Services", "Telecommunications Services"),
+    ("7812", "Services-Motion Picture & Video Tape Production", "Communication Services", "Entertainment"),
+)
+NAME_WORDS = ("Acme", "Apex", "Arbor", "Atlas", "Beacon", "Birch", "Blue", "Bright", "Cardinal", "Cascade", "Cedar",
+              "Clear", "Coastal", "Crest", "Delta", "Eagle", "Echo", "Ember", "Evergreen", "Falcon", "Frontier",
+              "Golden", "Granite", "Harbor", "Highland", "Horizon", "Iron", "Juniper", "Keystone", "Lake", "Liberty",
+              "Lumen", "Maple", "Meridian", "Mesa", "Noble", "North", "Oak", "Orion", "Pacific", "Peak", "Pioneer",
+              "Prairie", "Quantum", "Redwood", "Ridge", "River", "Sable", "Summit", "Sterling", "Stone", "Sun",
+              "Titan", "Union", "Valley", "Vista", "West", "Willow", "Zenith")
+NAME_NOUNS = ("Systems", "Holdings", "Industries", "Technologies", "Group", "Partners", "Brands", "Networks",
+              "Resources", "Labs", "Dynamics", "Capital", "Energy", "Health", "Foods", "Materials")
+NAME_SUFFIXES = ("Inc.", "Corporation", "Co.", "Ltd.", "Inc.", "Corp.")
+ETF_THEMES = ("Total Market", "Dividend", "Small Cap", "Mid Cap", "Value", "Growth", "Quality", "Momentum",
+              "Bond", "Treasury", "International", "Emerging Markets", "Technology", "Health Care", "Energy")
+# Never a synthetic symbol: the coins' bases and index names a reader would take for something else.
+SYNTHETIC_RESERVED = ("BTC", "ETH", "SOL", "XRP", "ADA", "DOGE", "BNB", "AVAX", "DOT", "LTC", "LINK", "MATIC",
+                      "VIX", "SPX", "NDX", "DJI", "RUT", "USD")
+SYMBOL_LENGTHS = (2, 3, 3, 3, 4, 4, 4, 5)
+MAX_EXTRA = 100000
+
+
+class Extra:
+    """The synthetic instruments: replaced whole (never mutated) by set_universe()."""
+
+    def __init__(self, count=0, seed=0, rows=None):
+        self.count, self.seed = count, seed
+        self.rows = rows or collections.OrderedDict()   # symbol -> a row shaped like UNIVERSE's
+        self.by_cik = {row[7]: (sym,) for sym, row in self.rows.items()}
+
+
+EXTRA = Extra()
+EXTRA_LOCK = threading.Lock()
+
+
+def synthetic_universe(count, seed):
+    """The first `count` synthetic instruments of `seed` (deterministic: md5 of fixed strings only)."""
+    taken = set(UNIVERSE) | {canon(s) for s in FMP_FREE_SYMBOLS} | set(SYNTHETIC_RESERVED)
+    ciks = {row[7] for row in UNIVERSE.values() if row[7]}
+    rows = collections.OrderedDict()
+    attempt = 0
+    while len(rows) < count:
+        h = hashlib.md5(("universe:%d:%d" % (seed, attempt)).encode()).digest()
+        attempt += 1
+        length = SYMBOL_LENGTHS[h[0] % len(SYMBOL_LENGTHS)]
+        sym = "".join(chr(ord("A") + b % 26) for b in h[1:1 + length])
+        if sym in taken:
+            continue
+        taken.add(sym)
+        index = len(rows)
+        cik_try = 0
+        while True:
+            c = hashlib.md5(("cik:%d:%s:%d" % (seed, sym, cik_try)).encode()).digest()
+            cik = 1100000 + int.from_bytes(c[:4], "big") % 900000
+            cik_try += 1
+            if cik not in ciks:
+                break
+        ciks.add(cik)
+        word = NAME_WORDS[h[7] % len(NAME_WORDS)]
+        if index % 20 == 19:
+            name = "%s %s ETF" % (word, ETF_THEMES[h[8] % len(ETF_THEMES)])
+            rows[sym] = ("etf", name, "PCX", "NYSEArca", "AMEX", "", "", cik, "", "")
+            continue
+        word2 = NAME_WORDS[h[9] % len(NAME_WORDS)]
+        name = "%s%s %s %s" % (word, "" if word2 == word else " " + word2, NAME_NOUNS[h[10] % len(NAME_NOUNS)],
+                               NAME_SUFFIXES[h[11] % len(NAME_SUFFIXES)])
+        name = name.replace(" Inc.", ", Inc.") if h[12] % 2 else name
+        exch = ("NMS", "NasdaqGS", "NASDAQ") if h[13] % 2 else ("NYQ", "NYSE", "NYSE")
+        sic, sic_desc, sector, industry = SIC_TABLE[h[14] % len(SIC_TABLE)]
+        rows[sym] = ("stock", name) + exch + (sector, industry, cik, sic, sic_desc)
+    return rows
+
+
+def set_universe(count, seed):
+    """Replaces the synthetic instruments (ValueError on a wrong count or seed)."""
+    for name, v in (("extra", count), ("seed", seed)):
+        if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+            raise ValueError("%s must be a non-negative integer" % name)
+    if count > MAX_EXTRA:
+        raise ValueError("extra must be at most %d" % MAX_EXTRA)
+    global EXTRA
+    with EXTRA_LOCK:
+        if (count, seed) != (EXTRA.count, EXTRA.seed) or count == 0:
+            EXTRA = Extra(count, seed, synthetic_universe(count, seed))
+        return EXTRA
+
+
+def universe_listing():
+    extra = EXTRA
+    symbols = [{"symbol": sym, "kind": row[0], "name": row[1], "cik": row[7], "sic": row[8],
+                "synthetic": sym in extra.rows}
+               for sym, row in list(UNIVERSE.items()) + list(extra.rows.items())]
+    return {"extra": extra.count, "seed": extra.seed, "symbols": symbols}
+
+
+# ---------------------------------------------------------------------------
 # Statistics and faults
 # ---------------------------------------------------------------------------
 
@@ -1769,7 +1940,7 @@ class Handler(BaseHTTPRequestHandler):
         if service == "yahoo_finance" and rest.startswith("/v8/finance/chart/"):
             rest = "/v8/finance/chart/" + other
         elif service == "sec_edgar" and rest.startswith("/submissions/"):
-            rest = "/submissions/CIK%010d.json" % (UNIVERSE.get(canon(other), (None,) * 8)[7] or 0)
+            rest = "/submissions/CIK%010d.json" % ((universe_row(canon(other)) or (None,) * 8)[7] or 0)
         elif service == "imf_data" and rest.startswith("/external/datamapper/api/v1/"):
             parts = rest.split("/")
             parts[5] = other
@@ -1830,6 +2001,21 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply_json(200, state.snapshot())
         if path == "/__health" and self.command in ("GET", "HEAD"):
             return self.reply_json(200, {"ok": True})
+        if path == "/__universe" and self.command in ("GET", "HEAD"):
+            return self.reply_json(200, universe_listing())
+        if path == "/__universe" and self.command == "POST":
+            try:
+                spec = json.loads(body.decode() or "{}")
+                if not isinstance(spec, dict):
+                    raise ValueError("the body must be a JSON object")
+                unknown = set(spec) - {"extra", "seed"}
+                if unknown:
+                    raise ValueError("unknown universe parameter(s) %s (known: extra, seed)" % ", ".join(sorted(unknown)))
+                extra = set_universe(spec.get("extra", 0), spec.get("seed", 0))
+            except (ValueError, UnicodeDecodeError) as e:
+                return self.reply_json(400, {"error": str(e)})
+            return self.reply_json(200, {"ok": True, "extra": extra.count, "seed": extra.seed,
+                                         "symbols": len(UNIVERSE) + len(extra.rows)})
         if path == "/__reset" and self.command == "POST":
             state.reset()
             return self.reply_json(200, {"ok": True})
@@ -1848,7 +2034,8 @@ class Handler(BaseHTTPRequestHandler):
             except (ValueError, UnicodeDecodeError) as e:
                 return self.reply_json(400, {"error": str(e)})
             return self.reply_json(200, {"ok": True, "faults": faults})
-        return self.reply_json(404, {"error": "unknown control path %s (GET /__stats, /__health; POST /__reset, /__fault, /__realism)" % path})
+        return self.reply_json(404, {"error": "unknown control path %s (GET /__stats, /__health, /__universe; "
+                                              "POST /__reset, /__fault, /__realism, /__universe)" % path})
 
 
 # ---------------------------------------------------------------------------
@@ -1873,6 +2060,10 @@ def main(argv=None):
     ap.add_argument("--tls-key", help="the certificate's PEM private key")
     ap.add_argument("--realistic", action="store_true",
                     help="start in realistic mode: the free plans' limits and refusals (POST /__realism)")
+    ap.add_argument("--universe", type=int, default=0, metavar="N",
+                    help="add N synthetic US stocks and ETFs to the universe (POST /__universe; default 0)")
+    ap.add_argument("--universe-seed", type=int, default=0, metavar="S",
+                    help="the seed of the synthetic instruments (default 0)")
     args = ap.parse_args(argv)
     try:
         host = ipaddress.ip_address(args.host)
@@ -1884,6 +2075,11 @@ def main(argv=None):
         ap.error("--port must be 0..65535")
     if args.latency_ms < 0:
         ap.error("--latency-ms must be >= 0")
+    if args.universe or args.universe_seed:
+        try:
+            set_universe(args.universe, args.universe_seed)
+        except ValueError as e:
+            ap.error("--universe / --universe-seed: %s" % e)
 
     state = State(args.latency_ms, args.realistic)
     try:

@@ -27,13 +27,19 @@ def make_certificate(directory):
 
 
 class FakeServer:
-    def __init__(self, latency_ms=0, tls=None):
-        """`tls`: (cert.pem, key.pem) to serve HTTPS; the control calls then trust that certificate."""
+    def __init__(self, latency_ms=0, tls=None, realistic=False, universe=0, universe_seed=0):
+        """`tls`: (cert.pem, key.pem) to serve HTTPS; the control calls then trust that certificate.
+        `realistic`: start in realistic mode (--realistic); `universe`: that many synthetic instruments
+        (--universe, --universe-seed)."""
         self._dir = tempfile.TemporaryDirectory(prefix="thd-fake-")
         port_file = os.path.join(self._dir.name, "port")
         argv = [sys.executable, SCRIPT, "--port", "0", "--port-file", port_file]
         if latency_ms:
             argv += ["--latency-ms", str(latency_ms)]
+        if realistic:
+            argv += ["--realistic"]
+        if universe or universe_seed:
+            argv += ["--universe", str(universe), "--universe-seed", str(universe_seed)]
         self._ctx = None
         if tls:
             argv += ["--tls-cert", tls[0], "--tls-key", tls[1]]
@@ -65,6 +71,11 @@ class FakeServer:
 
     def stats(self):
         with urllib.request.urlopen(self.base + "/__stats", timeout=5, context=self._ctx) as r:
+            return json.loads(r.read())
+
+    def universe(self):
+        """GET /__universe: the symbols the fake serves, with their kind (fake_services.py docstring)."""
+        with urllib.request.urlopen(self.base + "/__universe", timeout=5, context=self._ctx) as r:
             return json.loads(r.read())
 
     def stop(self):

@@ -212,6 +212,11 @@ class FakeServicesTest(unittest.TestCase):
         btc = self.get_json("/yahoo_finance/v8/finance/chart/BTC-USD?range=1y&interval=1d")["chart"]["result"][0]
         self.assertEqual(btc["meta"]["regularMarketPrice"], price("BTC-USD"))
 
+    def test_universe_default(self):
+        doc = self.get_json("/__universe")
+        self.assertEqual((doc["extra"], doc["seed"], len(doc["symbols"])), (0, 0, 38))
+        self.assertFalse(any(s["synthetic"] for s in doc["symbols"]))
+
     def test_yahoo_unknown_symbol(self):
         st, _, body = self.get("/yahoo_finance/v8/finance/chart/NOPE?range=1y&interval=1d")
         self.assertEqual(st, 404)
@@ -768,6 +773,141 @@ class RealisticTest(FakeServicesTest):
         self.assertEqual(self.get("/yahoo_finance/v8/finance/chart/AAPL?range=1y&interval=1d", BROWSER)[0], 429)
         self.fault(service="imf_data", mode="malformed", count=1)
         self.assertEqual(self.get("/imf_data/external/datamapper/api/v1/NGDP_RPCH/USA")[0], 200)
+
+
+BASE_UNIVERSE = ["AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "JPM", "BAC", "XOM", "CVX", "JNJ", "UNH", "PG", "KO",
+                 "CAT", "HON", "NEE", "LIN", "AMT", "DIS", "TSLA", "HD", "BRK-B", "COST", "AMD", "AVGO", "MA", "NFLX",
+                 "ORCL", "PEP", "V", "WMT", "SPY", "QQQ", "VTI", "^VIX", "BTC-USD", "ETH-USD"]
+BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64)"}
+
+
+class UniverseTest(FakeServicesTest):
+    """--universe N: synthetic US stocks and ETFs, served as the others (here in realistic mode)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.proc, cls.port, cls.port_file = start_server("--realistic", "--universe", "40", "--universe-seed", "7")
+
+    def setUp(self):
+        self.post("/__reset", {})
+        self.post("/__realism", {"av_per_second": 100})
+        self.post("/__universe", {"extra": 40, "seed": 7})
+
+    def universe(self):
+        return self.get_json("/__universe")
+
+    def synthetic(self):
+        return [s for s in self.universe()["symbols"] if s["synthetic"]]
+
+    def refusals(self, service):
+        return self.stats()["refusals"][service]
+
+    def test_listing(self):
+        doc = self.universe()
+        self.assertEqual((doc["extra"], doc["seed"]), (40, 7))
+        syms = doc["symbols"]
+        self.assertEqual([s["symbol"] for s in syms[:38]], BASE_UNIVERSE)
+        self.assertFalse(any(s["synthetic"] for s in syms[:38]))
+        self.assertEqual(syms[0], {"symbol": "AAPL", "kind": "stock", "name": "Apple Inc.", "cik": 320193,
+                                   "sic": "3571", "synthetic": False})
+        extra = syms[38:]
+        self.assertEqual(len(extra), 40)
+        free = set(self.stats()["realism"]["fmp_symbols"])
+        for i, s in enumerate(extra):
+            self.assertTrue(s["synthetic"])
+            self.assertRegex(s["symbol"], r"^[A-Z]{2,5}$")
+            self.assertNotIn(s["symbol"], free)
+            self.assertNotIn(s["symbol"], ("BTC", "ETH", "VIX"))
+            self.assertEqual(s["kind"], "etf" if i % 20 == 19 else "stock")
+            self.assertTrue(s["name"])
+            if s["kind"] == "etf":
+                self.assertEqual(s["sic"], "")
+                self.assertTrue(s["name"].endswith(" ETF"))
+            else:
+                self.assertRegex(s["sic"], r"^[0-9]{4}$")
+        self.assertEqual(len({s["symbol"] for s in syms}), 78)
+        ciks = [s["cik"] for s in syms if s["cik"] is not None]
+        self.assertEqual(len(ciks), len(set(ciks)))
+        self.assertEqual(len(ciks), 75)
+        # deterministic; a smaller N is a prefix; another seed, other symbols
+        self.assertEqual(self.post("/__universe", {"extra": 40, "seed": 7}),
+                         {"ok": True, "extra": 40, "seed": 7, "symbols": 78})
+        self.assertEqual(self.synthetic(), extra)
+        self.post("/__universe", {"extra": 10, "seed": 7})
+        self.assertEqual(self.synthetic(), extra[:10])
+        self.post("/__universe", {"extra": 10, "seed": 8})
+        self.assertNotEqual([s["symbol"] for s in self.synthetic()], [s["symbol"] for s in extra[:10]])
+        # /__reset keeps it; extra 0 removes it: then the provider's not-found answer
+        self.post("/__universe", {"extra": 40, "seed": 7})
+        self.post("/__reset", {})
+        self.assertEqual(self.synthetic(), extra)
+        path = "/yahoo_finance/v8/finance/chart/%s?range=1y&interval=1d" % extra[0]["symbol"]
+        self.assertEqual(self.get(path, BROWSER)[0], 200)
+        self.post("/__universe", {"extra": 0})
+        self.assertEqual([s["symbol"] for s in self.universe()["symbols"]], BASE_UNIVERSE)
+        self.assertEqual(self.get(path, BROWSER)[0], 404)
+        for bad in ({"extra": -1}, {"extra": "3"}, {"extra": True}, {"extra": 100001}, {"extra": 3, "seed": -2},
+                    {"extra": 3, "nope": 1}, [3]):
+            with self.assertRaises(urllib.error.HTTPError) as cm:
+                self.post("/__universe", bad)
+            self.assertEqual(cm.exception.code, 400)
+            cm.exception.close()
+
+    def test_served_like_the_others(self):
+        extra = self.synthetic()
+        stock, etf = extra[0], extra[19]
+        S, E = stock["symbol"], etf["symbol"]
+        fig = figures(S)
+        # Yahoo: every symbol, the same formulas
+        res = self.get_json("/yahoo_finance/v8/finance/chart/%s?range=1y&interval=1d" % S, BROWSER)["chart"]["result"][0]
+        self.assertEqual((res["meta"]["symbol"], res["meta"]["regularMarketPrice"], res["meta"]["longName"]),
+                         (S, fig["P"], stock["name"]))
+        self.assertEqual(res["indicators"]["quote"][0]["close"], history(S)[0])
+        res = self.get_json("/yahoo_finance/v8/finance/chart/%s?range=1y&interval=1d" % E, BROWSER)["chart"]["result"][0]
+        self.assertEqual((res["meta"]["instrumentType"], res["meta"]["regularMarketPrice"]), ("ETF", price(E)))
+        # FMP's free plan: not on it
+        for sym in (S, E):
+            for endpoint in ("profile", "quote", "ratios-ttm"):
+                self.assertEqual(self.get("/fmp/stable/%s?symbol=%s&apikey=K" % (endpoint, sym))[0], 402)
+        self.assertEqual(self.get("/fmp/stable/profile?symbol=AAPL&apikey=K")[0], 200)
+        self.assertEqual(self.refusals("fmp"), {"not_on_plan": 6})
+        # Alpha Vantage: OVERVIEW for the stock, {} for the ETF; GLOBAL_QUOTE for both
+        ov = self.get_json("/alpha_vantage/query?function=OVERVIEW&symbol=%s&apikey=K" % S)
+        self.assertEqual((ov["Symbol"], ov["Name"], ov["CIK"], ov["AssetType"]),
+                         (S, stock["name"], str(stock["cik"]), "Common Stock"))
+        self.assertEqual((ov["PERatio"], ov["EPS"], ov["MarketCapitalization"]),
+                         ("%.2f" % fig["pe"], "%.2f" % fig["eps"], str(fig["market_cap"])))
+        self.assertTrue(ov["Sector"] and ov["Sector"] == ov["Sector"].upper())
+        self.assertEqual(self.get_json("/alpha_vantage/query?function=OVERVIEW&symbol=%s&apikey=K" % E), {})
+        gq = self.get_json("/alpha_vantage/query?function=GLOBAL_QUOTE&symbol=%s&apikey=K" % E)["Global Quote"]
+        self.assertEqual((gq["01. symbol"], gq["05. price"]), (E, "%.4f" % price(E)))
+        # SEC: listed, and their submissions served
+        rows = {r["ticker"]: r for r in self.get_json("/sec_edgar/files/company_tickers.json", UA).values()}
+        self.assertEqual(len(rows), 75)
+        self.assertEqual(rows[S], {"cik_str": stock["cik"], "ticker": S, "title": stock["name"]})
+        sub = self.get_json("/sec_edgar/submissions/CIK%010d.json" % stock["cik"], UA)
+        self.assertEqual((sub["cik"], sub["name"], sub["sic"], sub["tickers"], sub["entityType"]),
+                         (str(stock["cik"]), stock["name"], stock["sic"], [S], "operating"))
+        self.assertTrue(sub["sicDescription"])
+        sub = self.get_json("/sec_edgar/submissions/CIK%010d.json" % etf["cik"], UA)
+        self.assertEqual((sub["sic"], sub["sicDescription"], sub["tickers"]), ("", "", [E]))
+        # plain mode: FMP serves them as any stock / ETF
+        self.post("/__realism", {"enabled": False})
+        try:
+            prof = self.get_json("/fmp/stable/profile?symbol=%s&apikey=K" % S)[0]
+            self.assertEqual((prof["symbol"], prof["companyName"], prof["price"], prof["cik"], prof["isEtf"]),
+                             (S, stock["name"], fig["P"], "%010d" % stock["cik"], False))
+            self.assertEqual(prof["sector"].upper(), ov["Sector"])
+            self.assertEqual(self.get_json("/fmp/stable/ratios-ttm?symbol=%s&apikey=K" % S)[0]
+                             ["priceToEarningsRatioTTM"], fig["pe"])
+            self.assertEqual(self.get_json("/fmp/stable/ratios-ttm?symbol=%s&apikey=K" % E), [])
+            self.assertTrue(self.get_json("/fmp/stable/profile?symbol=%s&apikey=K" % E)[0]["isEtf"])
+        finally:
+            self.post("/__realism", {"enabled": True})
+
+
+for _name in [n for n in vars(FakeServicesTest) if n.startswith("test_")]:
+    setattr(UniverseTest, _name, None)  # the plain fake's tests; UniverseTest's own are below its name
 
 
 class RealismToggleTest(unittest.TestCase):
