@@ -60,8 +60,8 @@ std::string progress_text(const NetworkProgress& p) {
            longest->cause + ")";
   }
   for (const auto& [service, sp] : p.services)
-    if (sp.planned > 0 && sp.begun < sp.planned)
-      out += " · " + service + " " + std::to_string(sp.begun) + "/" + std::to_string(sp.planned);
+    if (sp.planned > 0 && sp.made < sp.planned)
+      out += " · " + service + " " + std::to_string(sp.made) + "/" + std::to_string(sp.planned);
   return out;
 }
 
@@ -191,10 +191,11 @@ int run_run(const RunOptions& options, Context& context) {
             duration_text(plan.estimated_seconds).c_str(),
             plan.budget ? (" (--max-api-calls " + std::to_string(*plan.budget) + ")").c_str()
                         : " (budget: auto, from the providers' quotas and paces)");
-      Table providers({{"", 16}, {"", 22}, {"", 0}}, 2);
+      Table providers({{"", 16}, {"", 40}, {"", 0}}, 2);
       for (const DryRunProvider& p : plan.providers)
         providers.add_row({p.service,
-                           std::to_string(p.calls) + " calls, " + std::to_string(p.needs) + " needs",
+                           std::to_string(p.calls) + " calls, " + std::to_string(p.needs) + " needs" +
+                               (p.setup ? " (" + std::to_string(p.setup) + " calls of setup)" : ""),
                            printable(p.standing)});
       providers.print();
       if (plan.left_missing > 0)

@@ -389,10 +389,11 @@ DryRunPlan plan_pipeline(const Config& config, Clock& clock, const RunRequest& r
     plan.estimated_seconds = fp.seconds;
     plan.left_missing = fp.left_missing;
     for (const auto& [service, pp] : network->plan_providers()) {
-      DryRunProvider d{service, 0, 0, ""};
+      DryRunProvider d{service, 0, 0, 0, ""};
       if (auto load = fp.providers.find(service); load != fp.providers.end()) {
         d.calls = load->second.calls;
         d.needs = load->second.needs;
+        d.setup = load->second.setup;
       }
       if (!pp.unavailable.empty())
         d.standing = pp.unavailable;

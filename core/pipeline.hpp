@@ -80,6 +80,7 @@ struct DryRunLine {
 struct DryRunProvider {
   std::string service;
   int calls = 0, needs = 0;
+  int setup = 0;         // of its calls, those it makes once (a shared document, a session if asked for)
   std::string standing;  // its quota left, its pace, or why it is not called
 };
 struct DryRunPlan {

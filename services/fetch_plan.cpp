@@ -36,7 +36,8 @@ double pace_seconds(double per_minute, int per_second, int calls, double window)
 }
 
 double estimate_seconds(const std::map<std::string, ProviderLoad>& providers,
-                        const std::map<std::string, PlanProvider>& paces, double latency, int slots) {
+                        const std::map<std::string, PlanProvider>& paces, double latency, int slots,
+                        int per_minute) {
   double slowest = 0;
   int calls = 0;
   for (const auto& [service, load] : providers) {
@@ -47,7 +48,9 @@ double estimate_seconds(const std::map<std::string, ProviderLoad>& providers,
       t = std::max(t, load.calls * latency);
     slowest = std::max(slowest, t + (load.calls > 0 ? latency : 0));
   }
-  return std::max(slowest, calls * latency / std::max(1, slots));
+  slowest = std::max(slowest, calls * latency / std::max(1, slots));
+  if (per_minute > 0) slowest = std::max(slowest, pace_seconds(per_minute, 0, calls) + latency);
+  return slowest;
 }
 
 FetchPlan plan_fetches(const std::vector<PlanNeed>& needs,
@@ -108,6 +111,19 @@ FetchPlan plan_fetches(const std::vector<PlanNeed>& needs,
     }
   }
 
+  // The calls the run may make: --max-api-calls, else what --max-calls-per-minute allows in the horizon.
+  std::optional<int> budget = limits.budget;
+  std::string budget_text =
+      budget ? "--max-api-calls " + std::to_string(*budget) + " all planned for needs ahead" : std::string();
+  if (!limits.budget_text.empty()) budget_text = limits.budget_text;
+  if (!budget && limits.per_minute > 0) {
+    budget =
+        static_cast<int>(std::max(1.0, limits.per_minute / 2.0) + limits.horizon * limits.per_minute / 60.0);
+    budget_text = std::to_string(*budget) + " calls planned, what --max-calls-per-minute " +
+                  std::to_string(limits.per_minute) + " allows in " +
+                  std::to_string(static_cast<int>(limits.horizon / 60)) + " min; the rest in the next run";
+  }
+  plan.budget = budget;
   std::map<std::string, std::set<std::string>> groups;  // per service, the shared calls planned
   for (size_t index : plan.sequence) {
     const PlanNeed& need = needs[index];
@@ -132,7 +148,9 @@ FetchPlan plan_fetches(const std::vector<PlanNeed>& needs,
         ++load.needs;
         break;
       }
-      if (provider.calls_left && load.calls >= *provider.calls_left) {
+      // Its first call brings its setup calls along.
+      const int setup = load.calls == 0 ? provider.setup_calls : 0;
+      if (provider.calls_left && load.calls + setup >= *provider.calls_left) {
         add_reason(a.why, cand.service, FailureKind::quota_exhausted,
                    provider.quota_text + ", " +
                        (*provider.calls_left == 0
@@ -140,21 +158,21 @@ FetchPlan plan_fetches(const std::vector<PlanNeed>& needs,
                             : std::to_string(*provider.calls_left) + " left, all planned for needs ahead"));
         continue;
       }
-      if (provider.run_cap && load.calls >= *provider.run_cap) {
+      if (provider.run_cap && load.calls + setup >= *provider.run_cap) {
         add_reason(a.why, cand.service, FailureKind::rate_limited,
                    std::to_string(*provider.run_cap) + " calls planned, what " + provider.run_cap_text +
                        " allows; the rest in the next run");
         continue;
       }
-      if (limits.budget && plan.calls >= *limits.budget) {
-        add_reason(a.why, cand.service, FailureKind::budget_spent,
-                   "--max-api-calls " + std::to_string(*limits.budget) + " all planned for needs ahead");
+      if (budget && plan.calls + setup >= *budget) {
+        add_reason(a.why, cand.service, FailureKind::budget_spent, budget_text);
         continue;
       }
       a.assigned = c;
-      ++load.calls;
+      load.calls += 1 + setup;
+      load.setup += setup;
       ++load.needs;
-      ++plan.calls;
+      plan.calls += 1 + setup;
       if (!cand.group.empty()) groups[cand.service].insert(cand.group);
       break;
     }
@@ -171,7 +189,7 @@ FetchPlan plan_fetches(const std::vector<PlanNeed>& needs,
     if (p != providers.end())
       load.seconds = pace_seconds(p->second.per_minute, p->second.per_second, load.calls);
   }
-  plan.seconds = estimate_seconds(plan.providers, providers, limits.latency, limits.slots);
+  plan.seconds = estimate_seconds(plan.providers, providers, limits.latency, limits.slots, limits.per_minute);
   return plan;
 }
 

@@ -23,15 +23,20 @@
 namespace thd {
 
 struct PlanProvider {
-  std::string unavailable;  // why it is not called this run (disabled, quota spent, paused); empty: it is
+  std::string unavailable =
+      {};  // why it is not called this run (disabled, quota spent, paused); empty: it is
   FailureKind unavailable_kind = FailureKind::disabled;
   std::optional<int> calls_left;  // its quota left in the period; nullopt: no quota
-  std::string quota_text;         // "250/day plan", for the reasons
+  std::string quota_text = {};    // "250/day plan", for the reasons
   std::optional<int> run_cap;     // the calls its pace allows in the time a run is planned for; nullopt: none
-  std::string run_cap_text;       // "30 min at 100/min"
+  std::string run_cap_text = {};  // "30 min at 100/min"
   double per_minute = 0;          // its pace (0: no rule)
   int per_second = 0;
   bool scarce = false;
+  // Calls it makes once before it serves a need: SEC's tickers file when not
+  // cached, Yahoo's cookie and crumb should it ask for them. Counted against
+  // the budget and its quota with its first need.
+  int setup_calls = 0;
 };
 
 struct PlanCandidate {
@@ -54,7 +59,8 @@ struct FetchAssignment {
 };
 
 struct ProviderLoad {
-  int calls = 0;  // planned (a shared call once)
+  int calls = 0;  // planned (a shared call once), its setup calls included
+  int setup = 0;  // of which setup calls
   int needs = 0;  // needs assigned to it
   std::optional<int> calls_left;
   double seconds = 0;  // its pace's minimum time for `calls`
@@ -66,19 +72,25 @@ struct FetchPlan {
   std::map<std::string, ProviderLoad> providers;
   int calls = 0;
   int left_missing = 0;
-  double seconds = 0;  // estimated wall time
+  double seconds = 0;         // estimated wall time
+  std::optional<int> budget;  // the calls the run may make (--max-api-calls, or --max-calls-per-minute's)
 };
 
 // How far one service is in its plan, for a progress line.
 struct ServiceProgress {
   int planned = 0;  // calls the plan gave it
-  int begun = 0;    // calls sent (a shared answer once)
+  int handed = 0;   // calls handed to the engine (a shared answer once)
+  int made = 0;     // attempts the engine made (retries and setup calls included)
 };
 
 struct PlanLimits {
   std::optional<int> budget;  // --max-api-calls; nullopt: none beyond the quotas
-  double latency = 0.3;       // seconds a call takes, for the estimate
-  int slots = 5;              // calls in flight at once
+  std::string budget_text =
+      {};                 // why a need is left out by the budget ("--max-api-calls 30 ..."); empty: said here
+  int per_minute = 0;     // --max-calls-per-minute, all services together; 0: none
+  double horizon = 1800;  // with no budget, the calls that pace allows in this many seconds
+  double latency = 0.3;   // seconds a call takes, for the estimate
+  int slots = 5;          // calls in flight at once
 };
 
 FetchPlan plan_fetches(const std::vector<PlanNeed>& needs,
@@ -93,6 +105,7 @@ double pace_seconds(double per_minute, int per_second, int calls, double window 
 // `latency` each over `slots`, whichever is longer; a provider's own calls
 // take at least their latency one after another when it allows one at a time.
 double estimate_seconds(const std::map<std::string, ProviderLoad>& providers,
-                        const std::map<std::string, PlanProvider>& paces, double latency, int slots);
+                        const std::map<std::string, PlanProvider>& paces, double latency, int slots,
+                        int per_minute = 0);
 
 }  // namespace thd

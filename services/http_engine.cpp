@@ -399,6 +399,11 @@ struct HttpEngine::Impl {
         refused.push_back({std::move(*it), o, std::move(why)});
         it = waiting.erase(it);
       };
+      if (job.request.not_wanted && job.attempts == 0)
+        if (auto why = job.request.not_wanted()) {
+          refuse(Outcome::not_on_plan, *why + "; not sent");
+          continue;
+        }
       if (!s.stopped.empty()) {
         refuse(Outcome::key_rejected, s.stopped + "; not sent");
         continue;
@@ -674,6 +679,10 @@ struct HttpEngine::Impl {
     while (!waiting.empty()) {
       auto job = std::move(waiting.front());
       waiting.pop_front();
+      if (std::exchange(job->reserved, false)) {
+        --reserved_budget;
+        --service(job->request.service).reserved;
+      }
       finish(std::move(job), Outcome::cancelled, 0, "", "cancelled", 0);
     }
   }

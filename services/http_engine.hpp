@@ -87,6 +87,10 @@ struct HttpRequest {
   // Any HTTP status is an answer (a consent page that sets its cookie with a 404); 5xx and 429 are still
   // retried.
   bool any_status = false;
+  // Asked when the request's turn comes, before it is sent: a reason not to
+  // send it after all (the provider's plan has since refused its like), and
+  // it ends as not_on_plan without a call.
+  std::function<std::optional<std::string>()> not_wanted;
 };
 
 // Body and error pass through redact() (core/base/secrets.hpp) before the

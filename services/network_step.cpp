@@ -28,12 +28,13 @@ class EngineStep final : public NetworkStep {
 
   void fetch(const Need& need, Done done) override { m_fetcher.fetch(need, std::move(done)); }
   void run() override {
-    m_fetcher.dispatch();
-    m_cancelled = !m_engine.run();
+    do {  // a need given from a callback goes in a later batch
+      m_fetcher.dispatch();
+      m_cancelled = !m_engine.run();
+    } while (!m_cancelled && m_fetcher.next_round());
   }
   bool cancelled() const override { return m_cancelled; }
   const FetchPlan& plan() override { return m_fetcher.plan(); }
-  std::vector<const Need*> planned_needs() const override { return m_fetcher.planned_needs(); }
   const std::map<std::string, PlanProvider>& plan_providers() const override {
     return m_fetcher.plan_providers();
   }
@@ -44,39 +45,29 @@ class EngineStep final : public NetworkStep {
     p.needs_done = m_fetcher.needs_done();
     for (const auto& [name, c] : m_engine.counters()) p.calls += c.attempts;
     p.services = m_fetcher.service_progress();
-    for (auto& [service, sp] : p.services) {  // calls sent, not handed to the engine
-      auto c = m_engine.counters().find(service);
-      sp.begun = c == m_engine.counters().end() ? 0 : static_cast<int>(c->second.attempts);
-    }
+    const EngineProgress e = m_engine.progress();
+    for (const auto& [service, c] : m_engine.counters())
+      p.services[service].made = static_cast<int>(c.attempts);
     p.waits = m_engine.waits();
     // Each provider's calls left at its pace (as planned from the run's
     // start), or all calls left at the latency seen so far over the slots.
-    const EngineProgress e = m_engine.progress();
     if (e.answered == 0 || p.needs_done >= p.needs_total) return p;
     const double latency = e.busy_seconds / static_cast<double>(e.answered);
     const auto& providers = m_fetcher.plan_providers();
     double eta = 0;
     int left_total = 0;
-    // A service's calls left: those planned and not made yet, or those in the
-    // engine's queue when more (fallbacks the plan did not count).
-    std::map<std::string, std::pair<int, int>> left;  // service: calls left, calls made
-    for (const auto& [service, sp] : p.services)
-      left[service] = {std::max(0, sp.planned - sp.begun), sp.begun};
-    for (const auto& [service, n] : e.queued) {
-      auto& [l, made] = left[service];
-      l = std::max(l, static_cast<int>(n));
-      if (auto c = m_engine.counters().find(service); c != m_engine.counters().end())
-        made = static_cast<int>(c->second.attempts);
-    }
-    for (const auto& [service, lm] : left) {
-      const auto [n, made] = lm;
-      left_total += n;
+    for (const auto& [service, sp] : p.services) {
+      // In the engine's queue, and planned but not handed to it yet (waiting for a session, a gate).
+      auto queued = e.queued.find(service);
+      const int left = (queued == e.queued.end() ? 0 : static_cast<int>(queued->second)) +
+                       std::max(0, sp.planned - sp.handed);
+      left_total += left;
       auto pace = providers.find(service);
-      if (pace == providers.end() || n == 0) continue;
+      if (pace == providers.end() || left == 0) continue;
       const PlanProvider& pp = pace->second;
-      double t = pace_seconds(pp.per_minute, pp.per_second, made + n) -
-                 pace_seconds(pp.per_minute, pp.per_second, made);
-      if (pp.per_second == 1) t = std::max(t, n * latency);
+      double t = pace_seconds(pp.per_minute, pp.per_second, sp.made + left) -
+                 pace_seconds(pp.per_minute, pp.per_second, sp.made);
+      if (pp.per_second == 1) t = std::max(t, left * latency);
       eta = std::max(eta, t + latency);
     }
     eta = std::max(eta, left_total * latency / std::max(1, m_slots));
@@ -201,6 +192,7 @@ std::unique_ptr<NetworkStep> make_network_step(const NetworkSetup& s) {
   p.horizon_seconds = s.horizon_seconds;
   p.latency = s.latency;
   p.slots = std::max(1, std::min(s.engine.max_concurrent, s.engine.pool_size));
+  p.per_minute = s.engine.max_calls_per_minute;
   if (s.needs)
     for (const Need& need : *s.needs)
       for (const NeedSource& src : need.chain) p.subjects[std::string(src.service)].push_back(need.subject);

@@ -41,9 +41,9 @@ class NetworkStep : public NeedFetcher {
   virtual NetworkUsage usage() const = 0;
   virtual bool cancelled() const = 0;  // the tick (RSS guard) stopped it
   virtual NetworkProgress progress() const = 0;
-  // The plan of the needs given to fetch() so far (--dry-run prints it), and those needs.
+  // The plan of the needs given to fetch() so far (--dry-run prints it);
+  // plan().needs[i] is the i-th need given.
   virtual const FetchPlan& plan() = 0;
-  virtual std::vector<const Need*> planned_needs() const = 0;
   virtual const std::map<std::string, PlanProvider>& plan_providers() const = 0;
   // Persists breakers and quotas; returns warnings for people.
   virtual std::vector<std::string> finish() = 0;

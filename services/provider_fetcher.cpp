@@ -14,6 +14,10 @@
 
 namespace thd {
 
+namespace {
+constexpr size_t k_unplaced = static_cast<size_t>(-1);  // not dispatched yet
+}  // namespace
+
 struct ProviderFetcher::Attempt {
   Need need;
   Done done;
@@ -21,8 +25,9 @@ struct ProviderFetcher::Attempt {
   std::vector<ProviderFailure> failures;  // in the order tried
   bool session_tried = false;             // a session was made for this need once already
   bool probe = false;                     // this need's request is its provider's first (Gate)
-  size_t position = 0;                    // in the plan's sequence: lower goes first
+  size_t position = k_unplaced;           // in the plans' sequence: lower goes first
   std::string holds;                      // the service whose planned call it holds a reservation of
+  bool session_retry = false;             // its next call is the retry with a new session (a setup call)
 };
 
 namespace {
@@ -86,21 +91,78 @@ std::string age_text(std::int64_t seconds) {
 
 }  // namespace
 
+namespace {
+
+// "fundamentals:AMT" -> "fundamentals": the endpoint a cache key is for.
+std::string key_prefix(const std::string& key) {
+  return key.substr(0, key.find(':'));
+}
+
+}  // namespace
+
 ProviderFetcher::ProviderFetcher(HttpEngine& engine, ProviderSettings settings, Storage& cache,
                                  const TtlTable& ttls, const Clock& clock)
-    : m_engine(engine), m_settings(std::move(settings)), m_cache(cache), m_ttls(ttls), m_clock(clock) {}
+    : m_engine(engine), m_settings(std::move(settings)), m_cache(cache), m_ttls(ttls), m_clock(clock) {
+  // A plan that refused a symbol in an earlier run, still remembered, is the same plan now.
+  const UnixTime now = m_clock.now();
+  for (const auto& [service, keys] : m_settings.absent)
+    for (const auto& [key, a] : keys)
+      if (a.kind == FailureKind::not_on_plan && a.until > now && a.asked <= now &&
+          m_settings.absence_ttl > 0) {
+        auto [it, fresh] = m_restricted.try_emplace(service + "\n" + key_prefix(key), a.asked);
+        if (!fresh) it->second = std::min(it->second, a.asked);
+      }
+}
+
+std::optional<std::string> ProviderFetcher::plan_refuses(const Provider& provider, const Need& need,
+                                                         const NeedSource& src) const {
+  const ProviderInfo& info = provider.info();
+  if (info.plan_symbols.empty()) return std::nullopt;
+  auto r = m_restricted.find(std::string(info.name) + "\n" + key_prefix(src.key));
+  if (r == m_restricted.end()) return std::nullopt;
+  const std::string symbol = to_upper(need.subject);
+  if (std::find(info.plan_symbols.begin(), info.plan_symbols.end(), symbol) != info.plan_symbols.end())
+    return std::nullopt;
+  return "not on your plan: its plan refused other symbols here (first " +
+         age_text(m_clock.now() - r->second) + "), and " + printable(need.subject) + " is not one of the " +
+         std::to_string(info.plan_symbols.size()) + " symbols of the free plan (docs/PROVIDERS.md)";
+}
 
 void ProviderFetcher::fetch(const Need& need, Done done) {
   auto attempt = std::make_shared<Attempt>();
   attempt->need = need;
   attempt->done = std::move(done);
   m_pending.push_back(std::move(attempt));
-  m_plan.reset();
+  if (!m_dispatching) m_plan.reset();  // a need given from a callback waits for the next dispatch
 }
 
 void ProviderFetcher::run() {
-  dispatch();
-  m_engine.run();
+  do {
+    dispatch();
+    m_engine.run();
+  } while (next_round());
+}
+
+bool ProviderFetcher::next_round() {
+  // Needs the budget left out wait for what is left of it once the others
+  // are done (a call held for a session that was not needed, a shared
+  // answer): planned again with that, else missing with their reasons.
+  if (!m_deferred.empty()) {
+    const int left = m_budget ? *m_budget - m_begun_all : 0;
+    auto deferred = std::move(m_deferred);
+    m_deferred.clear();
+    for (auto& d : deferred) {
+      if (left > 0) {
+        d->failures.clear();
+        m_pending.push_back(std::move(d));
+      } else {
+        complete(d, std::nullopt);
+      }
+    }
+    if (left > 0) m_round_budget = left;
+    m_plan.reset();
+  }
+  return !m_pending.empty();
 }
 
 PlanProvider ProviderFetcher::plan_provider(const Provider& provider) {
@@ -115,6 +177,15 @@ PlanProvider ProviderFetcher::plan_provider(const Provider& provider) {
     p.unavailable = why == m_settings.disabled.end() ? "disabled" : why->second;
     return p;
   }
+  // Calls it makes once before serving: its shared document when not in the
+  // cache, its session's steps and the retry of the need that asked for it.
+  const RequestContext context = context_for(provider);
+  if (auto doc = provider.shared_document(context);
+      doc && !m_shared.count(name) &&
+      m_cache.get(name, doc->cache_key, Storage::CountLookup::no).status != LookupStatus::fresh)
+    p.setup_calls += 1;
+  if (auto session = provider.session_setup(context); session && !m_sessions.count(name))
+    p.setup_calls += static_cast<int>(session->urls.size()) + 1;
   ServiceStanding standing = m_engine.standing(name);
   p.calls_left = standing.calls_left;
   p.quota_text = standing.quota_text;
@@ -146,6 +217,7 @@ PlanProvider ProviderFetcher::plan_provider(const Provider& provider) {
 const FetchPlan& ProviderFetcher::plan() {
   if (m_plan) return *m_plan;
   m_plan_needs.clear();
+  m_providers.clear();  // as the engine stands now
   for (const auto& attempt : m_pending) {
     PlanNeed need;
     need.priority = static_cast<int>(attempt->need.priority);
@@ -159,6 +231,9 @@ const FetchPlan& ProviderFetcher::plan() {
                      std::string(" for ") + printable(attempt->need.subject) + " (asked " +
                      age_text(m_clock.now() - a->asked) + ": " + a->why + ")";
           c.absent_kind = a->kind;
+        } else if (auto refused = plan_refuses(*p, attempt->need, src)) {
+          c.absent = *refused;
+          c.absent_kind = FailureKind::not_on_plan;
         } else if (p->info().shared_answers && m_providers[c.service].unavailable.empty()) {
           // Needs that ask the same URL share one call (Alpha Vantage's OVERVIEW, CoinGecko's batch).
           if (auto req = p->request(attempt->need, src, context_for(*p))) c.group = req->url;
@@ -168,60 +243,94 @@ const FetchPlan& ProviderFetcher::plan() {
     }
     m_plan_needs.push_back(std::move(need));
   }
-  m_plan = plan_fetches(m_plan_needs, m_providers,
-                        PlanLimits{m_settings.budget, m_settings.latency, m_settings.slots});
+  m_plan =
+      plan_fetches(m_plan_needs, m_providers,
+                   PlanLimits{.budget = m_round_budget ? m_round_budget : m_settings.budget,
+                              .budget_text = m_round_budget && m_settings.budget
+                                                 ? "--max-api-calls " + std::to_string(*m_settings.budget) +
+                                                       " all planned for needs ahead"
+                                                 : std::string(),
+                              .per_minute = m_settings.per_minute,
+                              .horizon = m_settings.horizon_seconds,
+                              .latency = m_settings.latency,
+                              .slots = m_settings.slots});
   return *m_plan;
-}
-
-std::vector<const Need*> ProviderFetcher::planned_needs() const {
-  std::vector<const Need*> out;
-  for (const auto& a : m_pending) out.push_back(&a->need);
-  return out;
 }
 
 std::map<std::string, ServiceProgress> ProviderFetcher::service_progress() const {
   std::map<std::string, ServiceProgress> out;
-  if (m_plan)
-    for (const auto& [service, load] : m_plan->providers)
-      if (load.calls > 0) out[service].planned = load.calls;
-  for (const auto& [service, n] : m_begun) out[service].begun = n;
+  for (const auto& [service, n] : m_planned)
+    if (n > 0) out[service].planned = n;
+  for (const auto& [service, n] : m_begun) out[service].handed = n;
   return out;
 }
 
 void ProviderFetcher::dispatch() {
   if (m_pending.empty()) return;
   const FetchPlan& fp = plan();
-  m_dispatched += m_pending.size();
+  m_dispatching = true;
+  if (!m_round_budget) m_budget = fp.budget;  // the run's, from its first plan
+  for (const auto& [service, load] : fp.providers) m_planned[service] += load.calls;
+  for (const auto& a : m_pending) m_dispatched += a->position == k_unplaced;  // a later round's once
   auto pending = std::move(m_pending);
   m_pending.clear();
-  for (size_t pos = 0; pos < fp.sequence.size(); ++pos) {
-    const size_t i = fp.sequence[pos];
+  const size_t first = m_next_position;  // a later batch's positions come after this one's
+  m_next_position += fp.sequence.size();
+  for (size_t k = 0; k < fp.sequence.size(); ++k) {
+    const size_t i = fp.sequence[k], pos = first + k;
     const FetchAssignment& a = fp.needs[i];
     Attempt& attempt = *pending[i];
     attempt.position = pos;
     attempt.order = a.order;
     if (!a.assigned) continue;
     const PlanCandidate& c = m_plan_needs[i].candidates[*a.assigned];
+    // A provider's setup calls are held with its first need.
+    if (auto load = fp.providers.find(c.service);
+        load != fp.providers.end() && load->second.setup > 0 && !m_setup.count(c.service)) {
+      m_setup[c.service] = {pos, load->second.setup};
+      for (int n = 0; n < load->second.setup; ++n) reserve(c.service, pos);
+    }
     if (!c.group.empty() && !m_group_holder.try_emplace(c.service + "\n" + c.group, pos).second)
       continue;  // its call is held by a need ahead of it
     attempt.holds = c.service;
-    m_reserved[c.service].insert(pos);
-    m_reserved_all.insert(pos);
+    reserve(c.service, pos);
   }
-  for (size_t pos = 0; pos < fp.sequence.size(); ++pos) {
-    const size_t i = fp.sequence[pos];
+  for (size_t k = 0; k < fp.sequence.size(); ++k) {
+    const size_t i = fp.sequence[k];
     auto attempt = pending[i];
     if (fp.needs[i].assigned) {
       try_from(attempt, 0);
     } else {
       attempt->failures = fp.needs[i].why;
-      complete(attempt, std::nullopt);
+      const bool budget =
+          std::any_of(attempt->failures.begin(), attempt->failures.end(),
+                      [](const ProviderFailure& f) { return f.kind == FailureKind::budget_spent; });
+      if (budget && m_budget)
+        m_deferred.push_back(attempt);  // the budget may have room once the others are done
+      else
+        complete(attempt, std::nullopt);
     }
+  }
+  m_dispatching = false;
+  m_plan_needs.clear();
+}
+
+void ProviderFetcher::reserve(const std::string& service, size_t position) {
+  m_reserved[service].insert(position);
+  m_reserved_all.insert(position);
+}
+
+void ProviderFetcher::unreserve(const std::string& service, size_t position) {
+  auto r = m_reserved.find(service);
+  if (r == m_reserved.end()) return;
+  if (auto it = r->second.find(position); it != r->second.end()) {
+    r->second.erase(it);
+    if (auto all = m_reserved_all.find(position); all != m_reserved_all.end()) m_reserved_all.erase(all);
   }
 }
 
 std::optional<ProviderFailure> ProviderFetcher::over_plan(const std::string& service, size_t position) const {
-  auto ahead = [position](const std::set<size_t>& reserved) {
+  auto ahead = [position](const std::multiset<size_t>& reserved) {
     return static_cast<int>(std::distance(reserved.begin(), reserved.lower_bound(position)));
   };
   auto p = m_providers.find(service);
@@ -230,17 +339,21 @@ std::optional<ProviderFailure> ProviderFetcher::over_plan(const std::string& ser
   const int reserved_ahead = r == m_reserved.end() ? 0 : ahead(r->second);
   const auto b = m_begun.find(service);
   const int begun = b == m_begun.end() ? 0 : b->second;
+  const char* held = reserved_ahead > 0 ? ": the calls left are held for needs ahead of this one" : ": spent";
   if (p->second.calls_left && begun + reserved_ahead >= *p->second.calls_left)
-    return ProviderFailure{service, FailureKind::quota_exhausted,
-                           p->second.quota_text + ": the calls left are planned for needs ahead of this one"};
+    return ProviderFailure{service, FailureKind::quota_exhausted, p->second.quota_text + held};
   if (p->second.run_cap && begun + reserved_ahead >= *p->second.run_cap)
     return ProviderFailure{service, FailureKind::rate_limited,
                            std::to_string(*p->second.run_cap) + " calls planned, what " +
                                p->second.run_cap_text + " allows; the rest in the next run"};
-  if (m_settings.budget && m_begun_all + ahead(m_reserved_all) >= *m_settings.budget)
-    return ProviderFailure{service, FailureKind::budget_spent,
-                           "--max-api-calls " + std::to_string(*m_settings.budget) +
-                               ": the rest is planned for needs ahead of this one"};
+  if (m_budget) {
+    const int all_ahead = ahead(m_reserved_all);
+    if (m_begun_all + all_ahead >= *m_budget)
+      return ProviderFailure{
+          service, FailureKind::budget_spent,
+          "budget of " + std::to_string(*m_budget) + " calls" +
+              (all_ahead > 0 ? ": the rest is held for needs ahead of this one" : " spent")};
+  }
   return std::nullopt;
 }
 
@@ -250,15 +363,36 @@ void ProviderFetcher::call_begun(const std::string& service, Attempt& attempt, c
   size_t holder = attempt.position;
   if (!group.empty())
     if (auto h = m_group_holder.find(service + "\n" + group); h != m_group_holder.end()) holder = h->second;
-  if (auto r = m_reserved.find(service); r != m_reserved.end() && r->second.erase(holder))
-    m_reserved_all.erase(holder);
+  // The call held for it (or for its shared answer): released, since it is begun now.
+  if (attempt.holds == service || holder != attempt.position) unreserve(service, holder);
   if (attempt.holds == service) attempt.holds.clear();
+}
+
+void ProviderFetcher::uncount(const std::string& service) {
+  --m_begun[service];
+  --m_begun_all;
+}
+
+void ProviderFetcher::setup_begun(const std::string& service) {
+  ++m_begun[service];
+  ++m_begun_all;
+  if (auto s = m_setup.find(service); s != m_setup.end() && s->second.second > 0) {
+    --s->second.second;
+    unreserve(service, s->second.first);
+  }
+}
+
+void ProviderFetcher::setup_done(const std::string& service) {
+  if (auto s = m_setup.find(service); s != m_setup.end())
+    for (; s->second.second > 0; --s->second.second) {
+      unreserve(service, s->second.first);
+      --m_planned[service];  // not needed after all
+    }
 }
 
 void ProviderFetcher::complete(const std::shared_ptr<Attempt>& attempt, std::optional<Fetched> fetched) {
   if (!attempt->holds.empty()) {  // its planned call never began: the need behind it may have it
-    if (auto r = m_reserved.find(attempt->holds); r != m_reserved.end() && r->second.erase(attempt->position))
-      m_reserved_all.erase(attempt->position);
+    unreserve(attempt->holds, attempt->position);
     attempt->holds.clear();
   }
   ++m_completed;
@@ -304,6 +438,7 @@ void ProviderFetcher::remember_absence(const std::string& service, const std::st
   const UnixTime now = m_clock.now();
   m_learned[service][key] = {now, now + m_settings.absence_ttl, kind, why.substr(0, 300)};
   ++m_learned_version;
+  if (kind == FailureKind::not_on_plan) m_restricted.try_emplace(service + "\n" + key_prefix(key), now);
 }
 
 void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t step) {
@@ -326,16 +461,21 @@ void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t step) {
                                        age_text(m_clock.now() - a->asked) + ": " + a->why + ")"});
       continue;
     }
+    if (auto refused = plan_refuses(*provider, need, src)) {
+      attempt->failures.push_back({service, FailureKind::not_on_plan, *refused});
+      continue;
+    }
     if (auto doc = provider->shared_document(context_for(*provider))) {
-      with_shared(*provider, *doc, [this, attempt, step, provider, name = doc->name](const Error* error) {
-        if (error) {
-          attempt->failures.push_back(
-              {std::string(provider->info().name), error->kind, name + ": " + error->message});
-          try_from(attempt, step + 1);
-          return;
-        }
-        submit(attempt, step, *provider);
-      });
+      with_shared(*provider, *doc, attempt->position,
+                  [this, attempt, step, provider, name = doc->name](const Error* error) {
+                    if (error) {
+                      attempt->failures.push_back(
+                          {std::string(provider->info().name), error->kind, name + ": " + error->message});
+                      try_from(attempt, step + 1);
+                      return;
+                    }
+                    submit(attempt, step, *provider);
+                  });
       return;
     }
     submit(attempt, step, *provider);
@@ -396,9 +536,17 @@ void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t step, cons
     request.headers.push_back("User-Agent: " + context.user_agent);
   request.read_error = built->read_error;
   request.cookies = info.cookies;
+  // Its plan may refuse its like before its turn comes (FMP's first 402): then it is not sent.
+  if (!info.plan_symbols.empty())
+    request.not_wanted = [this, attempt, step, &provider] {
+      return plan_refuses(provider, attempt->need, attempt->need.chain[attempt->order[step]]);
+    };
 
   // A new call leaves what the plan keeps for the needs ahead of this one.
-  if (!info.shared_answers || !m_answers.count(built->url)) {
+  if (std::exchange(attempt->session_retry, false)) {
+    setup_begun(request.service);  // held with the provider's first need, as its session's last step
+    setup_done(request.service);
+  } else if (!info.shared_answers || !m_answers.count(built->url)) {
     if (auto over = over_plan(request.service, attempt->position)) {
       attempt->failures.push_back(std::move(*over));
       if (std::exchange(attempt->probe, false)) open_gate(request.service);
@@ -445,14 +593,16 @@ void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t step, cons
       if (!adapter_json::parse(doc, body) || !adapter_json::error_text(body).empty()) return problem;
       return std::nullopt;
     };
-    m_engine.submit(std::move(request), [this, url = built->url](HttpResult&& result) {
-      Answer& a = m_answers[url];
-      a.done = true;
-      a.result = std::move(result);
-      auto waiters = std::move(a.waiters);
-      a.waiters.clear();
-      for (auto& w : waiters) w(a.result);
-    });
+    m_engine.submit(std::move(request),
+                    [this, url = built->url, service = std::string(src.service)](HttpResult&& result) {
+                      if (result.attempts == 0) uncount(service);  // refused before it was sent: no call
+                      Answer& a = m_answers[url];
+                      a.done = true;
+                      a.result = std::move(result);
+                      auto waiters = std::move(a.waiters);
+                      a.waiters.clear();
+                      for (auto& w : waiters) w(a.result);
+                    });
     return;
   }
 
@@ -468,6 +618,7 @@ void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t step, cons
     return problem_of(r.error(), info);
   };
   m_engine.submit(std::move(request), [this, attempt, step, &provider, built, parsed](HttpResult&& result) {
+    if (result.attempts == 0) uncount(std::string(provider.info().name));  // refused before it was sent
     answered(attempt, step, provider, *built, result, *parsed ? &**parsed : nullptr);
   });
 }
@@ -479,7 +630,10 @@ void ProviderFetcher::answered(std::shared_ptr<Attempt> attempt, size_t step, co
   const std::string service(source.service);
   // The provider's first answer opens its gate, unless it asks for a session: then the session does.
   const bool probe = std::exchange(attempt->probe, false);
-  if (probe && result.outcome != Outcome::session_expired) open_gate(service);
+  if (probe && result.outcome != Outcome::session_expired) {
+    setup_done(service);  // no session asked for: what was held for it goes back
+    open_gate(service);
+  }
   if (result.outcome == Outcome::ok && parsed && *parsed) {
     // What the same answer also serves is cached too (one OVERVIEW: a profile and fundamentals).
     const RequestContext context = context_for(provider);
@@ -503,19 +657,32 @@ void ProviderFetcher::answered(std::shared_ptr<Attempt> attempt, size_t step, co
       provider.session_setup(context_for(provider))) {
     attempt->session_tried = true;
     make_session(provider, [this, attempt, step, &provider, probe, service] {
-      if (probe) open_gate(service);  // the others go now, with the session
       const Session& s = m_sessions[service];
       if (s.state != Session::State::made) {
+        setup_done(service);
+        if (probe) open_gate(service);
         attempt->failures.push_back(
             {std::string(provider.info().name), FailureKind::http_status, "session not made: " + s.error});
         try_from(attempt, step + 1);
         return;
       }
-      submit(attempt, step, provider);
+      // Its retry goes first, then the others, with the session.
+      attempt->session_retry = true;
+      if (!probe) {
+        submit(attempt, step, provider);
+        return;
+      }
+      Gate& g = m_gates[service];
+      g.waiting.insert(g.waiting.begin(),
+                       [this, attempt, step, &provider] { submit(attempt, step, provider); });
+      open_gate(service);
     });
     return;
   }
-  if (probe && result.outcome == Outcome::session_expired) open_gate(service);  // no session to make
+  if (probe && result.outcome == Outcome::session_expired) {  // no session to make
+    setup_done(service);
+    open_gate(service);
+  }
   FailureKind kind = failure_of(result.outcome);
   std::string message = message_of(result);
   if (result.outcome == Outcome::ok && parsed && !*parsed) {  // a shared answer without this need's data
@@ -561,6 +728,7 @@ void ProviderFetcher::session_step(const std::string& service, std::shared_ptr<S
   // The steps before the last only set cookies: any answer will do (Yahoo's
   // consent host answers 404 with its cookie).
   request.any_status = !last;
+  setup_begun(service);
   m_engine.submit(std::move(request), [this, service, setup, index, last](HttpResult&& result) {
     Session& s = m_sessions[service];
     if (!last) {
@@ -587,7 +755,7 @@ void ProviderFetcher::session_step(const std::string& service, std::shared_ptr<S
   });
 }
 
-void ProviderFetcher::with_shared(const Provider& provider, const SharedDocument& doc,
+void ProviderFetcher::with_shared(const Provider& provider, const SharedDocument& doc, size_t position,
                                   std::function<void(const Error*)> then) {
   const std::string service(provider.info().name);
   Shared& shared = m_shared[service];
@@ -600,10 +768,17 @@ void ProviderFetcher::with_shared(const Provider& provider, const SharedDocument
     Lookup cached = m_cache.get(service, doc.cache_key);
     if (cached.status == LookupStatus::fresh) {
       shared.body = std::move(cached.data);
+      setup_done(service);
       then(nullptr);
       return;
     }
   }
+  if (!shared.fetching)
+    if (auto over = over_plan(service, position)) {  // the call it takes is held for needs ahead
+      const Error error{over->message, over->kind};
+      then(&error);
+      return;
+    }
   shared.waiters.push_back(std::move(then));
   if (shared.fetching) return;
   shared.fetching = true;
@@ -616,10 +791,12 @@ void ProviderFetcher::with_shared(const Provider& provider, const SharedDocument
     return std::nullopt;
   };
   request.read_error = doc.read_error;
+  setup_begun(service);
   m_engine.submit(
       std::move(request), [this, service, key = doc.cache_key, data = doc.data](HttpResult&& result) {
         Shared& s = m_shared[service];
         s.fetching = false;
+        setup_done(service);
         std::optional<Error> error;
         if (result.outcome == Outcome::ok) {
           s.body = result.body;

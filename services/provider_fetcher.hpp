@@ -55,6 +55,7 @@ struct ProviderSettings {
   double horizon_seconds = 1800;
   double latency = 0.3;
   int slots = 5;
+  int per_minute = 0;  // --max-calls-per-minute, 0: none
 };
 
 class ProviderFetcher final : public NeedFetcher {
@@ -67,12 +68,13 @@ class ProviderFetcher final : public NeedFetcher {
   // Plans the needs given so far and hands them to the engine, in the plan's
   // order (run() does this, then runs the engine).
   void dispatch();
-  // The plan of the needs fetch() was given so far (made once; run() then follows it).
+  // The plan of the needs fetch() was given since the last dispatch (made
+  // once; run() then follows it); plan().needs[i] is the i-th need given.
   const FetchPlan& plan();
-  // The needs given to fetch(), in the order plan().needs has them.
-  std::vector<const Need*> planned_needs() const;
   std::map<std::string, ServiceProgress> service_progress() const;
   size_t needs_total() const { return m_dispatched; }
+  // After the engine ran: whether another round has needs to dispatch.
+  bool next_round();
   const std::map<std::string, PlanProvider>& plan_providers() const { return m_providers; }
   size_t needs_done() const { return m_completed; }
   // The absences this run learned, to be saved (network_state.hpp).
@@ -111,6 +113,12 @@ class ProviderFetcher final : public NeedFetcher {
   // The ledger: whether a call to `service` for the need at `position` may
   // begin, leaving what is planned for the needs ahead of it; why not.
   std::optional<ProviderFailure> over_plan(const std::string& service, size_t position) const;
+  void reserve(const std::string& service, size_t position);
+  void unreserve(const std::string& service, size_t position);
+  // A setup call (a shared document, a session step) begins; the provider needs no more of them.
+  void setup_begun(const std::string& service);
+  void setup_done(const std::string& service);
+  void uncount(const std::string& service);  // a call counted at submit that the engine never sent
   void call_begun(const std::string& service, Attempt& attempt, const std::string& group);
   void complete(const std::shared_ptr<Attempt>& attempt, std::optional<Fetched> fetched);
   PlanProvider plan_provider(const Provider& provider);
@@ -118,13 +126,17 @@ class ProviderFetcher final : public NeedFetcher {
   void submit(std::shared_ptr<Attempt> attempt, size_t step, const Provider& provider);
   void answered(std::shared_ptr<Attempt> attempt, size_t step, const Provider& provider,
                 const ProviderRequest& built, const HttpResult& result, const Result<Record>* parsed);
-  void with_shared(const Provider& provider, const SharedDocument& doc,
+  void with_shared(const Provider& provider, const SharedDocument& doc, size_t position,
                    std::function<void(const Error*)> then);
   void make_session(const Provider& provider, std::function<void()> then);
   void session_step(const std::string& service, std::shared_ptr<SessionSetup> setup, size_t index);
   void remember_absence(const std::string& service, const std::string& key, FailureKind kind,
                         const std::string& why);
   const Absence* known_absent(const std::string& service, const std::string& key) const;
+  // A provider with a documented free-plan symbol list whose plan has refused
+  // other symbols for this endpoint: why this symbol is not asked of it.
+  std::optional<std::string> plan_refuses(const Provider& provider, const Need& need,
+                                          const NeedSource& src) const;
   RequestContext context_for(const Provider& provider) const;
 
   HttpEngine& m_engine;
@@ -138,18 +150,29 @@ class ProviderFetcher final : public NeedFetcher {
   std::map<std::string, Gate> m_gates;
   Absences m_learned;
   std::uint64_t m_learned_version = 0;
+  // service + "\n" + cache key prefix ("fundamentals") -> when its plan first refused a symbol
+  std::map<std::string, UnixTime> m_restricted;
 
   std::vector<std::shared_ptr<Attempt>> m_pending;  // fetch()ed, in the order given
   std::optional<FetchPlan> m_plan;
   std::vector<PlanNeed> m_plan_needs;               // what it was made from
   std::map<std::string, PlanProvider> m_providers;  // as the plan saw them
-  std::map<std::string, std::set<size_t>>
-      m_reserved;  // per service: positions whose planned call has not begun
-  std::set<size_t> m_reserved_all;
-  std::map<std::string, size_t>
-      m_group_holder;  // service + "\n" + group -> the position holding its reservation
-  std::map<std::string, int> m_begun;
+  // The ledger. Positions are the needs' places in the plans' sequence
+  // (lower goes first); a position is held once per call planned for it
+  // and not begun yet (a provider's setup calls with its first need).
+  std::map<std::string, std::multiset<size_t>> m_reserved;  // per service
+  std::multiset<size_t> m_reserved_all;
+  std::map<std::string, size_t> m_group_holder;  // service + "\n" + group -> the position holding its call
+  std::map<std::string, std::pair<size_t, int>> m_setup;  // per service: holder, setup calls still held
+  std::map<std::string, int> m_begun;                     // calls handed to the engine, setup calls included
   int m_begun_all = 0;
+  std::optional<int> m_budget;  // the plan's: --max-api-calls, or what --max-calls-per-minute allows
+  std::map<std::string, int> m_planned;
+  size_t m_next_position = 0;
+  bool m_dispatching = false;
+  std::vector<std::shared_ptr<Attempt>> m_deferred;  // left out by the budget, for a later round
+  std::optional<int> m_round_budget;                 // a later round's: what is left of the budget
+
   size_t m_dispatched = 0, m_completed = 0;
 };
 

@@ -127,17 +127,31 @@ Result<FundamentalsRecord> parse_fmp_ratios(std::string_view body, std::string_v
 
 namespace {
 
+// The symbols of FMP's free ("Basic") plan: its pricing matrix says "Symbol
+// Limited to AAPL, TSLA, AMZN and 84 more"; the 87 as listed in
+// tidy-finance/website#189 (docs/PROVIDERS.md, "Financial Modeling Prep").
+constexpr std::string_view k_free_plan_symbols[] = {
+    "AAPL", "TSLA", "AMZN", "MSFT", "NVDA", "GOOGL", "META", "NFLX", "JPM",  "V",    "BAC",  "AMD",  "PYPL",
+    "DIS",  "T",    "PFE",  "COST", "INTC", "KO",    "TGT",  "NKE",  "SPY",  "BA",   "BABA", "XOM",  "WMT",
+    "GE",   "CSCO", "VZ",   "JNJ",  "CVX",  "PLTR",  "SQ",   "SHOP", "SBUX", "SOFI", "HOOD", "RBLX", "SNAP",
+    "UBER", "FDX",  "ABBV", "ETSY", "MRNA", "LMT",   "GM",   "F",    "RIVN", "LCID", "CCL",  "DAL",  "UAL",
+    "AAL",  "TSM",  "SONY", "ET",   "NOK",  "MRO",   "COIN", "SIRI", "RIOT", "CPRX", "VWO",  "SPYG", "ROKU",
+    "VIAC", "ATVI", "BIDU", "DOCU", "ZM",   "PINS",  "TLRY", "WBA",  "MGM",  "NIO",  "C",    "GS",   "WFC",
+    "ADBE", "PEP",  "UNH",  "CARR", "FUBO", "HCA",   "TWTR", "BILI", "RKT"};
+static_assert(std::size(k_free_plan_symbols) == 87);
+
 class Fmp final : public Provider {
  public:
   const ProviderInfo& info() const override {
-    // The free plan: 250 calls a day (docs/PROVIDERS.md).
+    // The free plan: 250 calls a day and 87 symbols (docs/PROVIDERS.md).
     static constexpr ProviderInfo k_info{.name = "fmp",
                                          .default_base_url = "https://financialmodelingprep.com",
                                          .key_env = "FMP_API_KEY",
                                          .key = KeyRequirement::required,
                                          .description = "profiles, quotes, fundamentals",
                                          .per_minute = 250,
-                                         .per_day = 250};
+                                         .per_day = 250,
+                                         .plan_symbols = k_free_plan_symbols};
     return k_info;
   }
   std::optional<NeedSource> source_for(NeedKind kind, const std::string& subject) const override {

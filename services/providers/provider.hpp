@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -49,6 +50,10 @@ struct ProviderInfo {
   bool cookies = false;
   // A second key, for a paid plan (CoinGecko's Pro key); empty: none.
   std::string_view paid_key_env = {};
+  // The only symbols its free plan serves, as the provider documents them
+  // (FMP's 87); empty: no such rule. Once a key's plan has refused a symbol
+  // for an endpoint, other symbols outside the list are not asked of it.
+  std::span<const std::string_view> plan_symbols = {};
 };
 
 // What an error answer of a provider means, beyond "this request failed".

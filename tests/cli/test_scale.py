@@ -6,6 +6,7 @@ with the fake's own counts (/__stats)."""
 
 import os
 import re
+import shutil
 import sys
 import unittest
 
@@ -88,6 +89,58 @@ class Progress(FakeServicesTestCase):
             paths = [re.sub(r"apikey=[^&]*", "", p) for p in st["paths"].get(service, [])]
             self.assertEqual(len(paths), len(set(paths)), (service, paths))
         self.assertEqual(st["refusals"].get("fmp", {}).get("daily_cap", 0), 0)
+
+    def test_a_session_the_budget_pays_for_comes_out_of_the_lowest_priority_needs(self):
+        # Yahoo asks for its cookie and crumb: 2 calls and the retry of its first need, which the plan
+        # holds for it; the open positions, benchmarks, VIX, macro and crypto are all served, and what
+        # the budget cannot pay for is the profiles'.
+        self.set_realism(yahoo_crumb=True)
+        budget = MARKET + 3 + MACRO + CRYPTO + 3
+        doc, r = self.run_sample("--max-api-calls", str(budget))
+        st = self.server.stats()
+        self.assertLessEqual(st["requests_total"], budget)
+        t = doc["tickers"]
+        for ticker, v in t.items():  # every open position's (the others' are not requested)
+            p = v["market"]["provenance"]
+            if not (p["reason"] or "").startswith("not requested"):
+                self.assertEqual(p["source"], "network", (ticker, p))
+        ctx = doc["market_context"]
+        for b in ("SPY", "QQQ", "VTI"):
+            self.assertEqual(ctx["benchmarks"][b]["provenance"]["source"], "network", b)
+        self.assertEqual(ctx["volatility"]["VIX"]["provenance"]["source"], "network")
+        for s in ("FEDFUNDS", "DGS10", "UNRATE", "CPIAUCSL"):
+            self.assertEqual(ctx["economic_indicators"][s]["provenance"]["source"], "network", s)
+        self.assertEqual(ctx["crypto"]["bitcoin"]["provenance"]["source"], "network")
+        self.assertNotIn("budget_spent", doc["discovery_metadata"]["api_calls"]["failed"], r.stderr)
+
+    def test_fmp_refusing_one_symbol_for_an_endpoint_is_not_asked_the_others_outside_its_free_list(self):
+        # 12 open positions FMP's free plan does not serve (and the fake knows nobody serves): FMP's
+        # first profile and first ratios answer 402; the other symbols are not asked of it, in this
+        # run or the next.
+        tickers = ["ZQ%s" % chr(65 + i) for i in range(12)]
+        rows = "".join("u%d,%s,SMA,2026-01-02,,,,,Open,1\n" % (i, t) for i, t in enumerate(tickers))
+        with open(os.path.join(self.data, "raw", "trade_history", "odd.csv"), "w") as f:
+            f.write("Position_UUID,Ticker,Strategy_Type,Entry_Timestamp,Exit_Timestamp,PnL,Return,"
+                    "Duration_Days,Status,Current_Unrealized_PnL\n" + rows)
+        argv = ["--data-dir", self.data, "--cache-dir", self.cache, "run", "--portfolio", "odd", "--output", "-"]
+        doc, r = self.thd_json(*argv, env=self.env(), timeout=180)
+        st = self.server.stats()
+        fmp = st["status_counts"].get("fmp", {})
+        # Per endpoint (quote as a market fallback, profile, ratios): the first 402, and what was on its
+        # way with it (5 in flight at most); not 12 each.
+        asked = {}
+        for path in st["paths"].get("fmp", []):
+            asked[path.split("?")[0]] = asked.get(path.split("?")[0], 0) + 1
+        self.assertTrue(asked, st["paths"])
+        for endpoint, n in asked.items():
+            self.assertLessEqual(n, 5, (endpoint, st["paths"]["fmp"]))
+        reasons = [v["fundamentals"]["provenance"]["reason"] for v in doc["tickers"].values()]
+        inferred = [x for x in reasons if "not one of the 87 symbols of the free plan" in x]
+        self.assertGreaterEqual(len(inferred), 12 - 5, reasons)
+        # The next run, the same day: the 402s are remembered, the others inferred: FMP is not asked.
+        before = st["requests"]["fmp"]
+        doc, r = self.thd_json(*argv, env=self.env(), timeout=180)
+        self.assertEqual(self.server.stats()["requests"]["fmp"], before, r.stderr)
 
     def test_without_a_terminal_verbose_prints_a_progress_line_every_10_seconds(self):
         # A global pace of 20 a minute (a burst of 10, then one call per 3 s): 16 calls take ~18 s.
