@@ -108,13 +108,16 @@ std::optional<double> parse_trade_number(std::string_view s) {
   bool negative = false;
   if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
   size_t int_digits = 0, frac_digits = 0;
-  while (i < s.size() && is_digit(s[i])) ++i, ++int_digits;
+  std::uint64_t mantissa = 0;  // exact while there are at most 19 digits
+  while (i < s.size() && is_digit(s[i])) mantissa = mantissa * 10 + (s[i++] - '0'), ++int_digits;
   if (i < s.size() && s[i] == '.') {
     ++i;
-    while (i < s.size() && is_digit(s[i])) ++i, ++frac_digits;
+    while (i < s.size() && is_digit(s[i])) mantissa = mantissa * 10 + (s[i++] - '0'), ++frac_digits;
   }
   if (int_digits == 0 && frac_digits == 0) return std::nullopt;
+  bool exponent = false;
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    exponent = true;
     ++i;
     if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
     size_t exp_digits = 0;
@@ -122,6 +125,15 @@ std::optional<double> parse_trade_number(std::string_view s) {
     if (exp_digits == 0) return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
+  // Most cells: an integer below 2^53 over a power of ten up to 1e22, both
+  // exact, so one division rounds correctly: the value from_chars gives.
+  static constexpr double k_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  if (!exponent && int_digits + frac_digits <= 19 && frac_digits <= 22 &&
+      mantissa <= (std::uint64_t{1} << 53)) {
+    const double v = static_cast<double>(mantissa) / k_pow10[frac_digits];
+    return negative ? -v : v;
+  }
   std::string_view body = s.substr(s[0] == '+' || s[0] == '-' ? 1 : 0);
   double v = 0;
   auto [p, ec] = std::from_chars(body.data(), body.data() + body.size(), v);
@@ -291,8 +303,12 @@ void TradeStats::row(const CsvRecord& record) {
   for (char& c : m_key)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   auto [it, inserted] = m_tickers.try_emplace(m_key);
-  if (inserted) m_ticker_order.push_back(m_key);
   TickerPerformance& tp = it->second;
+  if (inserted) {
+    tp.order = static_cast<std::uint32_t>(m_ticker_order.size());
+    m_ticker_order.push_back(m_key);
+    m_ticker_at.push_back(&tp);
+  }
   ++tp.trades;
   std::string_view strategy_name = cell(Col::strategy_type);
   if (strategy_name.empty()) strategy_name = "unspecified";
@@ -317,14 +333,15 @@ void TradeStats::row(const CsvRecord& record) {
     ++m_active;
     ++tp.active;
     ++sc.active;
-    if (!tp.active_seen) m_open_ticker.push_back(m_key);
+    if (!tp.active_seen) m_open_ticker.push_back(m_key), m_open_order.push_back(tp.order);
     tp.active_seen = true;
     // Build the strings only for a position the capped list will keep.
     ActivePosition probe;
     probe.entry_date = *entry;
     probe.line = line;
-    if (m_active_positions.size() < m_limits.max_active_positions ||
-        (!m_active_positions.empty() && listed_before(probe, m_active_positions.front()))) {
+    if ((!m_active_floor || listed_before(probe, *m_active_floor)) &&
+        (m_active_positions.size() < m_limits.max_active_positions ||
+         (!m_active_positions.empty() && listed_before(probe, m_active_positions.front())))) {
       probe.uuid = std::string(cell(Col::position_uuid));
       probe.ticker = m_key;
       probe.strategy = std::string(strategy_name);
@@ -338,38 +355,131 @@ void TradeStats::row(const CsvRecord& record) {
   ++m_closed;
   ++tp.closed;
   ++sc.closed;
-  std::optional<double> outcome = ret ? ret : pnl;
-  if (outcome) {
+  SumTerms terms;
+  terms.line = line;
+  terms.ticker = tp.order;
+  if (std::optional<double> outcome = ret ? ret : pnl) {
     Outcomes& o = m_outcomes;
     if (*outcome > 0) {
       ++o.wins, ++tp.outcomes.wins;
-      if (ret) m_win_return_sum.add(*ret, line), ++m_win_returns;
-      if (pnl) m_win_pnl.add(*pnl, line), m_last_pnl_line = line;
+      terms.outcome = 1;
+      if (ret) ++m_win_returns;
+      if (pnl) m_last_pnl_line = line;
     } else if (*outcome < 0) {
       ++o.losses, ++tp.outcomes.losses;
-      if (ret) m_loss_return_sum.add(*ret, line), ++m_loss_returns;
-      if (pnl) m_loss_pnl.add(*pnl, line), ++m_loss_pnls, m_last_pnl_line = line;
+      terms.outcome = -1;
+      if (ret) ++m_loss_returns;
+      if (pnl) ++m_loss_pnls, m_last_pnl_line = line;
     } else {
       ++o.breakevens, ++tp.outcomes.breakevens;
     }
   }
   if (ret) {
-    m_return_sum.add(*ret, line);
+    terms.has_ret = true, terms.ret = *ret;
     ++m_returns;
-    tp.total_return.add(*ret, line);
     if (!m_best || *ret > m_best->value)
       m_best = TradeRef{std::string(cell(Col::position_uuid)), m_key, *ret};
     if (!m_worst || *ret < m_worst->value)
       m_worst = TradeRef{std::string(cell(Col::position_uuid)), m_key, *ret};
   }
-  if (pnl) {
-    m_total_pnl.add(*pnl, line);
-    tp.total_pnl.add(*pnl, line);
+  if (pnl) terms.has_pnl = true, terms.pnl = *pnl;
+  if (const auto& d = numbers.duration) terms.has_duration = true, terms.duration = *d, ++m_durations;
+  if (m_is_part)
+    m_sum_terms.push_back(terms);
+  else
+    add_sums(tp, terms);
+}
+
+void TradeStats::add_sums(TickerPerformance& tp, const SumTerms& t) {
+  // Each sum in file order: a part lists its terms and merge() adds them here.
+  if (t.outcome > 0) {
+    if (t.has_ret) m_win_return_sum.add(t.ret, t.line);
+    if (t.has_pnl) m_win_pnl.add(t.pnl, t.line);
+  } else if (t.outcome < 0) {
+    if (t.has_ret) m_loss_return_sum.add(t.ret, t.line);
+    if (t.has_pnl) m_loss_pnl.add(t.pnl, t.line);
   }
-  if (const auto& d = numbers.duration) {
-    m_duration_sum.add(*d, line);
-    ++m_durations;
+  if (t.has_ret) {
+    m_return_sum.add(t.ret, t.line);
+    tp.total_return.add(t.ret, t.line);
   }
+  if (t.has_pnl) {
+    m_total_pnl.add(t.pnl, t.line);
+    tp.total_pnl.add(t.pnl, t.line);
+  }
+  if (t.has_duration) m_duration_sum.add(t.duration, t.line);
+}
+
+TradeStats TradeStats::part() const {
+  TradeStats p(m_run_date, m_limits);
+  p.m_col = m_col;
+  p.m_header = m_header;
+  p.m_header_duplicate = m_header_duplicate;
+  p.m_known_in_order = m_known_in_order;
+  p.m_field_count = m_field_count;
+  p.m_filled.assign(m_filled.size(), 0);
+  p.m_is_part = true;
+  if (!m_active_positions.empty() && m_active_positions.size() >= m_limits.max_active_positions) {
+    p.m_active_floor.emplace();
+    p.m_active_floor->entry_date = m_active_positions.front().entry_date;
+    p.m_active_floor->line = m_active_positions.front().line;
+  }
+  return p;
+}
+
+void TradeStats::merge(TradeStats&& next) {
+  m_rows_read += next.m_rows_read, m_rows_excluded += next.m_rows_excluded;
+  m_rows_with_issues += next.m_rows_with_issues, m_issues_total += next.m_issues_total;
+  for (DataIssue& i : next.m_issues) {
+    if (m_issues.size() >= m_limits.max_issues) break;
+    m_issues.push_back(std::move(i));
+  }
+  for (size_t i = 0; i < m_filled.size() && i < next.m_filled.size(); ++i) m_filled[i] += next.m_filled[i];
+  m_well_formed_rows += next.m_well_formed_rows;
+  m_closed += next.m_closed, m_active += next.m_active;
+  if (next.m_first_entry && (!m_first_entry || *next.m_first_entry < *m_first_entry))
+    m_first_entry = next.m_first_entry;
+  if (next.m_last_entry && (!m_last_entry || *next.m_last_entry > *m_last_entry))
+    m_last_entry = next.m_last_entry;
+  m_outcomes.wins += next.m_outcomes.wins, m_outcomes.losses += next.m_outcomes.losses;
+  m_outcomes.breakevens += next.m_outcomes.breakevens;
+  m_win_returns += next.m_win_returns, m_loss_returns += next.m_loss_returns, m_returns += next.m_returns;
+  m_loss_pnls += next.m_loss_pnls, m_durations += next.m_durations;
+  if (next.m_last_pnl_line) m_last_pnl_line = next.m_last_pnl_line;
+  // The first best (worst) of the file: a later one replaces it only when strictly better.
+  if (next.m_best && (!m_best || next.m_best->value > m_best->value)) m_best = std::move(next.m_best);
+  if (next.m_worst && (!m_worst || next.m_worst->value < m_worst->value)) m_worst = std::move(next.m_worst);
+
+  // Tickers in first-seen order; `to` maps the part's places to ours.
+  std::vector<TickerPerformance*> to(next.m_ticker_order.size());
+  for (size_t i = 0; i < next.m_ticker_order.size(); ++i) {
+    const TickerPerformance& n = *next.m_ticker_at[i];
+    auto [it, inserted] = m_tickers.try_emplace(next.m_ticker_order[i]);
+    TickerPerformance& tp = it->second;
+    if (inserted) {
+      tp.order = static_cast<std::uint32_t>(m_ticker_order.size());
+      m_ticker_order.push_back(it->first);
+      m_ticker_at.push_back(&tp);
+    }
+    tp.trades += n.trades, tp.closed += n.closed, tp.active += n.active;
+    tp.outcomes.wins += n.outcomes.wins, tp.outcomes.losses += n.outcomes.losses;
+    tp.outcomes.breakevens += n.outcomes.breakevens;
+    to[i] = &tp;
+  }
+  for (std::uint32_t i : next.m_open_order) {
+    TickerPerformance& tp = *to[i];
+    if (tp.active_seen) continue;
+    tp.active_seen = true;
+    m_open_ticker.push_back(m_ticker_order[tp.order]);
+    m_open_order.push_back(tp.order);
+  }
+  for (const SumTerms& t : next.m_sum_terms) add_sums(*to[t.ticker], t);
+
+  for (auto& [name, c] : next.m_strategies) {
+    StrategyCounts& sc = m_strategies[name];
+    sc.total += c.total, sc.closed += c.closed, sc.active += c.active;
+  }
+  for (ActivePosition& p : next.m_active_positions) add_active(std::move(p));
 }
 
 std::vector<std::string> TradeStats::open_tickers() const {

@@ -18,6 +18,7 @@
 #include "core/base/date.hpp"
 #include "core/base/json_writer.hpp"
 #include "core/csv_reader.hpp"
+#include "core/csv_scan.hpp"
 #include "core/trade_columns.hpp"
 #include "core/trade_summary.hpp"
 
@@ -50,6 +51,7 @@ struct TickerPerformance {
   Outcomes outcomes;
   Sum total_return, total_pnl;
   bool active_seen = false;  // listed in open_tickers already
+  std::uint32_t order = 0;   // its place in tickers()
 };
 
 struct StrategyCounts {
@@ -80,6 +82,18 @@ struct TradeStatsLimits {
 class TradeStats {
  public:
   TradeStats(Date run_date, TradeStatsLimits limits = {});
+  TradeStats(TradeStats&&) = default;  // m_ticker_at points into m_tickers: moved, never copied
+  TradeStats& operator=(TradeStats&&) = default;
+  TradeStats(const TradeStats&) = delete;
+  TradeStats& operator=(const TradeStats&) = delete;
+
+  // The statistics of a part of the file (a chunk of whole rows) for merge():
+  // this one's header, nothing counted. Its sums are kept as the list of
+  // their terms, which merge() adds in file order, so that every sum is the
+  // one a single pass makes, to the last bit.
+  TradeStats part() const;
+  // Adds the part that comes next in the file.
+  void merge(TradeStats&& next);
 
   // Maps the header's columns; fails naming the first required column missing.
   Result<void> header(const CsvRecord& record);
@@ -102,6 +116,15 @@ class TradeStats {
   void issue(std::uint64_t line, Col column, std::string text);
   void issue(std::uint64_t line, std::string column, std::string text);
   void add_active(ActivePosition position);
+  // The terms of a closed row's sums, added now or (in a part) listed.
+  struct SumTerms {
+    std::uint64_t line = 0;
+    std::uint32_t ticker = 0;  // its place in m_ticker_order
+    std::int8_t outcome = 0;   // 1 win, -1 loss, 0 breakeven or none
+    bool has_ret = false, has_pnl = false, has_duration = false;
+    double ret = 0, pnl = 0, duration = 0;
+  };
+  void add_sums(TickerPerformance& tp, const SumTerms& t);
 
   Date m_run_date;
   TradeStatsLimits m_limits;
@@ -132,20 +155,41 @@ class TradeStats {
 
   std::unordered_map<std::string, TickerPerformance> m_tickers;
   std::vector<std::string> m_ticker_order;
-  std::vector<std::string> m_open_ticker;  // first-seen order
+  std::vector<TickerPerformance*> m_ticker_at;  // m_tickers' entries in m_ticker_order's order
+  std::vector<std::string> m_open_ticker;       // first-seen order
+  std::vector<std::uint32_t> m_open_order;      // the same tickers by their place in m_ticker_order
+  bool m_is_part = false;
+  std::vector<SumTerms> m_sum_terms;  // a part's sums, in file order
   std::map<std::string, StrategyCounts, std::less<>> m_strategies;
   std::vector<ActivePosition> m_active_positions;  // a heap, newest entry first when sorted
-  std::string m_key;                               // scratch for lookups
-  std::string m_strategy_written;                  // scratch: a strategy name as written
-  std::vector<std::string_view> m_cells;           // scratch: the current row, trimmed
+  // A part's floor: the last position the whole file's list kept when the
+  // part was made. A position not listed before it can never be kept.
+  std::optional<ActivePosition> m_active_floor;
+  std::string m_key;                      // scratch for lookups
+  std::string m_strategy_written;         // scratch: a strategy name as written
+  std::vector<std::string_view> m_cells;  // scratch: the current row, trimmed
+};
+
+// How read_trade_history cuts the file and spreads the counting. The
+// defaults are the tool's; tests force other cuts and paths, and every
+// figure stays the same.
+struct TradeHistoryReading {
+  size_t read_size = CsvReader::k_default_chunk;  // bytes a read(2) asks for
+  size_t chunk_bytes = 1 << 20;                   // a chunk of whole rows is handed on at about this size
+  size_t chunk_lines = 4096;                      // or this many lines, whichever comes first
+  size_t max_record = CsvReader::k_default_max_record;
+  ScanPath path = default_scan_path();
+  unsigned workers = 0;  // threads counting chunks; 0: one per core
 };
 
 // Reads the whole file through `stats`. Throws FatalError(input) for a file
 // that is not a trade-history CSV (no header, a header over the length or
 // field limit, a required column missing, an unterminated quote at the end).
-// `between_batches` runs on the calling thread before each batch of records
-// (at most 1 MiB of text or 4,096 records) is counted: the RSS guard, which
-// stops the reading by throwing.
+// `between_batches` runs on the calling thread before each chunk of rows
+// (at most 1 MiB of text or 4,096 lines, plus a row) is read: the RSS
+// guard, which stops the reading by throwing.
+void read_trade_history(const std::filesystem::path& csv, TradeStats& stats, const TradeHistoryReading& how,
+                        const std::function<void()>& between_batches = {});
 void read_trade_history(const std::filesystem::path& csv, TradeStats& stats,
                         size_t chunk_size = CsvReader::k_default_chunk,
                         const std::function<void()>& between_batches = {});

@@ -1,8 +1,13 @@
 #include <doctest/doctest.h>
 #include <fcntl.h>
 
+#include <charconv>
+#include <cstring>
+#include <random>
+
 #include "core/base/error.hpp"
 #include "core/trade_stats.hpp"
+#include "tests/unit/core/phase1_reference.hpp"
 #include "tests/unit/support.hpp"
 
 using namespace thd;
@@ -230,4 +235,92 @@ TEST_CASE("rows with more fields than the limit and tickers that are not symbols
   CHECK(s.quality.issues[1].column == "Ticker");
   CHECK(s.quality.issues[1].issue.find("not a valid symbol") != std::string::npos);
   CHECK(stats.tickers() == std::vector<std::string>{"OK"});
+}
+
+TEST_CASE("the exact fast path of numbers gives what from_chars gives") {
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 200000; ++i) {
+    std::string s = std::to_string(rng() % (std::uint64_t{1} << (rng() % 60)));
+    if (rng() % 3) s.insert(s.size() - std::min<size_t>(s.size(), rng() % 8), ".");
+    if (rng() % 4 == 0) s = "-" + s;
+    double expected = 0;
+    std::string_view body = std::string_view(s).substr(s[0] == '-' ? 1 : 0);
+    std::from_chars(body.data(), body.data() + body.size(), expected);
+    if (s[0] == '-') expected = -expected;
+    auto got = parse_trade_number(s);
+    REQUIRE_MESSAGE(got, s);
+    CHECK_MESSAGE(std::memcmp(&*got, &expected, sizeof expected) == 0, s);  // to the bit, -0 too
+  }
+}
+
+namespace {
+
+// Files of every shape: the samples, the messy file, quotes everywhere,
+// over-long and over-wide rows, more open positions and issues than listed.
+std::vector<std::filesystem::path> phase1_files(const test::TempDir& dir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::filesystem::path(THD_SOURCE_DIR) / "data/raw/trade_history"))
+    files.push_back(e.path());
+  std::mt19937 rng(5);
+  std::string csv = "\xEF\xBB\xBF" + std::string(k_header);
+  const char* tickers[] = {"aapl", "MSFT", "\"NV,DA\"", "x y", "", "T1", "brk.b"};
+  const char* statuses[] = {"Closed", "Open", "active", "\"Closed\"", "Pending", ""};
+  const char* numbers[] = {"1", "-2.5", "0", "1e308", "abc", "", "\"3.25\"", "-0", ".5", "1e-3"};
+  const char* dates[] = {"2025-01-02", "2025-03-02 10:00:00", "2025-02-30", "", "2024-12-31T23:59:59"};
+  for (int i = 0; i < 600; ++i) {
+    std::string row = "U" + std::to_string(i) + "," + tickers[rng() % 7] + ",\"S\"\"" +
+                      std::to_string(rng() % 3) + "\",,,," + dates[rng() % 5] + "," + dates[rng() % 5] +
+                      ",1," + numbers[rng() % 10] + ",1,Long," + numbers[rng() % 10] + "," +
+                      numbers[rng() % 10] + "," + numbers[rng() % 10] + ",Long," + statuses[rng() % 6] +
+                      ",,,,,,," + numbers[rng() % 10] + ",,,\"q\nq\",";
+    if (i % 97 == 5) row = "too,few";
+    if (i % 131 == 7) row += std::string(300, 'L');  // over the small record limit below
+    csv += row + (i % 50 == 3 ? "\r\n" : "\n");
+    if (i % 70 == 9) csv += "\n";
+  }
+  test::write_file(dir / "mixed.csv", csv);
+  files.push_back(dir / "mixed.csv");
+  test::write_file(dir / "wide.csv", "Ticker,Status,Entry_Timestamp\n" + std::string(5000, ',') +
+                                         "\nA,Open,2026-11-01\n" + std::string(4095, ',') + "\n");
+  files.push_back(dir / "wide.csv");
+  test::write_file(dir / "open_quote.csv", std::string(k_header) + "A,\"B\nC\n");
+  files.push_back(dir / "open_quote.csv");
+  test::write_file(dir / "no_header.csv", "\n\r\n");
+  files.push_back(dir / "no_header.csv");
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("Phase 1 gives today's figures for every cut of the input, worker count and scan path") {
+  test::TempDir dir;
+  std::vector<ScanPath> paths{ScanPath::scalar};
+  if (scan_path_available(ScanPath::avx2)) paths.push_back(ScanPath::avx2);
+  int compared = 0;
+  for (const auto& file : phase1_files(dir)) {
+    for (size_t max_record : {size_t{1} << 20, size_t{200}}) {
+      for (TradeStatsLimits limits : {TradeStatsLimits{}, TradeStatsLimits{3, 2}}) {
+        const std::string expected =
+            test::phase1_reference(file, k_run_date, CsvReader::k_default_chunk, max_record, limits);
+        for (ScanPath path : paths)
+          for (size_t chunk_bytes : {size_t{1}, size_t{150}, size_t{4096}, size_t{1} << 20})
+            for (size_t chunk_lines : {size_t{1}, size_t{3}, size_t{4096}})
+              for (size_t read_size : {size_t{1}, size_t{61}, CsvReader::k_default_chunk})
+                for (unsigned workers : {1u, 3u}) {
+                  if (read_size == 1 && chunk_lines != 1) continue;  // slow and adds nothing
+                  TradeHistoryReading how;
+                  how.path = path, how.chunk_bytes = chunk_bytes, how.chunk_lines = chunk_lines;
+                  how.read_size = read_size, how.max_record = max_record, how.workers = workers;
+                  ++compared;
+                  CHECK_MESSAGE(test::phase1_json(file, k_run_date, how, limits) == expected,
+                                file.filename().string()
+                                    << " path " << scan_path_name(path) << " chunk " << chunk_bytes << "/"
+                                    << chunk_lines << " read " << read_size << " workers " << workers
+                                    << " max_record " << max_record);
+                }
+      }
+    }
+  }
+  CHECK(compared > 1000);
 }
