@@ -81,6 +81,7 @@ struct ServiceProgress {
   int planned = 0;  // calls the plan gave it
   int handed = 0;   // calls handed to the engine (a shared answer once)
   int made = 0;     // attempts the engine made (retries and setup calls included)
+  int held = 0;     // planned calls not begun yet and still wanted
 };
 
 struct PlanLimits {

@@ -57,10 +57,10 @@ class EngineStep final : public NetworkStep {
     double eta = 0;
     int left_total = 0;
     for (const auto& [service, sp] : p.services) {
-      // In the engine's queue, and planned but not handed to it yet (waiting for a session, a gate).
+      // In the engine's queue, and planned but not begun yet (waiting for a session, a gate) and still
+      // wanted (a need served another way, or whose call its plan refused, gives its call back).
       auto queued = e.queued.find(service);
-      const int left = (queued == e.queued.end() ? 0 : static_cast<int>(queued->second)) +
-                       std::max(0, sp.planned - sp.handed);
+      const int left = (queued == e.queued.end() ? 0 : static_cast<int>(queued->second)) + sp.held;
       left_total += left;
       auto pace = providers.find(service);
       if (pace == providers.end() || left == 0) continue;

@@ -262,6 +262,7 @@ std::map<std::string, ServiceProgress> ProviderFetcher::service_progress() const
   for (const auto& [service, n] : m_planned)
     if (n > 0) out[service].planned = n;
   for (const auto& [service, n] : m_begun) out[service].handed = n;
+  for (const auto& [service, held] : m_reserved) out[service].held = static_cast<int>(held.size());
   return out;
 }
 

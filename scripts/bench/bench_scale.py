@@ -42,6 +42,7 @@ library only.
 """
 import argparse
 import json
+import re
 import math
 import os
 import shlex
@@ -50,6 +51,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -250,16 +252,43 @@ def bound(requests):
 
 # --- runs -----------------------------------------------------------------------
 
-def run_tool(binary, data, cache, name, env, extra):
-    argv = [binary, "--data-dir", data, "--cache-dir", cache, "-q", "run", "--portfolio", name, "--output", "-",
-            "--no-progress"] + extra
+def eta_seconds(text):
+    """'2 min 7 s', '45 s', '<1 s', '1 h 3 min' (cli/cmd_run.cpp duration_text) -> seconds."""
+    if text.startswith("<"):
+        return 0.5
+    total, parts = 0.0, text.split()
+    for value, unit in zip(parts[::2], parts[1::2]):
+        total += float(value) * {"h": 3600, "min": 60, "s": 1}[unit]
+    return total
+
+
+def run_tool(binary, data, cache, name, env, extra, watch_eta=False):
+    """One run; with watch_eta, -v without a terminal: the progress lines (every 10 s) and when they came,
+    as (seconds since the start, the ETA they said)."""
+    argv = [binary, "--data-dir", data, "--cache-dir", cache, "-v" if watch_eta else "-q", "run", "--portfolio",
+            name, "--output", "-"] + ([] if watch_eta else ["--no-progress"]) + extra
     start = time.perf_counter()
-    r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    etas, err = [], []
+
+    def read_stderr():
+        for raw in proc.stderr:
+            line = raw.decode(errors="replace")
+            err.append(line)
+            m = re.search(r"progress: \[.*· eta ([^·]+?)(?: ·|$)", line.rstrip("\n"))
+            if m:
+                etas.append((time.perf_counter() - start, eta_seconds(m.group(1).strip())))
+
+    reader = threading.Thread(target=read_stderr)
+    reader.start()
+    out = proc.stdout.read()
+    proc.wait()
+    reader.join()
     wall = time.perf_counter() - start
-    if r.returncode != 0:
-        sys.stderr.write("%s failed (exit %d):\n%s\n" % (" ".join(argv), r.returncode, r.stderr.decode()))
-        sys.exit(r.returncode or 1)
-    return wall, json.loads(r.stdout)
+    if proc.returncode != 0:
+        sys.stderr.write("%s failed (exit %d):\n%s\n" % (" ".join(argv), proc.returncode, "".join(err)[-4000:]))
+        sys.exit(proc.returncode or 1)
+    return wall, json.loads(out), [(t, eta, wall - t) for t, eta in etas]
 
 
 def one_round(server, binary, data, name, extra, needs):
@@ -270,7 +299,8 @@ def one_round(server, binary, data, name, extra, needs):
     before_ref = {s: 0 for s in SERVICES}
     try:
         for label in ("cold", "second", "third"):
-            wall, doc = run_tool(binary, data, cache, name, env_for(server), extra)
+            wall, doc, etas = run_tool(binary, data, cache, name, env_for(server), extra,
+                                       watch_eta=(label == "cold"))
             st = server.stats()
             total = {s: st["requests"].get(s, 0) for s in SERVICES}
             ref = {s: sum(st.get("refusals", {}).get(s, {}).values()) for s in SERVICES}
@@ -284,7 +314,9 @@ def one_round(server, binary, data, name, extra, needs):
                         "by_source": meta["needs"]["by_source"], "missing_reasons": reasons,
                         "stopped": {k: v.get("stopped") for k, v in meta.get("services", {}).items()
                                     if v.get("stopped")},
-                        "api_calls": meta.get("api_calls")})
+                        "api_calls": meta.get("api_calls"),
+                        # (seconds in, ETA said, time that was really left) per progress line
+                        "etas": etas})
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     return out
@@ -323,6 +355,14 @@ def table(size, label_rows, servable, needs_count):
                 "%.1f (%s)" % (r["bound_s"], r["bound_by"]), ratio]) + " |")
     out = ["### %d open positions (%d needs; servable %s)" % (
         size, needs_count, ", ".join("%s %d" % (c, servable[c]) for c in CATEGORIES)), ""] + lines + [""]
+    for label, rows in label_rows:
+        etas = [e for e in rows[0].get("etas", []) if e[2] >= 10]  # lines with 10 s or more really left
+        if etas:
+            errors = sorted(abs(said - left) / left for _, said, left in etas)
+            out.append("- %s cold run's ETA (progress lines with >= 10 s left: %d): median error %.0f%%, "
+                       "largest %.0f%%; first line at %.0f s said %.0f s, %.0f s were left" % (
+                           label, len(etas), 100 * statistics.median(errors), 100 * errors[-1], etas[0][0],
+                           etas[0][1], etas[0][2]))
     out.append("requests per provider as made/refused by the fake; served per category (cold, second, third):")
     for label, rows in label_rows:
         out.append("- %s: %s" % (label, "; ".join(
