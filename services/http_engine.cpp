@@ -659,11 +659,19 @@ struct HttpEngine::Impl {
       job->ready_at = now + delay;
       job->wait_cause =
           "retry after " + (status > 0 ? "HTTP " + std::to_string(status) : std::string("an error"));
-      waiting.push_back(std::move(job));
+      enqueue(std::move(job));
       return;
     }
     finish(std::move(job), outcome, status, outcome == Outcome::ok ? std::move(t->body) : std::string(),
            std::move(error), elapsed);
+  }
+
+  // Into the queue after every request of a lower or equal priority number:
+  // in submission order among equals, before those that matter less.
+  void enqueue(std::unique_ptr<Job> job) {
+    auto at = waiting.end();
+    while (at != waiting.begin() && (*std::prev(at))->request.priority > job->request.priority) --at;
+    waiting.insert(at, std::move(job));
   }
 
   void cancel_all() {
@@ -763,7 +771,7 @@ void HttpEngine::submit(HttpRequest request, Done done) {
     return;
   }
   job->ready_at = 0;
-  m->waiting.push_back(std::move(job));
+  m->enqueue(std::move(job));
 }
 
 bool HttpEngine::run() {

@@ -91,6 +91,9 @@ struct HttpRequest {
   // send it after all (the provider's plan has since refused its like), and
   // it ends as not_on_plan without a call.
   std::function<std::optional<std::string>()> not_wanted;
+  // Lower goes first: a request waits behind those with a lower number, so
+  // that a budget runs out on the last in priority, not the last submitted.
+  size_t priority = static_cast<size_t>(-1);
 };
 
 // Body and error pass through redact() (core/base/secrets.hpp) before the

@@ -28,6 +28,7 @@ struct ProviderFetcher::Attempt {
   size_t position = k_unplaced;           // in the plans' sequence: lower goes first
   std::string holds;                      // the service whose planned call it holds a reservation of
   bool session_retry = false;             // its next call is the retry with a new session (a setup call)
+  bool replanned = false;                 // left out by the budget once, and planned again
 };
 
 namespace {
@@ -102,24 +103,16 @@ std::string key_prefix(const std::string& key) {
 
 ProviderFetcher::ProviderFetcher(HttpEngine& engine, ProviderSettings settings, Storage& cache,
                                  const TtlTable& ttls, const Clock& clock)
-    : m_engine(engine), m_settings(std::move(settings)), m_cache(cache), m_ttls(ttls), m_clock(clock) {
-  // A plan that refused a symbol in an earlier run, still remembered, is the same plan now.
-  const UnixTime now = m_clock.now();
-  for (const auto& [service, keys] : m_settings.absent)
-    for (const auto& [key, a] : keys)
-      if (a.kind == FailureKind::not_on_plan && a.until > now && a.asked <= now &&
-          m_settings.absence_ttl > 0) {
-        auto [it, fresh] = m_restricted.try_emplace(service + "\n" + key_prefix(key), a.asked);
-        if (!fresh) it->second = std::min(it->second, a.asked);
-      }
-}
+    : m_engine(engine), m_settings(std::move(settings)), m_cache(cache), m_ttls(ttls), m_clock(clock) {}
 
 std::optional<std::string> ProviderFetcher::plan_refuses(const Provider& provider, const Need& need,
                                                          const NeedSource& src) const {
   const ProviderInfo& info = provider.info();
   if (info.plan_symbols.empty()) return std::nullopt;
-  auto r = m_restricted.find(std::string(info.name) + "\n" + key_prefix(src.key));
-  if (r == m_restricted.end()) return std::nullopt;
+  const std::string endpoint = std::string(info.name) + "\n" + key_prefix(src.key);
+  // Learned in this run only (the key may be another tomorrow): each run pays its plan's first refusal.
+  auto r = m_restricted.find(endpoint);
+  if (r == m_restricted.end() || m_unrestricted.count(endpoint)) return std::nullopt;
   const std::string symbol = to_upper(need.subject);
   if (std::find(info.plan_symbols.begin(), info.plan_symbols.end(), symbol) != info.plan_symbols.end())
     return std::nullopt;
@@ -144,22 +137,25 @@ void ProviderFetcher::run() {
 }
 
 bool ProviderFetcher::next_round() {
+  // Nothing is in flight: what is still held for setup calls not made goes back.
+  for (auto& [service, holder] : m_setup) setup_done(service);
   // Needs the budget left out wait for what is left of it once the others
-  // are done (a call held for a session that was not needed, a shared
-  // answer): planned again with that, else missing with their reasons.
+  // are done (shared answers, needs served another way): planned once more
+  // with that, else missing with their reasons.
   if (!m_deferred.empty()) {
     const int left = m_budget ? *m_budget - m_begun_all : 0;
     auto deferred = std::move(m_deferred);
     m_deferred.clear();
     for (auto& d : deferred) {
-      if (left > 0) {
+      if (left > 0 && !d->replanned) {
+        d->replanned = true;
         d->failures.clear();
         m_pending.push_back(std::move(d));
       } else {
         complete(d, std::nullopt);
       }
     }
-    if (left > 0) m_round_budget = left;
+    if (!m_pending.empty()) m_round_budget = left;
     m_plan.reset();
   }
   return !m_pending.empty();
@@ -184,8 +180,11 @@ PlanProvider ProviderFetcher::plan_provider(const Provider& provider) {
       doc && !m_shared.count(name) &&
       m_cache.get(name, doc->cache_key, Storage::CountLookup::no).status != LookupStatus::fresh)
     p.setup_calls += 1;
+  // Should it ask for a session (Yahoo: cookie, crumb and the retry), held with its first need; given
+  // back when its first answer does not ask, and then planned again for needs the budget left out.
   if (auto session = provider.session_setup(context); session && !m_sessions.count(name))
     p.setup_calls += static_cast<int>(session->urls.size()) + 1;
+
   ServiceStanding standing = m_engine.standing(name);
   p.calls_left = standing.calls_left;
   p.quota_text = standing.quota_text;
@@ -217,7 +216,7 @@ PlanProvider ProviderFetcher::plan_provider(const Provider& provider) {
 const FetchPlan& ProviderFetcher::plan() {
   if (m_plan) return *m_plan;
   m_plan_needs.clear();
-  m_providers.clear();  // as the engine stands now
+  if (!m_round_budget) m_providers.clear();  // as the engine stands now
   for (const auto& attempt : m_pending) {
     PlanNeed need;
     need.priority = static_cast<int>(attempt->need.priority);
@@ -243,17 +242,30 @@ const FetchPlan& ProviderFetcher::plan() {
     }
     m_plan_needs.push_back(std::move(need));
   }
-  m_plan =
-      plan_fetches(m_plan_needs, m_providers,
-                   PlanLimits{.budget = m_round_budget ? m_round_budget : m_settings.budget,
-                              .budget_text = m_round_budget && m_settings.budget
-                                                 ? "--max-api-calls " + std::to_string(*m_settings.budget) +
-                                                       " all planned for needs ahead"
-                                                 : std::string(),
-                              .per_minute = m_settings.per_minute,
-                              .horizon = m_settings.horizon_seconds,
-                              .latency = m_settings.latency,
-                              .slots = m_settings.slots});
+  // A later round plans with what is left of each quota (the ledger keeps the first plan's view).
+  std::map<std::string, PlanProvider> providers = m_providers;
+  if (m_round_budget)
+    for (auto& [service, p] : providers) {
+      const auto b = m_begun.find(service);
+      const int begun = b == m_begun.end() ? 0 : b->second;
+      if (p.calls_left) p.calls_left = std::max(0, *p.calls_left - begun);
+      if (p.run_cap) p.run_cap = std::max(0, *p.run_cap - begun);
+      p.setup_calls = 0;
+    }
+  m_plan = plan_fetches(
+      m_plan_needs, providers,
+      PlanLimits{.budget = m_round_budget ? m_round_budget : m_settings.budget,
+                 .budget_text = !m_round_budget ? std::string()
+                                : m_settings.budget
+                                    ? "--max-api-calls " + std::to_string(*m_settings.budget) +
+                                          " all planned for needs ahead"
+                                    : "budget of " + std::to_string(m_budget.value_or(0)) +
+                                          " calls (what --max-calls-per-minute allows) all planned "
+                                          "for needs ahead",
+                 .per_minute = m_settings.per_minute,
+                 .horizon = m_settings.horizon_seconds,
+                 .latency = m_settings.latency,
+                 .slots = m_settings.slots});
   return *m_plan;
 }
 
@@ -306,7 +318,7 @@ void ProviderFetcher::dispatch() {
       const bool budget =
           std::any_of(attempt->failures.begin(), attempt->failures.end(),
                       [](const ProviderFailure& f) { return f.kind == FailureKind::budget_spent; });
-      if (budget && m_budget)
+      if (budget && m_budget && !attempt->replanned)
         m_deferred.push_back(attempt);  // the budget may have room once the others are done
       else
         complete(attempt, std::nullopt);
@@ -372,6 +384,7 @@ void ProviderFetcher::call_begun(const std::string& service, Attempt& attempt, c
 void ProviderFetcher::uncount(const std::string& service) {
   --m_begun[service];
   --m_begun_all;
+  --m_planned[service];  // for progress: a call that will not be made
 }
 
 void ProviderFetcher::setup_begun(const std::string& service) {
@@ -394,6 +407,7 @@ void ProviderFetcher::setup_done(const std::string& service) {
 void ProviderFetcher::complete(const std::shared_ptr<Attempt>& attempt, std::optional<Fetched> fetched) {
   if (!attempt->holds.empty()) {  // its planned call never began: the need behind it may have it
     unreserve(attempt->holds, attempt->position);
+    --m_planned[attempt->holds];
     attempt->holds.clear();
   }
   ++m_completed;
@@ -439,11 +453,13 @@ void ProviderFetcher::remember_absence(const std::string& service, const std::st
   const UnixTime now = m_clock.now();
   m_learned[service][key] = {now, now + m_settings.absence_ttl, kind, why.substr(0, 300)};
   ++m_learned_version;
-  if (kind == FailureKind::not_on_plan) m_restricted.try_emplace(service + "\n" + key_prefix(key), now);
+  if (kind == FailureKind::not_on_plan && !m_unrestricted.count(service + "\n" + key_prefix(key)))
+    m_restricted.try_emplace(service + "\n" + key_prefix(key), now);
 }
 
 void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t step) {
   const Need& need = attempt->need;
+  attempt->session_retry = false;  // a retry with a session is its provider's only
   for (; step < attempt->order.size(); ++step) {
     const NeedSource& src = need.chain[attempt->order[step]];
     const Provider* provider = find_provider(src.service);
@@ -537,6 +553,7 @@ void ProviderFetcher::submit(std::shared_ptr<Attempt> attempt, size_t step, cons
     request.headers.push_back("User-Agent: " + context.user_agent);
   request.read_error = built->read_error;
   request.cookies = info.cookies;
+  request.priority = attempt->position;  // the engine's queue follows the plan's order
   // Its plan may refuse its like before its turn comes (FMP's first 402): then it is not sent.
   if (!info.plan_symbols.empty())
     request.not_wanted = [this, attempt, step, &provider] {
@@ -636,6 +653,10 @@ void ProviderFetcher::answered(std::shared_ptr<Attempt> attempt, size_t step, co
     open_gate(service);
   }
   if (result.outcome == Outcome::ok && parsed && *parsed) {
+    // A symbol outside the free plan's list served: the key's plan is a larger one; infer nothing.
+    if (const auto& list = provider.info().plan_symbols;
+        !list.empty() && std::find(list.begin(), list.end(), to_upper(attempt->need.subject)) == list.end())
+      m_unrestricted.insert(service + "\n" + key_prefix(source.key));
     // What the same answer also serves is cached too (one OVERVIEW: a profile and fundamentals).
     const RequestContext context = context_for(provider);
     for (NeedKind other : provider.same_answer(attempt->need.kind)) {
@@ -657,7 +678,23 @@ void ProviderFetcher::answered(std::shared_ptr<Attempt> attempt, size_t step, co
   if (result.outcome == Outcome::session_expired && !attempt->session_tried &&
       provider.session_setup(context_for(provider))) {
     attempt->session_tried = true;
-    make_session(provider, [this, attempt, step, &provider, probe, service] {
+    // A session costs calls (Yahoo: cookie, crumb, the retry): under a budget they come out of the needs
+    // after this one (the engine's queue serves by priority), if the calls not yet made allow them.
+    if (m_budget && m_sessions[service].state != Session::State::made) {
+      const auto setup = provider.session_setup(context_for(provider));
+      const int cost = static_cast<int>(setup->urls.size()) + 1;
+      const int ahead = static_cast<int>(
+          std::distance(m_reserved_all.begin(), m_reserved_all.lower_bound(attempt->position)));
+      if (m_engine.attempts_left() - ahead < cost) {
+        if (probe) open_gate(service);
+        attempt->failures.push_back({service, FailureKind::budget_spent,
+                                     "a session is needed, and the budget of " + std::to_string(*m_budget) +
+                                         " calls has no room for its " + std::to_string(cost) + " calls"});
+        try_from(attempt, step + 1);
+        return;
+      }
+    }
+    make_session(provider, attempt->position, [this, attempt, step, &provider, probe, service] {
       const Session& s = m_sessions[service];
       if (s.state != Session::State::made) {
         setup_done(service);
@@ -690,13 +727,14 @@ void ProviderFetcher::answered(std::shared_ptr<Attempt> attempt, size_t step, co
     kind = parsed->error().kind;
     message = parsed->error().message;
   }
-  if (kind == FailureKind::no_data || kind == FailureKind::not_on_plan)
+  // What the provider answered is remembered; a request never sent (its plan's refusal inferred) is not.
+  if ((kind == FailureKind::no_data || kind == FailureKind::not_on_plan) && result.attempts > 0)
     remember_absence(service, source.key, kind, message);
   attempt->failures.push_back({service, kind, message});
   try_from(attempt, step + 1);
 }
 
-void ProviderFetcher::make_session(const Provider& provider, std::function<void()> then) {
+void ProviderFetcher::make_session(const Provider& provider, size_t position, std::function<void()> then) {
   const std::string service(provider.info().name);
   Session& s = m_sessions[service];
   if (s.state == Session::State::made || s.state == Session::State::failed) {
@@ -715,11 +753,11 @@ void ProviderFetcher::make_session(const Provider& provider, std::function<void(
     return;
   }
   log_info(service + ": making a session (cookie and crumb)");
-  session_step(service, std::make_shared<SessionSetup>(std::move(*setup)), 0);
+  session_step(service, std::make_shared<SessionSetup>(std::move(*setup)), 0, position);
 }
 
 void ProviderFetcher::session_step(const std::string& service, std::shared_ptr<SessionSetup> setup,
-                                   size_t index) {
+                                   size_t index, size_t position) {
   HttpRequest request;
   request.service = service;
   request.url = setup->urls[index];
@@ -729,12 +767,14 @@ void ProviderFetcher::session_step(const std::string& service, std::shared_ptr<S
   // The steps before the last only set cookies: any answer will do (Yahoo's
   // consent host answers 404 with its cookie).
   request.any_status = !last;
+  request.priority = position;  // the need that asked for it
   setup_begun(service);
-  m_engine.submit(std::move(request), [this, service, setup, index, last](HttpResult&& result) {
+  m_engine.submit(std::move(request), [this, service, setup, index, last, position](HttpResult&& result) {
+    if (result.attempts == 0) uncount(service);  // refused before it was sent
     Session& s = m_sessions[service];
     if (!last) {
       if (result.outcome == Outcome::ok) {
-        session_step(service, setup, index + 1);
+        session_step(service, setup, index + 1, position);
         return;
       }
       s.state = Session::State::failed;
@@ -792,9 +832,11 @@ void ProviderFetcher::with_shared(const Provider& provider, const SharedDocument
     return std::nullopt;
   };
   request.read_error = doc.read_error;
+  request.priority = position;
   setup_begun(service);
   m_engine.submit(
       std::move(request), [this, service, key = doc.cache_key, data = doc.data](HttpResult&& result) {
+        if (result.attempts == 0) uncount(service);  // refused before it was sent
         Shared& s = m_shared[service];
         s.fetching = false;
         setup_done(service);

@@ -128,8 +128,9 @@ class ProviderFetcher final : public NeedFetcher {
                 const ProviderRequest& built, const HttpResult& result, const Result<Record>* parsed);
   void with_shared(const Provider& provider, const SharedDocument& doc, size_t position,
                    std::function<void(const Error*)> then);
-  void make_session(const Provider& provider, std::function<void()> then);
-  void session_step(const std::string& service, std::shared_ptr<SessionSetup> setup, size_t index);
+  void make_session(const Provider& provider, size_t position, std::function<void()> then);
+  void session_step(const std::string& service, std::shared_ptr<SessionSetup> setup, size_t index,
+                    size_t position);
   void remember_absence(const std::string& service, const std::string& key, FailureKind kind,
                         const std::string& why);
   const Absence* known_absent(const std::string& service, const std::string& key) const;
@@ -152,6 +153,7 @@ class ProviderFetcher final : public NeedFetcher {
   std::uint64_t m_learned_version = 0;
   // service + "\n" + cache key prefix ("fundamentals") -> when its plan first refused a symbol
   std::map<std::string, UnixTime> m_restricted;
+  std::set<std::string> m_unrestricted;  // endpoints that served a symbol outside the list: no inference
 
   std::vector<std::shared_ptr<Attempt>> m_pending;  // fetch()ed, in the order given
   std::optional<FetchPlan> m_plan;

@@ -63,6 +63,28 @@ class Plan(FakeServicesTestCase):
         self.assertLess(doc["discovery_metadata"]["duration_ms"]["phase2_market"], 8000)
         self.assertNotIn("budget_spent", str(doc["discovery_metadata"]["api_calls"].get("failed", {})))
 
+    def test_a_budget_too_small_for_a_providers_setup_ends_and_says_why(self):
+        # SEC's tickers file and one profile need 2 calls; Yahoo alone gets its 3 calls' worth. Each
+        # run ends (a budget that plans nothing is not planned again and again) within its budget.
+        for services, budget, most in (("sec_edgar", 1, 1), ("yahoo_finance", 3, 3), ("sec_edgar", 2, 2)):
+            self.server.reset()
+            cache = os.path.join(self.cache, services + str(budget))
+            doc, r = self.thd_json("--data-dir", self.data, "--cache-dir", cache, "run", "--portfolio",
+                                   "live_signals", "--output", "-", "--services", services, "--max-api-calls",
+                                   str(budget), env=self.env(), timeout=60)
+            st = self.server.stats()
+            self.assertLessEqual(st["requests_total"], most, (services, budget))
+            served = by_source(doc)["network"]
+            if services == "yahoo_finance":
+                self.assertEqual(served, 3)  # no session asked for: nothing held back
+            if (services, budget) == ("sec_edgar", 2):
+                self.assertEqual(served, 1)  # the tickers file and one profile
+            missing = [v["profile"]["provenance"]["reason"] for v in doc["tickers"].values()
+                       if v.get("profile") and v["profile"]["provenance"]["source"] == "missing"
+                       and not v["profile"]["provenance"]["reason"].startswith("not requested")]
+            if services == "sec_edgar":
+                self.assertTrue(all("--max-api-calls %d" % budget in m or "budget" in m for m in missing), missing)
+
 
 class Progress(FakeServicesTestCase):
     realistic = True
@@ -137,10 +159,17 @@ class Progress(FakeServicesTestCase):
         reasons = [v["fundamentals"]["provenance"]["reason"] for v in doc["tickers"].values()]
         inferred = [x for x in reasons if "not one of the 87 symbols of the free plan" in x]
         self.assertGreaterEqual(len(inferred), 12 - 5, reasons)
-        # The next run, the same day: the 402s are remembered, the others inferred: FMP is not asked.
-        before = st["requests"]["fmp"]
+        # The next run, the same day: the 402s are remembered and not asked again; the inference is
+        # learned again (a key may be another one tomorrow), from the first refusal of each endpoint. No
+        # (endpoint, symbol) is asked twice in the day.
         doc, r = self.thd_json(*argv, env=self.env(), timeout=180)
-        self.assertEqual(self.server.stats()["requests"]["fmp"], before, r.stderr)
+        paths = [re.sub(r"apikey=[^&]*", "", p) for p in self.server.stats()["paths"]["fmp"]]
+        self.assertEqual(len(paths), len(set(paths)), paths)
+        asked = {}
+        for path in paths:
+            asked[path.split("?")[0]] = asked.get(path.split("?")[0], 0) + 1
+        for endpoint, n in asked.items():
+            self.assertLessEqual(n, 10, (endpoint, paths))  # at most 5 a run
 
     def test_without_a_terminal_verbose_prints_a_progress_line_every_10_seconds(self):
         # A global pace of 20 a minute (a burst of 10, then one call per 3 s): 16 calls take ~18 s.
