@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "core/csv_reader.hpp"
@@ -51,7 +52,9 @@ void scan_records(const char* p, size_t from, size_t to, RecordScan& scan, ScanP
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
-  virtual void record(const CsvRecord& record) = 0;
+  // The fields are views valid until the call returns (into the input, or
+  // into the splitter's list of views).
+  virtual void record(std::span<const std::string_view> fields, std::uint64_t line) = 0;
   virtual void too_long(std::uint64_t line) = 0;  // more than max_record bytes
   virtual void too_wide(std::uint64_t line) = 0;  // more than max_fields fields
 };

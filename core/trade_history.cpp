@@ -195,7 +195,9 @@ class ChunkReader {
 class CountRows final : public RecordSink {
  public:
   explicit CountRows(TradeStats& stats) : m_stats(stats) {}
-  void record(const CsvRecord& r) override { m_stats.row(r); }
+  void record(std::span<const std::string_view> fields, std::uint64_t line) override {
+    m_stats.row(fields, line);
+  }
   void too_long(std::uint64_t line) override { m_stats.row_too_long(line); }
   void too_wide(std::uint64_t line) override { m_stats.row_too_wide(line); }
 
@@ -208,9 +210,10 @@ class HeaderThenRows final : public RecordSink {
  public:
   HeaderThenRows(TradeStats& stats, const std::filesystem::path& csv, bool& have_header)
       : m_stats(stats), m_csv(csv), m_have_header(have_header) {}
-  void record(const CsvRecord& r) override {
-    if (m_have_header) return m_stats.row(r);
-    if (auto ok = m_stats.header(r); !ok) not_a_trade_history(m_csv, r.line, ok.error().message);
+  void record(std::span<const std::string_view> fields, std::uint64_t line) override {
+    if (m_have_header) return m_stats.row(fields, line);
+    CsvRecord r{{fields.begin(), fields.end()}, line};
+    if (auto ok = m_stats.header(r); !ok) not_a_trade_history(m_csv, line, ok.error().message);
     m_have_header = true;
   }
   void too_long(std::uint64_t line) override {

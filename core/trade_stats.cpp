@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
+#include <utility>
 
 #include "core/base/error.hpp"
 #include "core/base/text.hpp"
@@ -24,19 +26,42 @@ struct UsedNumbers {
   std::optional<double> avg_exit_price, pnl, ret, duration, unrealized;
 };
 
-std::optional<double>& used_number(UsedNumbers& n, Col c) {
-  switch (c) {
-    case Col::avg_exit_price: return n.avg_exit_price;
-    case Col::pnl: return n.pnl;
-    case Col::return_: return n.ret;
-    case Col::duration_days: return n.duration;
-    default: return n.unrealized;  // Col::current_unrealized_pnl, the last used_in_statistics column
+// is_valid_ticker(t), and its upper-cased key when it is.
+bool ticker_key(std::string_view t, TickerKey& k) {
+  static_assert(k_max_ticker_bytes <= sizeof k.w);
+  if (t.empty() || t.size() > k_max_ticker_bytes) return false;
+  char* out = reinterpret_cast<char*>(k.w.data());
+  bool has_alnum = false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 'a' + 'A');
+      has_alnum = true;
+    } else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+      has_alnum = true;
+    } else if (c != '.' && c != '-' && c != '^' && c != '=') {
+      return false;
+    }
+    out[i] = c;
   }
+  k.len = static_cast<std::uint32_t>(t.size());
+  return has_alnum;
+}
+
+std::uint64_t hash_of(const TickerKey& k) {
+  std::uint64_t h =
+      (k.w[0] * 0x9E3779B97F4A7C15) ^ (k.w[1] * 0xC2B2AE3D27D4EB4F) ^ (k.w[2] * 0x165667B19E3779F9) ^ k.len;
+  return h ^ (h >> 29) ^ (h >> 47);
 }
 
 std::string quoted(std::string_view s) {
-  if (s.size() > 40) return "'" + std::string(s.substr(0, 40)) + "...'";
-  return "'" + std::string(s) + "'";
+  std::string out;
+  out.reserve(std::min<size_t>(s.size(), 40) + 5);
+  out += '\'';
+  out.append(s.substr(0, 40));
+  if (s.size() > 40) out += "...";
+  out += '\'';
+  return out;
 }
 
 }  // namespace
@@ -96,11 +121,75 @@ NumberShape number_shape(std::string_view s) {
 
 }  // namespace
 
+std::pair<std::uint32_t, bool> TickerIndex::find_or_add(const TickerKey& k, std::uint32_t place) {
+  if ((m_size + 1) * 2 > m_slots.size()) reserve(std::max<size_t>(m_size + 1, m_slots.size()));
+  const size_t mask = m_slots.size() - 1;
+  for (size_t i = hash_of(k) & mask;; i = (i + 1) & mask) {
+    Slot& s = m_slots[i];
+    if (s.place == k_free) {
+      s.key = k, s.place = place;
+      ++m_size;
+      return {place, true};
+    }
+    if (s.key == k) return {s.place, false};
+  }
+}
+
+void TickerIndex::reserve(size_t n) {
+  size_t want = 16;
+  while (want < n * 2) want *= 2;
+  if (want <= m_slots.size()) return;
+  std::vector<Slot> old = std::exchange(m_slots, std::vector<Slot>(want));
+  const size_t mask = want - 1;
+  for (const Slot& s : old) {
+    if (s.place == k_free) continue;
+    size_t i = hash_of(s.key) & mask;
+    while (m_slots[i].place != k_free) i = (i + 1) & mask;
+    m_slots[i] = s;
+  }
+}
+
 bool is_trade_number(std::string_view s) {
   NumberShape shape = number_shape(s);
   if (shape == NumberShape::plain) return true;
   return shape == NumberShape::needs_range_check && parse_trade_number(s).has_value();
 }
+
+namespace {
+
+// is_trade_number(s), quicker for the cells most files hold: up to 32 bytes
+// of [+-]? digits [. digits] with a digit. Anything else goes the long way.
+inline bool quick_trade_number(std::string_view s) {
+  if (s.size() > 32) return is_trade_number(s);
+  const char* p = s.data();
+  const char* const e = p + s.size();
+  if (p < e && (*p == '+' || *p == '-')) ++p;
+  bool digit = false;
+  while (p < e && static_cast<unsigned char>(*p - '0') < 10) ++p, digit = true;
+  if (p < e && *p == '.') {
+    ++p;
+    while (p < e && static_cast<unsigned char>(*p - '0') < 10) ++p, digit = true;
+  }
+  if (p == e) return digit;
+  return is_trade_number(s);  // an exponent, or not a number
+}
+
+// iequals(v, lower) for a lower-case literal, inline.
+inline bool is_word(std::string_view v, std::string_view lower) {
+  if (v.size() != lower.size()) return false;
+  for (size_t i = 0; i < v.size(); ++i) {
+    char c = v[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+bool pending_before(Date a_date, std::uint64_t a_line, Date b_date, std::uint64_t b_line) {
+  return a_date != b_date ? a_date > b_date : a_line < b_line;
+}
+
+}  // namespace
 
 std::optional<double> parse_trade_number(std::string_view s) {
   // [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?
@@ -154,6 +243,31 @@ Result<void> TradeStats::header(const CsvRecord& record) {
   m_field_count = record.fields.size();
   m_header = std::move(h.names);
   m_header_duplicate = std::move(h.duplicate);
+  m_plan.assign(m_field_count, CellStep{});
+  for (const ColumnInfo& info : k_trade_columns) {
+    const int i = m_col[static_cast<size_t>(info.id)];
+    if (i < 0) continue;
+    Cell cell = Cell::other;
+    switch (info.id) {
+      case Col::avg_exit_price: cell = Cell::avg_exit_price; break;
+      case Col::pnl: cell = Cell::pnl; break;
+      case Col::return_: cell = Cell::ret; break;
+      case Col::duration_days: cell = Cell::duration; break;
+      case Col::current_unrealized_pnl: cell = Cell::unrealized; break;
+      case Col::entry_timestamp: cell = Cell::entry; break;
+      case Col::exit_timestamp: cell = Cell::exit; break;
+      case Col::ticker: cell = Cell::ticker; break;
+      case Col::status: cell = Cell::status; break;
+      case Col::position_uuid: cell = Cell::uuid; break;
+      case Col::strategy_type: cell = Cell::strategy; break;
+      default: cell = info.type == ColType::number ? Cell::number : Cell::other;
+    }
+    // Every column a statistic reads has its step: a new one needs one too.
+    if (info.type != ColType::text && cell == Cell::other)
+      return fail("internal: no step for a known column");
+    if (info.used_in_statistics && cell == Cell::number) return fail("internal: no slot for a used number");
+    m_plan[static_cast<size_t>(i)] = {cell, info.id};
+  }
   m_known_in_order.clear();
   for (size_t i = 0; i < m_header.size(); ++i)
     for (const ColumnInfo& info : k_trade_columns)
@@ -207,85 +321,129 @@ void TradeStats::add_active(ActivePosition position) {
   }
 }
 
-void TradeStats::row(const CsvRecord& record) {
+TickerPerformance& TradeStats::ticker_of(const TickerKey& key) {
+  if (m_is_part) {
+    auto [place, added] = m_ticker_index.find_or_add(key, static_cast<std::uint32_t>(m_part_tickers.size()));
+    if (added) {
+      m_part_tickers.emplace_back().order = place;
+      m_part_keys.push_back(key);
+    }
+    return m_part_tickers[place];
+  }
+  auto [place, added] = m_ticker_index.find_or_add(key, static_cast<std::uint32_t>(m_ticker_order.size()));
+  if (added) {
+    auto [it, inserted] = m_tickers.try_emplace(std::string(key.view()));
+    it->second.order = place;
+    m_ticker_order.push_back(it->first);
+    m_ticker_at.push_back(&it->second);
+  }
+  return *m_ticker_at[place];
+}
+
+StrategyCounts& TradeStats::strategy_of(std::string_view name, std::string_view& key) {
+  for (const StrategyHit& h : m_strategy_hits) {
+    if (h.key.size() != name.size()) continue;
+    size_t i = 0;
+    while (i < name.size() && h.key[i] == name[i]) ++i;
+    if (i == name.size()) {
+      key = h.key;
+      return *h.counts;
+    }
+  }
+  auto sit = m_strategies.find(name);
+  if (sit == m_strategies.end()) sit = m_strategies.emplace(std::string(name), StrategyCounts{}).first;
+  if (m_strategy_hits.size() < 8) m_strategy_hits.push_back({sit->first, &sit->second});
+  key = sit->first;
+  return sit->second;
+}
+
+void TradeStats::row(std::span<const std::string_view> fields, std::uint64_t line) {
   ++m_rows_read;
   m_row_has_issue = false;
-  const std::uint64_t line = record.line;
-  if (record.fields.size() != m_field_count) {
+  if (fields.size() != m_field_count) {
     issue(line, "",
-          "expected " + std::to_string(m_field_count) + " fields, found " +
-              std::to_string(record.fields.size()) + "; row skipped");
+          "expected " + std::to_string(m_field_count) + " fields, found " + std::to_string(fields.size()) +
+              "; row skipped");
     ++m_rows_excluded;
     ++m_rows_with_issues;
     return;
   }
   ++m_well_formed_rows;
-  m_cells.resize(m_field_count);
-  for (size_t i = 0; i < m_field_count; ++i) {
-    m_cells[i] = trim_cell(record.fields[i]);  // once per cell
-    m_filled[i] += !m_cells[i].empty();
-  }
 
-  auto cell = [&](Col c) -> std::string_view {
-    int i = m_col[static_cast<size_t>(c)];
-    return i < 0 ? std::string_view() : m_cells[static_cast<size_t>(i)];
-  };
   UsedNumbers numbers;  // only what the statistics read: this runs per row
   std::optional<Date> entry, exit;
   bool excluded = false;
   enum class State { closed, open, invalid } state = State::invalid;
+  std::string_view uuid, strategy_name;
+  TickerKey key;
 
   // Cells in header order, so that issues come in the file's column order.
-  for (Col id : m_known_in_order) {
-    const ColumnInfo& info = column_info(id);
-    std::string_view v = cell(info.id);
-    if (info.type == ColType::number) {
-      if (v.empty()) continue;
-      bool valid;
-      if (info.used_in_statistics) {
-        std::optional<double>& slot = used_number(numbers, info.id);
-        slot = parse_trade_number(v);
-        valid = slot.has_value();
-      } else {
-        valid = is_trade_number(v);
+  std::uint64_t* const filled = m_filled.data();
+  const CellStep* const plan = m_plan.data();
+  for (size_t i = 0; i < m_field_count; ++i) {
+    const std::string_view v = trim_cell(fields[i]);
+    filled[i] += !v.empty();
+    const CellStep step = plan[i];
+    std::optional<double>* slot = nullptr;
+    switch (step.cell) {
+      case Cell::other: continue;
+      case Cell::uuid: uuid = v; continue;
+      case Cell::strategy: strategy_name = v; continue;
+      case Cell::number:
+        if (!v.empty() && !quick_trade_number(v)) issue(line, step.col, quoted(v) + " is not a number");
+        continue;
+      case Cell::avg_exit_price: slot = &numbers.avg_exit_price; break;
+      case Cell::pnl: slot = &numbers.pnl; break;
+      case Cell::ret: slot = &numbers.ret; break;
+      case Cell::duration: slot = &numbers.duration; break;
+      case Cell::unrealized: slot = &numbers.unrealized; break;
+      case Cell::entry:
+      case Cell::exit: {
+        const bool required = step.cell == Cell::entry;  // column_info(step.col).required
+        if (v.empty()) {
+          if (required) {
+            issue(line, step.col, "missing; row skipped");
+            excluded = true;
+          }
+          continue;
+        }
+        auto d = parse_trade_timestamp(v);
+        if (!d) {
+          issue(line, step.col,
+                quoted(v) + " is not a date (YYYY-MM-DD[ HH:MM:SS])" + (required ? "; row skipped" : ""));
+          excluded |= required;
+        }
+        (required ? entry : exit) = d;
+        continue;
       }
-      if (!valid) issue(line, info.id, quoted(v) + " is not a number");
-    } else if (info.type == ColType::timestamp) {
-      if (v.empty()) {
-        if (info.required) {
-          issue(line, info.id, "missing; row skipped");
+      case Cell::ticker:
+        if (v.empty()) {
+          issue(line, step.col, "missing; row skipped");
+          excluded = true;
+        } else if (!ticker_key(v, key)) {
+          // Never a key or a need: two such names can be one JSON key once written.
+          issue(line, step.col,
+                quoted(v) + " is not a valid symbol (1 to 20 of A-Z a-z 0-9 . ^ = -); row skipped");
           excluded = true;
         }
         continue;
-      }
-      auto d = parse_trade_timestamp(v);
-      if (!d) {
-        issue(line, info.id,
-              quoted(v) + " is not a date (YYYY-MM-DD[ HH:MM:SS])" + (info.required ? "; row skipped" : ""));
-        excluded |= info.required;
-      }
-      (info.id == Col::entry_timestamp ? entry : exit) = d;
-    } else if (info.id == Col::ticker) {
-      if (v.empty()) {
-        issue(line, info.id, "missing; row skipped");
-        excluded = true;
-      } else if (!is_valid_ticker(v)) {
-        // Never a key or a need: two such names can be one JSON key once written.
-        issue(line, info.id,
-              quoted(v) + " is not a valid symbol (1 to 20 of A-Z a-z 0-9 . ^ = -); row skipped");
-        excluded = true;
-      }
-    } else if (info.id == Col::status) {
-      if (iequals(v, "closed"))
-        state = State::closed;
-      else if (iequals(v, "open") || iequals(v, "active"))
-        state = State::open;
-      else {
-        issue(line, info.id,
+      case Cell::status:
+        if (is_word(v, "closed"))
+          state = State::closed;
+        else if (is_word(v, "open") || is_word(v, "active"))
+          state = State::open;
+        else {
+          issue(
+              line, step.col,
               v.empty() ? "missing; row skipped" : quoted(v) + " is not Closed, Open or Active; row skipped");
-        excluded = true;
-      }
+          excluded = true;
+        }
+        continue;
     }
+    // A number a statistic reads.
+    if (v.empty()) continue;
+    *slot = parse_trade_number(v);
+    if (!*slot) issue(line, step.col, quoted(v) + " is not a number");
   }
   if (excluded) {
     ++m_rows_excluded;
@@ -299,18 +457,8 @@ void TradeStats::row(const CsvRecord& record) {
   if (state == State::open && (exit || numbers.avg_exit_price)) issue(line, "", "Open row with an exit");
   if (m_row_has_issue) ++m_rows_with_issues;
 
-  m_key.assign(cell(Col::ticker));  // reuses its buffer: no allocation per row
-  for (char& c : m_key)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  auto [it, inserted] = m_tickers.try_emplace(m_key);
-  TickerPerformance& tp = it->second;
-  if (inserted) {
-    tp.order = static_cast<std::uint32_t>(m_ticker_order.size());
-    m_ticker_order.push_back(m_key);
-    m_ticker_at.push_back(&tp);
-  }
+  TickerPerformance& tp = ticker_of(key);
   ++tp.trades;
-  std::string_view strategy_name = cell(Col::strategy_type);
   if (strategy_name.empty()) strategy_name = "unspecified";
   // Keyed as the document writes it: names that differ only in bytes that
   // are not UTF-8 are one strategy, never two entries under one JSON key.
@@ -321,10 +469,8 @@ void TradeStats::row(const CsvRecord& record) {
       break;
     }
   }
-  auto sit = m_strategies.find(strategy_name);
-  if (sit == m_strategies.end())
-    sit = m_strategies.emplace(std::string(strategy_name), StrategyCounts{}).first;
-  StrategyCounts& sc = sit->second;
+  std::string_view strategy_key;  // the map's: it outlives the row
+  StrategyCounts& sc = strategy_of(strategy_name, strategy_key);
   ++sc.total;
   if (!m_first_entry || *entry < *m_first_entry) m_first_entry = entry;
   if (!m_last_entry || *entry > *m_last_entry) m_last_entry = entry;
@@ -333,8 +479,41 @@ void TradeStats::row(const CsvRecord& record) {
     ++m_active;
     ++tp.active;
     ++sc.active;
-    if (!tp.active_seen) m_open_ticker.push_back(m_key), m_open_order.push_back(tp.order);
+    if (!tp.active_seen) {
+      if (!m_is_part) m_open_ticker.emplace_back(key.view());
+      m_open_order.push_back(tp.order);
+    }
     tp.active_seen = true;
+    if (m_is_part) {
+      // Listed with views of the row (see part()): merge() builds the strings
+      // of those the whole file's list keeps.
+      auto later = [](const PendingActive& a, const PendingActive& b) {
+        return pending_before(a.entry_date, a.line, b.entry_date, b.line);
+      };
+      if (m_active_floor && !pending_before(*entry, line, m_active_floor->entry_date, m_active_floor->line))
+        return;
+      auto& heap = m_pending_active;
+      const bool room = heap.size() < m_limits.max_active_positions;
+      if (!room &&
+          (heap.empty() || !pending_before(*entry, line, heap.front().entry_date, heap.front().line)))
+        return;
+      PendingActive p;
+      p.entry_date = *entry;
+      p.line = line;
+      p.days_held = days_from_civil(m_run_date) - days_from_civil(*entry);
+      p.unrealized = numbers.unrealized;
+      p.uuid = uuid;
+      p.strategy = strategy_key;
+      p.ticker = tp.order;
+      if (room) {
+        heap.push_back(p);
+      } else {
+        std::pop_heap(heap.begin(), heap.end(), later);
+        heap.back() = p;
+      }
+      std::push_heap(heap.begin(), heap.end(), later);
+      return;
+    }
     // Build the strings only for a position the capped list will keep.
     ActivePosition probe;
     probe.entry_date = *entry;
@@ -342,8 +521,8 @@ void TradeStats::row(const CsvRecord& record) {
     if ((!m_active_floor || listed_before(probe, *m_active_floor)) &&
         (m_active_positions.size() < m_limits.max_active_positions ||
          (!m_active_positions.empty() && listed_before(probe, m_active_positions.front())))) {
-      probe.uuid = std::string(cell(Col::position_uuid));
-      probe.ticker = m_key;
+      probe.uuid = std::string(uuid);
+      probe.ticker = std::string(key.view());
       probe.strategy = std::string(strategy_name);
       probe.days_held = days_from_civil(m_run_date) - days_from_civil(*entry);
       probe.current_unrealized_return = numbers.unrealized;
@@ -377,10 +556,9 @@ void TradeStats::row(const CsvRecord& record) {
   if (ret) {
     terms.has_ret = true, terms.ret = *ret;
     ++m_returns;
-    if (!m_best || *ret > m_best->value)
-      m_best = TradeRef{std::string(cell(Col::position_uuid)), m_key, *ret};
+    if (!m_best || *ret > m_best->value) m_best = TradeRef{std::string(uuid), std::string(key.view()), *ret};
     if (!m_worst || *ret < m_worst->value)
-      m_worst = TradeRef{std::string(cell(Col::position_uuid)), m_key, *ret};
+      m_worst = TradeRef{std::string(uuid), std::string(key.view()), *ret};
   }
   if (pnl) terms.has_pnl = true, terms.pnl = *pnl;
   if (const auto& d = numbers.duration) terms.has_duration = true, terms.duration = *d, ++m_durations;
@@ -416,6 +594,9 @@ TradeStats TradeStats::part() const {
   p.m_header = m_header;
   p.m_header_duplicate = m_header_duplicate;
   p.m_known_in_order = m_known_in_order;
+  p.m_plan = m_plan;
+  // A chunk's rows meet most of the file's tickers: room for them at once.
+  p.m_ticker_index.reserve(std::min<size_t>(m_ticker_order.size(), 4096));
   p.m_field_count = m_field_count;
   p.m_filled.assign(m_filled.size(), 0);
   p.m_is_part = true;
@@ -451,16 +632,10 @@ void TradeStats::merge(TradeStats&& next) {
   if (next.m_worst && (!m_worst || next.m_worst->value < m_worst->value)) m_worst = std::move(next.m_worst);
 
   // Tickers in first-seen order; `to` maps the part's places to ours.
-  std::vector<TickerPerformance*> to(next.m_ticker_order.size());
-  for (size_t i = 0; i < next.m_ticker_order.size(); ++i) {
-    const TickerPerformance& n = *next.m_ticker_at[i];
-    auto [it, inserted] = m_tickers.try_emplace(next.m_ticker_order[i]);
-    TickerPerformance& tp = it->second;
-    if (inserted) {
-      tp.order = static_cast<std::uint32_t>(m_ticker_order.size());
-      m_ticker_order.push_back(it->first);
-      m_ticker_at.push_back(&tp);
-    }
+  std::vector<TickerPerformance*> to(next.m_part_keys.size());
+  for (size_t i = 0; i < next.m_part_keys.size(); ++i) {
+    const TickerPerformance& n = next.m_part_tickers[i];
+    TickerPerformance& tp = ticker_of(next.m_part_keys[i]);
     tp.trades += n.trades, tp.closed += n.closed, tp.active += n.active;
     tp.outcomes.wins += n.outcomes.wins, tp.outcomes.losses += n.outcomes.losses;
     tp.outcomes.breakevens += n.outcomes.breakevens;
@@ -480,6 +655,20 @@ void TradeStats::merge(TradeStats&& next) {
     sc.total += c.total, sc.closed += c.closed, sc.active += c.active;
   }
   for (ActivePosition& p : next.m_active_positions) add_active(std::move(p));
+  for (const PendingActive& p : next.m_pending_active) {
+    ActivePosition probe;
+    probe.entry_date = p.entry_date;
+    probe.line = p.line;
+    if (m_active_positions.size() >= m_limits.max_active_positions &&
+        (m_active_positions.empty() || !listed_before(probe, m_active_positions.front())))
+      continue;  // not kept: no strings built
+    probe.uuid = std::string(p.uuid);
+    probe.ticker = std::string(next.m_part_keys[p.ticker].view());
+    probe.strategy = std::string(p.strategy);
+    probe.days_held = p.days_held;
+    probe.current_unrealized_return = p.unrealized;
+    add_active(std::move(probe));
+  }
 }
 
 std::vector<std::string> TradeStats::open_tickers() const {

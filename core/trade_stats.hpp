@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -74,6 +75,34 @@ struct ActivePosition {
 // Newest entry date first, then file order: true when `a` is listed before `b`.
 bool listed_before(const ActivePosition& a, const ActivePosition& b);
 
+// An upper-cased ticker (1 to 20 bytes, is_valid_ticker's), zero-padded in
+// three words: hashed and compared without a string.
+struct TickerKey {
+  std::array<std::uint64_t, 3> w{};
+  std::uint32_t len = 0;
+  std::string_view view() const { return {reinterpret_cast<const char*>(w.data()), len}; }
+  bool operator==(const TickerKey&) const = default;
+};
+
+// TickerKey -> its place (first-seen order), open addressing: no allocation
+// per ticker.
+class TickerIndex {
+ public:
+  // The place of `k`; when new, it is added at `place`: {its place, added}.
+  std::pair<std::uint32_t, bool> find_or_add(const TickerKey& k, std::uint32_t place);
+  void reserve(size_t n);
+  size_t size() const { return m_size; }
+
+ private:
+  static constexpr std::uint32_t k_free = 0xFFFFFFFF;
+  struct Slot {
+    TickerKey key;
+    std::uint32_t place = k_free;
+  };
+  std::vector<Slot> m_slots;
+  size_t m_size = 0;
+};
+
 struct TradeStatsLimits {
   size_t max_issues = 50;
   size_t max_active_positions = 1000;
@@ -90,14 +119,17 @@ class TradeStats {
   // The statistics of a part of the file (a chunk of whole rows) for merge():
   // this one's header, nothing counted. Its sums are kept as the list of
   // their terms, which merge() adds in file order, so that every sum is the
-  // one a single pass makes, to the last bit.
+  // one a single pass makes, to the last bit. A part keeps views of its
+  // rows' text (the active positions it may list): the rows' bytes must stay
+  // as they are until the part is merged.
   TradeStats part() const;
   // Adds the part that comes next in the file.
   void merge(TradeStats&& next);
 
   // Maps the header's columns; fails naming the first required column missing.
   Result<void> header(const CsvRecord& record);
-  void row(const CsvRecord& record);
+  void row(std::span<const std::string_view> fields, std::uint64_t line);
+  void row(const CsvRecord& record) { row(record.fields, record.line); }
   void row_too_long(std::uint64_t line);
   void row_too_wide(std::uint64_t line);  // more fields than CsvReader::k_default_max_fields
 
@@ -125,6 +157,37 @@ class TradeStats {
     double ret = 0, pnl = 0, duration = 0;
   };
   void add_sums(TickerPerformance& tp, const SumTerms& t);
+  // What row() does with each cell of the header, in its order.
+  enum class Cell : std::uint8_t {
+    other,   // text no statistic reads, an unknown or a repeated column: only counted
+    number,  // checked, never converted
+    avg_exit_price,
+    pnl,
+    ret,
+    duration,
+    unrealized,  // numbers converted (used_in_statistics)
+    entry,
+    exit,
+    ticker,
+    status,
+    uuid,
+    strategy
+  };
+  struct CellStep {
+    Cell cell = Cell::other;
+    Col col = Col::count_;
+  };
+  // An open position a part may list, with views of its row (see part()).
+  struct PendingActive {
+    Date entry_date;
+    std::uint64_t line = 0;
+    std::int64_t days_held = 0;
+    std::optional<double> unrealized;
+    std::string_view uuid, strategy;
+    std::uint32_t ticker = 0;  // its place in the part
+  };
+  TickerPerformance& ticker_of(const TickerKey& key);
+  StrategyCounts& strategy_of(std::string_view name, std::string_view& key);
 
   Date m_run_date;
   TradeStatsLimits m_limits;
@@ -133,6 +196,7 @@ class TradeStats {
   std::vector<std::string> m_header;                          // names as written
   std::vector<bool> m_header_duplicate;                       // ignored columns (a repeated name)
   std::vector<Col> m_known_in_order;                          // known columns in the header's order
+  std::vector<CellStep> m_plan;                               // per header column
   size_t m_field_count = 0;
 
   std::uint64_t m_rows_read = 0, m_rows_excluded = 0, m_rows_with_issues = 0, m_issues_total = 0;
@@ -153,21 +217,31 @@ class TradeStats {
   std::uint64_t m_durations = 0;
   std::optional<TradeRef> m_best, m_worst;
 
+  TickerIndex m_ticker_index;  // key -> place, in a part as in the whole
+  // The whole file's tickers (not a part's):
   std::unordered_map<std::string, TickerPerformance> m_tickers;
   std::vector<std::string> m_ticker_order;
   std::vector<TickerPerformance*> m_ticker_at;  // m_tickers' entries in m_ticker_order's order
-  std::vector<std::string> m_open_ticker;       // first-seen order
-  std::vector<std::uint32_t> m_open_order;      // the same tickers by their place in m_ticker_order
+  // A part's tickers, by place:
+  std::vector<TickerPerformance> m_part_tickers;
+  std::vector<TickerKey> m_part_keys;
+  std::vector<std::string> m_open_ticker;   // first-seen order
+  std::vector<std::uint32_t> m_open_order;  // the same tickers by their place in m_ticker_order
   bool m_is_part = false;
   std::vector<SumTerms> m_sum_terms;  // a part's sums, in file order
   std::map<std::string, StrategyCounts, std::less<>> m_strategies;
+  // The first strategies met, looked up before the map (its nodes stay put).
+  struct StrategyHit {
+    std::string_view key;  // the map's key
+    StrategyCounts* counts = nullptr;
+  };
+  std::vector<StrategyHit> m_strategy_hits;
   std::vector<ActivePosition> m_active_positions;  // a heap, newest entry first when sorted
+  std::vector<PendingActive> m_pending_active;     // a part's, a heap as m_active_positions
   // A part's floor: the last position the whole file's list kept when the
   // part was made. A position not listed before it can never be kept.
   std::optional<ActivePosition> m_active_floor;
-  std::string m_key;                      // scratch for lookups
-  std::string m_strategy_written;         // scratch: a strategy name as written
-  std::vector<std::string_view> m_cells;  // scratch: the current row, trimmed
+  std::string m_strategy_written;  // scratch: a strategy name as written
 };
 
 // How read_trade_history cuts the file and spreads the counting. The
