@@ -28,10 +28,8 @@ class EngineStep final : public NetworkStep {
 
   void fetch(const Need& need, Done done) override { m_fetcher.fetch(need, std::move(done)); }
   void run() override {
-    do {  // a need given from a callback goes in a later batch
-      m_fetcher.dispatch();
-      m_cancelled = !m_engine.run();
-    } while (!m_cancelled && m_fetcher.next_round());
+    m_fetcher.run();
+    m_cancelled = m_fetcher.cancelled();
   }
   bool cancelled() const override { return m_cancelled; }
   const FetchPlan& plan() override { return m_fetcher.plan(); }

@@ -132,8 +132,17 @@ void ProviderFetcher::fetch(const Need& need, Done done) {
 void ProviderFetcher::run() {
   do {
     dispatch();
-    m_engine.run();
+    if (!m_engine.run()) {  // the tick stopped it: no further round
+      m_cancelled = true;
+      return;
+    }
   } while (next_round());
+}
+
+// "not on your plan for AMT (asked 3 h ago: not on your plan (HTTP 402): ...)"
+std::string ProviderFetcher::absence_text(const Absence& a, const Need& need) const {
+  return std::string(a.kind == FailureKind::not_on_plan ? "not on your plan" : "no data") + " for " +
+         printable(need.subject) + " (asked " + age_text(m_clock.now() - a.asked) + ": " + a.why + ")";
 }
 
 bool ProviderFetcher::next_round() {
@@ -226,9 +235,7 @@ const FetchPlan& ProviderFetcher::plan() {
       if (const Provider* p = find_provider(src.service)) {
         if (!m_providers.count(c.service)) m_providers[c.service] = plan_provider(*p);
         if (const Absence* a = known_absent(c.service, src.key)) {
-          c.absent = (a->kind == FailureKind::not_on_plan ? "not on your plan" : "no data") +
-                     std::string(" for ") + printable(attempt->need.subject) + " (asked " +
-                     age_text(m_clock.now() - a->asked) + ": " + a->why + ")";
+          c.absent = absence_text(*a, attempt->need);
           c.absent_kind = a->kind;
         } else if (auto refused = plan_refuses(*p, attempt->need, src)) {
           c.absent = *refused;
@@ -472,10 +479,7 @@ void ProviderFetcher::try_from(std::shared_ptr<Attempt> attempt, size_t step) {
       continue;
     }
     if (const Absence* a = known_absent(service, src.key)) {
-      const std::string said = a->kind == FailureKind::not_on_plan ? "not on your plan" : "no data";
-      attempt->failures.push_back({service, a->kind,
-                                   said + " for " + printable(need.subject) + " (asked " +
-                                       age_text(m_clock.now() - a->asked) + ": " + a->why + ")"});
+      attempt->failures.push_back({service, a->kind, absence_text(*a, need)});
       continue;
     }
     if (auto refused = plan_refuses(*provider, need, src)) {

@@ -65,16 +65,12 @@ class ProviderFetcher final : public NeedFetcher {
   // Takes the need; nothing is sent before run() (or plan()) has seen every need.
   void fetch(const Need& need, Done done) override;
   void run() override;
-  // Plans the needs given so far and hands them to the engine, in the plan's
-  // order (run() does this, then runs the engine).
-  void dispatch();
+  bool cancelled() const { return m_cancelled; }  // the engine's tick stopped run()
   // The plan of the needs fetch() was given since the last dispatch (made
   // once; run() then follows it); plan().needs[i] is the i-th need given.
   const FetchPlan& plan();
   std::map<std::string, ServiceProgress> service_progress() const;
   size_t needs_total() const { return m_dispatched; }
-  // After the engine ran: whether another round has needs to dispatch.
-  bool next_round();
   const std::map<std::string, PlanProvider>& plan_providers() const { return m_providers; }
   size_t needs_done() const { return m_completed; }
   // The absences this run learned, to be saved (network_state.hpp).
@@ -83,6 +79,10 @@ class ProviderFetcher final : public NeedFetcher {
 
  private:
   struct Attempt;
+  // run(): plans the needs given so far and hands them to the engine, in the
+  // plan's order; after the engine ran, whether another round has needs.
+  void dispatch();
+  bool next_round();
   // A provider's shared document: fetched once per run however many needs wait for it.
   struct Shared {
     std::optional<std::string> body;
@@ -134,6 +134,7 @@ class ProviderFetcher final : public NeedFetcher {
   void remember_absence(const std::string& service, const std::string& key, FailureKind kind,
                         const std::string& why);
   const Absence* known_absent(const std::string& service, const std::string& key) const;
+  std::string absence_text(const Absence& a, const Need& need) const;
   // A provider with a documented free-plan symbol list whose plan has refused
   // other symbols for this endpoint: why this symbol is not asked of it.
   std::optional<std::string> plan_refuses(const Provider& provider, const Need& need,
@@ -176,6 +177,7 @@ class ProviderFetcher final : public NeedFetcher {
   std::optional<int> m_round_budget;                 // a later round's: what is left of the budget
 
   size_t m_dispatched = 0, m_completed = 0;
+  bool m_cancelled = false;
 };
 
 }  // namespace thd
