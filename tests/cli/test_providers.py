@@ -151,7 +151,7 @@ class FreePlans(FakeServicesTestCase):
         for ticker in NOT_ON_FMP_FREE:
             f = doc2["tickers"][ticker]["fundamentals"]["provenance"]
             self.assertEqual(f["source"], "missing", ticker)
-            self.assertRegex(f["reason"], r"fmp: not on your plan (for %s \(asked |\(HTTP 402\)|: its plan refused)"
+            self.assertRegex(f["reason"], r"fmp: not on your plan( for %s \(asked | \(HTTP 402\)|: its plan refused)"
                              % ticker)
         self.assertTrue(asked)
 
