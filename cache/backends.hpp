@@ -3,10 +3,14 @@
 // (redis://) is one file pair and one row.
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "cache/redis_client.hpp"
 #include "core/base/error.hpp"
 #include "core/base/storage.hpp"
 
@@ -26,5 +30,13 @@ Result<std::unique_ptr<StorageBackend>> open_backend_at(std::string_view scheme,
 // "scheme://location" (a setting that names a backend by URL); anything
 // without "://" is a directory for the file backend.
 Result<std::unique_ptr<StorageBackend>> open_backend(std::string_view where);
+
+// A run's cache: the entry files under `dir`, and with `remote` the team's
+// Redis tier behind them (near first, then far: LayeredStorage). `tier`
+// receives the tier's connection, which the team's quotas, breakers and
+// fetches in flight share.
+Result<std::unique_ptr<StorageBackend>> open_run_cache(const std::filesystem::path& dir,
+                                                       const std::optional<RemoteSpec>& remote,
+                                                       std::shared_ptr<RedisTier>* tier);
 
 }  // namespace thd

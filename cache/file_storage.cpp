@@ -43,6 +43,17 @@ Lookup FileStorage::get(std::string_view service, std::string_view key, UnixTime
   return out;
 }
 
+LookupStatus FileStorage::status(std::string_view service, std::string_view key, UnixTime now) {
+  auto dir = open_dir_beneath(m_root, std::string(service), false);
+  if (!dir) return LookupStatus::absent;
+  const std::string name = cache_file_name(service, key);
+  struct stat st {};
+  if (::fstatat(dir->get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return LookupStatus::absent;
+  EntryCheck check = m_reader.check_file_at(dir->get(), service, name, now, WantData::no);
+  if (check.state == EntryState::corrupt || check.key != key) return LookupStatus::corrupt;
+  return check.state == EntryState::fresh ? LookupStatus::fresh : LookupStatus::expired;
+}
+
 Result<void> FileStorage::put(std::string_view service, std::string_view key, UnixTime created_at,
                               std::int64_t ttl_seconds, std::string_view data_json) {
   // Never through a symbolic link: the service directory and the entry are checked on the way.

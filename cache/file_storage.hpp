@@ -21,6 +21,7 @@ class FileStorage final : public StorageBackend {
 
   std::string describe() const override { return "files under " + m_root.string(); }
   Lookup get(std::string_view service, std::string_view key, UnixTime now) override;
+  LookupStatus status(std::string_view service, std::string_view key, UnixTime now) override;
   Result<void> put(std::string_view service, std::string_view key, UnixTime created_at,
                    std::int64_t ttl_seconds, std::string_view data_json) override;
   Result<void> touch(std::string_view service, std::string_view key, UnixTime now) override;

@@ -21,6 +21,13 @@ Lookup LayeredStorage::get(std::string_view service, std::string_view key, UnixT
   return near;
 }
 
+void LayeredStorage::prefetch(const std::vector<StorageKey>& keys, UnixTime now) {
+  std::vector<StorageKey> wanted;
+  for (const StorageKey& k : keys)
+    if (m_near->status(k.service, k.key, now) != LookupStatus::fresh) wanted.push_back(k);
+  m_far->prefetch(wanted, now);
+}
+
 Result<void> LayeredStorage::put(std::string_view service, std::string_view key, UnixTime created_at,
                                  std::int64_t ttl_seconds, std::string_view data_json) {
   auto written = m_near->put(service, key, created_at, ttl_seconds, data_json);

@@ -20,6 +20,8 @@ class LayeredStorage final : public StorageBackend {
 
   std::string describe() const override { return m_near->describe() + ", then " + m_far->describe(); }
   Lookup get(std::string_view service, std::string_view key, UnixTime now) override;
+  // The far backend fetches, in its batches, what the near one does not have fresh.
+  void prefetch(const std::vector<StorageKey>& keys, UnixTime now) override;
   Result<void> put(std::string_view service, std::string_view key, UnixTime created_at,
                    std::int64_t ttl_seconds, std::string_view data_json) override;
   Result<void> touch(std::string_view service, std::string_view key, UnixTime now) override;
@@ -32,8 +34,17 @@ class LayeredStorage final : public StorageBackend {
   }
   Result<StatCounters> load_stats() override { return m_near->load_stats(); }
 
-  // The far backend's failures since the last call.
-  std::vector<std::string> take_notices() override { return std::exchange(m_far_failures, {}); }
+  // The far backend's failures since the last call, and its own notices.
+  std::vector<std::string> take_notices() override {
+    std::vector<std::string> out = m_near->take_notices();
+    for (std::string& n : m_far->take_notices()) out.push_back(std::move(n));
+    for (std::string& n : std::exchange(m_far_failures, {})) out.push_back(std::move(n));
+    return out;
+  }
+  std::optional<RemoteReport> remote_report() const override {
+    auto far = m_far->remote_report();
+    return far ? far : m_near->remote_report();
+  }
 
  private:
   void note(const Error& e) { m_far_failures.push_back(m_far->describe() + ": " + e.message); }

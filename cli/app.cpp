@@ -27,6 +27,7 @@ CLI::Option* SettingBindings::bind(CLI::App& app, std::string_view name) {
                        : spec->type == SettingType::integer  ? "N"
                        : spec->type == SettingType::number   ? "SECONDS"
                        : spec->type == SettingType::duration ? "DURATION"
+                       : spec->type == SettingType::text     ? "URL"
                                                              : "LIST";
     b.option = app.add_option(std::string(spec->flag), b.text, help)->type_name(type);
   }
@@ -49,6 +50,12 @@ Context make_context(const GlobalOptions& global, const SettingBindings& binding
       log_warning("the password in " + service + "'s base URL is shorter than " +
                   std::to_string(k_min_secret_length) +
                   " characters: it cannot be redacted from providers' text");
+  if (ctx.config.remote_cache)
+    for (const RedisEndpoint& shard : ctx.config.remote_cache->shards)
+      if (!register_secret(shard.password))
+        log_warning("the password of the remote cache " + shard.shown + " is shorter than " +
+                    std::to_string(k_min_secret_length) +
+                    " characters: it cannot be redacted from the server's text");
   // THD_NOW pins the wall time (today, what is saved) for reproducible reports and tests.
   if (auto now = inputs.env("THD_NOW"); now && !now->empty()) {
     auto t = parse_iso8601(*now);
@@ -78,6 +85,7 @@ int main(int argc, char** argv) {
   SettingBindings bindings;
   bindings.bind(app, "data_dir");
   bindings.bind(app, "cache_dir");
+  bindings.bind(app, "remote_cache");
   app.add_option("--config", global.config,
                  "config file (TOML) [default: ./trade-history-discover.toml if present; env THD_CONFIG]")
       ->type_name("FILE");
@@ -96,6 +104,7 @@ int main(int argc, char** argv) {
         "Global options (before or after the subcommand):\n"
         "  --data-dir DIR     data directory [default: ./data; env THD_DATA_DIR]\n"
         "  --cache-dir DIR    cache directory [default: <data-dir>/cache; env THD_CACHE_DIR]\n"
+        "  --remote-cache URL shared Redis tier [default: none; env THD_REMOTE_CACHE; docs/CACHE.md]\n"
         "  --config FILE      config file (TOML) [default: ./trade-history-discover.toml if present; env "
         "THD_CONFIG]\n"
         "  -v, --verbose      more diagnostics on stderr (-vv for debug)\n"

@@ -35,6 +35,10 @@ const std::vector<SettingSpec>& setting_specs() {
       {"data_dir", "--data-dir", "THD_DATA_DIR", "./data", T::path, 0, 0,
        "data directory (raw/, outputs/, cache/)"},
       {"cache_dir", "--cache-dir", "THD_CACHE_DIR", "<data-dir>/cache", T::path, 0, 0, "cache directory"},
+      {"remote_cache", "--remote-cache", "THD_REMOTE_CACHE", "none", T::text, 0, 0,
+       "shared Redis tier: redis://[[user]:password@]host[:port][/db] or redis+unix:///path.sock, several "
+       "for shards, |read-only|connect-timeout=<ms>|operation-timeout=<ms>|stale-window=<duration> "
+       "(docs/CACHE.md)"},
       {"stale_days", "--stale-days", "THD_STALE_DAYS", "30", T::integer, 0, 36500,
        "local analyses older than this many days are flagged stale"},
       {"run.max_concurrent", "--max-concurrent", "THD_MAX_CONCURRENT", "5", T::integer, 1, 64,
@@ -380,6 +384,14 @@ Config resolve_config(const ConfigInputs& in) {
       else
         cfg.cache_dir = v ? p : cfg.data_dir / "cache";
       shown_text = (s.name == "cache_dir" ? cfg.cache_dir : cfg.data_dir).string();
+    } else if (s.name == "remote_cache") {
+      auto spec = parse_remote_cache(effective.text);
+      if (!spec) {
+        effective.text = redact_remote_cache(effective.text);
+        bad_value(effective, spec.error().message.substr(std::string_view("remote_cache: ").size()));
+      }
+      cfg.remote_cache = std::move(*spec);
+      shown_text = cfg.remote_cache ? cfg.remote_cache->shown : "none";
     } else if (s.name == "stale_days")
       cfg.stale_days = to_integer(s, effective);
     else if (s.name == "run.max_concurrent")

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cache/redis_client.hpp"
 #include "core/base/env.hpp"
 #include "core/base/symbols.hpp"
 #include "core/base/ttl.hpp"
@@ -21,7 +22,7 @@ namespace thd {
 enum class Origin { built_in, config_file, environment, command_line };
 std::string_view origin_name(Origin o);
 
-enum class SettingType { path, integer, number, boolean, service_list, duration };
+enum class SettingType { path, integer, number, boolean, service_list, duration, text };
 
 struct SettingSpec {
   std::string_view name;  // key in the config file ("run.max_concurrent")
@@ -54,6 +55,8 @@ struct ServiceOverrides {
 struct Config {
   std::filesystem::path data_dir;
   std::filesystem::path cache_dir;
+  // The shared Redis tier (docs/CACHE.md); nullopt: this machine's cache only.
+  std::optional<RemoteSpec> remote_cache;
   std::optional<std::filesystem::path> config_file;
   std::int64_t stale_days = 30;
 

@@ -121,6 +121,7 @@ struct Discovery {
     std::map<std::string, std::uint64_t> needs_by_source;
     double peak_rss_mb = 0;
     std::vector<ServiceRow> services;
+    std::optional<RemoteReport> remote;  // the shared tier's figures, when one is set
   } metadata;
 };
 

@@ -22,6 +22,7 @@ void write_provenance(JsonWriter& w, const Provenance& p) {
     w.key("reason").null();
   else
     w.field("reason", p.reason);
+  if (p.remote) w.field("remote", true);
   w.end_object();
 }
 
@@ -157,6 +158,25 @@ void write_metadata(JsonWriter& w, const Discovery::Metadata& m) {
   for (const auto& [k, n] : m.needs_by_source) w.field(k, n);
   w.end_object().end_object();
   w.field("peak_rss_mb", m.peak_rss_mb);
+  if (m.remote) {
+    const RemoteReport& r = *m.remote;
+    w.key("remote").begin_object();
+    w.field("url", r.url);
+    w.field("shards", static_cast<std::uint64_t>(r.shards));
+    w.field("state", r.state);
+    w.field("read_only", r.read_only);
+    w.field("hits", r.hits);
+    w.field("misses", r.misses);
+    w.field("stores", r.stores);
+    w.field("stale_served", r.stale_served);
+    w.field("corrupt", r.corrupt);
+    for (const auto* counts : {&r.errors, &r.quota}) {
+      w.key(counts == &r.errors ? "errors" : "quota").begin_object();
+      for (const auto& [name, n] : *counts) w.field(name, n);
+      w.end_object();
+    }
+    w.end_object();
+  }
   w.key("services").begin_object();
   for (const Discovery::ServiceRow& s : m.services) {
     w.key(s.name).begin_object().field("enabled", s.enabled).field("status", s.status);

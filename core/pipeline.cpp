@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cache/backends.hpp"
+#include "cache/redis_team.hpp"
 #include "core/base/error.hpp"
 #include "core/base/interrupt.hpp"
 #include "core/base/log.hpp"
@@ -48,15 +49,18 @@ NeedsInput needs_input_for(const TradeStats& trades, const Phase0& phase0, const
 }
 
 // The one place where the configuration chooses the cache's backend:
-// --cache-dir is a directory, always (a remote tier will be a setting of its own).
-Storage open_cache(const Config& config, const Clock& clock) {
-  auto backend = open_backend_at("file", config.cache_dir.string());
+// --cache-dir is a directory, always; with --remote-cache, the team's Redis
+// tier behind it (local first, then remote), sharing `tier` with the team's
+// quotas, breakers and fetches in flight.
+Storage open_cache(const Config& config, const Clock& clock, std::shared_ptr<RedisTier>* tier = nullptr) {
+  auto backend = open_run_cache(config.cache_dir, config.remote_cache, tier);
   if (!backend) throw FatalError(ExitCode::usage, "--cache-dir: " + backend.error().message);
   return Storage(std::move(*backend), clock);
 }
 
-EngineOptions engine_options(const Config& c, std::function<bool()> tick) {
+EngineOptions engine_options(const Config& c, std::function<bool()> tick, TeamQuotas* team) {
   EngineOptions o;
+  o.team = team;
   o.max_concurrent = c.max_concurrent;
   o.pool_size = c.pool_size;
   o.timeout = c.timeout_seconds;
@@ -205,7 +209,9 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
   // Phase 2: market context, cache first.
   const NeedsInput needs_input = needs_input_for(trades, phase0, config);
   std::vector<Need> needs = plan_needs(needs_input);
-  Storage cache = open_cache(config, clock);
+  std::shared_ptr<RedisTier> tier;
+  Storage cache = open_cache(config, clock, &tier);
+  std::unique_ptr<TeamQuotas> team = tier ? std::make_unique<RedisTeam>(tier) : nullptr;
   ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
   const EnvLookup env = process_environment();
   outcome.services = service_states(config, env);
@@ -227,7 +233,7 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
   };
   try {
     if (!config.offline) {
-      const EngineOptions engine = engine_options(config, nullptr);
+      const EngineOptions engine = engine_options(config, nullptr, team.get());
       if (request.reset_breakers) {
         NetworkStateUpdate reset;
         reset.clear_breakers = true;
@@ -253,8 +259,8 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
         if (events.network_progress && network) events.network_progress(network->progress());
         return !guard.over() && interrupt_signal() == 0;
       };
-      network = make_network_step(
-          network_setup(config, engine_options(config, tick), env, cache, clock, needs, outcome.services));
+      network = make_network_step(network_setup(config, engine_options(config, tick, team.get()), env, cache,
+                                                clock, needs, outcome.services));
     }
     std::vector<Served> served = serve_needs(needs, cache, clock, serve, network.get(), config.ttls);
     if (network && events.network_done) events.network_done();
@@ -293,6 +299,7 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
     outcome.times.total = total.lap();
     discovery.metadata.times = outcome.times;
     discovery.metadata.peak_rss_mb = peak_resident_mb();
+    discovery.metadata.remote = cache.remote_report();
 
     guard.check("before writing the document");
     check_interrupted();
@@ -350,7 +357,9 @@ DryRunPlan plan_pipeline(const Config& config, Clock& clock, const RunRequest& r
                        SourceKind::missing})
     plan.by_source[std::string(source_kind_name(k))] = 0;
   plan.by_source["local"] = plan.local_fundamentals;
-  Storage cache = open_cache(config, clock);  // its statistics are never flushed: a plan is not a run
+  std::shared_ptr<RedisTier> tier;
+  Storage cache = open_cache(config, clock, &tier);  // its statistics are never flushed: a plan is not a run
+  std::unique_ptr<TeamQuotas> team = tier ? std::make_unique<RedisTeam>(tier) : nullptr;
   ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
   std::vector<PlannedNeed> planned = plan_sources(needs, cache, clock, serve, enabled);
   // The needs that go to the network: the fetch plan says which provider
@@ -358,8 +367,8 @@ DryRunPlan plan_pipeline(const Config& config, Clock& clock, const RunRequest& r
   std::unique_ptr<NetworkStep> network;
   std::vector<size_t> fetched;  // indexes into `planned`, in the order given to the plan
   if (!config.offline) {
-    network = make_network_step(network_setup(config, engine_options(config, nullptr), process_environment(),
-                                              cache, clock, needs, plan.services));
+    network = make_network_step(network_setup(config, engine_options(config, nullptr, team.get()),
+                                              process_environment(), cache, clock, needs, plan.services));
     for (size_t i = 0; i < planned.size(); ++i)
       if (planned[i].expected == SourceKind::network) {
         network->fetch(*planned[i].need, [](FetchOutcome) {});

@@ -27,7 +27,8 @@ struct Provenance {
   std::string service;
   std::optional<UnixTime> fetched_at;
   std::optional<std::int64_t> age_seconds;
-  std::string reason;  // why missing (or why stale)
+  std::string reason;   // why missing (or why stale)
+  bool remote = false;  // cache or stale_cache: the team's shared tier served it
 };
 
 struct Served {

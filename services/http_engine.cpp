@@ -146,12 +146,13 @@ struct ServiceState {
   std::optional<SlidingWindow> window;
   CircuitBreaker breaker;
   ServiceLimit limit;
-  int quota = 0;        // calls per period (day or month); 0: none
-  std::string period;   // the quota period of this run ("2026-11-30" or "2026-11")
-  int used_today = 0;   // persisted use plus this run's, in `period`
-  int reserved = 0;     // requests waiting for their rate limit, each holding one of the quota
-  int added_today = 0;  // this run's, not saved yet
-  bool spent = false;   // the provider said the quota is spent (persisted for the period)
+  int quota = 0;            // calls per period (day or month); 0: none
+  std::string period;       // the quota period of this run ("2026-11-30" or "2026-11")
+  int used_today = 0;       // persisted use plus this run's, in `period`
+  int reserved = 0;         // requests waiting for their rate limit, each holding one of the quota
+  int added_today = 0;      // this run's, not saved yet
+  bool spent = false;       // the provider said the quota is spent (persisted for the period)
+  bool team_spent = false;  // the team's shared count has no room left in the period
   bool spent_unsaved = false;
   std::string spent_message;  // what the provider said
   std::string stopped;        // the service stopped for the run (its key was rejected): why
@@ -255,6 +256,11 @@ struct HttpEngine::Impl {
     return out.empty() ? "rate limit" : "rate limit " + out;
   }
 
+  // How long the team's count of a period is kept: past its end, whatever the reset time.
+  static std::int64_t keep_seconds(const ServiceState& s) {
+    return s.limit.per_month > 0 ? 35 * 86400 : 3 * 86400;
+  }
+
   // A run that goes past the provider's reset time counts in the new period
   // from then on: the old period's calls are saved under it first, and the
   // new one starts unspent.
@@ -266,6 +272,7 @@ struct HttpEngine::Impl {
     s.period = std::move(now_period);
     s.used_today = s.added_today = 0;
     s.spent = s.spent_unsaved = false;
+    s.team_spent = false;
     s.spent_message.clear();
     if (s.stopped.empty() && s.paused.empty()) counters[name].stopped.clear();  // a spent quota's words only
   }
@@ -414,6 +421,10 @@ struct HttpEngine::Impl {
         refuse(Outcome::quota_spent, spent_text(s) + "; not sent");
         continue;
       }
+      if (s.team_spent) {
+        refuse(Outcome::quota_spent, quota_text(s) + " used by the team; not sent");
+        continue;
+      }
       if (!s.breaker.allow(now)) {
         refuse(Outcome::circuit_open, s.paused.empty() ? "circuit open after repeated failures; not sent"
                                                        : "circuit open: " + s.paused + "; not sent");
@@ -451,6 +462,19 @@ struct HttpEngine::Impl {
         next = std::min(next, job.ready_at);
         ++it;
         continue;
+      }
+      // Last, the team's count: a call is made only when it has room too.
+      if (s.quota > 0 && options.team) {
+        const std::optional<bool> room =
+            options.team->take(job.request.service, s.period, s.quota, keep_seconds(s));
+        if (room && !*room) {
+          s.breaker.release_probe();
+          s.team_spent = true;
+          if (std::string& stopped = counters[job.request.service].stopped; stopped.empty())
+            stopped = quota_text(s) + " used by the team (" + options.team->describe() + ")";
+          refuse(Outcome::quota_spent, quota_text(s) + " used by the team; not sent");
+          continue;
+        }
       }
       if (s.bucket) s.bucket->try_take(now);
       if (s.window) s.window->take(now);
@@ -582,6 +606,8 @@ struct HttpEngine::Impl {
             }
             s.spent = s.spent_unsaved = true;
             s.spent_message = status_text + with(reading.message);
+            if (options.team && s.quota > 0)
+              options.team->spent(job->request.service, s.period, s.quota, keep_seconds(s));
             error = spent_text(s);
             counters[job->request.service].stopped = error;
             break;
@@ -802,7 +828,10 @@ ServiceStanding HttpEngine::standing(const std::string& name) {
   if (s.quota > 0 || s.spent) m->roll_period(name, s);
   ServiceStanding out;
   if (s.quota > 0) {
-    out.calls_left = std::max(0, s.quota - s.used_today);
+    long long used = s.used_today;
+    if (m->options.team)
+      if (auto team = m->options.team->used(name, s.period)) used = std::max(used, *team);
+    out.calls_left = static_cast<int>(std::max(0LL, s.quota - used));
     out.quota_text = std::to_string(s.quota) + (s.limit.per_month > 0 ? "/month plan" : "/day plan");
   }
   const double now = m->clock.monotonic();
@@ -813,6 +842,9 @@ ServiceStanding HttpEngine::standing(const std::string& name) {
     out.unavailable = Impl::spent_text(s);
     out.blocked = Outcome::quota_spent;
     out.calls_left = 0;
+  } else if (out.calls_left && *out.calls_left == 0 && s.quota > 0 && s.used_today < s.quota) {
+    out.unavailable = Impl::quota_text(s) + " used by the team (" + m->options.team->describe() + ")";
+    out.blocked = Outcome::quota_spent;
   } else if (s.breaker.state(now) == BreakerState::open) {
     char until[16];
     const UnixTime wall = m->clock.now() + static_cast<UnixTime>(s.breaker.open_until() - now + 0.999);

@@ -18,6 +18,7 @@
 
 #include "core/base/clock.hpp"
 #include "core/base/error.hpp"
+#include "core/base/team.hpp"
 #include "services/limits.hpp"
 #include "services/providers/provider.hpp"
 
@@ -143,6 +144,8 @@ struct EngineOptions {
   // Called at least every 250 ms while the engine runs; returning false
   // cancels every transfer (the RSS guard).
   std::function<bool()> tick;
+  // The team's shared quota counts (the remote tier); null: this machine's count alone.
+  TeamQuotas* team = nullptr;
 };
 
 struct ServiceCounters {

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/base/text.hpp"
+
 extern char** environ;
 
 namespace thd {
@@ -13,28 +15,6 @@ namespace {
 
 std::shared_mutex g_mutex;
 std::vector<std::string> g_secrets;  // longest first
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto hex = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
 
 std::string percent_encode(std::string_view s) {
   static constexpr char k_hex[] = "0123456789ABCDEF";
@@ -82,7 +62,7 @@ bool register_url_secrets(std::string_view url) {
   std::string_view secret = colon == std::string_view::npos ? info : info.substr(colon + 1);
   if (colon != std::string_view::npos && secret.empty()) return true;  // "user:@host": nothing secret
   bool ok = register_secret(secret);
-  if (std::string decoded = percent_decode(secret); decoded != secret) ok = register_secret(decoded) && ok;
+  if (std::string decoded = url_decode(secret); decoded != secret) ok = register_secret(decoded) && ok;
   return ok;
 }
 

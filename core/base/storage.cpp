@@ -55,6 +55,16 @@ Result<void> Storage::put(std::string_view service, std::string_view key, std::i
   return written;
 }
 
+void Storage::prefetch(const std::vector<StorageKey>& keys) {
+  m_backend->prefetch(keys, m_clock.now());
+}
+
+std::optional<RemoteReport> Storage::remote_report() const {
+  auto report = m_backend->remote_report();
+  if (report) report->stale_served = m_remote_stale;
+  return report;
+}
+
 Result<void> Storage::flush_stats() {
   for (std::string& n : m_backend->take_notices()) m_notices.push_back(std::move(n));
   if (m_stats.empty()) return {};

@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +44,22 @@ struct Lookup {
   UnixTime created_at = 0;
   std::int64_t ttl_seconds = 0;
   CorruptReason reason = CorruptReason::none;
+  bool remote = false;  // served by the shared remote tier, not this machine's cache
+};
+
+struct StorageKey {
+  std::string service, key;
+};
+
+// The shared remote tier's figures for this run (discovery_metadata.remote).
+struct RemoteReport {
+  std::string url;  // credentials redacted
+  size_t shards = 0;
+  std::string state;  // up, degraded (some shards skipped), down, unused
+  bool read_only = false;
+  std::uint64_t hits = 0, misses = 0, stores = 0, stale_served = 0, corrupt = 0;
+  std::map<std::string, std::uint64_t> errors;  // by kind: unreachable, timeout, auth, ...
+  std::map<std::string, std::uint64_t> quota;   // the team's decisions: taken, refused, ...
 };
 
 struct StoredEntry {
@@ -60,6 +78,16 @@ class StorageBackend {
   // The entry and whether it is fresh at `now`; a fresh or expired entry
   // has its last access refreshed (least-recently-used eviction sorts by it).
   virtual Lookup get(std::string_view service, std::string_view key, UnixTime now) = 0;
+  // get()'s status alone (no data copied).
+  virtual LookupStatus status(std::string_view service, std::string_view key, UnixTime now) {
+    return get(service, key, now).status;
+  }
+  // The entries a run is about to ask for: a backend with round trips (a
+  // remote tier) fetches them in a few batches, and get() answers from them.
+  virtual void prefetch(const std::vector<StorageKey>& keys, UnixTime now) {
+    (void)keys;
+    (void)now;
+  }
   // `data_json` is valid JSON (Storage checks); replaces any entry atomically.
   virtual Result<void> put(std::string_view service, std::string_view key, UnixTime created_at,
                            std::int64_t ttl_seconds, std::string_view data_json) = 0;
@@ -75,6 +103,8 @@ class StorageBackend {
   // What went wrong without failing anything (a remote tier that did not
   // answer), said once: the caller warns.
   virtual std::vector<std::string> take_notices() { return {}; }
+  // The remote tier's figures, for a backend that has one.
+  virtual std::optional<RemoteReport> remote_report() const { return std::nullopt; }
 };
 
 // The cache as a run uses it: one backend, and the run's statistics counted
@@ -92,7 +122,13 @@ class Storage {
   Result<void> put(std::string_view service, std::string_view key, std::int64_t ttl_seconds,
                    std::string_view data_json);
   // Records that an expired entry was served because the network failed.
-  void note_stale_served(std::string_view service) { m_stats.add(service, Stat::stale_served); }
+  void note_stale_served(std::string_view service, bool remote = false) {
+    m_stats.add(service, Stat::stale_served);
+    m_remote_stale += remote;
+  }
+  void prefetch(const std::vector<StorageKey>& keys);
+  // The remote tier's figures (stale entries it served counted here), if there is one.
+  std::optional<RemoteReport> remote_report() const;
 
   const StatCounters& session_stats() const { return m_stats; }
   Result<void> flush_stats();
@@ -106,6 +142,7 @@ class Storage {
   const Clock& m_clock;
   StatCounters m_stats;
   std::vector<std::string> m_notices;
+  std::uint64_t m_remote_stale = 0;
 };
 
 }  // namespace thd

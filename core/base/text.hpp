@@ -33,6 +33,8 @@ std::string format_bytes(std::uint64_t bytes);
 std::string format_percent(double ratio);
 // Percent-encodes every byte but RFC 3986's unreserved ones (A-Z a-z 0-9 - . _ ~).
 std::string url_encode(std::string_view text);
+// %XX sequences decoded; anything else, a malformed % included, kept as written.
+std::string url_decode(std::string_view text);
 // For terminals, the one escaping function for every name that comes from a
 // file or the filesystem: control bytes (C0, DEL, C1) and bytes that are not
 // valid UTF-8 become \xNN (ESC -> \x1B), so a file name cannot move the

@@ -2,7 +2,8 @@
 # Debian 12 packages only; nothing is downloaded at build time.
 
 THD_PACKAGES=(g++ cmake ninja-build pkg-config python3 python3-jsonschema
-  libcli11-dev libcurl4-openssl-dev libsimdjson-dev libssl-dev doctest-dev libtomlplusplus-dev)
+  libcli11-dev libcurl4-openssl-dev libsimdjson-dev libssl-dev doctest-dev libtomlplusplus-dev
+  libhiredis-dev redis-server)
 
 thd_install() {
   local missing=()

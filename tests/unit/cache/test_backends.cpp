@@ -49,21 +49,27 @@ TEST_CASE("open_backend_at: the scheme is given, so a location is never parsed f
   auto b = open_backend_at("file", "memory://x");
   REQUIRE(b);
   CHECK((*b)->describe() == "files under memory://x");
-  CHECK_FALSE(open_backend_at("redis", "localhost"));
+  CHECK_FALSE(open_backend_at("ftp", "localhost"));
+  // A redis location is read as one (no server is asked before the first operation).
+  auto redis = open_backend_at("redis", "127.0.0.1:6390/2");
+  REQUIRE(redis);
+  CHECK((*redis)->describe() == "the shared cache at redis://127.0.0.1:6390/2");
+  CHECK_FALSE(open_backend_at("redis", "127.0.0.1:0"));
 }
 
 TEST_CASE("open_backend: an unknown scheme is an error naming the known ones") {
-  auto redis = open_backend("redis://h");
-  REQUIRE_FALSE(redis);
-  const std::string& m = redis.error().message;
-  CHECK_MESSAGE(m.find("redis://") != std::string::npos, m);
+  auto unknown = open_backend("ftp://h");
+  REQUIRE_FALSE(unknown);
+  const std::string& m = unknown.error().message;
+  CHECK_MESSAGE(m.find("ftp://") != std::string::npos, m);
+  CHECK_MESSAGE(m.find("redis") != std::string::npos, m);
   CHECK_MESSAGE(m.find("file") != std::string::npos, m);
   CHECK_MESSAGE(m.find("memory") != std::string::npos, m);
   CHECK_FALSE(open_backend("://nothing"));
 
   std::string schemes;
   for (const BackendScheme& s : backend_schemes()) schemes += std::string(s.scheme) + " ";
-  CHECK(schemes == "file memory ");
+  CHECK(schemes == "file memory redis redis+unix ");
 }
 
 TEST_CASE("file backend: get is absent, fresh while now - created_at < ttl, then expired") {
