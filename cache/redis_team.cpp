@@ -1,5 +1,13 @@
 #include "cache/redis_team.hpp"
 
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <random>
+
+#include "cache/redis_storage.hpp"
+
 namespace thd {
 
 std::string redis_quota_key(std::string_view service, std::string_view period) {
@@ -25,7 +33,167 @@ if n < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return 1
 )lua";
 
+// KEYS[1] the theoretical arrival time (ms, the server's clock), ARGV[1]
+// the interval (ms), ARGV[2] the burst: 0 when a slot is taken, else the
+// milliseconds until one may be (GCRA: at most `burst` at once, then one per
+// interval, however many machines ask).
+constexpr const char* k_pace = R"lua(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local tolerance = interval * (tonumber(ARGV[2]) - 1)
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+if now < tat - tolerance then return tat - tolerance - now end
+redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(tolerance + interval) + 1000)
+return 0
+)lua";
+
+// KEYS[1] a key this run holds, ARGV[1] its token: deleted (or, with
+// ARGV[2], held ARGV[2] ms more) only if it is still ours.
+constexpr const char* k_release = R"lua(
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return redis.call('DEL', KEYS[1])
+)lua";
+
+std::string millis(double seconds) {
+  return std::to_string(std::max<long long>(1, std::llround(seconds * 1000)));
+}
+
+std::string key_of(std::string_view what, std::string_view service) {
+  return "thd:v1:" + std::string(what) + ":" + std::string(service);
+}
+
 }  // namespace
+
+RedisTeam::RedisTeam(std::shared_ptr<RedisTier> tier) : m_tier(std::move(tier)) {
+  std::random_device rd;
+  char host[64] = {};
+  (void)::gethostname(host, sizeof host - 1);
+  m_token = std::string(host) + ":" + std::to_string(::getpid()) + ":" + std::to_string(rd());
+}
+
+RedisTeam::~RedisTeam() {
+  while (!m_claims.empty()) {
+    const std::string key = m_claims.begin()->first;
+    const size_t shard = m_claims.begin()->second;
+    m_claims.erase(m_claims.begin());
+    if (m_tier->usable(shard)) (void)m_tier->command(shard, {"EVAL", k_release, "1", key, m_token});
+  }
+}
+
+std::optional<size_t> RedisTeam::writable(const std::string& key) const {
+  if (m_tier->spec().read_only) return std::nullopt;
+  const size_t shard = m_tier->shard_for(key);
+  if (!m_tier->usable(shard)) return std::nullopt;
+  return shard;
+}
+
+std::optional<double> RedisTeam::pace(std::string_view service, double interval, int burst) {
+  const std::string key = key_of("pace", service);
+  const auto shard = writable(key);
+  if (!shard) return std::nullopt;
+  auto r = m_tier->command(*shard,
+                           {"EVAL", k_pace, "1", key, millis(interval), std::to_string(std::max(1, burst))});
+  if (!r || r->type != RedisReply::Type::integer) return std::nullopt;
+  return static_cast<double>(r->integer) / 1000.0;
+}
+
+std::optional<TeamBreaker> RedisTeam::breaker(std::string_view service) {
+  const std::string key = key_of("breaker", service);
+  const size_t shard = m_tier->shard_for(key);
+  if (!m_tier->usable(shard)) return std::nullopt;
+  auto r = m_tier->pipeline(shard, {{"GET", key}, {"PTTL", key}});
+  if (!r || (*r)[0].type != RedisReply::Type::string || (*r)[1].type != RedisReply::Type::integer ||
+      (*r)[1].integer <= 0)
+    return std::nullopt;
+  return TeamBreaker{static_cast<double>((*r)[1].integer) / 1000.0, (*r)[0].str};
+}
+
+void RedisTeam::open_breaker(std::string_view service, double seconds, std::string_view why) {
+  const std::string key = key_of("breaker", service);
+  const auto shard = writable(key);
+  if (!shard) return;
+  auto r = m_tier->pipeline(*shard, {{"SET", key, std::string(why), "PX", millis(seconds)},
+                                     {"EVAL", k_release, "1", key_of("probe", service), m_token}});
+  if (r) m_tier->count_decision(std::string(service) + " breaker opened");
+}
+
+std::optional<bool> RedisTeam::take_probe(std::string_view service, double seconds) {
+  const std::string key = key_of("probe", service);
+  const auto shard = writable(key);
+  if (!shard) return std::nullopt;
+  auto r = m_tier->command(*shard, {"SET", key, m_token, "NX", "PX", millis(seconds)});
+  if (!r) return std::nullopt;
+  const bool mine = r->type == RedisReply::Type::status;
+  m_tier->count_decision(std::string(service) + (mine ? " probe taken" : " probe left to another machine"));
+  return mine;
+}
+
+void RedisTeam::close_breaker(std::string_view service) {
+  const std::string key = key_of("breaker", service);
+  const auto shard = writable(key);
+  if (!shard) return;
+  (void)m_tier->pipeline(*shard, {{"DEL", key}, {"EVAL", k_release, "1", key_of("probe", service), m_token}});
+}
+
+static std::string flight_key(std::string_view service, std::string_view key) {
+  return "thd:v1:flight:" + redis_entry_key(service, key).substr(k_redis_prefix.size());
+}
+
+std::optional<std::vector<bool>> RedisTeam::claimed(
+    const std::vector<std::pair<std::string, std::string>>& flights) {
+  std::vector<bool> out(flights.size(), false);
+  std::map<size_t, std::vector<size_t>> by_shard;
+  std::vector<std::string> locks;
+  for (size_t i = 0; i < flights.size(); ++i) {
+    locks.push_back(flight_key(flights[i].first, flights[i].second));
+    const size_t shard = m_tier->shard_for(locks.back());
+    if (!m_tier->usable(shard)) return std::nullopt;
+    by_shard[shard].push_back(i);
+  }
+  for (const auto& [shard, indexes] : by_shard) {
+    std::vector<RedisTier::Argv> commands;
+    for (size_t i : indexes) commands.push_back({"EXISTS", locks[i]});
+    auto r = m_tier->pipeline(shard, commands);
+    if (!r) return std::nullopt;
+    for (size_t k = 0; k < indexes.size(); ++k)
+      out[indexes[k]] = (*r)[k].type == RedisReply::Type::integer && (*r)[k].integer > 0;
+  }
+  return out;
+}
+
+Team::Claim RedisTeam::claim(std::string_view service, std::string_view key, double seconds) {
+  const std::string lock = flight_key(service, key);
+  const auto shard = writable(lock);
+  if (!shard) return Claim::unknown;
+  auto r = m_tier->command(*shard, {"SET", lock, m_token, "NX", "PX", millis(seconds)});
+  if (!r || r->type == RedisReply::Type::error) return Claim::unknown;
+  if (r->type == RedisReply::Type::status) {
+    m_claims[lock] = *shard;
+    return Claim::mine;
+  }
+  m_tier->count_decision(std::string(service) + " fetch left to another machine");
+  return Claim::theirs;
+}
+
+void RedisTeam::extend_claims(double seconds) {
+  std::map<size_t, std::vector<RedisTier::Argv>> by_shard;
+  for (const auto& [lock, shard] : m_claims)
+    by_shard[shard].push_back({"EVAL", k_release, "1", lock, m_token, millis(seconds)});
+  for (auto& [shard, commands] : by_shard)
+    if (m_tier->usable(shard)) (void)m_tier->pipeline(shard, commands);
+}
+
+void RedisTeam::release(std::string_view service, std::string_view key) {
+  const std::string lock = flight_key(service, key);
+  auto it = m_claims.find(lock);
+  if (it == m_claims.end()) return;
+  const size_t shard = it->second;
+  m_claims.erase(it);
+  if (m_tier->usable(shard)) (void)m_tier->command(shard, {"EVAL", k_release, "1", lock, m_token});
+}
 
 std::optional<bool> RedisTeam::take(std::string_view service, std::string_view period, int limit,
                                     std::int64_t keep_seconds) {

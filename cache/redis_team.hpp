@@ -1,9 +1,14 @@
-// The team's shared quota counts in the remote tier (core/base/team.hpp):
-// one counter per provider and period, thd:v1:quota:<service>:<period>,
-// taken atomically (a Lua script: never past the limit, whatever the number
-// of machines), kept a few days past its period.
+// What a team shares, in the remote tier (core/base/team.hpp), each under
+// thd:v1: and each changed atomically by one command or a Lua script:
+//   quota:<service>:<period>  the calls counted in the period (never past the limit)
+//   pace:<service>            the next call's theoretical time (GCRA, the server's clock)
+//   breaker:<service>         present while open: what opened it; expires when it closes
+//   probe:<service>           the one half-open probe of the team
+//   flight:<service>:<md5>    the machine fetching that entry (single flight)
+// In read-only mode nothing is written: counts and breakers are read only.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -14,18 +19,34 @@ namespace thd {
 
 std::string redis_quota_key(std::string_view service, std::string_view period);
 
-class RedisTeam final : public TeamQuotas {
+class RedisTeam final : public Team {
  public:
-  explicit RedisTeam(std::shared_ptr<RedisTier> tier) : m_tier(std::move(tier)) {}
-  std::string describe() const override { return "the team's count at " + m_tier->spec().shown; }
+  explicit RedisTeam(std::shared_ptr<RedisTier> tier);
+  ~RedisTeam() override;  // gives back the claims still held
+  std::string describe() const override { return "the team's tier at " + m_tier->spec().shown; }
   std::optional<bool> take(std::string_view service, std::string_view period, int limit,
                            std::int64_t keep_seconds) override;
   std::optional<long long> used(std::string_view service, std::string_view period) override;
   void spent(std::string_view service, std::string_view period, int limit,
              std::int64_t keep_seconds) override;
+  std::optional<double> pace(std::string_view service, double interval, int burst) override;
+  std::optional<TeamBreaker> breaker(std::string_view service) override;
+  void open_breaker(std::string_view service, double seconds, std::string_view why) override;
+  std::optional<bool> take_probe(std::string_view service, double seconds) override;
+  void close_breaker(std::string_view service) override;
+  Claim claim(std::string_view service, std::string_view key, double seconds) override;
+  void extend_claims(double seconds) override;
+  std::optional<std::vector<bool>> claimed(
+      const std::vector<std::pair<std::string, std::string>>& flights) override;
+  void release(std::string_view service, std::string_view key) override;
 
  private:
+  // A shard to write to, if the tier may be written and the shard is in use.
+  std::optional<size_t> writable(const std::string& key) const;
+
   std::shared_ptr<RedisTier> m_tier;
+  std::string m_token;                     // this run, in the keys it holds
+  std::map<std::string, size_t> m_claims;  // flight keys held -> their shard
 };
 
 }  // namespace thd

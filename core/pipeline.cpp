@@ -58,7 +58,7 @@ Storage open_cache(const Config& config, const Clock& clock, std::shared_ptr<Red
   return Storage(std::move(*backend), clock);
 }
 
-EngineOptions engine_options(const Config& c, std::function<bool()> tick, TeamQuotas* team) {
+EngineOptions engine_options(const Config& c, std::function<bool()> tick, Team* team) {
   EngineOptions o;
   o.team = team;
   o.max_concurrent = c.max_concurrent;
@@ -211,8 +211,10 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
   std::vector<Need> needs = plan_needs(needs_input);
   std::shared_ptr<RedisTier> tier;
   Storage cache = open_cache(config, clock, &tier);
-  std::unique_ptr<TeamQuotas> team = tier ? std::make_unique<RedisTeam>(tier) : nullptr;
-  ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
+  std::unique_ptr<Team> team = tier ? std::make_unique<RedisTeam>(tier) : nullptr;
+  ServeOptions serve{.offline = config.offline,
+                     .services = {config.services.begin(), config.services.end()},
+                     .team = team.get()};
   const EnvLookup env = process_environment();
   outcome.services = service_states(config, env);
   std::unique_ptr<NetworkStep> network;
@@ -255,8 +257,14 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
           opened = until - cooldown;
         outcome.inherited_breakers[service] = {opened, until};
       }
-      auto tick = [&guard, &network, &events] {
+      double claims_extended = clock.monotonic();
+      auto tick = [&guard, &network, &events, &team, &clock, &serve, &claims_extended] {
         if (events.network_progress && network) events.network_progress(network->progress());
+        // The needs this machine is fetching stay claimed while it runs (single flight).
+        if (team && clock.monotonic() - claims_extended > serve.flight_hold / 3) {
+          claims_extended = clock.monotonic();
+          team->extend_claims(serve.flight_hold);
+        }
         return !guard.over() && interrupt_signal() == 0;
       };
       network = make_network_step(network_setup(config, engine_options(config, tick, team.get()), env, cache,
@@ -359,7 +367,7 @@ DryRunPlan plan_pipeline(const Config& config, Clock& clock, const RunRequest& r
   plan.by_source["local"] = plan.local_fundamentals;
   std::shared_ptr<RedisTier> tier;
   Storage cache = open_cache(config, clock, &tier);  // its statistics are never flushed: a plan is not a run
-  std::unique_ptr<TeamQuotas> team = tier ? std::make_unique<RedisTeam>(tier) : nullptr;
+  std::unique_ptr<Team> team = tier ? std::make_unique<RedisTeam>(tier) : nullptr;
   ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
   std::vector<PlannedNeed> planned = plan_sources(needs, cache, clock, serve, enabled);
   // The needs that go to the network: the fetch plan says which provider

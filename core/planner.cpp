@@ -1,5 +1,9 @@
 #include "core/planner.hpp"
 
+#include <chrono>
+#include <thread>
+
+#include "core/base/interrupt.hpp"
 #include "core/base/log.hpp"
 
 namespace thd {
@@ -105,7 +109,53 @@ Served missing(const Need& need, std::string why) {
       need, kind, empty_record(kind), {SourceKind::missing, "", std::nullopt, std::nullopt, std::move(why)}};
 }
 
+// The needs other machines were fetching: each taken from the shared cache
+// once its claim is released, or fetched here when the other machine gave
+// up without storing it (or its claim lapsed, or the tier went down).
+template <class Hand>
+void wait_for_the_team(const std::vector<Need>& needs, std::vector<size_t> parked,
+                       std::vector<std::optional<Served>>& out, Storage& cache, const Clock& clock,
+                       const ServeOptions& options, NeedFetcher* fetcher, const Hand& hand) {
+  if (parked.empty()) return;
+  log_info(std::to_string(parked.size()) +
+           " needs are being fetched by another machine of the team: waiting");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options.flight_wait);
+  while (!parked.empty() && interrupt_signal() == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const bool late = std::chrono::steady_clock::now() >= deadline;
+    std::vector<std::pair<std::string, std::string>> flights;
+    for (size_t i : parked) flights.push_back({"need", flight_name(needs[i])});
+    const auto held = late ? std::nullopt : options.team->claimed(flights);
+    std::vector<size_t> still, mine;
+    for (size_t k = 0; k < parked.size(); ++k) {
+      const size_t i = parked[k];
+      if (held && (*held)[k]) {
+        still.push_back(i);
+        continue;
+      }
+      CacheView v = look_in_cache_uncounted(needs[i], cache, clock.now(), options);
+      if (v.fresh) {
+        out[i] = std::move(v.fresh);
+        continue;
+      }
+      // Not stored by the other machine: fetched here, unless a third one took it up.
+      if (held &&
+          options.team->claim("need", flight_name(needs[i]), options.flight_hold) == Team::Claim::theirs)
+        still.push_back(i);
+      else
+        mine.push_back(i);
+    }
+    for (size_t i : mine) hand(i);
+    if (!mine.empty()) fetcher->run();
+    parked = std::move(still);
+  }
+}
+
 }  // namespace
+
+std::string flight_name(const Need& need) {
+  return std::string(need_kind_name(need.kind)) + ":" + need.subject;
+}
 
 std::vector<Served> serve_needs(const std::vector<Need>& needs, Storage& cache, const Clock& clock,
                                 const ServeOptions& options, NeedFetcher* fetcher, const TtlTable& ttls) {
@@ -118,25 +168,37 @@ std::vector<Served> serve_needs(const std::vector<Need>& needs, Storage& cache, 
     if (views[i].fresh) out[i] = std::move(views[i].fresh);
   }
   if (fetcher && !options.offline) {
-    for (size_t i = 0; i < needs.size(); ++i) {
-      if (out[i] || !views[i].considered) continue;
+    auto hand = [&](size_t i) {
       fetcher->fetch(needs[i], [&, i](FetchOutcome outcome) {
         auto& got = outcome.fetched;
         if (!got) {
           views[i].problems = "; " + describe(outcome.failures) + views[i].problems;
-          return;
+        } else {
+          if (auto stored = cache.put(got->service, got->key, ttls.ttl(got->service, got->data),
+                                      record_to_json(got->record));
+              !stored)
+            log_warning("not cached: " + stored.error().message);  // served all the same
+          out[i] = Served{needs[i],
+                          got->kind,
+                          std::move(got->record),
+                          {SourceKind::network, got->service, clock.now(), 0, "", false}};
         }
-        if (auto stored = cache.put(got->service, got->key, ttls.ttl(got->service, got->data),
-                                    record_to_json(got->record));
-            !stored)
-          log_warning("not cached: " + stored.error().message);  // served all the same
-        out[i] = Served{needs[i],
-                        got->kind,
-                        std::move(got->record),
-                        {SourceKind::network, got->service, clock.now(), 0, ""}};
+        // Stored (in the shared tier too): the machines waiting for it take it from there.
+        if (options.team) options.team->release("need", flight_name(needs[i]));
       });
+    };
+    // Single flight: a need another machine of the team is fetching waits for its entry.
+    std::vector<size_t> parked;
+    for (size_t i = 0; i < needs.size(); ++i) {
+      if (out[i] || !views[i].considered) continue;
+      if (options.team &&
+          options.team->claim("need", flight_name(needs[i]), options.flight_hold) == Team::Claim::theirs)
+        parked.push_back(i);
+      else
+        hand(i);
     }
     fetcher->run();
+    wait_for_the_team(needs, std::move(parked), out, cache, clock, options, fetcher, hand);
   }
   std::vector<Served> served;
   served.reserve(needs.size());

@@ -15,6 +15,7 @@
 #include "core/base/need.hpp"
 #include "core/base/records.hpp"
 #include "core/base/storage.hpp"
+#include "core/base/team.hpp"
 #include "core/base/ttl.hpp"
 
 namespace thd {
@@ -41,7 +42,15 @@ struct Served {
 struct ServeOptions {
   bool offline = true;
   std::set<std::string> services;  // empty: every service
+  // The team's shared tier: a need another machine is fetching is waited
+  // for (single flight) and taken from the shared cache; null: alone.
+  Team* team = nullptr;
+  double flight_hold = 30;    // seconds a claim holds unless extended (the engine's tick extends them)
+  double flight_wait = 1800;  // the longest a need waits for another machine's fetch
 };
+
+// The name under which machines claim a need's fetch: "quote:AAPL".
+std::string flight_name(const Need& need);
 
 // Local/fresh cache first, then `fetcher` (null: offline), then an expired
 // entry, then missing with the reason. Fetched records are stored in the

@@ -146,13 +146,17 @@ struct ServiceState {
   std::optional<SlidingWindow> window;
   CircuitBreaker breaker;
   ServiceLimit limit;
-  int quota = 0;            // calls per period (day or month); 0: none
-  std::string period;       // the quota period of this run ("2026-11-30" or "2026-11")
-  int used_today = 0;       // persisted use plus this run's, in `period`
-  int reserved = 0;         // requests waiting for their rate limit, each holding one of the quota
-  int added_today = 0;      // this run's, not saved yet
-  bool spent = false;       // the provider said the quota is spent (persisted for the period)
-  bool team_spent = false;  // the team's shared count has no room left in the period
+  int quota = 0;                     // calls per period (day or month); 0: none
+  std::string period;                // the quota period of this run ("2026-11-30" or "2026-11")
+  int used_today = 0;                // persisted use plus this run's, in `period`
+  int reserved = 0;                  // requests waiting for their rate limit, each holding one of the quota
+  int added_today = 0;               // this run's, not saved yet
+  bool spent = false;                // the provider said the quota is spent (persisted for the period)
+  bool team_spent = false;           // the team's shared count has no room left in the period
+  double team_next_look = 0;         // when to look at the team's breaker again (monotonic)
+  double team_published_until = -1;  // the open_until told to the team (or learned from it)
+  bool team_opened = false;          // the team knows this breaker open: its half-open probe is the team's
+  bool team_probe = false;           // this machine holds the team's probe
   bool spent_unsaved = false;
   std::string spent_message;  // what the provider said
   std::string stopped;        // the service stopped for the run (its key was rejected): why
@@ -254,6 +258,57 @@ struct HttpEngine::Impl {
     if (l.per_second > 0) out = std::to_string(l.per_second) + "/s";
     if (l.per_minute > 0) out += (out.empty() ? "" : " and ") + format_double(l.per_minute) + "/min";
     return out.empty() ? "rate limit" : "rate limit " + out;
+  }
+
+  // The team's pace for a limit: one call per interval, the per-second rule
+  // (with its margin) without a burst, else half a minute's allowance at once.
+  static double team_interval(const ServiceLimit& l) {
+    double interval = 0;
+    if (l.per_second > 0) interval = k_window_seconds / l.per_second;
+    if (l.per_minute > 0) interval = std::max(interval, 60.0 / l.per_minute);
+    return interval;
+  }
+  static int team_burst(const ServiceLimit& l) {
+    return l.per_second > 0 ? 1 : std::max(1, static_cast<int>(l.per_minute / 2.0));
+  }
+
+  // The team's breaker, looked at most once a second: open there, it opens
+  // here for as long; half-open, only the machine holding the team's probe
+  // sends one. Why a call may not go, if it may not.
+  std::optional<std::string> team_breaker_refuses(const std::string& name, ServiceState& s, double now) {
+    if (now >= s.team_next_look) {
+      s.team_next_look = now + 1.0;
+      if (auto b = options.team->breaker(name); b && (s.breaker.state(now) != BreakerState::open ||
+                                                      s.breaker.open_until() < now + b->open_seconds)) {
+        s.breaker.force_open(now, b->open_seconds);
+        s.paused = "opened by another machine of the team: " + redact(b->why);
+        s.team_opened = true;
+        s.team_published_until = s.breaker.open_until();  // the team's own: not published back
+        s.forced = {s.breaker.open_until(), clock.now()};
+      }
+    }
+    if (s.team_opened && !s.team_probe && s.breaker.state(now) == BreakerState::half_open) {
+      auto mine = options.team->take_probe(name, options.timeout + 5);
+      if (mine && !*mine) return "circuit half-open: another machine of the team is probing";
+      s.team_probe = mine.value_or(false);
+    }
+    return std::nullopt;
+  }
+
+  // This machine's breaker as the team sees it: opened here, it opens there;
+  // closed by this machine's probe, it closes there.
+  void share_breaker(const std::string& name, ServiceState& s, double now, const std::string& error) {
+    const BreakerState state = s.breaker.state(now);
+    if (state == BreakerState::open && s.team_published_until != s.breaker.open_until()) {
+      options.team->open_breaker(name, s.breaker.open_until() - now,
+                                 s.paused.empty() ? "repeated failures (" + redact(error) + ")" : s.paused);
+      s.team_published_until = s.breaker.open_until();
+      s.team_opened = true;
+      s.team_probe = false;
+    } else if (state == BreakerState::closed && s.team_opened) {
+      if (s.team_probe) options.team->close_breaker(name);
+      s.team_opened = s.team_probe = false;
+    }
   }
 
   // How long the team's count of a period is kept: past its end, whatever the reset time.
@@ -425,6 +480,11 @@ struct HttpEngine::Impl {
         refuse(Outcome::quota_spent, quota_text(s) + " used by the team; not sent");
         continue;
       }
+      if (options.team && s.stopped.empty())
+        if (auto why = team_breaker_refuses(job.request.service, s, now)) {
+          refuse(Outcome::circuit_open, *why + "; not sent");
+          continue;
+        }
       if (!s.breaker.allow(now)) {
         refuse(Outcome::circuit_open, s.paused.empty() ? "circuit open after repeated failures; not sent"
                                                        : "circuit open: " + s.paused + "; not sent");
@@ -462,6 +522,27 @@ struct HttpEngine::Impl {
         next = std::min(next, job.ready_at);
         ++it;
         continue;
+      }
+      // The team's pace: the provider's limit holds for every machine together.
+      if (options.team && (s.bucket || s.window)) {
+        if (auto team_wait =
+                options.team->pace(job.request.service, team_interval(s.limit), team_burst(s.limit));
+            team_wait && *team_wait > 0) {
+          s.breaker.release_probe();
+          if (*team_wait > options.max_rate_wait) {
+            refuse(Outcome::rate_limited, "rate limit shared by the team: next slot in " +
+                                              std::to_string(static_cast<int>(*team_wait)) + " s");
+            continue;
+          }
+          job.ready_at = now + *team_wait;
+          job.wait_cause = rate_text(s.limit) + ", shared by the team";
+          job.reserved = true;
+          ++reserved_budget;
+          ++s.reserved;
+          next = std::min(next, job.ready_at);
+          ++it;
+          continue;
+        }
       }
       // Last, the team's count: a call is made only when it has room too.
       if (s.quota > 0 && options.team) {
@@ -669,6 +750,7 @@ struct HttpEngine::Impl {
       s.breaker.release_probe();  // says nothing about the service's health either way
     else
       s.breaker.record(now, failed, elapsed);
+    if (options.team && s.stopped.empty()) share_breaker(job->request.service, s, now, error);
     if (outcome == Outcome::ok && s.breaker.state(now) == BreakerState::closed && !s.paused.empty()) {
       // Answering again after a pause: no longer stopped.
       s.paused.clear();

@@ -145,7 +145,7 @@ struct EngineOptions {
   // cancels every transfer (the RSS guard).
   std::function<bool()> tick;
   // The team's shared quota counts (the remote tier); null: this machine's count alone.
-  TeamQuotas* team = nullptr;
+  Team* team = nullptr;
 };
 
 struct ServiceCounters {

@@ -16,7 +16,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from redisserver import RedisServer, Resp, free_port  # noqa: E402
-from thdtest import BIN, FakeServicesTestCase, clean_env  # noqa: E402
+from thdtest import BIN, SERVICES, FakeServicesTestCase, clean_env  # noqa: E402
 
 KEYS = {"FMP_API_KEY": "fmpkey-0417", "ALPHA_VANTAGE_API_KEY": "avkey-0417", "FRED_API_KEY": "fredkey-0417"}
 CONTACT = {"SEC_EDGAR_USER_AGENT": "thd-tests tests@example.com"}
@@ -48,6 +48,12 @@ def provenances(doc):
     walk(doc["tickers"])
     walk(doc["market_context"])
     return found
+
+
+def entry_values(client):
+    """{key: (value, ttl)} of the cache entries in Redis (thd:v1:<service>:<md5>; quota counts,
+    paces, breakers and claims live under other names)."""
+    return {k: v for k, v in client.dump("thd:v1:*").items() if k.split(":")[2] in SERVICES}
 
 
 class SharedTier(FakeServicesTestCase):
@@ -91,8 +97,7 @@ class SharedTier(FakeServicesTestCase):
         self.assertGreater(calls_a, 20)
         remote_a = doc_a["discovery_metadata"]["remote"]
         self.assertEqual((remote_a["state"], remote_a["hits"], remote_a["errors"]), ("up", 0, {}))
-        stored = self.redis.client().dump("thd:v1:*")
-        entries = {k: v for k, v in stored.items() if not k.startswith("thd:v1:quota:")}
+        entries = entry_values(self.redis.client())
         self.assertEqual(remote_a["stores"], len(entries))
         # Each value is an entry file's content, kept for its TTL plus the 7-day stale window.
         for key, (value, ttl) in entries.items():
@@ -235,8 +240,7 @@ class SharedTier(FakeServicesTestCase):
             self.addCleanup(o.close)
         url = " ".join(s.url() for s in [self.redis] + others)
         doc_a, _, _ = self.run_on("a", url)
-        counts = [len([k for k in s.client().keys("thd:v1:*") if not k.startswith("thd:v1:quota:")])
-                  for s in [self.redis] + others]
+        counts = [len(entry_values(s.client())) for s in [self.redis] + others]
         self.assertTrue(all(n > 0 for n in counts), counts)  # spread over all three
         self.assertEqual(sum(counts), doc_a["discovery_metadata"]["remote"]["stores"])
         others[1].stop()
@@ -257,28 +261,89 @@ class SharedTier(FakeServicesTestCase):
         config = os.path.join(self.tmp, "team.toml")
         with open(config, "w") as f:
             f.write("[services.fmp]\ndaily_quota = 3\n")
-        env = self.env(THD_CONFIG=config)
-        procs = []
-        for name in "abcd":
-            data, cache = self.machine(name)
-            procs.append(subprocess.Popen(
-                [BIN, "--data-dir", data, "--cache-dir", cache, "--remote-cache", self.redis.url(), "run",
-                 "--portfolio", "live_signals", "--output", "-"], env=env, cwd=self.tmp, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, text=True))
-        outs = [p.communicate(timeout=120) for p in procs]
-        for p, (out, err) in zip(procs, outs):
-            self.assertEqual(p.returncode, 0, err)
+        # Four machines with portfolios of their own: each wants FMP's fundamentals for four tickers.
+        portfolios = {"a": ["KO", "PEP", "MCD", "NKE"], "b": ["IBM", "ORCL", "INTC", "AMD"],
+                      "c": ["VZ", "CMCSA", "NFLX", "ADBE"], "d": ["XOM", "COP", "SLB", "OXY"]}
+        docs = self.concurrent("abcd", self.redis.url(), env=self.env(THD_CONFIG=config), portfolios=portfolios)
         self.assertLessEqual(self.stats()["requests"]["fmp"], 3)
         self.assertEqual(self.redis.client().call("GET", "thd:v1:quota:fmp:2026-11-22"), b"3")
-        # At least one machine was refused by the team's count, and says so.
-        said = [out for out, _ in outs if "used by the team" in out]
-        self.assertTrue(said)
         decisions = {}
-        for out, _ in outs:
-            for k, n in json.loads(out)["discovery_metadata"]["remote"]["quota"].items():
+        for d in docs:
+            for k, n in d["discovery_metadata"]["remote"]["quota"].items():
                 decisions[k] = decisions.get(k, 0) + n
         self.assertEqual(decisions.get("fmp taken"), 3)
-        self.assertGreaterEqual(decisions.get("fmp refused", 0), 1)
+        # A machine refused by the team's count says so in the service's row; one that planned after
+        # the count was spent never asked, and says the plan is spent in its reasons.
+        for d in docs:
+            text = json.dumps(d)
+            if d["discovery_metadata"]["remote"]["quota"].get("fmp refused"):
+                self.assertIn("daily quota of 3 calls used by the team", d["discovery_metadata"]["services"]["fmp"]["stopped"])
+            elif not d["discovery_metadata"]["remote"]["quota"].get("fmp taken"):
+                self.assertTrue("used by the team" in text or "fmp: 3/day plan: spent" in text)
+
+    def concurrent(self, names, remote, env=None, portfolios=None):
+        procs = []
+        for name in names:
+            data, cache = self.machine(name)
+            portfolio = "live_signals"
+            if portfolios:  # open positions of its own, none with a local analysis
+                portfolio = "pf_" + name
+                rows = "".join("u%d,%s,SMA,2026-01-02,,,,,Open,1\n" % (i, t) for i, t in enumerate(portfolios[name]))
+                with open(os.path.join(data, "raw", "trade_history", portfolio + ".csv"), "w") as f:
+                    f.write("Position_UUID,Ticker,Strategy_Type,Entry_Timestamp,Exit_Timestamp,PnL,Return,"
+                            "Duration_Days,Status,Current_Unrealized_PnL\n" + rows)
+            procs.append(subprocess.Popen(
+                [BIN, "--data-dir", data, "--cache-dir", cache, "--remote-cache", remote, "run", "--portfolio",
+                 portfolio, "--output", "-"], env=env or self.env(), cwd=self.tmp, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True))
+        outs = [p.communicate(timeout=120) for p in procs]
+        for p, (_, err) in zip(procs, outs):
+            self.assertEqual(p.returncode, 0, err)
+        return [json.loads(out) for out, _ in outs]
+
+    # --- single flight and breakers ----------------------------------------------------------------
+
+    def test_four_concurrent_cold_runs_fetch_every_need_once(self):
+        self.server.fault(service="all", mode="latency", delay_ms=50)
+        alone, _, _ = self.run_on("solo", "none")
+        calls_alone = {k: v for k, v in self.stats()["requests"].items() if v}
+        self.assertGreater(sum(calls_alone.values()), 20)
+        self.server.reset()
+        self.server.fault(service="all", mode="latency", delay_ms=50)
+        docs = self.concurrent("abcd", self.redis.url())
+        # The team made the calls of one machine, no more.
+        self.assertEqual({k: v for k, v in self.stats()["requests"].items() if v}, calls_alone)
+        waited = sum(d["discovery_metadata"]["remote"]["quota"].get("need fetch left to another machine", 0)
+                     for d in docs)
+        self.assertGreater(waited, 0)
+        for d in docs:  # and every machine has every figure
+            self.assertEqual(without_provenance(d["tickers"]), without_provenance(alone["tickers"]))
+            self.assertEqual(d["discovery_metadata"]["needs"]["by_source"]["missing"],
+                             alone["discovery_metadata"]["needs"]["by_source"]["missing"])
+        self.assertEqual(self.redis.client().keys("thd:v1:flight:*"), [])  # every claim given back
+
+    def test_a_breaker_opened_on_one_machine_is_honoured_by_another(self):
+        self.server.fault(service="yahoo_finance", mode="status", status=503)
+        doc_a, _, _ = self.run_on("a", self.redis.url(), "--services", "yahoo_finance")
+        self.assertEqual(doc_a["discovery_metadata"]["services"]["yahoo_finance"]["circuit"], "open")
+        opened = self.redis.client().call("GET", "thd:v1:breaker:yahoo_finance")
+        self.assertIsNotNone(opened)
+        self.assertIn(b"HTTP 503", opened)
+        ttl = self.redis.client().call("PTTL", "thd:v1:breaker:yahoo_finance")
+        self.assertTrue(0 < ttl <= 60000, ttl)
+        # B has its own cache and no fault in front of it: the team's breaker keeps it from calling.
+        self.server.reset()
+        doc_b, _, _ = self.run_on("b", self.redis.url(), "--services", "yahoo_finance")
+        self.assertEqual(self.stats()["requests"]["yahoo_finance"], 0)
+        reasons = {p["reason"] for p in provenances(doc_b) if p["source"] == "missing" and "yahoo" in p["reason"]}
+        self.assertTrue(reasons)
+        for reason in reasons:
+            self.assertIn("opened by another machine of the team", reason)
+        # Once the team's breaker closes (its key expires), B calls again.
+        self.redis.client().call("DEL", "thd:v1:breaker:yahoo_finance")
+        self.server.reset()
+        self.run_on("c", self.redis.url(), "--services", "yahoo_finance")
+        self.assertGreater(self.stats()["requests"]["yahoo_finance"], 0)
 
     # --- secrets ---------------------------------------------------------------------------------
 
