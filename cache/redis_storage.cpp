@@ -6,6 +6,7 @@
 
 #include "cache/md5.hpp"
 #include "core/base/service_ids.hpp"
+#include "core/base/text.hpp"
 
 namespace thd {
 
@@ -219,6 +220,55 @@ RedisStorage::Survey RedisStorage::survey(UnixTime now, bool cleanup,
 Result<void> RedisStorage::enumerate(const std::function<void(const StoredEntry&)>& each) {
   (void)survey(0, false, each);
   return {};
+}
+
+RemoteHealth check_remote(RedisTier& tier) {
+  RemoteHealth h;
+  h.url = tier.spec().shown;
+  for (size_t shard = 0; shard < tier.shards(); ++shard) {
+    RemoteHealth::Shard out;
+    out.url = tier.spec().shards[shard].shown;
+    auto info = tier.command(shard, {"INFO", "memory"});
+    if (!info) {
+      for (const std::string& n : tier.take_notices()) out.error += (out.error.empty() ? "" : "; ") + n;
+      if (out.error.empty()) out.error = info.error().message;
+      h.shards.push_back(std::move(out));
+      continue;
+    }
+    out.reachable = true;
+    // "used_memory:1048576\r\n...maxmemory_policy:allkeys-lru\r\n"
+    for (const std::string& line : split(info->str, '\n')) {
+      const std::string_view l = trim(line);
+      auto value_of = [&](std::string_view name) -> std::optional<std::string_view> {
+        if (!l.starts_with(name) || l.size() <= name.size() || l[name.size()] != ':') return std::nullopt;
+        return l.substr(name.size() + 1);
+      };
+      if (auto v = value_of("used_memory"); v && parse_int(*v)) out.memory_bytes = *parse_int(*v);
+      if (auto v = value_of("maxmemory"); v && parse_int(*v)) out.max_memory_bytes = *parse_int(*v);
+      if (auto v = value_of("maxmemory_policy")) out.policy = std::string(*v);
+    }
+    std::string cursor = "0";
+    do {
+      auto scan =
+          tier.command(shard, {"SCAN", cursor, "MATCH", std::string(k_redis_prefix) + "*", "COUNT", "1000"});
+      if (!scan || scan->type != RedisReply::Type::array || scan->elements.size() != 2) break;
+      cursor = scan->elements[0].str;
+      for (const RedisReply& k : scan->elements[1].elements) {
+        std::string_view service;
+        std::string file_name;
+        if (split_key(k.str, service, file_name))
+          ++out.entries;
+        else
+          ++out.other_keys;
+      }
+      if (out.entries + out.other_keys >= RedisStorage::k_max_scanned) {
+        out.truncated = true;
+        break;
+      }
+    } while (cursor != "0");
+    h.shards.push_back(std::move(out));
+  }
+  return h;
 }
 
 std::optional<RemoteReport> RedisStorage::remote_report() const {

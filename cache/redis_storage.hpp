@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -23,6 +24,24 @@ namespace thd {
 // "thd:v1:<service>:<md5hex(service_key)>"
 std::string redis_entry_key(std::string_view service, std::string_view key);
 inline constexpr std::string_view k_redis_prefix = "thd:v1:";
+
+// The remote tier's health, per shard (inventory): whether it answers, the
+// entries under our prefix (SCAN, at most RedisStorage::k_max_scanned keys,
+// values not read), the memory Redis uses and its eviction policy.
+struct RemoteHealth {
+  struct Shard {
+    std::string url;  // redacted
+    bool reachable = false;
+    std::string error;  // why not, when not
+    std::uint64_t entries = 0, other_keys = 0;
+    bool truncated = false;
+    std::optional<std::uint64_t> memory_bytes, max_memory_bytes;
+    std::string policy;
+  };
+  std::string url;
+  std::vector<Shard> shards;
+};
+RemoteHealth check_remote(RedisTier& tier);
 
 class RedisStorage final : public StorageBackend {
  public:

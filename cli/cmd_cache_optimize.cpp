@@ -1,6 +1,8 @@
 #include <cstdio>
 
 #include "cache/optimize.hpp"
+#include "cache/redis_client.hpp"
+#include "cache/redis_storage.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
 #include "core/base/atomic_file.hpp"
@@ -68,6 +70,14 @@ void write_json(const OptimizeReport& r, const CacheOptimizeOptions& o) {
   w.key("errors").begin_array();
   for (const auto& e : r.errors) w.value(e);
   w.end_array();
+  if (o.remote_found) {
+    const RedisStorage::Survey& v = o.remote_found->survey;
+    w.key("remote").begin_object();
+    w.field("url", o.remote_found->url).field("state", o.remote_found->state);
+    w.field("keys", v.keys).field("entries", v.entries).field("bytes", v.bytes);
+    w.field("corrupt", v.corrupt).field("deleted", v.deleted).field("truncated", v.truncated);
+    w.end_object();
+  }
   w.end_object();
   write_terminal_json(stdout, w.str() + '\n');
 }
@@ -128,6 +138,17 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
           r.applied ? "taken " : "planned ");
   }
   for (const auto& u : r.unknown) print(stdout, "  left alone (not ours): %s\n", printable(u).c_str());
+  if (o.remote_found) {
+    const RedisStorage::Survey& v = o.remote_found->survey;
+    print(stdout, "\nRemote cache  %s (%s)\n", printable(o.remote_found->url).c_str(),
+          o.remote_found->state.c_str());
+    print(stdout, "  %llu keys%s: %llu entries, %s; %llu corrupt (%llu %s)\n",
+          static_cast<unsigned long long>(v.keys), v.truncated ? " (stopped at the scan's bound)" : "",
+          static_cast<unsigned long long>(v.entries), format_bytes(v.bytes).c_str(),
+          static_cast<unsigned long long>(v.corrupt), static_cast<unsigned long long>(v.deleted),
+          r.applied ? "deleted" : "deleted with --cleanup");
+    print(stdout, "  eviction is Redis's own (maxmemory-policy allkeys-lru; docs/CACHE.md)\n");
+  }
 }
 
 }  // namespace
@@ -135,6 +156,9 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
 CLI::App* setup_cache_optimize(CLI::App& app, CacheOptimizeOptions& options) {
   CLI::App* sub = app.add_subcommand(
       "cache-optimize", "Analyse the cache; with --cleanup remove what can never be served and evict");
+  sub->add_flag(
+      "--remote", options.remote,
+      "also analyse the shared remote tier (--remote-cache); with --cleanup, delete its corrupt entries");
   sub->add_flag("--cleanup", options.cleanup,
                 "delete expired and corrupt entries, temporary files older than an hour and dead legacy "
                 "files; migrate live legacy files; create missing service directories");
@@ -180,10 +204,24 @@ int run_cache_optimize(const CacheOptimizeOptions& options, Context& context) {
     shown.output_temps_removed += t.removed;
     report->actions.push_back({"remove-temp", t.path.string(), t.why});
   }
+  // The team's tier (--remote): every key under our prefix checked; corrupt entries deleted with --cleanup.
+  if (options.remote) {
+    if (!context.config.remote_cache)
+      throw FatalError(ExitCode::usage,
+                       "--remote: no remote cache is set (--remote-cache, THD_REMOTE_CACHE)");
+    auto tier = std::make_shared<RedisTier>(*context.config.remote_cache);
+    RedisStorage remote(tier);
+    const RedisStorage::Survey survey = remote.survey(context.clock->now(), apply);
+    shown.remote_found = RemoteSurvey{tier->spec().shown, tier->state(), survey, tier->take_notices()};
+    if (shown.remote_found->state == "down")
+      report->errors.push_back("--remote: " + tier->spec().shown + " did not answer");
+  }
   if (options.report == "json")
     write_json(*report, shown);
   else
     print_table(*report, shown);
+  if (shown.remote_found)
+    for (const auto& n : shown.remote_found->notices) log_warning(printable(n));
   for (const auto& e : report->errors) log_warning(printable(e));
   for (const auto& n : report->notices) log_warning(printable(n));
   if (!report->exists)

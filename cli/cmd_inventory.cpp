@@ -111,6 +111,23 @@ void print_table(const Phase0& p) {
   double ratio = p.stats.hit_ratio();
   print(stdout, "  hit ratio: %s\n", ratio < 0 ? "- (no lookups recorded)" : format_percent(ratio).c_str());
 
+  if (p.remote) {
+    print(stdout, "\nRemote cache  %s\n", printable(p.remote->url).c_str());
+    for (const RemoteHealth::Shard& sh : p.remote->shards) {
+      if (!sh.reachable) {
+        print(stdout, "  %s: not reachable\n", printable(sh.url).c_str());
+        continue;
+      }
+      std::string memory = sh.memory_bytes ? format_bytes(*sh.memory_bytes) : "-";
+      if (sh.max_memory_bytes && *sh.max_memory_bytes > 0)
+        memory += " of " + format_bytes(*sh.max_memory_bytes);
+      print(stdout, "  %s: reachable, %llu entries%s, %llu other keys; memory %s, eviction %s\n",
+            printable(sh.url).c_str(), static_cast<unsigned long long>(sh.entries), sh.truncated ? "+" : "",
+            static_cast<unsigned long long>(sh.other_keys), memory.c_str(),
+            sh.policy.empty() ? "-" : printable(sh.policy).c_str());
+    }
+  }
+
   if (p.coverage) {
     const Coverage& cov = *p.coverage;
     print(stdout, "\nCoverage");
@@ -163,6 +180,12 @@ int run_inventory(const InventoryOptions& options, Context& context) {
     request = std::move(r);
   }
   Phase0 p = run_phase0(context.config, *context.clock, std::move(request));
+  if (context.config.remote_cache) {  // the team's tier: whether it answers, what it holds
+    RedisTier tier(*context.config.remote_cache);
+    p.remote = check_remote(tier);
+    for (const RemoteHealth::Shard& s : p.remote->shards)
+      if (!s.reachable) p.warnings.push_back(s.error);
+  }
   if (options.report == "json") {
     JsonWriter w;
     write_phase0_json(w, p);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "cache/redis_storage.hpp"
 #include "cli/app.hpp"
 
 namespace thd::cli {
@@ -31,7 +32,15 @@ struct InventoryOptions {
 CLI::App* setup_inventory(CLI::App& app, InventoryOptions& options, SettingBindings& bindings);
 int run_inventory(const InventoryOptions& options, Context& context);
 
+// What cache-optimize --remote found in the team's tier.
+struct RemoteSurvey {
+  std::string url, state;
+  RedisStorage::Survey survey;
+  std::vector<std::string> notices;
+};
+
 struct CacheOptimizeOptions {
+  bool remote = false;
   bool cleanup = false;
   bool dry_run = false;
   std::string max_size;
@@ -40,6 +49,7 @@ struct CacheOptimizeOptions {
   // Filled by run_cache_optimize: the discovery folder's stale temporary files.
   std::filesystem::path output_dir;
   std::uint64_t output_temps = 0, output_temps_removed = 0;
+  std::optional<RemoteSurvey> remote_found;  // with --remote
 };
 CLI::App* setup_cache_optimize(CLI::App& app, CacheOptimizeOptions& options);
 int run_cache_optimize(const CacheOptimizeOptions& options, Context& context);

@@ -205,6 +205,26 @@ void write_phase0_json(JsonWriter& w, const Phase0& p) {
     write_strings(w, "stale", cov.stale);
     w.end_object();
   }
+  if (p.remote) {
+    w.key("remote").begin_object();
+    w.field("url", p.remote->url);
+    w.key("shards").begin_array();
+    for (const RemoteHealth::Shard& s : p.remote->shards) {
+      w.begin_object().field("url", s.url).field("reachable", s.reachable);
+      if (s.error.empty())
+        w.key("error").null();
+      else
+        w.field("error", s.error);
+      w.field("entries", s.entries).field("other_keys", s.other_keys).field("truncated", s.truncated);
+      w.field("memory_bytes", s.memory_bytes).field("max_memory_bytes", s.max_memory_bytes);
+      if (s.policy.empty())
+        w.key("eviction_policy").null();
+      else
+        w.field("eviction_policy", s.policy);
+      w.end_object();
+    }
+    w.end_array().end_object();
+  }
   write_strings(w, "warnings", p.warnings);
   w.end_object();
 }

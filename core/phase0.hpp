@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cache/redis_storage.hpp"
 #include "cache/scan.hpp"
 #include "cache/stats.hpp"
 #include "core/base/clock.hpp"
@@ -34,6 +35,7 @@ struct Phase0 {
   std::string stats_error;
   std::optional<CoverageRequest> coverage_request;
   std::optional<Coverage> coverage;
+  std::optional<RemoteHealth> remote;  // inventory with a remote tier set
   std::vector<std::string> warnings;
 };
 

@@ -138,12 +138,20 @@ void wait_for_the_team(const std::vector<Need>& needs, std::vector<size_t> parke
         out[i] = std::move(v.fresh);
         continue;
       }
-      // Not stored by the other machine: fetched here, unless a third one took it up.
-      if (held &&
-          options.team->claim("need", flight_name(needs[i]), options.flight_hold) == Team::Claim::theirs)
+      // Not stored by the other machine: fetched here, unless a third one took it up (or stored it since).
+      const Team::Claim claim = held ? options.team->claim("need", flight_name(needs[i]), options.flight_hold)
+                                     : Team::Claim::unknown;
+      if (claim == Team::Claim::theirs) {
         still.push_back(i);
-      else
-        mine.push_back(i);
+        continue;
+      }
+      if (claim == Team::Claim::mine)
+        if (CacheView again = look_in_cache_uncounted(needs[i], cache, clock.now(), options); again.fresh) {
+          out[i] = std::move(again.fresh);
+          options.team->release("need", flight_name(needs[i]));
+          continue;
+        }
+      mine.push_back(i);
     }
     for (size_t i : mine) hand(i);
     if (!mine.empty()) fetcher->run();
@@ -191,11 +199,21 @@ std::vector<Served> serve_needs(const std::vector<Need>& needs, Storage& cache, 
     std::vector<size_t> parked;
     for (size_t i = 0; i < needs.size(); ++i) {
       if (out[i] || !views[i].considered) continue;
-      if (options.team &&
-          options.team->claim("need", flight_name(needs[i]), options.flight_hold) == Team::Claim::theirs)
-        parked.push_back(i);
-      else
-        hand(i);
+      if (options.team) {
+        const Team::Claim claim = options.team->claim("need", flight_name(needs[i]), options.flight_hold);
+        if (claim == Team::Claim::theirs) {
+          parked.push_back(i);
+          continue;
+        }
+        // Claimed now: another machine may have stored it since this run looked.
+        if (claim == Team::Claim::mine)
+          if (CacheView v = look_in_cache_uncounted(needs[i], cache, clock.now(), options); v.fresh) {
+            out[i] = std::move(v.fresh);
+            options.team->release("need", flight_name(needs[i]));
+            continue;
+          }
+      }
+      hand(i);
     }
     fetcher->run();
     wait_for_the_team(needs, std::move(parked), out, cache, clock, options, fetcher, hand);

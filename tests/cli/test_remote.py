@@ -255,6 +255,73 @@ class SharedTier(FakeServicesTestCase):
         self.assertIn("its keys use the local cache only", warnings[0])
         self.assertEqual(sum(self.stats()["requests"].values()) > 0, True)
 
+    def test_a_full_server_keeps_new_entries_local(self):
+        self.redis.client().call("CONFIG", "SET", "maxmemory", "1")  # with the default noeviction
+        doc, r, _ = self.run_on("a", self.redis.url(), "--services", "fred_economic,imf_data")
+        remote = doc["discovery_metadata"]["remote"]
+        self.assertEqual(remote["stores"], 0)
+        self.assertEqual(set(remote["errors"]), {"full"})
+        warnings = self.remote_warnings(r)
+        self.assertEqual(len(warnings), 1, r.stderr)
+        self.assertIn("is full (OOM", warnings[0])
+        self.assertIn("new entries stay local", warnings[0])
+        self.assertGreater(len(os.listdir(os.path.join(self.machine("a")[1], "fred_economic"))), 0)
+
+    # --- inventory and cache-optimize --remote ---------------------------------------------------
+
+    def test_inventory_shows_the_remote_health(self):
+        doc, _, _ = self.run_on("a", self.redis.url())
+        data, cache = self.machine("a")
+        inv, r = self.thd_json("--data-dir", data, "--cache-dir", cache, "--remote-cache", self.redis.url(),
+                               "inventory", "--report", "json", env=self.env())
+        shard = inv["remote"]["shards"][0]
+        self.assertTrue(shard["reachable"])
+        self.assertEqual(shard["entries"], doc["discovery_metadata"]["remote"]["stores"])
+        self.assertEqual(shard["other_keys"], len(self.redis.client().keys("thd:v1:*")) - shard["entries"])
+        self.assertGreater(shard["memory_bytes"], 0)
+        self.assertEqual(shard["eviction_policy"], "noeviction")
+        table = self.thd("--data-dir", data, "--cache-dir", cache, "--remote-cache", self.redis.url(), "inventory",
+                         env=self.env())
+        self.assert_ok(table)
+        self.assertIn("reachable, %d entries" % shard["entries"], table.stdout)
+        self.assertIn("eviction noeviction", table.stdout)
+        # A tier that does not answer: said, not fatal.
+        down = "redis://127.0.0.1:%d" % free_port()
+        inv, r = self.thd_json("--data-dir", data, "--cache-dir", cache, "--remote-cache", down, "inventory",
+                               "--report", "json", env=self.env())
+        self.assertFalse(inv["remote"]["shards"][0]["reachable"])
+        self.assertIn("unreachable (connection refused)", inv["remote"]["shards"][0]["error"])
+        self.assertIn("unreachable (connection refused)", r.stderr)
+
+    def test_cache_optimize_remote_finds_and_deletes_corrupt_entries(self):
+        self.run_on("a", self.redis.url())
+        c = self.redis.client()
+        bad = c.keys("thd:v1:yahoo_finance:*")[:2]
+        for k in bad:
+            c.call("SET", k, "{not json")
+        entries = len(entry_values(c))
+        data, cache = self.machine("a")
+        base = ["--data-dir", data, "--cache-dir", cache, "--remote-cache", self.redis.url(), "cache-optimize",
+                "--remote", "--report", "json"]
+        found, _ = self.thd_json(*base, env=self.env())
+        self.assertEqual((found["remote"]["entries"], found["remote"]["corrupt"], found["remote"]["deleted"]),
+                         (entries - 2, 2, 0))
+        self.assertEqual(found["remote"]["state"], "up")
+        ro = list(base)
+        ro[ro.index(self.redis.url())] = self.redis.url() + "|read-only"
+        found, _ = self.thd_json(*(ro + ["--cleanup"]), env=self.env())
+        self.assertEqual(found["remote"]["deleted"], 0)  # read-only: nothing deleted
+        found, _ = self.thd_json(*(base + ["--cleanup", "--dry-run"]), env=self.env())
+        self.assertEqual(found["remote"]["deleted"], 0)
+        found, _ = self.thd_json(*(base + ["--cleanup"]), env=self.env())
+        self.assertEqual(found["remote"]["deleted"], 2)
+        for k in bad:
+            self.assertIsNone(c.call("GET", k))
+        self.assertEqual(len(entry_values(c)), entries - 2)
+        # --remote without a tier is a usage error.
+        r = self.thd("--data-dir", data, "--cache-dir", cache, "cache-optimize", "--remote", env=self.env())
+        self.assert_error(r, 2, "--remote: no remote cache is set")
+
     # --- shared quotas ---------------------------------------------------------------------------
 
     def test_four_machines_share_one_quota(self):
