@@ -61,6 +61,13 @@ Result<void> FileStorage::put(std::string_view service, std::string_view key, Un
                                    serialize_entry(service, key, created_at, ttl_seconds, data_json));
 }
 
+Result<void> FileStorage::put_copy(std::string_view service, std::string_view key, UnixTime created_at,
+                                   std::int64_t ttl_seconds, std::string_view data_json) {
+  return write_file_atomic_beneath(m_root, std::filesystem::path(service) / cache_file_name(service, key),
+                                   serialize_entry(service, key, created_at, ttl_seconds, data_json),
+                                   Sync::no);
+}
+
 Result<void> FileStorage::touch(std::string_view service, std::string_view key, UnixTime now) {
   const auto path = path_for(service, key);
   auto dir = open_dir_beneath(m_root, std::string(service), false);

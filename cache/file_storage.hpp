@@ -24,6 +24,9 @@ class FileStorage final : public StorageBackend {
   LookupStatus status(std::string_view service, std::string_view key, UnixTime now) override;
   Result<void> put(std::string_view service, std::string_view key, UnixTime created_at,
                    std::int64_t ttl_seconds, std::string_view data_json) override;
+  // Without fsync: validated when read, and read again from the far tier if lost.
+  Result<void> put_copy(std::string_view service, std::string_view key, UnixTime created_at,
+                        std::int64_t ttl_seconds, std::string_view data_json) override;
   Result<void> touch(std::string_view service, std::string_view key, UnixTime now) override;
   Result<bool> remove(std::string_view service, std::string_view key) override;
   Result<void> enumerate(const std::function<void(const StoredEntry&)>& each) override;

@@ -53,7 +53,7 @@ bool is_symlink_at(int dirfd, const char* name) {
 // The temporary file in `dirfd`, fsynced, renamed over `name`. `path` is
 // root/rel for messages.
 Result<void> write_in_dir(int dirfd, const std::filesystem::path& path, const std::string& name,
-                          std::string_view content, bool refuse_link) {
+                          std::string_view content, bool refuse_link, Sync sync = Sync::yes) {
   const std::string tmp = temp_name_for(name);
   UniqueFd fd(::openat(dirfd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (!fd) {
@@ -75,7 +75,7 @@ Result<void> write_in_dir(int dirfd, const std::filesystem::path& path, const st
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd.get()) != 0) return abandon("cannot sync", errno);
+  if (sync == Sync::yes && ::fsync(fd.get()) != 0) return abandon("cannot sync", errno);
   // close() can be the first to report a failed write: checked before the rename.
   if (int err = fd.close(); err != 0) return abandon("cannot write", err);
   if (refuse_link && is_symlink_at(dirfd, name.c_str())) {
@@ -206,10 +206,10 @@ Result<UniqueFd> open_dir_beneath(const std::filesystem::path& root, const std::
 }
 
 Result<void> write_file_atomic_beneath(const std::filesystem::path& root, const std::filesystem::path& rel,
-                                       std::string_view content) {
+                                       std::string_view content, Sync sync) {
   auto dir = open_dir_beneath(root, rel.parent_path(), true);
   if (!dir) return fail(dir.error());
-  return write_in_dir(dir->get(), root / rel, rel.filename().string(), content, true);
+  return write_in_dir(dir->get(), root / rel, rel.filename().string(), content, true, sync);
 }
 
 namespace {

@@ -24,9 +24,12 @@ Result<UniqueFd> open_dir_beneath(const std::filesystem::path& root, const std::
                                   bool create);
 // write_file_atomic for root/rel: the directories as open_dir_beneath, the
 // temporary file created O_EXCL|O_NOFOLLOW, and a symbolic link where the
-// file would go refused (not replaced: a person put it there).
+// file would go refused (not replaced: a person put it there). Sync::no
+// skips the fsync (a copy of data kept elsewhere, validated when read: a
+// copy lost to a power failure is read again from where it came).
+enum class Sync { yes, no };
 Result<void> write_file_atomic_beneath(const std::filesystem::path& root, const std::filesystem::path& rel,
-                                       std::string_view content);
+                                       std::string_view content, Sync sync = Sync::yes);
 // The error for a symbolic link met inside such a tree.
 std::string symlink_refused(const std::filesystem::path& path);
 

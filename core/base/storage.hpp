@@ -91,6 +91,13 @@ class StorageBackend {
   // `data_json` is valid JSON (Storage checks); replaces any entry atomically.
   virtual Result<void> put(std::string_view service, std::string_view key, UnixTime created_at,
                            std::int64_t ttl_seconds, std::string_view data_json) = 0;
+  // put() of a copy of an entry another backend holds (the remote tier's,
+  // copied near): the backend may skip making it durable (no fsync), since
+  // a copy lost to a crash is read again from the other backend.
+  virtual Result<void> put_copy(std::string_view service, std::string_view key, UnixTime created_at,
+                                std::int64_t ttl_seconds, std::string_view data_json) {
+    return put(service, key, created_at, ttl_seconds, data_json);
+  }
   virtual Result<void> touch(std::string_view service, std::string_view key, UnixTime now) = 0;
   // False when there was no such entry.
   virtual Result<bool> remove(std::string_view service, std::string_view key) = 0;
