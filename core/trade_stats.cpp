@@ -85,7 +85,9 @@ std::optional<double> Outcomes::win_rate() const {
   return static_cast<double>(wins) / static_cast<double>(n);
 }
 
-std::optional<Date> parse_trade_timestamp(std::string_view s) {
+namespace {
+
+[[gnu::noinline]] std::optional<Date> exact_trade_timestamp(std::string_view s) {
   auto date = parse_iso_date(s.substr(0, 10));
   if (!date) return std::nullopt;
   if (s.size() == 10) return date;
@@ -98,8 +100,6 @@ std::optional<Date> parse_trade_timestamp(std::string_view s) {
   if (hh > 23 || mm > 59 || ss > 59) return std::nullopt;
   return date;
 }
-
-namespace {
 
 // The two-digit number at s[i], or more than 99 when either byte is no digit.
 [[gnu::always_inline]] inline unsigned two_digits(std::string_view s, size_t i) {
@@ -123,7 +123,7 @@ namespace {
     if (plain) [[likely]]
       return Date{static_cast<int>(century * 100 + year), static_cast<int>(month), static_cast<int>(day)};
   }
-  return parse_trade_timestamp(s);
+  return exact_trade_timestamp(s);
 }
 
 enum class NumberShape { invalid, plain, needs_range_check };
@@ -183,18 +183,18 @@ void TickerIndex::reserve(size_t n) {
   }
 }
 
-bool is_trade_number(std::string_view s) {
+namespace {
+
+[[gnu::noinline]] bool exact_is_trade_number(std::string_view s) {
   NumberShape shape = number_shape(s);
   if (shape == NumberShape::plain) return true;
   return shape == NumberShape::needs_range_check && parse_trade_number(s).has_value();
 }
 
-namespace {
-
 // is_trade_number(s), quicker for the cells most files hold: up to 32 bytes
 // of [+-]? digits [. digits] with a digit. Anything else goes the long way.
 [[gnu::always_inline]] inline bool quick_trade_number(std::string_view s) {
-  if (s.size() > 32) return is_trade_number(s);
+  if (s.size() > 32) return exact_is_trade_number(s);
   const char* p = s.data();
   const char* const e = p + s.size();
   if (p < e && (*p == '+' || *p == '-')) ++p;
@@ -205,7 +205,7 @@ namespace {
     while (p < e && static_cast<unsigned char>(*p - '0') < 10) ++p, digit = true;
   }
   if (p == e) return digit;
-  return is_trade_number(s);  // an exponent, or not a number
+  return exact_is_trade_number(s);  // an exponent, or not a number
 }
 
 // iequals(v, lower) for a lower-case literal, inline.
@@ -303,6 +303,14 @@ constexpr double k_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e
 
 std::optional<double> parse_trade_number(std::string_view s) {
   return trade_number(s);
+}
+
+bool is_trade_number(std::string_view s) {
+  return quick_trade_number(s);
+}
+
+std::optional<Date> parse_trade_timestamp(std::string_view s) {
+  return trade_date(s);
 }
 
 TradeStats::TradeStats(Date run_date, TradeStatsLimits limits) : m_run_date(run_date), m_limits(limits) {
