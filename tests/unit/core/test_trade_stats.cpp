@@ -284,6 +284,18 @@ TEST_CASE("numbers: the inline fast path and what must fall back to the exact pa
   }
   for (const char* good : {"0", "+1", "-1", "1.", ".1", "1e5", "1E-5", "-1.5e+3", "99999999999999999999999"})
     CHECK_MESSAGE(is_trade_number(good), good);
+  // 5 to 8 bytes: checked eight at a time.
+  for (const char* good :
+       {"+1234", "-12.34", "1234567.", ".1234567", "12345678", "-.00001", "00000", "+9.999"})
+    CHECK_MESSAGE(is_trade_number(good), good);
+  for (const char* bad :
+       {"12.34.5", "12-34", "+-123", "1234+", "-....", "+....", "12 34", "1234e", "\xB1\xB2\xB3\xB4\xB5",
+        "1\xAE"
+        "234",
+        "9999:"})
+    CHECK_MESSAGE(!is_trade_number(bad), bad);
+  CHECK(!is_trade_number(std::string("1234\0", 5)));
+  CHECK(is_trade_number("1.5e10"));              // a shape the eight-byte check does not take: the exact path
   CHECK(is_trade_number(std::string(40, '7')));  // over the quick check's 32 bytes
   CHECK(!is_trade_number(std::string(40, '7') + "x"));
   CHECK(!is_trade_number("1e999"));
