@@ -311,6 +311,15 @@ class Workers {
 
 void read_trade_history(const std::filesystem::path& csv, TradeStats& stats, const TradeHistoryReading& how,
                         const std::function<void()>& between_batches) {
+#ifdef __GLIBC__
+  // glibc's mmap threshold, pinned at 512 KiB. Left dynamic, freeing this
+  // phase's chunk buffers (2 MiB) raises it to their size, and the later
+  // phases' blocks below that (the document's string as it grows) come from
+  // the heap and stay resident after they are freed: 3.7 MB more peak RSS on
+  // the 1M-row file. At glibc's default (128 KiB) a part's lists (up to
+  // ~256 KiB) would be mapped and unmapped per chunk: 25% more page faults.
+  mallopt(M_MMAP_THRESHOLD, 512 * 1024);
+#endif
   UniqueFd fd(::open(csv.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) throw FatalError(ExitCode::input, "cannot open " + csv.string() + ": " + errno_text(errno));
   ChunkReader reader(fd.get(), csv.string(), how);

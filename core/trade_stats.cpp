@@ -1,6 +1,7 @@
 #include "core/trade_stats.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstring>
 #include <utility>
@@ -12,10 +13,19 @@
 namespace thd {
 namespace {
 
-std::string_view trim_cell(std::string_view s) {
+[[gnu::noinline]] std::string_view trim_spaces(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
+}
+
+// Spaces and tabs off both ends. Most cells have neither end at or below
+// ' ' (so neither a space nor a tab): they are returned after two compares.
+[[gnu::always_inline]] inline std::string_view trim_cell(std::string_view s) {
+  if (s.empty() ||
+      (static_cast<unsigned char>(s.front()) > ' ' && static_cast<unsigned char>(s.back()) > ' '))
+    return s;
+  return trim_spaces(s);
 }
 
 bool is_digit(char c) {
@@ -76,7 +86,9 @@ std::optional<double> Outcomes::win_rate() const {
   return static_cast<double>(wins) / static_cast<double>(n);
 }
 
-std::optional<Date> parse_trade_timestamp(std::string_view s) {
+namespace {
+
+[[gnu::noinline]] std::optional<Date> exact_trade_timestamp(std::string_view s) {
   auto date = parse_iso_date(s.substr(0, 10));
   if (!date) return std::nullopt;
   if (s.size() == 10) return date;
@@ -90,7 +102,30 @@ std::optional<Date> parse_trade_timestamp(std::string_view s) {
   return date;
 }
 
-namespace {
+// The two-digit number at s[i], or more than 99 when either byte is no digit.
+[[gnu::always_inline]] inline unsigned two_digits(std::string_view s, size_t i) {
+  const unsigned hi = static_cast<unsigned char>(s[i]) - '0', lo = static_cast<unsigned char>(s[i + 1]) - '0';
+  return hi > 9 || lo > 9 ? 100 : hi * 10 + lo;
+}
+
+// parse_trade_timestamp, inline for "YYYY-MM-DD" and "YYYY-MM-DD[ T]HH:MM:SS"
+// on a day every year has (February 29 and any other shape take the exact
+// path, which gives the same answer).
+[[gnu::always_inline]] inline std::optional<Date> trade_date(std::string_view s) {
+  if ((s.size() == 10 || s.size() == 19) && s[4] == '-' && s[7] == '-') {
+    const unsigned century = two_digits(s, 0), year = two_digits(s, 2), month = two_digits(s, 5),
+                   day = two_digits(s, 8);
+    static constexpr unsigned k_days[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool plain = century <= 99 && year <= 99 && century + year > 0 && month >= 1 && month <= 12 && day >= 1 &&
+                 day <= k_days[month];
+    if (s.size() == 19)
+      plain = plain && (s[10] == ' ' || s[10] == 'T') && s[13] == ':' && s[16] == ':' &&
+              two_digits(s, 11) <= 23 && two_digits(s, 14) <= 59 && two_digits(s, 17) <= 59;
+    if (plain) [[likely]]
+      return Date{static_cast<int>(century * 100 + year), static_cast<int>(month), static_cast<int>(day)};
+  }
+  return exact_trade_timestamp(s);
+}
 
 enum class NumberShape { invalid, plain, needs_range_check };
 
@@ -121,7 +156,8 @@ NumberShape number_shape(std::string_view s) {
 
 }  // namespace
 
-std::pair<std::uint32_t, bool> TickerIndex::find_or_add(const TickerKey& k, std::uint32_t place) {
+[[gnu::always_inline]] inline std::pair<std::uint32_t, bool> TickerIndex::find_or_add(const TickerKey& k,
+                                                                                      std::uint32_t place) {
   if ((m_size + 1) * 2 > m_slots.size()) reserve(std::max<size_t>(m_size + 1, m_slots.size()));
   const size_t mask = m_slots.size() - 1;
   for (size_t i = hash_of(k) & mask;; i = (i + 1) & mask) {
@@ -149,18 +185,40 @@ void TickerIndex::reserve(size_t n) {
   }
 }
 
-bool is_trade_number(std::string_view s) {
+namespace {
+
+[[gnu::noinline]] bool exact_is_trade_number(std::string_view s) {
   NumberShape shape = number_shape(s);
   if (shape == NumberShape::plain) return true;
   return shape == NumberShape::needs_range_check && parse_trade_number(s).has_value();
 }
 
-namespace {
-
 // is_trade_number(s), quicker for the cells most files hold: up to 32 bytes
 // of [+-]? digits [. digits] with a digit. Anything else goes the long way.
-inline bool quick_trade_number(std::string_view s) {
-  if (s.size() > 32) return is_trade_number(s);
+// True when the 5 to 8 bytes at p are [+-]? then digits and at most one
+// '.', with a digit: the cells the loop below accepts, eight bytes at once
+// (two overlapping 4-byte loads: no byte outside [p, p + n) is read).
+[[gnu::always_inline]] inline bool plain_number_word(const char* p, size_t n) {
+  std::uint32_t a, b;
+  std::memcpy(&a, p, 4);
+  std::memcpy(&b, p + n - 4, 4);
+  const std::uint64_t w = a | (std::uint64_t{b} << (8 * (n - 4)));  // the n bytes, zero above
+  constexpr std::uint64_t ones = 0x0101010101010101, high = ones * 0x80, low7 = ones * 0x7F;
+  const std::uint64_t lanes = n == 8 ? high : high & ((std::uint64_t{1} << (8 * n)) - 1);
+  // The high bit of each byte: '0' <= byte <= '9' (no carry crosses a byte: t <= 0x7F).
+  const std::uint64_t t = w & low7;
+  const std::uint64_t digit = (t + ones * (0x80 - '0')) & ~(t + ones * (0x80 - '9' - 1)) & ~w & high;
+  const std::uint64_t x = w ^ (ones * '.');
+  const std::uint64_t dot = ~(((x & low7) + low7) | x | low7);  // byte == '.'
+  const std::uint64_t c0 = w & 0xFF;
+  const std::uint64_t sign = c0 == '+' || c0 == '-' ? 0x80 : 0;
+  return digit != 0 && (digit | dot | sign) == lanes && (dot & (dot - 1)) == 0;
+}
+
+[[gnu::always_inline]] inline bool quick_trade_number(std::string_view s) {
+  if constexpr (std::endian::native == std::endian::little)
+    if (s.size() - 5 < 4) return plain_number_word(s.data(), s.size()) || exact_is_trade_number(s);
+  if (s.size() > 32) return exact_is_trade_number(s);
   const char* p = s.data();
   const char* const e = p + s.size();
   if (p < e && (*p == '+' || *p == '-')) ++p;
@@ -171,7 +229,7 @@ inline bool quick_trade_number(std::string_view s) {
     while (p < e && static_cast<unsigned char>(*p - '0') < 10) ++p, digit = true;
   }
   if (p == e) return digit;
-  return is_trade_number(s);  // an exponent, or not a number
+  return exact_is_trade_number(s);  // an exponent, or not a number
 }
 
 // iequals(v, lower) for a lower-case literal, inline.
@@ -191,8 +249,10 @@ bool pending_before(Date a_date, std::uint64_t a_line, Date b_date, std::uint64_
 
 }  // namespace
 
-std::optional<double> parse_trade_number(std::string_view s) {
-  // [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?
+namespace {
+
+// The whole grammar: [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?
+[[gnu::noinline]] std::optional<double> exact_trade_number(std::string_view s) {
   size_t i = 0;
   bool negative = false;
   if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
@@ -231,6 +291,52 @@ std::optional<double> parse_trade_number(std::string_view s) {
   return negative ? -v : v;
 }
 
+constexpr double k_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,
+                              1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
+
+// parse_trade_number, inline for the cells most files hold: [-] digits
+// [. digits], 1 to 19 digits, the integer of its digits at most 2^53. That
+// integer and 10^(decimals) are exact doubles, so one division rounds
+// correctly: the value from_chars gives. Anything else (a '+', an exponent,
+// more digits, not a number) takes the exact path.
+[[gnu::always_inline]] inline std::optional<double> trade_number(std::string_view s) {
+  const char* p = s.data();
+  const char* const e = p + s.size();
+  const bool negative = p < e && *p == '-';
+  p += negative;
+  const char* const first = p;
+  std::uint64_t mantissa = 0;
+  unsigned d;
+  while (p < e && (d = static_cast<unsigned char>(*p) - '0') < 10) mantissa = mantissa * 10 + d, ++p;
+  const char* const point = p;
+  size_t decimals = 0;
+  if (p < e && *p == '.') {
+    ++p;
+    while (p < e && (d = static_cast<unsigned char>(*p) - '0') < 10) mantissa = mantissa * 10 + d, ++p;
+    decimals = static_cast<size_t>(p - point) - 1;
+  }
+  const size_t digits = static_cast<size_t>(point - first) + decimals;
+  if (p == e && digits - 1 < 19 && mantissa <= (std::uint64_t{1} << 53)) [[likely]] {
+    const double v = static_cast<double>(mantissa) / k_pow10[decimals];
+    return negative ? -v : v;
+  }
+  return exact_trade_number(s);
+}
+
+}  // namespace
+
+std::optional<double> parse_trade_number(std::string_view s) {
+  return trade_number(s);
+}
+
+bool is_trade_number(std::string_view s) {
+  return quick_trade_number(s);
+}
+
+std::optional<Date> parse_trade_timestamp(std::string_view s) {
+  return trade_date(s);
+}
+
 TradeStats::TradeStats(Date run_date, TradeStatsLimits limits) : m_run_date(run_date), m_limits(limits) {
   m_col.fill(-1);
 }
@@ -247,27 +353,16 @@ Result<void> TradeStats::header(const CsvRecord& record) {
   for (const ColumnInfo& info : k_trade_columns) {
     const int i = m_col[static_cast<size_t>(info.id)];
     if (i < 0) continue;
-    Cell cell = Cell::other;
-    switch (info.id) {
-      case Col::avg_exit_price: cell = Cell::avg_exit_price; break;
-      case Col::pnl: cell = Cell::pnl; break;
-      case Col::return_: cell = Cell::ret; break;
-      case Col::duration_days: cell = Cell::duration; break;
-      case Col::current_unrealized_pnl: cell = Cell::unrealized; break;
-      case Col::entry_timestamp: cell = Cell::entry; break;
-      case Col::exit_timestamp: cell = Cell::exit; break;
-      case Col::ticker: cell = Cell::ticker; break;
-      case Col::status: cell = Cell::status; break;
-      case Col::position_uuid: cell = Cell::uuid; break;
-      case Col::strategy_type: cell = Cell::strategy; break;
-      default: cell = info.type == ColType::number ? Cell::number : Cell::other;
-    }
+    const Cell cell = cell_of(info);
     // Every column a statistic reads has its step: a new one needs one too.
     if (info.type != ColType::text && cell == Cell::other)
       return fail("internal: no step for a known column");
     if (info.used_in_statistics && cell == Cell::number) return fail("internal: no slot for a used number");
     m_plan[static_cast<size_t>(i)] = {cell, info.id};
   }
+  m_spec_order = m_field_count == k_trade_columns.size();
+  for (size_t i = 0; m_spec_order && i < m_field_count; ++i)
+    m_spec_order = m_plan[i].col == k_trade_columns[i].id && !m_header_duplicate[i];
   m_known_in_order.clear();
   for (size_t i = 0; i < m_header.size(); ++i)
     for (const ColumnInfo& info : k_trade_columns)
@@ -288,6 +383,10 @@ void TradeStats::issue(std::uint64_t line, std::string column, std::string text)
 
 void TradeStats::issue(std::uint64_t line, Col column, std::string text) {
   issue(line, std::string(column_info(column).name), std::move(text));
+}
+
+void TradeStats::bad_cell(std::uint64_t line, Col column, std::string_view cell, std::string_view what) {
+  issue(line, column, quoted(cell) + std::string(what));
 }
 
 void TradeStats::row_too_long(std::uint64_t line) {
@@ -321,7 +420,7 @@ void TradeStats::add_active(ActivePosition position) {
   }
 }
 
-TickerPerformance& TradeStats::ticker_of(const TickerKey& key) {
+[[gnu::always_inline]] inline TickerPerformance& TradeStats::ticker_of(const TickerKey& key) {
   if (m_is_part) {
     auto [place, added] = m_ticker_index.find_or_add(key, static_cast<std::uint32_t>(m_part_tickers.size()));
     if (added) {
@@ -357,6 +456,104 @@ StrategyCounts& TradeStats::strategy_of(std::string_view name, std::string_view&
   return sit->second;
 }
 
+// What a row's cells say, gathered in header order by cell<>().
+struct TradeStats::RowCells {
+  UsedNumbers numbers;
+  std::optional<Date> entry, exit;
+  bool excluded = false;
+  State state = State::invalid;
+  std::string_view uuid, strategy_name;
+  TickerKey key;
+  std::uint64_t line = 0;
+};
+
+template <TradeStats::Cell C>
+[[gnu::always_inline]] inline void TradeStats::cell(RowCells& r, std::string_view v, Col col) {
+  const std::uint64_t line = r.line;
+  std::optional<double>* slot = nullptr;
+  if constexpr (C == Cell::other) {
+    return;
+  } else if constexpr (C == Cell::uuid) {
+    r.uuid = v;
+    return;
+  } else if constexpr (C == Cell::strategy) {
+    r.strategy_name = v;
+    return;
+  } else if constexpr (C == Cell::number) {
+    if (!v.empty() && !quick_trade_number(v)) [[unlikely]]
+      bad_cell(line, col, v, " is not a number");
+    return;
+  } else if constexpr (C == Cell::entry || C == Cell::exit) {
+    constexpr bool required = C == Cell::entry;  // column_info(col).required
+    if (v.empty()) {
+      if (required) {
+        issue(line, col, "missing; row skipped");
+        r.excluded = true;
+      }
+      return;
+    }
+    auto d = trade_date(v);
+    if (!d) {
+      issue(line, col,
+            quoted(v) + " is not a date (YYYY-MM-DD[ HH:MM:SS])" + (required ? "; row skipped" : ""));
+      r.excluded |= required;
+    }
+    (required ? r.entry : r.exit) = d;
+    return;
+  } else if constexpr (C == Cell::ticker) {
+    if (v.empty()) {
+      issue(line, col, "missing; row skipped");
+      r.excluded = true;
+    } else if (!ticker_key(v, r.key)) {
+      // Never a key or a need: two such names can be one JSON key once written.
+      issue(line, col, quoted(v) + " is not a valid symbol (1 to 20 of A-Z a-z 0-9 . ^ = -); row skipped");
+      r.excluded = true;
+    }
+    return;
+  } else if constexpr (C == Cell::status) {
+    if (is_word(v, "closed"))
+      r.state = State::closed;
+    else if (is_word(v, "open") || is_word(v, "active"))
+      r.state = State::open;
+    else {
+      issue(line, col,
+            v.empty() ? "missing; row skipped" : quoted(v) + " is not Closed, Open or Active; row skipped");
+      r.excluded = true;
+    }
+    return;
+  } else {
+    // A number a statistic reads.
+    if constexpr (C == Cell::avg_exit_price) slot = &r.numbers.avg_exit_price;
+    if constexpr (C == Cell::pnl) slot = &r.numbers.pnl;
+    if constexpr (C == Cell::ret) slot = &r.numbers.ret;
+    if constexpr (C == Cell::duration) slot = &r.numbers.duration;
+    if constexpr (C == Cell::unrealized) slot = &r.numbers.unrealized;
+    if (v.empty()) return;
+    *slot = trade_number(v);
+    if (!*slot) [[unlikely]]
+      bad_cell(line, col, v, " is not a number");
+  }
+}
+
+template <Col K>
+[[gnu::always_inline]] inline bool TradeStats::spec_cell(std::string_view field, RowCells& r) {
+  const std::string_view v = trim_cell(field);
+  cell<cell_of(k_trade_columns[static_cast<size_t>(K)])>(r, v, K);
+  return !v.empty();
+}
+
+namespace {
+
+// The header as SPEC §4.2 lists it, every column once, in k_trade_columns'
+// order: its plan is known when compiling.
+constexpr auto k_spec_order = [] {
+  std::array<Col, static_cast<size_t>(Col::count_)> cols{};
+  for (size_t i = 0; i < cols.size(); ++i) cols[i] = k_trade_columns[i].id;
+  return cols;
+}();
+
+}  // namespace
+
 void TradeStats::row(std::span<const std::string_view> fields, std::uint64_t line) {
   ++m_rows_read;
   m_row_has_issue = false;
@@ -370,81 +567,47 @@ void TradeStats::row(std::span<const std::string_view> fields, std::uint64_t lin
   }
   ++m_well_formed_rows;
 
-  UsedNumbers numbers;  // only what the statistics read: this runs per row
-  std::optional<Date> entry, exit;
-  bool excluded = false;
-  enum class State { closed, open, invalid } state = State::invalid;
-  std::string_view uuid, strategy_name;
-  TickerKey key;
-
+  RowCells r;  // only what the statistics read: this runs per row
+  r.line = line;
   // Cells in header order, so that issues come in the file's column order.
   std::uint64_t* const filled = m_filled.data();
-  const CellStep* const plan = m_plan.data();
-  for (size_t i = 0; i < m_field_count; ++i) {
-    const std::string_view v = trim_cell(fields[i]);
-    filled[i] += !v.empty();
-    const CellStep step = plan[i];
-    std::optional<double>* slot = nullptr;
-    switch (step.cell) {
-      case Cell::other: continue;
-      case Cell::uuid: uuid = v; continue;
-      case Cell::strategy: strategy_name = v; continue;
-      case Cell::number:
-        if (!v.empty() && !quick_trade_number(v)) issue(line, step.col, quoted(v) + " is not a number");
-        continue;
-      case Cell::avg_exit_price: slot = &numbers.avg_exit_price; break;
-      case Cell::pnl: slot = &numbers.pnl; break;
-      case Cell::ret: slot = &numbers.ret; break;
-      case Cell::duration: slot = &numbers.duration; break;
-      case Cell::unrealized: slot = &numbers.unrealized; break;
-      case Cell::entry:
-      case Cell::exit: {
-        const bool required = step.cell == Cell::entry;  // column_info(step.col).required
-        if (v.empty()) {
-          if (required) {
-            issue(line, step.col, "missing; row skipped");
-            excluded = true;
-          }
-          continue;
-        }
-        auto d = parse_trade_timestamp(v);
-        if (!d) {
-          issue(line, step.col,
-                quoted(v) + " is not a date (YYYY-MM-DD[ HH:MM:SS])" + (required ? "; row skipped" : ""));
-          excluded |= required;
-        }
-        (required ? entry : exit) = d;
-        continue;
-      }
-      case Cell::ticker:
-        if (v.empty()) {
-          issue(line, step.col, "missing; row skipped");
-          excluded = true;
-        } else if (!ticker_key(v, key)) {
-          // Never a key or a need: two such names can be one JSON key once written.
-          issue(line, step.col,
-                quoted(v) + " is not a valid symbol (1 to 20 of A-Z a-z 0-9 . ^ = -); row skipped");
-          excluded = true;
-        }
-        continue;
-      case Cell::status:
-        if (is_word(v, "closed"))
-          state = State::closed;
-        else if (is_word(v, "open") || is_word(v, "active"))
-          state = State::open;
-        else {
-          issue(
-              line, step.col,
-              v.empty() ? "missing; row skipped" : quoted(v) + " is not Closed, Open or Active; row skipped");
-          excluded = true;
-        }
-        continue;
+  if (m_spec_order) {
+    // The same steps with no dispatch: each column's step is known here.
+    [&]<size_t... I>(std::index_sequence<I...>) {
+      ((filled[I] += spec_cell<k_spec_order[I]>(fields[I], r)), ...);
     }
-    // A number a statistic reads.
-    if (v.empty()) continue;
-    *slot = parse_trade_number(v);
-    if (!*slot) issue(line, step.col, quoted(v) + " is not a number");
+    (std::make_index_sequence<k_spec_order.size()>{});
+  } else {
+    const CellStep* const plan = m_plan.data();
+    for (size_t i = 0; i < m_field_count; ++i) {
+      const std::string_view v = trim_cell(fields[i]);
+      filled[i] += !v.empty();
+      const CellStep step = plan[i];
+      switch (step.cell) {
+        case Cell::other: cell<Cell::other>(r, v, step.col); break;
+        case Cell::number: cell<Cell::number>(r, v, step.col); break;
+        case Cell::avg_exit_price: cell<Cell::avg_exit_price>(r, v, step.col); break;
+        case Cell::pnl: cell<Cell::pnl>(r, v, step.col); break;
+        case Cell::ret: cell<Cell::ret>(r, v, step.col); break;
+        case Cell::duration: cell<Cell::duration>(r, v, step.col); break;
+        case Cell::unrealized: cell<Cell::unrealized>(r, v, step.col); break;
+        case Cell::entry: cell<Cell::entry>(r, v, step.col); break;
+        case Cell::exit: cell<Cell::exit>(r, v, step.col); break;
+        case Cell::ticker: cell<Cell::ticker>(r, v, step.col); break;
+        case Cell::status: cell<Cell::status>(r, v, step.col); break;
+        case Cell::uuid: cell<Cell::uuid>(r, v, step.col); break;
+        case Cell::strategy: cell<Cell::strategy>(r, v, step.col); break;
+      }
+    }
   }
+  const bool excluded = r.excluded;
+  const State state = r.state;
+  const UsedNumbers& numbers = r.numbers;
+  const std::optional<Date>& entry = r.entry;
+  const std::optional<Date>& exit = r.exit;
+  const TickerKey& key = r.key;
+  const std::string_view uuid = r.uuid;
+  std::string_view strategy_name = r.strategy_name;
   if (excluded) {
     ++m_rows_excluded;
     ++m_rows_with_issues;
@@ -595,6 +758,7 @@ TradeStats TradeStats::part() const {
   p.m_header_duplicate = m_header_duplicate;
   p.m_known_in_order = m_known_in_order;
   p.m_plan = m_plan;
+  p.m_spec_order = m_spec_order;
   // A chunk's rows meet most of the file's tickers: room for them at once.
   p.m_ticker_index.reserve(std::min<size_t>(m_ticker_order.size(), 4096));
   p.m_field_count = m_field_count;

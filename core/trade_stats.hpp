@@ -147,6 +147,9 @@ class TradeStats {
  private:
   void issue(std::uint64_t line, Col column, std::string text);
   void issue(std::uint64_t line, std::string column, std::string text);
+  // "'<cell>'<what>": kept out of the per-cell code.
+  [[gnu::cold, gnu::noinline]] void bad_cell(std::uint64_t line, Col column, std::string_view cell,
+                                             std::string_view what);
   void add_active(ActivePosition position);
   // The terms of a closed row's sums, added now or (in a part) listed.
   struct SumTerms {
@@ -173,6 +176,30 @@ class TradeStats {
     uuid,
     strategy
   };
+  static constexpr Cell cell_of(const ColumnInfo& info) {
+    switch (info.id) {
+      case Col::avg_exit_price: return Cell::avg_exit_price;
+      case Col::pnl: return Cell::pnl;
+      case Col::return_: return Cell::ret;
+      case Col::duration_days: return Cell::duration;
+      case Col::current_unrealized_pnl: return Cell::unrealized;
+      case Col::entry_timestamp: return Cell::entry;
+      case Col::exit_timestamp: return Cell::exit;
+      case Col::ticker: return Cell::ticker;
+      case Col::status: return Cell::status;
+      case Col::position_uuid: return Cell::uuid;
+      case Col::strategy_type: return Cell::strategy;
+      default: return info.type == ColType::number ? Cell::number : Cell::other;
+    }
+  }
+  enum class State : std::uint8_t { closed, open, invalid };
+  struct RowCells;
+  // One cell's step (trimmed text `v` of column `col`) into the row's cells.
+  template <Cell C>
+  void cell(RowCells& r, std::string_view v, Col col);
+  // The step of column K of a header in SPEC order; true when it is not blank.
+  template <Col K>
+  bool spec_cell(std::string_view field, RowCells& r);
   struct CellStep {
     Cell cell = Cell::other;
     Col col = Col::count_;
@@ -197,6 +224,7 @@ class TradeStats {
   std::vector<bool> m_header_duplicate;                       // ignored columns (a repeated name)
   std::vector<Col> m_known_in_order;                          // known columns in the header's order
   std::vector<CellStep> m_plan;                               // per header column
+  bool m_spec_order = false;                                  // the header is k_trade_columns, in order
   size_t m_field_count = 0;
 
   std::uint64_t m_rows_read = 0, m_rows_excluded = 0, m_rows_with_issues = 0, m_issues_total = 0;

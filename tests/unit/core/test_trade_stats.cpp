@@ -253,6 +253,209 @@ TEST_CASE("the exact fast path of numbers gives what from_chars gives") {
   }
 }
 
+TEST_CASE("numbers: the inline fast path and what must fall back to the exact path") {
+  auto bits = [](std::optional<double> v) {
+    std::uint64_t b = 0;
+    if (v) std::memcpy(&b, &*v, sizeof b);
+    return b;
+  };
+  // Fast: [-] digits [. digits], at most 19 digits, their integer at most 2^53.
+  CHECK(parse_trade_number("193.79") == 193.79);
+  CHECK(parse_trade_number("-534.06") == -534.06);
+  CHECK(parse_trade_number("-.5") == -0.5);
+  CHECK(bits(parse_trade_number("-0")) == bits(-0.0));
+  CHECK(bits(parse_trade_number("-0.000")) == bits(-0.0));
+  CHECK(parse_trade_number("9007199254740992") == 9007199254740992.0);  // 2^53, the last fast integer
+  CHECK(parse_trade_number("0.000000000000000001") == 1e-18);           // 19 digits
+  // Exact path: 2^53 + 1 rounds to even (2^53); 20 digits; a '+'; exponents; 22 digits of leading zeros.
+  CHECK(parse_trade_number("9007199254740993") == 9007199254740992.0);
+  CHECK(parse_trade_number("9007199254740995") == 9007199254740996.0);
+  CHECK(parse_trade_number("12345678901234567890") == 12345678901234567890.0);
+  CHECK(parse_trade_number("1234567890123456789") == 1234567890123456768.0);  // the nearest double
+  CHECK(parse_trade_number("0.0000000000000000001") == 1e-19);                // 20 digits
+  CHECK(parse_trade_number("+0.5") == 0.5);
+  CHECK(parse_trade_number("-2.5e-1") == -0.25);
+  CHECK(parse_trade_number("0000000000000000000001") == 1.0);
+  CHECK(parse_trade_number(std::string(400, '9') + ".5") == std::nullopt);  // over the double range
+  for (const char* bad : {"1.2.3", "--1", "-+1", "1-", "1e", "1e+", ".", "-.", "+.", "1 ", " 1", "1\t",
+                          "0x10", "1_000", "\xB5"}) {
+    CHECK_MESSAGE(!parse_trade_number(bad), bad);
+    CHECK_MESSAGE(!is_trade_number(bad), bad);
+  }
+  for (const char* good : {"0", "+1", "-1", "1.", ".1", "1e5", "1E-5", "-1.5e+3", "99999999999999999999999"})
+    CHECK_MESSAGE(is_trade_number(good), good);
+  // 5 to 8 bytes: checked eight at a time.
+  for (const char* good :
+       {"+1234", "-12.34", "1234567.", ".1234567", "12345678", "-.00001", "00000", "+9.999"})
+    CHECK_MESSAGE(is_trade_number(good), good);
+  for (const char* bad :
+       {"12.34.5", "12-34", "+-123", "1234+", "-....", "+....", "12 34", "1234e", "\xB1\xB2\xB3\xB4\xB5",
+        "1\xAE"
+        "234",
+        "9999:"})
+    CHECK_MESSAGE(!is_trade_number(bad), bad);
+  CHECK(!is_trade_number(std::string("1234\0", 5)));
+  CHECK(is_trade_number("1.5e10"));              // a shape the eight-byte check does not take: the exact path
+  CHECK(is_trade_number(std::string(40, '7')));  // over the quick check's 32 bytes
+  CHECK(!is_trade_number(std::string(40, '7') + "x"));
+  CHECK(!is_trade_number("1e999"));
+}
+
+TEST_CASE("timestamps: the inline fast path and what must fall back to the exact path") {
+  CHECK(parse_trade_timestamp("2024-01-31") == Date{2024, 1, 31});
+  CHECK(parse_trade_timestamp("2024-04-30 09:05:07") == Date{2024, 4, 30});
+  CHECK(parse_trade_timestamp("0001-01-01") == Date{1, 1, 1});
+  CHECK(parse_trade_timestamp("9999-12-31T23:59:59") == Date{9999, 12, 31});
+  CHECK(parse_trade_timestamp("2024-02-29") == Date{2024, 2, 29});  // the exact path: a leap day
+  CHECK(parse_trade_timestamp("2000-02-29 00:00:00") == Date{2000, 2, 29});
+  for (const char* bad :
+       {"2023-02-29",          "1900-02-29",           "0000-01-01",          "2024-13-01",
+        "2024-00-10",          "2024-01-00",           "2024-04-31",          "2024-01-32",
+        "2024-1-31",           "2024/01/31",           "2024-01-3a",          "+024-01-01",
+        " 2024-01-01",         "2024-01-01 ",          "2024-01-31 24:00:00", "2024-01-31 23:60:00",
+        "2024-01-31 23:59:60", "2024-01-31x12:00:00",  "2024-01-31 12:00:0",  "2024-01-31 12-00-00",
+        "2024-01-31 1a:00:00", "2024-01-31T12:00:00.5"})
+    CHECK_MESSAGE(!parse_trade_timestamp(bad), bad);
+}
+
+namespace {
+
+// The exact rules as they were before the inline fast paths (commit bd99be4),
+// written out again: the fast paths must agree with them on every input.
+std::optional<double> reference_number(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  size_t digits = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  }
+  if (digits == 0) return std::nullopt;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t exp_digits = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++exp_digits;
+    if (exp_digits == 0) return std::nullopt;
+  }
+  if (i != s.size()) return std::nullopt;
+  const bool negative = s[0] == '-';
+  std::string_view body = s.substr(s[0] == '+' || s[0] == '-' ? 1 : 0);
+  double v = 0;
+  auto [p, ec] = std::from_chars(body.data(), body.data() + body.size(), v);
+  if (ec != std::errc() || p != body.data() + body.size()) return std::nullopt;
+  return negative ? -v : v;
+}
+
+std::optional<Date> reference_timestamp(std::string_view s) {
+  auto date = parse_iso_date(s.substr(0, 10));
+  if (!date || s.size() == 10) return date;
+  if (s.size() != 19 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':') return std::nullopt;
+  for (size_t i : {11, 12, 14, 15, 17, 18})
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+  if ((s[11] - '0') * 10 + (s[12] - '0') > 23 || (s[14] - '0') * 10 + (s[15] - '0') > 59 ||
+      (s[17] - '0') * 10 + (s[18] - '0') > 59)
+    return std::nullopt;
+  return date;
+}
+
+}  // namespace
+
+TEST_CASE("the inline fast paths agree with the exact rules on random cells") {
+  std::mt19937_64 rng(11);
+  const std::string number_bytes = "0123456789000111999..--+eE x";
+  for (int i = 0; i < 300000; ++i) {
+    std::string s;
+    const size_t len = rng() % 24;
+    for (size_t k = 0; k < len; ++k) s += number_bytes[rng() % number_bytes.size()];
+    const auto got = parse_trade_number(s), want = reference_number(s);
+    REQUIRE_MESSAGE(got.has_value() == want.has_value(), s);
+    if (got) CHECK_MESSAGE(std::memcmp(&*got, &*want, sizeof(double)) == 0, s);
+    REQUIRE_MESSAGE(is_trade_number(s) == want.has_value(), s);
+  }
+  const std::string date_bytes = "0123456789012345678901239--:: T";
+  for (int i = 0; i < 300000; ++i) {
+    // A valid date-time with a few bytes changed, or a random day of a random month.
+    std::string s = rng() % 2 ? "2024-02-29 23:59:59" : "1999-12-31T00:00:00";
+    const std::string month = std::to_string(rng() % 14), day = std::to_string(rng() % 33);
+    s.replace(5, 2, std::string(2 - std::min<size_t>(2, month.size()), '0') + month.substr(0, 2));
+    s.replace(8, 2, std::string(2 - std::min<size_t>(2, day.size()), '0') + day.substr(0, 2));
+    if (rng() % 3 == 0) s.resize(10);
+    for (int k = static_cast<int>(rng() % 3); k > 0; --k)
+      s[rng() % s.size()] = date_bytes[rng() % date_bytes.size()];
+    CHECK_MESSAGE(parse_trade_timestamp(s) == reference_timestamp(s), s);
+  }
+}
+
+TEST_CASE("a header in SPEC order and any other header count the same cells the same way") {
+  // The SPEC order takes the steps chosen when compiling; one more column
+  // at the end takes the per-column plan. Every figure but that column's
+  // completeness must be the same, issues (and their order) included.
+  std::mt19937 rng(17);
+  const char* cells[] = {"1",
+                         "-2.5",
+                         "0",
+                         "1e308",
+                         "abc",
+                         "",
+                         " 7 ",
+                         "\t8",
+                         "+3",
+                         "1e999",
+                         "2024-02-29",
+                         "2023-02-29",
+                         "2024-01-31 10:00:00",
+                         "AAPL",
+                         "brk.b",
+                         "x y",
+                         "Closed",
+                         "open",
+                         "Active",
+                         "Pending",
+                         "12345678901234567890",
+                         "-0"};
+  std::string spec = k_header, other = std::string(k_header).insert(std::strlen(k_header) - 1, ",Note");
+  for (int r = 0; r < 3000; ++r) {
+    std::string row;
+    for (size_t c = 0; c < k_trade_columns.size(); ++c) {
+      if (c) row += ',';
+      const Col col = k_trade_columns[c].id;
+      if (col == Col::ticker && rng() % 4)
+        row += rng() % 2 ? "AAPL" : "MSFT";
+      else if (col == Col::status && rng() % 4)
+        row += rng() % 2 ? "Closed" : "Open";
+      else if (col == Col::entry_timestamp && rng() % 4)
+        row += "2025-03-0" + std::to_string(1 + rng() % 9);
+      else
+        row += cells[rng() % std::size(cells)];
+    }
+    spec += row + "\n";
+    other += row + ",n\n";
+  }
+  test::TempDir dir;
+  test::write_file(dir / "spec.csv", spec);
+  test::write_file(dir / "other.csv", other);
+  auto summary_of = [](const std::filesystem::path& csv) {
+    TradeStats stats(k_run_date, TradeStatsLimits{100000, 100000});
+    read_trade_history(csv, stats);
+    return stats.summary();
+  };
+  TradeSummary a = summary_of(dir / "spec.csv"), b = summary_of(dir / "other.csv");
+  REQUIRE(b.quality.completeness.size() == a.quality.completeness.size() + 1);
+  CHECK(b.quality.completeness.back() == std::pair<std::string, std::optional<double>>{"Note", 1.0});
+  b.quality.completeness.pop_back();
+  auto json = [](const TradeSummary& s) {
+    JsonWriter w;
+    w.begin_object();
+    write_trade_summary_json(w, s);
+    w.end_object();
+    return w.take();
+  };
+  CHECK(a.quality.issues_total > 1000);
+  CHECK(json(a) == json(b));
+}
+
 namespace {
 
 // Files of every shape: the samples, the messy file, quotes everywhere,
