@@ -56,13 +56,15 @@ Result<std::unique_ptr<StorageBackend>> open_backend(std::string_view where) {
 
 Result<std::unique_ptr<StorageBackend>> open_run_cache(const std::filesystem::path& dir,
                                                        const std::optional<RemoteSpec>& remote,
-                                                       std::shared_ptr<RedisTier>* tier) {
+                                                       std::shared_ptr<RedisTier>* tier, bool plan_only) {
   auto near = open_backend_at("file", dir.string());
   if (!near || !remote) return near;
-  auto shared = std::make_shared<RedisTier>(*remote);
+  RemoteSpec spec = *remote;
+  if (plan_only) spec.read_only = true;
+  auto shared = std::make_shared<RedisTier>(std::move(spec));
   if (tier) *tier = shared;
-  return std::unique_ptr<StorageBackend>(
-      std::make_unique<LayeredStorage>(std::move(*near), std::make_unique<RedisStorage>(std::move(shared))));
+  return std::unique_ptr<StorageBackend>(std::make_unique<LayeredStorage>(
+      std::move(*near), std::make_unique<RedisStorage>(std::move(shared)), !plan_only));
 }
 
 }  // namespace thd

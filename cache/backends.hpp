@@ -35,8 +35,11 @@ Result<std::unique_ptr<StorageBackend>> open_backend(std::string_view where);
 // Redis tier behind them (near first, then far: LayeredStorage). `tier`
 // receives the tier's connection, which the team's quotas, breakers and
 // fetches in flight share.
+// `plan_only` (run --dry-run): nothing is written anywhere, the remote is
+// read-only and nothing found there is copied near.
 Result<std::unique_ptr<StorageBackend>> open_run_cache(const std::filesystem::path& dir,
                                                        const std::optional<RemoteSpec>& remote,
-                                                       std::shared_ptr<RedisTier>* tier);
+                                                       std::shared_ptr<RedisTier>* tier,
+                                                       bool plan_only = false);
 
 }  // namespace thd

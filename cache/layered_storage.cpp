@@ -11,7 +11,7 @@ Lookup LayeredStorage::get(std::string_view service, std::string_view key, UnixT
   Lookup far = m_far->get(service, key, now);
   if (far.status == LookupStatus::fresh) {
     // Copied near, so that the next run finds it without the far backend.
-    (void)m_near->put_copy(service, key, far.created_at, far.ttl_seconds, far.data);
+    if (m_copy_near) (void)m_near->put_copy(service, key, far.created_at, far.ttl_seconds, far.data);
     return far;
   }
   // Neither is fresh: the newer expired entry, else what the near one said.

@@ -15,8 +15,10 @@ namespace thd {
 
 class LayeredStorage final : public StorageBackend {
  public:
-  LayeredStorage(std::unique_ptr<StorageBackend> near, std::unique_ptr<StorageBackend> far)
-      : m_near(std::move(near)), m_far(std::move(far)) {}
+  // `copy_near`: a fresh entry found only far is copied near (not for a plan, which writes nothing).
+  LayeredStorage(std::unique_ptr<StorageBackend> near, std::unique_ptr<StorageBackend> far,
+                 bool copy_near = true)
+      : m_near(std::move(near)), m_far(std::move(far)), m_copy_near(copy_near) {}
 
   std::string describe() const override { return m_near->describe() + ", then " + m_far->describe(); }
   Lookup get(std::string_view service, std::string_view key, UnixTime now) override;
@@ -50,6 +52,7 @@ class LayeredStorage final : public StorageBackend {
   void note(const Error& e) { m_far_failures.push_back(m_far->describe() + ": " + e.message); }
 
   std::unique_ptr<StorageBackend> m_near, m_far;
+  bool m_copy_near = true;
   std::vector<std::string> m_far_failures;
 };
 

@@ -46,37 +46,36 @@ void read_user_info(std::string_view info, RedisEndpoint& e) {
   }
 }
 
-Result<RedisEndpoint> parse_endpoint(std::string_view url) {
+// `url` is one URL of the setting without its user info, which is
+// `userinfo` (null: none); `shown`, the URL as errors name it (redacted).
+Result<RedisEndpoint> parse_endpoint(std::string_view url, const std::string* userinfo,
+                                     std::string_view shown) {
   RedisEndpoint e;
   const bool unix_socket = istarts_with(url, "redis+unix://");
   if (istarts_with(url, "rediss://"))
-    return bad(url,
+    return bad(shown,
                "asks for TLS, which Debian 12's hiredis does not have: use redis:// over a local "
                "socket (redis+unix://) or an SSH or stunnel tunnel (docs/CACHE.md)");
   if (!unix_socket && !istarts_with(url, "redis://"))
-    return bad(url, "is not a redis:// or redis+unix:// URL");
+    return bad(shown, "is not a redis:// or redis+unix:// URL");
   std::string_view rest = url.substr(unix_socket ? 13 : 8);
   const size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
-  const size_t at = authority.rfind('@');
-  if (at != std::string_view::npos) {
-    read_user_info(authority.substr(0, at), e);
-    authority = authority.substr(at + 1);
-  }
-  const std::string credentials = at != std::string_view::npos ? "<redacted>@" : "";
+  if (userinfo) read_user_info(*userinfo, e);
+  const std::string credentials = userinfo ? "<redacted>@" : "";
   if (unix_socket) {
-    if (!authority.empty()) return bad(url, "names a host; a socket URL is redis+unix:///path/to.sock");
+    if (!authority.empty()) return bad(shown, "names a host; a socket URL is redis+unix:///path/to.sock");
     std::string_view query;
     if (const size_t q = path.find('?'); q != std::string_view::npos) {
       query = path.substr(q + 1);
       path = path.substr(0, q);
     }
-    if (path.size() < 2) return bad(url, "has no socket path (redis+unix:///path/to.sock)");
+    if (path.size() < 2) return bad(shown, "has no socket path (redis+unix:///path/to.sock)");
     e.socket = url_decode(path);
     if (!query.empty()) {
       auto n = query.starts_with("db=") ? parse_int(query.substr(3)) : std::nullopt;
-      if (!n || *n < 0 || *n > 100000) return bad(url, "has a query other than ?db=<number>");
+      if (!n || *n < 0 || *n > 100000) return bad(shown, "has a query other than ?db=<number>");
       e.db = static_cast<int>(*n);
     }
     e.shown = "redis+unix://" + credentials + e.socket + (e.db ? "?db=" + std::to_string(e.db) : "");
@@ -86,25 +85,25 @@ Result<RedisEndpoint> parse_endpoint(std::string_view url) {
   std::string_view port;
   if (host.starts_with('[')) {  // [IPv6]:port
     const size_t close = host.find(']');
-    if (close == std::string_view::npos) return bad(url, "has an unclosed '[' in its host");
+    if (close == std::string_view::npos) return bad(shown, "has an unclosed '[' in its host");
     port = host.substr(close + 1);
     host = host.substr(1, close - 1);
-    if (!port.empty() && !port.starts_with(':')) return bad(url, "has text after its host's ']'");
+    if (!port.empty() && !port.starts_with(':')) return bad(shown, "has text after its host's ']'");
     if (!port.empty()) port.remove_prefix(1);
   } else if (const size_t colon = host.rfind(':'); colon != std::string_view::npos) {
     port = host.substr(colon + 1);
     host = host.substr(0, colon);
   }
-  if (host.empty()) return bad(url, "has no host (redis://host[:port][/db])");
+  if (host.empty()) return bad(shown, "has no host (redis://host[:port][/db])");
   e.host = std::string(host);
   if (!port.empty()) {
     auto n = parse_int(port);
-    if (!n || *n < 1 || *n > 65535) return bad(url, "has a port that is not a number from 1 to 65535");
+    if (!n || *n < 1 || *n > 65535) return bad(shown, "has a port that is not a number from 1 to 65535");
     e.port = static_cast<int>(*n);
   }
   if (path.size() > 1) {
     auto n = parse_int(path.substr(1));
-    if (!n || *n < 0 || *n > 100000) return bad(url, "has a database that is not a number (/0, /1, ...)");
+    if (!n || *n < 0 || *n > 100000) return bad(shown, "has a database that is not a number (/0, /1, ...)");
     e.db = static_cast<int>(*n);
   }
   const bool v6 = e.host.find(':') != std::string::npos;
@@ -186,30 +185,86 @@ RedisReply convert(const redisReply* r) {
 
 }  // namespace
 
+namespace {
+
+bool is_separator(char c) {
+  return c == ' ' || c == '\t' || c == ',';
+}
+
+// Where a URL of the setting starts: a redis scheme at the start or after a separator.
+bool url_starts_at(std::string_view text, size_t i) {
+  if (i > 0 && !is_separator(text[i - 1])) return false;
+  const std::string_view rest = text.substr(i);
+  return istarts_with(rest, "redis://") || istarts_with(rest, "rediss://") ||
+         istarts_with(rest, "redis+unix://");
+}
+
+// One URL of the setting with what follows it up to the next URL: its
+// user info (everything between "://" and the segment's last '@', so a
+// password may hold spaces, '/', '|' or ','), the rest, and the segment
+// as errors may show it.
+struct Segment {
+  std::string scheme;  // "redis://"
+  std::optional<std::string> userinfo;
+  std::string rest;   // host[:port][/db] or /path[?db=N], then |attributes
+  std::string shown;  // scheme, <redacted>@ if there is user info, rest
+};
+
+std::vector<Segment> segments(std::string_view text) {
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < text.size(); ++i)
+    if (url_starts_at(text, i)) starts.push_back(i);
+  if (starts.empty() || starts.front() != 0) starts.insert(starts.begin(), 0);
+  std::vector<Segment> out;
+  for (size_t k = 0; k < starts.size(); ++k) {
+    std::string_view seg =
+        text.substr(starts[k], (k + 1 < starts.size() ? starts[k + 1] : text.size()) - starts[k]);
+    while (!seg.empty() && is_separator(seg.back())) seg.remove_suffix(1);
+    while (!seg.empty() && is_separator(seg.front())) seg.remove_prefix(1);
+    if (seg.empty()) continue;
+    Segment s;
+    if (url_starts_at(seg, 0)) {
+      const size_t scheme_end = seg.find("://") + 3;
+      s.scheme = std::string(seg.substr(0, scheme_end));
+      std::string_view after = seg.substr(scheme_end);
+      if (const size_t at = after.rfind('@'); at != std::string_view::npos) {
+        s.userinfo = std::string(after.substr(0, at));
+        after = after.substr(at + 1);
+      }
+      s.rest = std::string(after);
+    } else {
+      s.rest = std::string(seg);
+    }
+    s.shown = s.scheme + (s.userinfo ? "<redacted>@" : "") + s.rest;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::optional<RemoteSpec>> parse_remote_cache(std::string_view text) {
   text = trim(text);
   if (text.empty() || iequals(text, "none")) return std::optional<RemoteSpec>();
   RemoteSpec spec;
   std::set<std::string> seen;
-  size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == ',')) ++i;
-    size_t end = i;
-    while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != ',') ++end;
-    if (end == i) break;
-    std::string_view token = text.substr(i, end - i);
-    i = end;
-    std::vector<std::string> parts = split(token, '|');
+  for (const Segment& seg : segments(text)) {
+    std::vector<std::string> parts = split(seg.rest, '|');
     for (size_t p = 1; p < parts.size(); ++p)
       if (!trim(parts[p]).empty())
         if (auto ok = parse_attribute(trim(parts[p]), spec); !ok) return fail(ok.error());
-    if (trim(parts[0]).empty()) continue;
-    auto endpoint = parse_endpoint(trim(parts[0]));
+    const std::string location(trim(parts[0]));
+    if (seg.scheme.empty() && location.empty()) continue;  // attributes alone
+    const std::string url = seg.scheme + location;
+    const std::string shown = seg.scheme + (seg.userinfo ? "<redacted>@" : "") + location;
+    if (location.find_first_of(" \t,") != std::string::npos)
+      return bad(shown, "has text after its host (a URL, then |attributes)");
+    auto endpoint = parse_endpoint(url, seg.userinfo ? &*seg.userinfo : nullptr, shown);
     if (!endpoint) return fail(endpoint.error());
     const std::string identity =
         endpoint->socket.empty() ? endpoint->host + ":" + std::to_string(endpoint->port) : endpoint->socket;
     if (!seen.insert(identity + "/" + std::to_string(endpoint->db)).second)
-      return bad(trim(parts[0]), "is named twice (each shard once)");
+      return bad(shown, "is named twice (each shard once)");
     spec.shards.push_back(std::move(*endpoint));
   }
   if (spec.shards.empty()) return fail("remote_cache: attributes but no redis:// URL");
@@ -220,19 +275,7 @@ Result<std::optional<RemoteSpec>> parse_remote_cache(std::string_view text) {
 
 std::string redact_remote_cache(std::string_view text) {
   std::string out;
-  size_t i = 0;
-  while (i < text.size()) {
-    const size_t end = std::min(text.size(), text.find_first_of(" \t,", i));
-    if (end > i) {
-      // Credentials sit before the first '|' (attributes carry none).
-      std::string_view token = text.substr(i, end - i);
-      const size_t bar = token.find('|');
-      out += redact_url(token.substr(0, bar));
-      if (bar != std::string_view::npos) out += token.substr(bar);
-    }
-    if (end < text.size()) out += text[end];
-    i = end + 1;
-  }
+  for (const Segment& seg : segments(text)) out += (out.empty() ? "" : " ") + seg.shown;
   return out;
 }
 
@@ -240,7 +283,8 @@ struct RedisTier::Shard {
   RedisEndpoint endpoint;
   std::string identity;  // what the hash sees: no credentials
   redisContext* ctx = nullptr;
-  int failures = 0;  // in a row
+  int failures =
+      0;  // in this run: three skip the shard, so a server failing now and then costs three timeouts at most
   bool given_up = false;
   bool used = false;
   std::set<RemoteError> said;
@@ -287,7 +331,7 @@ bool RedisTier::any_usable() const {
 std::string RedisTier::state() const {
   size_t down = 0, used = 0;
   for (const auto& s : m_shards) {
-    down += s->given_up || s->failures > 0;  // skipped, or its last operation failed
+    down += s->given_up || s->failures > 0;  // skipped, or an operation failed
     used += s->used;
   }
   if (down == m_shards.size()) return "down";
@@ -445,7 +489,6 @@ Result<std::vector<RedisReply>> RedisTier::pipeline(size_t shard, const std::vec
       return fail("remote cache shard " + s.endpoint.shown + " failed");
     }
   }
-  s.failures = 0;
   return out;
 }
 

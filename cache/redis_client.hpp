@@ -50,6 +50,11 @@ Result<std::optional<RemoteSpec>> parse_remote_cache(std::string_view text);
 // The setting as written, each URL's credentials redacted (for error messages).
 std::string redact_remote_cache(std::string_view text);
 
+// What a refused write (a full server, a read-only replica, an ACL) means
+// for the run, said once whichever write met it first.
+inline constexpr const char* k_refused_writes =
+    "; new entries stay local, and the team's counts, breakers and claims there are only read";
+
 // What went wrong with the tier, by kind (discovery_metadata.remote.errors).
 enum class RemoteError : std::uint8_t { unreachable, timeout, auth, protocol, full, server, corrupt, count_ };
 std::string_view remote_error_name(RemoteError e);

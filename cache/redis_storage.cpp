@@ -52,6 +52,11 @@ Lookup RedisStorage::read_value(std::string_view service, std::string_view key, 
     ++m_misses;
     return out;
   }
+  if (value.type == RedisReply::Type::error && !value.str.starts_with("WRONGTYPE")) {
+    // LOADING, BUSY, NOPERM...: the server's trouble, not the value's.
+    m_tier->note(RemoteError::server, shard, "refused a read (" + value.str + ")");
+    return out;
+  }
   if (value.type != RedisReply::Type::string) {  // WRONGTYPE: someone else's list or hash under our name
     drop_corrupt(shard, rkey, value.type == RedisReply::Type::error ? value.str : "not a string");
     out.status = LookupStatus::corrupt;
@@ -145,7 +150,7 @@ Result<void> RedisStorage::put(std::string_view service, std::string_view key, U
   if (reply->type == RedisReply::Type::error) {
     const bool full = reply->str.starts_with("OOM");
     m_tier->note(full ? RemoteError::full : RemoteError::server, shard,
-                 (full ? "is full (" : "refused to store (") + reply->str + "); new entries stay local");
+                 (full ? "is full (" : "refused a write (") + reply->str + ")" + k_refused_writes);
     return {};
   }
   ++m_stores;

@@ -111,13 +111,23 @@ std::optional<TeamBreaker> RedisTeam::breaker(std::string_view service) {
   return TeamBreaker{static_cast<double>((*r)[1].integer) / 1000.0, (*r)[0].str};
 }
 
+// The team's probe lock of `service`, given back if this run holds it (on its own shard).
+void RedisTeam::release_probe(std::string_view service) {
+  const std::string probe = key_of("probe", service);
+  if (const auto shard = writable(probe))
+    (void)m_tier->command(*shard, {"EVAL", k_release, "1", probe, m_token});
+}
+
 void RedisTeam::open_breaker(std::string_view service, double seconds, std::string_view why) {
   const std::string key = key_of("breaker", service);
   const auto shard = writable(key);
   if (!shard) return;
-  auto r = m_tier->pipeline(*shard, {{"SET", key, std::string(why), "PX", millis(seconds)},
-                                     {"EVAL", k_release, "1", key_of("probe", service), m_token}});
-  if (r) m_tier->count_decision(std::string(service) + " breaker opened");
+  auto r = m_tier->command(*shard, {"SET", key, std::string(why), "PX", millis(seconds)});
+  if (r && r->type == RedisReply::Type::status)
+    m_tier->count_decision(std::string(service) + " breaker opened");
+  else if (r && r->type == RedisReply::Type::error)
+    note_refusal(*shard, r->str);
+  release_probe(service);
 }
 
 std::optional<bool> RedisTeam::take_probe(std::string_view service, double seconds) {
@@ -126,6 +136,10 @@ std::optional<bool> RedisTeam::take_probe(std::string_view service, double secon
   if (!shard) return std::nullopt;
   auto r = m_tier->command(*shard, {"SET", key, m_token, "NX", "PX", millis(seconds)});
   if (!r) return std::nullopt;
+  if (r->type == RedisReply::Type::error) {  // refused (full, read-only replica, ACL): unknown, not "theirs"
+    note_refusal(*shard, r->str);
+    return std::nullopt;
+  }
   const bool mine = r->type == RedisReply::Type::status;
   m_tier->count_decision(std::string(service) + (mine ? " probe taken" : " probe left to another machine"));
   return mine;
@@ -133,9 +147,14 @@ std::optional<bool> RedisTeam::take_probe(std::string_view service, double secon
 
 void RedisTeam::close_breaker(std::string_view service) {
   const std::string key = key_of("breaker", service);
-  const auto shard = writable(key);
-  if (!shard) return;
-  (void)m_tier->pipeline(*shard, {{"DEL", key}, {"EVAL", k_release, "1", key_of("probe", service), m_token}});
+  if (const auto shard = writable(key)) (void)m_tier->command(*shard, {"DEL", key});
+  release_probe(service);
+}
+
+void RedisTeam::note_refusal(size_t shard, const std::string& error) {
+  const bool full = error.starts_with("OOM");
+  m_tier->note(full ? RemoteError::full : RemoteError::server, shard,
+               (full ? "is full (" : "refused a write (") + error + ")" + k_refused_writes);
 }
 
 static std::string flight_key(std::string_view service, std::string_view key) {
@@ -150,14 +169,13 @@ std::optional<std::vector<bool>> RedisTeam::claimed(
   for (size_t i = 0; i < flights.size(); ++i) {
     locks.push_back(flight_key(flights[i].first, flights[i].second));
     const size_t shard = m_tier->shard_for(locks.back());
-    if (!m_tier->usable(shard)) return std::nullopt;
-    by_shard[shard].push_back(i);
+    if (m_tier->usable(shard)) by_shard[shard].push_back(i);  // else: no one to wait for there
   }
   for (const auto& [shard, indexes] : by_shard) {
     std::vector<RedisTier::Argv> commands;
     for (size_t i : indexes) commands.push_back({"EXISTS", locks[i]});
     auto r = m_tier->pipeline(shard, commands);
-    if (!r) return std::nullopt;
+    if (!r) continue;  // that shard's claims: not waited for
     for (size_t k = 0; k < indexes.size(); ++k)
       out[indexes[k]] = (*r)[k].type == RedisReply::Type::integer && (*r)[k].integer > 0;
   }
@@ -169,12 +187,17 @@ Team::Claim RedisTeam::claim(std::string_view service, std::string_view key, dou
   const auto shard = writable(lock);
   if (!shard) return Claim::unknown;
   auto r = m_tier->command(*shard, {"SET", lock, m_token, "NX", "PX", millis(seconds)});
-  if (!r || r->type == RedisReply::Type::error) return Claim::unknown;
+  if (!r) return Claim::unknown;
+  if (r->type == RedisReply::Type::error) {
+    note_refusal(*shard, r->str);
+    return Claim::unknown;
+  }
   if (r->type == RedisReply::Type::status) {
     m_claims[lock] = *shard;
     return Claim::mine;
   }
-  m_tier->count_decision(std::string(service) + " fetch left to another machine");
+  if (m_left.insert(lock).second)
+    m_tier->count_decision(std::string(service) + " fetch left to another machine");
   return Claim::theirs;
 }
 
@@ -208,11 +231,15 @@ std::optional<bool> RedisTeam::take(std::string_view service, std::string_view p
   }
   auto r =
       m_tier->command(shard, {"EVAL", k_take, "1", key, std::to_string(limit), std::to_string(keep_seconds)});
-  if (!r || r->type != RedisReply::Type::integer) {
-    if (r && r->type == RedisReply::Type::error)
-      m_tier->note(RemoteError::server, shard, "refused a quota count (" + r->str + ")");
-    return std::nullopt;
+  if (r && r->type == RedisReply::Type::error) {
+    // A full server still answers reads: the team's count decides, without this call in it.
+    note_refusal(shard, r->str);
+    auto n = used(service, period);
+    if (!n) return std::nullopt;
+    m_tier->count_decision(std::string(service) + (*n >= limit ? " refused" : " allowed (not counted)"));
+    return *n < limit;
   }
+  if (!r || r->type != RedisReply::Type::integer) return std::nullopt;
   const bool taken = r->integer >= 0;
   m_tier->count_decision(std::string(service) + " " + (taken ? "taken" : "refused"));
   return taken;

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "cache/redis_client.hpp"
@@ -43,10 +44,13 @@ class RedisTeam final : public Team {
  private:
   // A shard to write to, if the tier may be written and the shard is in use.
   std::optional<size_t> writable(const std::string& key) const;
+  void release_probe(std::string_view service);
+  void note_refusal(size_t shard, const std::string& error);  // a write refused: full, read-only, ACL
 
   std::shared_ptr<RedisTier> m_tier;
   std::string m_token;                     // this run, in the keys it holds
   std::map<std::string, size_t> m_claims;  // flight keys held -> their shard
+  std::set<std::string> m_left;            // flight keys found held by another machine (counted once)
 };
 
 }  // namespace thd

@@ -52,8 +52,9 @@ NeedsInput needs_input_for(const TradeStats& trades, const Phase0& phase0, const
 // --cache-dir is a directory, always; with --remote-cache, the team's Redis
 // tier behind it (local first, then remote), sharing `tier` with the team's
 // quotas, breakers and fetches in flight.
-Storage open_cache(const Config& config, const Clock& clock, std::shared_ptr<RedisTier>* tier = nullptr) {
-  auto backend = open_run_cache(config.cache_dir, config.remote_cache, tier);
+Storage open_cache(const Config& config, const Clock& clock, std::shared_ptr<RedisTier>* tier = nullptr,
+                   bool plan_only = false) {
+  auto backend = open_run_cache(config.cache_dir, config.remote_cache, tier, plan_only);
   if (!backend) throw FatalError(ExitCode::usage, "--cache-dir: " + backend.error().message);
   return Storage(std::move(*backend), clock);
 }
@@ -366,7 +367,8 @@ DryRunPlan plan_pipeline(const Config& config, Clock& clock, const RunRequest& r
     plan.by_source[std::string(source_kind_name(k))] = 0;
   plan.by_source["local"] = plan.local_fundamentals;
   std::shared_ptr<RedisTier> tier;
-  Storage cache = open_cache(config, clock, &tier);  // its statistics are never flushed: a plan is not a run
+  // Its statistics are never flushed, nothing is copied or deleted: a plan is not a run.
+  Storage cache = open_cache(config, clock, &tier, true);
   std::unique_ptr<Team> team = tier ? std::make_unique<RedisTeam>(tier) : nullptr;
   ServeOptions serve{config.offline, {config.services.begin(), config.services.end()}};
   std::vector<PlannedNeed> planned = plan_sources(needs, cache, clock, serve, enabled);

@@ -120,8 +120,10 @@ void wait_for_the_team(const std::vector<Need>& needs, std::vector<size_t> parke
   log_info(std::to_string(parked.size()) +
            " needs are being fetched by another machine of the team: waiting");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options.flight_wait);
+  // Looked at every 100 ms at first, then less often (at most every 2 s) while nothing changes.
+  double pause = 0.1;
   while (!parked.empty() && interrupt_signal() == 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::duration<double>(pause));
     const bool late = std::chrono::steady_clock::now() >= deadline;
     std::vector<std::pair<std::string, std::string>> flights;
     for (size_t i : parked) flights.push_back({"need", flight_name(needs[i])});
@@ -155,6 +157,7 @@ void wait_for_the_team(const std::vector<Need>& needs, std::vector<size_t> parke
     }
     for (size_t i : mine) hand(i);
     if (!mine.empty()) fetcher->run();
+    pause = still.size() == parked.size() ? std::min(2.0, pause * 1.5) : 0.1;
     parked = std::move(still);
   }
 }
@@ -215,8 +218,17 @@ std::vector<Served> serve_needs(const std::vector<Need>& needs, Storage& cache, 
       }
       hand(i);
     }
+    if (options.team)
+      options.team->extend_claims(options.flight_hold);  // claimed one by one: hold them all anew
     fetcher->run();
     wait_for_the_team(needs, std::move(parked), out, cache, clock, options, fetcher, hand);
+    // What this machine could not fetch (the team's quota spent by the others,
+    // say) another machine may have stored meanwhile.
+    if (options.team)
+      for (size_t i = 0; i < needs.size(); ++i)
+        if (!out[i] && views[i].considered)
+          if (CacheView v = look_in_cache_uncounted(needs[i], cache, clock.now(), options); v.fresh)
+            out[i] = std::move(v.fresh);
   }
   std::vector<Served> served;
   served.reserve(needs.size());

@@ -230,8 +230,13 @@ class SharedTier(FakeServicesTestCase):
         self.addCleanup(killer.cancel)
         doc, r, elapsed = self.run_on("b", self.redis.url())
         self.assertIsNone(self.redis.proc)  # it was killed during the run
+        self.assertGreater(elapsed, 0.8)
         remote = doc["discovery_metadata"]["remote"]
-        self.assertIn(remote["state"], ("down", "up"))
+        self.assertEqual(remote["state"], "down")
+        self.assertGreater(remote["hits"], 0)  # before it died: what A stored
+        warnings = self.remote_warnings(r)
+        self.assertEqual(len(warnings), 1, r.stderr)
+        self.assertIn("using the local cache only", warnings[0])
         self.assertLess(elapsed, 60)
 
     def test_one_shard_of_three_stopped(self):
@@ -264,7 +269,8 @@ class SharedTier(FakeServicesTestCase):
         warnings = self.remote_warnings(r)
         self.assertEqual(len(warnings), 1, r.stderr)
         self.assertIn("is full (OOM", warnings[0])
-        self.assertIn("new entries stay local", warnings[0])
+        self.assertIn("new entries stay local, and the team's counts, breakers and claims there are only read",
+                      warnings[0])
         self.assertGreater(len(os.listdir(os.path.join(self.machine("a")[1], "fred_economic"))), 0)
 
     # --- inventory and cache-optimize --remote ---------------------------------------------------
@@ -413,6 +419,33 @@ class SharedTier(FakeServicesTestCase):
         self.assertGreater(self.stats()["requests"]["yahoo_finance"], 0)
 
     # --- secrets ---------------------------------------------------------------------------------
+
+    def test_a_password_with_reserved_characters_works_and_is_never_shown(self):
+        password = "sp ace/sl|ash,marker-4d2e"
+        self.redis.close()
+        self.redis = RedisServer(password=password)
+        self.addCleanup(self.redis.close)
+        doc, r, _ = self.run_on("a", "redis://:%s@127.0.0.1:%d" % (password, self.redis.port), "--services",
+                                "fred_economic")
+        self.assertGreater(doc["discovery_metadata"]["remote"]["stores"], 0)
+        self.assertEqual(doc["discovery_metadata"]["remote"]["url"], "redis://<redacted>@127.0.0.1:%d" % self.redis.port)
+        bad = self.thd("--remote-cache", "redis://:%s@127.0.0.1:99999" % password, "inventory", env=self.env())
+        self.assert_error(bad, 2, "port")
+        for out in (r.stdout, r.stderr, bad.stdout, bad.stderr):
+            for part in ("sp ace", "sl|ash", "marker-4d2e"):
+                self.assertNotIn(part, out)
+
+    def test_a_dry_run_writes_nothing_anywhere(self):
+        self.run_on("a", self.redis.url())
+        c = self.redis.client()
+        c.call("SET", c.keys("thd:v1:fred_economic:*")[0], "garbage")
+        before = c.values("*")
+        data, cache = self.machine("b")
+        r = self.thd("--data-dir", data, "--cache-dir", cache, "--remote-cache", self.redis.url(), "run",
+                     "--portfolio", "live_signals", "--dry-run", env=self.env())
+        self.assert_ok(r)
+        self.assertEqual(self.redis.client().values("*"), before)
+        self.assertFalse(os.path.exists(cache) and any(os.scandir(cache)), os.listdir(cache) if os.path.exists(cache) else None)
 
     def test_the_password_is_never_written(self):
         marker = "redis-pass-marker-7f3a9c2e"

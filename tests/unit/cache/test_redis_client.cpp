@@ -67,6 +67,26 @@ TEST_CASE("remote_cache: credentials, port, database; the password decoded and n
   CHECK(v6.shown == "redis://[::1]:7000");
 }
 
+TEST_CASE("remote_cache: a password may hold spaces, '/', '|', ',' and '@'; errors never show it") {
+  RemoteSpec s = parsed("redis://:a long pass/word|x,y@10.0.0.5:6380|read-only redis://:p@ss w0rd@h2");
+  REQUIRE(s.shards.size() == 2);
+  CHECK(s.shards[0].password == "a long pass/word|x,y");
+  CHECK(s.shards[0].host == "10.0.0.5");
+  CHECK(s.shards[0].port == 6380);
+  CHECK(s.read_only);
+  CHECK(s.shards[1].password == "p@ss w0rd");  // up to the last '@' before the host
+  CHECK(s.shards[1].host == "h2");
+  CHECK(s.shown == "redis://<redacted>@10.0.0.5:6380 redis://<redacted>@h2:6379|read-only");
+  for (const char* bad : {"redis://:Ab3/xY z+Q9|secret,pw@h:99999", "redis://:Ab3/xY z+Q9|secret,pw@",
+                          "redis://:Ab3/xY z+Q9|secret,pw@h|nonsense", "rediss://:Ab3/xY z+Q9|secret,pw@h"}) {
+    CAPTURE(bad);
+    const std::string e = error_of(bad);
+    CHECK(e.find("secret") == std::string::npos);
+    CHECK(e.find("Ab3") == std::string::npos);
+    CHECK(redact_remote_cache(bad).find("secret") == std::string::npos);
+  }
+}
+
 TEST_CASE("remote_cache: a local socket, with a database and a password") {
   RemoteSpec s = parsed("redis+unix://:pw-0417-long@/run/redis/redis.sock?db=4");
   CHECK(s.shards[0].socket == "/run/redis/redis.sock");
