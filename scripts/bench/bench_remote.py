@@ -78,7 +78,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "cli"))
 sys.path.insert(0, HERE)
 from bench_run import SERVICES, env_for, write_entry  # noqa: E402
-from bench_scale import (COINS, CATEGORIES, SHORT, make_data_dir, needs_and_servable, local_analyses,  # noqa: E402
+from bench_scale import (COINS, SHORT, make_data_dir, needs_and_servable, local_analyses,  # noqa: E402
                          portfolio_tickers, served)
 from fakeserver import FakeServer  # noqa: E402
 from redisserver import RedisServer  # noqa: E402
