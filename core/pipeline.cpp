@@ -258,8 +258,9 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
           opened = until - cooldown;
         outcome.inherited_breakers[service] = {opened, until};
       }
-      double claims_extended = clock.monotonic();
-      auto tick = [&guard, &network, &events, &team, &clock, &serve, &claims_extended] {
+      // Held by the tick, which lives as long as the network step: not a local of this block.
+      auto tick = [&guard, &network, &events, &team, &clock, &serve,
+                   claims_extended = clock.monotonic()]() mutable {
         if (events.network_progress && network) events.network_progress(network->progress());
         // The needs this machine is fetching stay claimed while it runs (single flight).
         if (team && clock.monotonic() - claims_extended > serve.flight_hold / 3) {
