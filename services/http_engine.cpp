@@ -502,6 +502,17 @@ struct HttpEngine::Impl {
         refuse(Outcome::quota_spent, quota_text(s) + " used; not sent");
         continue;
       }
+      // This one waits `seconds` for its rate limit, holding its share of the budget and quota; the others go
+      // on.
+      auto hold = [&](double seconds, std::string cause) {
+        job.ready_at = now + seconds;
+        job.wait_cause = std::move(cause);
+        job.reserved = true;
+        ++reserved_budget;
+        ++s.reserved;
+        next = std::min(next, job.ready_at);
+        ++it;
+      };
       double wait = s.bucket ? s.bucket->wait(now) : 0;
       if (s.window) wait = std::max(wait, s.window->wait(now));
       if (global_bucket) wait = std::max(wait, global_bucket->wait(now));
@@ -513,14 +524,8 @@ struct HttpEngine::Impl {
       }
       if (wait > 0) {  // this one waits; the others go on
         s.breaker.release_probe();
-        job.ready_at = now + wait;
-        job.wait_cause =
-            global_bucket && global_bucket->wait(now) >= wait ? "--max-calls-per-minute" : rate_text(s.limit);
-        job.reserved = true;
-        ++reserved_budget;
-        ++s.reserved;
-        next = std::min(next, job.ready_at);
-        ++it;
+        hold(wait, global_bucket && global_bucket->wait(now) >= wait ? "--max-calls-per-minute"
+                                                                     : rate_text(s.limit));
         continue;
       }
       // The team's pace: the provider's limit holds for every machine together.
@@ -534,13 +539,7 @@ struct HttpEngine::Impl {
                                               std::to_string(static_cast<int>(*team_wait)) + " s");
             continue;
           }
-          job.ready_at = now + *team_wait;
-          job.wait_cause = rate_text(s.limit) + ", shared by the team";
-          job.reserved = true;
-          ++reserved_budget;
-          ++s.reserved;
-          next = std::min(next, job.ready_at);
-          ++it;
+          hold(*team_wait, rate_text(s.limit) + ", shared by the team");
           continue;
         }
       }
