@@ -33,7 +33,8 @@ bool is_digit(char c) {
 }
 
 struct UsedNumbers {
-  std::optional<double> avg_exit_price, pnl, ret, duration, unrealized;
+  std::optional<double> avg_exit_price, unrealized;
+  std::optional<Num> pnl, ret, duration, mfe, mae, eff;
 };
 
 // is_valid_ticker(t), and its upper-cased key when it is.
@@ -323,7 +324,189 @@ constexpr double k_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e
   return exact_trade_number(s);
 }
 
+constexpr std::uint64_t k_pow10_int[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+constexpr std::uint64_t k_exact_limit = std::uint64_t{1} << 53;  // |scaled| below this
+
+// A cell's value as a Num (docs/STATISTICS.md, "Exact sums"), inline for the
+// cells trade_number converts inline: `mantissa` / 10^`decimals` is the cell.
+// A decimal of at most 15 significant digits is the shortest decimal of its
+// double (DBL_DIG), so its digits decide; longer ones ask to_chars.
+[[gnu::always_inline]] inline Num num_of_decimal(double v, std::uint64_t mantissa, size_t decimals) {
+  Num n;
+  n.value = v;
+  if (mantissa >= 1'000'000'000'000'000) [[unlikely]]
+    return num_of(v);
+  while (decimals > 8 && mantissa % 10 == 0) [[unlikely]] mantissa /= 10, --decimals;
+  if (decimals <= 8) {
+    const std::uint64_t p = k_pow10_int[8 - decimals];
+    if (mantissa < k_exact_limit / p) {
+      const auto scaled = static_cast<std::int64_t>(mantissa * p);
+      n.scaled = v < 0 ? -scaled : scaled;
+      n.exact = true;
+    }
+  }
+  return n;
+}
+
+// trade_number(s) as a Num.
+[[gnu::always_inline]] inline std::optional<Num> trade_num(std::string_view s) {
+  const char* p = s.data();
+  const char* const e = p + s.size();
+  const bool negative = p < e && *p == '-';
+  p += negative;
+  const char* const first = p;
+  std::uint64_t mantissa = 0;
+  unsigned d;
+  while (p < e && (d = static_cast<unsigned char>(*p) - '0') < 10) mantissa = mantissa * 10 + d, ++p;
+  const char* const point = p;
+  size_t decimals = 0;
+  if (p < e && *p == '.') {
+    ++p;
+    while (p < e && (d = static_cast<unsigned char>(*p) - '0') < 10) mantissa = mantissa * 10 + d, ++p;
+    decimals = static_cast<size_t>(p - point) - 1;
+  }
+  const size_t digits = static_cast<size_t>(point - first) + decimals;
+  if (p == e && digits - 1 < 19 && mantissa <= (std::uint64_t{1} << 53)) [[likely]] {
+    const double v = static_cast<double>(mantissa) / k_pow10[decimals];
+    return num_of_decimal(negative ? -v : v, mantissa, decimals);
+  }
+  const std::optional<double> v = exact_trade_number(s);
+  if (!v) return std::nullopt;
+  return num_of(*v);
+}
+
 }  // namespace
+
+Num num_of(double v) {
+  Num n;
+  n.value = v;
+  if (!std::isfinite(v)) return n;
+  char buf[40];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);  // the shortest decimal that reads back as v
+  std::uint64_t mantissa = 0;
+  int digits = 0, exponent = 0;  // value = mantissa * 10^exponent
+  const char* p = buf;
+  if (p < r.ptr && *p == '-') ++p;
+  bool fraction = false;
+  for (; p < r.ptr && *p != 'e'; ++p) {
+    if (*p == '.') {
+      fraction = true;
+      continue;
+    }
+    if (mantissa == 0 && *p == '0') {
+      if (fraction) --exponent;
+      continue;
+    }
+    if (++digits > 17) return n;
+    mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
+    if (fraction) --exponent;
+  }
+  if (p < r.ptr && *p == 'e') {
+    int x = 0;
+    std::from_chars(p + 1 + (p[1] == '+'), r.ptr, x);
+    exponent += x;
+  }
+  if (mantissa == 0) {
+    n.exact = true;
+    return n;
+  }
+  while (exponent < -8 && mantissa % 10 == 0) mantissa /= 10, ++exponent;
+  if (exponent < -8 || exponent > 8) return n;
+  Int128 scaled = mantissa;
+  for (int i = exponent; i < 8; ++i) scaled *= 10;
+  for (int i = 8; i < exponent; ++i) scaled *= 10;
+  if (scaled >= static_cast<Int128>(k_exact_limit)) return n;
+  n.scaled = static_cast<std::int64_t>(v < 0 ? -scaled : scaled);
+  n.exact = true;
+  return n;
+}
+
+double scaled_to_double(Int128 scaled) {
+  const Int128 limit = static_cast<Int128>(k_exact_limit);
+  if (scaled > -limit && scaled < limit)  // both exact: one division rounds correctly
+    return static_cast<double>(static_cast<std::int64_t>(scaled)) / 1e8;
+  // Its decimal text, read back by from_chars (correctly rounded).
+  const bool negative = scaled < 0;
+  UInt128 u = negative ? static_cast<UInt128>(-(scaled + 1)) + 1 : static_cast<UInt128>(scaled);
+  char buf[48];
+  char* end = buf + sizeof buf;
+  char* q = end;
+  int n = 0;
+  while (u != 0 || n < 9) {
+    *--q = static_cast<char>('0' + static_cast<int>(u % 10));
+    u /= 10;
+    if (++n == 8) *--q = '.';
+  }
+  double v = 0;
+  std::from_chars(q, end, v);
+  return negative ? -v : v;
+}
+
+void Sum::add_slow(double v, std::uint64_t line) {
+  if (exact_only) {
+    exact_only = false;
+    sum = scaled_to_double(exact);
+    comp = 0;
+  }
+  const double t = sum + v;
+  if (std::abs(sum) >= std::abs(v))
+    comp += (sum - t) + v;
+  else
+    comp += (v - t) + sum;
+  sum = t;
+  if (overflow_line == 0 && !std::isfinite(sum + comp)) overflow_line = line;
+}
+
+void SquareSum::add(const Num& n) {
+  if (exact_only) {
+    Int128 next = 0;
+    if (n.exact && !__builtin_add_overflow(exact, Int128{n.scaled} * n.scaled, &next)) {
+      exact = next;
+      return;
+    }
+    exact_only = false;
+    sum = static_cast<double>(exact) / 1e16;
+    comp = 0;
+  }
+  const double v = n.value * n.value;
+  const double t = sum + v;
+  if (std::abs(sum) >= std::abs(v))
+    comp += (sum - t) + v;
+  else
+    comp += (v - t) + sum;
+  sum = t;
+}
+
+double SquareSum::value() const {
+  return exact_only ? static_cast<double>(exact) / 1e16 : sum + comp;
+}
+
+Streak Streak::of(std::int8_t kind) {
+  Streak s;
+  s.n = 1;
+  s.first = s.last = kind;
+  s.prefix = s.suffix = 1;
+  s.max_win = kind > 0 ? 1 : 0;
+  s.max_loss = kind < 0 ? 1 : 0;
+  return s;
+}
+
+Streak Streak::combine(const Streak& a, const Streak& b) {
+  if (a.n == 0) return b;
+  if (b.n == 0) return a;
+  Streak s;
+  s.n = a.n + b.n;
+  s.first = a.first, s.last = b.last;
+  s.max_win = std::max(a.max_win, b.max_win);
+  s.max_loss = std::max(a.max_loss, b.max_loss);
+  if (a.last == b.first) {
+    if (a.last > 0) s.max_win = std::max(s.max_win, a.suffix + b.prefix);
+    if (a.last < 0) s.max_loss = std::max(s.max_loss, a.suffix + b.prefix);
+  }
+  s.prefix = a.prefix == a.n && a.first == b.first ? a.n + b.prefix : a.prefix;
+  s.suffix = b.suffix == b.n && b.last == a.last ? b.n + a.suffix : b.suffix;
+  return s;
+}
 
 std::optional<double> parse_trade_number(std::string_view s) {
   return trade_number(s);
@@ -521,16 +704,26 @@ template <TradeStats::Cell C>
       r.excluded = true;
     }
     return;
-  } else {
-    // A number a statistic reads.
+  } else if constexpr (C == Cell::avg_exit_price || C == Cell::unrealized) {
+    // A number a statistic reads as a double.
     if constexpr (C == Cell::avg_exit_price) slot = &r.numbers.avg_exit_price;
-    if constexpr (C == Cell::pnl) slot = &r.numbers.pnl;
-    if constexpr (C == Cell::ret) slot = &r.numbers.ret;
-    if constexpr (C == Cell::duration) slot = &r.numbers.duration;
     if constexpr (C == Cell::unrealized) slot = &r.numbers.unrealized;
     if (v.empty()) return;
     *slot = trade_number(v);
     if (!*slot) [[unlikely]]
+      bad_cell(line, col, v, " is not a number");
+  } else {
+    // A number a statistic sums: its exact decimal too.
+    std::optional<Num>* num = nullptr;
+    if constexpr (C == Cell::pnl) num = &r.numbers.pnl;
+    if constexpr (C == Cell::ret) num = &r.numbers.ret;
+    if constexpr (C == Cell::duration) num = &r.numbers.duration;
+    if constexpr (C == Cell::mfe) num = &r.numbers.mfe;
+    if constexpr (C == Cell::mae) num = &r.numbers.mae;
+    if constexpr (C == Cell::exit_efficiency) num = &r.numbers.eff;
+    if (v.empty()) return;
+    *num = trade_num(v);
+    if (!*num) [[unlikely]]
       bad_cell(line, col, v, " is not a number");
   }
 }
@@ -591,6 +784,9 @@ void TradeStats::row(std::span<const std::string_view> fields, std::uint64_t lin
         case Cell::ret: cell<Cell::ret>(r, v, step.col); break;
         case Cell::duration: cell<Cell::duration>(r, v, step.col); break;
         case Cell::unrealized: cell<Cell::unrealized>(r, v, step.col); break;
+        case Cell::mfe: cell<Cell::mfe>(r, v, step.col); break;
+        case Cell::mae: cell<Cell::mae>(r, v, step.col); break;
+        case Cell::exit_efficiency: cell<Cell::exit_efficiency>(r, v, step.col); break;
         case Cell::entry: cell<Cell::entry>(r, v, step.col); break;
         case Cell::exit: cell<Cell::exit>(r, v, step.col); break;
         case Cell::ticker: cell<Cell::ticker>(r, v, step.col); break;
@@ -700,55 +896,137 @@ void TradeStats::row(std::span<const std::string_view> fields, std::uint64_t lin
   SumTerms terms;
   terms.line = line;
   terms.ticker = tp.order;
-  if (std::optional<double> outcome = ret ? ret : pnl) {
+  terms.strategy = &sc;
+  const std::optional<double> outcome = ret   ? std::optional<double>(ret->value)
+                                        : pnl ? std::optional<double>(pnl->value)
+                                              : std::nullopt;
+  if (outcome) {
     Outcomes& o = m_outcomes;
+    terms.has_outcome = true;
     if (*outcome > 0) {
-      ++o.wins, ++tp.outcomes.wins;
+      ++o.wins, ++tp.outcomes.wins, ++sc.outcomes.wins;
       terms.outcome = 1;
       if (ret) ++m_win_returns;
-      if (pnl) m_last_pnl_line = line;
+      if (pnl) m_last_pnl_line = line, sc.last_pnl_line = line;
     } else if (*outcome < 0) {
-      ++o.losses, ++tp.outcomes.losses;
+      ++o.losses, ++tp.outcomes.losses, ++sc.outcomes.losses;
       terms.outcome = -1;
       if (ret) ++m_loss_returns;
-      if (pnl) ++m_loss_pnls, m_last_pnl_line = line;
+      if (pnl) ++m_loss_pnls, ++sc.loss_pnls, m_last_pnl_line = line, sc.last_pnl_line = line;
     } else {
-      ++o.breakevens, ++tp.outcomes.breakevens;
+      ++o.breakevens, ++tp.outcomes.breakevens, ++sc.outcomes.breakevens;
     }
   }
   if (ret) {
     terms.has_ret = true, terms.ret = *ret;
-    ++m_returns;
-    if (!m_best || *ret > m_best->value) m_best = TradeRef{std::string(uuid), std::string(key.view()), *ret};
-    if (!m_worst || *ret < m_worst->value)
-      m_worst = TradeRef{std::string(uuid), std::string(key.view()), *ret};
+    ++m_returns, ++sc.returns;
+    m_last_return_line = line;
+    const double rv = ret->value;
+    if (!m_best || rv > m_best->value) m_best = TradeRef{std::string(uuid), std::string(key.view()), rv};
+    if (!m_worst || rv < m_worst->value) m_worst = TradeRef{std::string(uuid), std::string(key.view()), rv};
   }
   if (pnl) terms.has_pnl = true, terms.pnl = *pnl;
-  if (const auto& d = numbers.duration) terms.has_duration = true, terms.duration = *d, ++m_durations;
+  if (const auto& d = numbers.duration)
+    terms.has_duration = true, terms.duration = *d, ++m_durations, ++sc.durations;
+  if (numbers.mfe) terms.has_mfe = true, terms.mfe = *numbers.mfe;
+  if (numbers.mae) terms.has_mae = true, terms.mae = *numbers.mae;
+  if (numbers.eff) terms.has_eff = true, terms.eff = *numbers.eff;
+  if (exit) terms.has_exit = true, terms.exit = *exit;
   if (m_is_part)
     m_sum_terms.push_back(terms);
   else
     add_sums(tp, terms);
 }
 
+namespace {
+
+// floor(Return / 0.05) + 40, clamped to [0, 79] (docs/STATISTICS.md, "Bins").
+size_t bin_of(const Num& r) {
+  std::int64_t i = 0;
+  if (r.exact) {
+    constexpr std::int64_t width = 5'000'000;  // 0.05 at scale 1e8
+    i = r.scaled / width;
+    if (r.scaled % width != 0 && r.scaled < 0) --i;  // floor
+  } else {
+    const double q = std::floor(r.value / 0.05);
+    i = q < -40 ? -40 : q > 39 ? 39 : static_cast<std::int64_t>(q);
+  }
+  return static_cast<size_t>(std::clamp<std::int64_t>(i, -40, 39) + 40);
+}
+
+// Return < MFE / 2, exactly on the decimals when both are.
+bool gave_back_half(const Num& ret, const Num& mfe) {
+  if (ret.exact && mfe.exact) return Int128{ret.scaled} * 2 < Int128{mfe.scaled};
+  return ret.value < mfe.value / 2;
+}
+
+}  // namespace
+
 void TradeStats::add_sums(TickerPerformance& tp, const SumTerms& t) {
   // Each sum in file order: a part lists its terms and merge() adds them here.
+  StrategyCounts& sc = *t.strategy;
   if (t.outcome > 0) {
     if (t.has_ret) m_win_return_sum.add(t.ret, t.line);
-    if (t.has_pnl) m_win_pnl.add(t.pnl, t.line);
+    if (t.has_pnl) m_win_pnl.add(t.pnl, t.line), sc.win_pnl.add(t.pnl, t.line);
+    if (t.has_duration) m_win_duration_sum.add(t.duration, t.line), ++m_win_durations;
   } else if (t.outcome < 0) {
     if (t.has_ret) m_loss_return_sum.add(t.ret, t.line);
-    if (t.has_pnl) m_loss_pnl.add(t.pnl, t.line);
+    if (t.has_pnl) m_loss_pnl.add(t.pnl, t.line), sc.loss_pnl.add(t.pnl, t.line);
+    if (t.has_duration) m_loss_duration_sum.add(t.duration, t.line), ++m_loss_durations;
   }
   if (t.has_ret) {
     m_return_sum.add(t.ret, t.line);
     tp.total_return.add(t.ret, t.line);
+    sc.return_sum.add(t.ret, t.line);
+    m_return_squares.add(t.ret);
+    Bin& b = m_bins[bin_of(t.ret)];
+    ++m_binned;
+    if (t.outcome > 0)
+      ++b.wins;
+    else if (t.outcome < 0)
+      ++b.losses;
+    else
+      ++b.breakevens;
   }
   if (t.has_pnl) {
     m_total_pnl.add(t.pnl, t.line);
     tp.total_pnl.add(t.pnl, t.line);
+    sc.total_pnl.add(t.pnl, t.line);
   }
-  if (t.has_duration) m_duration_sum.add(t.duration, t.line);
+  if (t.has_duration) m_duration_sum.add(t.duration, t.line), sc.duration_sum.add(t.duration, t.line);
+  if (t.has_mfe || t.has_mae || t.has_eff) {
+    ++m_excursion_trades;
+    if (t.has_mfe) m_mfe_sum.add(t.mfe, t.line), ++m_mfes;
+    if (t.has_mae) m_mae_sum.add(t.mae, t.line), ++m_maes;
+    if (t.has_eff) m_eff_sum.add(t.eff, t.line), ++m_effs;
+    if (t.outcome > 0 && t.has_mfe && t.has_ret && t.mfe.value > 0) {
+      ++m_winners_with_mfe;
+      if (gave_back_half(t.ret, t.mfe)) ++m_gave_back_half;
+    }
+  }
+  if (!t.has_exit) {
+    ++m_without_exit;
+    return;
+  }
+  ++m_with_exit;
+  if (!t.has_pnl && !t.has_outcome) return;
+  const std::int64_t day = days_from_civil(t.exit);
+  if (!m_last_day || day != m_last_day_key) {
+    m_last_day = &m_days[day];
+    m_last_day_key = day;
+  }
+  DayStats& d = *m_last_day;
+  if (t.has_outcome) d.streak = Streak::combine(d.streak, Streak::of(t.outcome));
+  if (!t.has_pnl) return;
+  d.pnl.add(t.pnl, t.line);
+  ++d.pnl_trades;
+  const std::int64_t month = std::int64_t{t.exit.year} * 12 + t.exit.month - 1;
+  if (!m_last_month || month != m_last_month_key) {
+    m_last_month = &m_months[month];
+    m_last_month_key = month;
+  }
+  m_last_month->pnl.add(t.pnl, t.line);
+  ++m_last_month->trades;
 }
 
 TradeStats TradeStats::part() const {
@@ -791,6 +1069,7 @@ void TradeStats::merge(TradeStats&& next) {
   m_win_returns += next.m_win_returns, m_loss_returns += next.m_loss_returns, m_returns += next.m_returns;
   m_loss_pnls += next.m_loss_pnls, m_durations += next.m_durations;
   if (next.m_last_pnl_line) m_last_pnl_line = next.m_last_pnl_line;
+  if (next.m_last_return_line) m_last_return_line = next.m_last_return_line;
   // The first best (worst) of the file: a later one replaces it only when strictly better.
   if (next.m_best && (!m_best || next.m_best->value > m_best->value)) m_best = std::move(next.m_best);
   if (next.m_worst && (!m_worst || next.m_worst->value < m_worst->value)) m_worst = std::move(next.m_worst);
@@ -812,12 +1091,20 @@ void TradeStats::merge(TradeStats&& next) {
     m_open_ticker.push_back(m_ticker_order[tp.order]);
     m_open_order.push_back(tp.order);
   }
-  for (const SumTerms& t : next.m_sum_terms) add_sums(*to[t.ticker], t);
-
   for (auto& [name, c] : next.m_strategies) {
     StrategyCounts& sc = m_strategies[name];
     sc.total += c.total, sc.closed += c.closed, sc.active += c.active;
+    sc.outcomes.wins += c.outcomes.wins, sc.outcomes.losses += c.outcomes.losses;
+    sc.outcomes.breakevens += c.outcomes.breakevens;
+    sc.loss_pnls += c.loss_pnls, sc.returns += c.returns, sc.durations += c.durations;
+    if (c.last_pnl_line) sc.last_pnl_line = c.last_pnl_line;
+    c.merged = &sc;
   }
+  for (SumTerms& t : next.m_sum_terms) {
+    t.strategy = t.strategy->merged;
+    add_sums(*to[t.ticker], t);
+  }
+
   for (ActivePosition& p : next.m_active_positions) add_active(std::move(p));
   for (const PendingActive& p : next.m_pending_active) {
     ActivePosition probe;

@@ -31,15 +31,65 @@ struct DataIssue {
   std::string issue;
 };
 
-// A sum in IEEE double, and the line of the row at which it stopped being a
+__extension__ typedef __int128 Int128;
+__extension__ typedef unsigned __int128 UInt128;
+
+// A number cell a statistic reads, converted once per row: its double and,
+// when the shortest decimal that reads back as that double has at most 8
+// decimals and |value| * 1e8 < 2^53, that decimal as an integer at scale 1e8
+// (docs/STATISTICS.md, "Exact sums").
+struct Num {
+  double value = 0;
+  std::int64_t scaled = 0;  // value * 1e8, exactly, when `exact`
+  bool exact = false;
+};
+
+// The nearest double of scaled / 1e8.
+double scaled_to_double(Int128 scaled);
+// A double as a Num: exact when its shortest decimal qualifies.
+Num num_of(double v);
+
+// A sum of Num terms in file order. While every term is exact it is an
+// integer at scale 1e8 (exact, order-independent); from the first term that
+// is not, a Neumaier (compensated) sum in file order that starts from the
+// exact sum so far. overflow_line: the row at which that sum stopped being a
 // finite number (0 while it is one): such a figure is null in the document.
 struct Sum {
-  double value = 0;
+  Int128 exact = 0;
+  double sum = 0, comp = 0;
   std::uint64_t overflow_line = 0;
-  void add(double v, std::uint64_t line) {
-    value += v;
-    if (overflow_line == 0 && !std::isfinite(value)) overflow_line = line;
+  bool exact_only = true;
+  [[gnu::always_inline]] void add(const Num& n, std::uint64_t line) {
+    if (exact_only && n.exact) [[likely]] {
+      exact += n.scaled;
+      return;
+    }
+    add_slow(n.value, line);
   }
+  void add_slow(double v, std::uint64_t line);
+  double value() const { return exact_only ? scaled_to_double(exact) : sum + comp; }
+};
+
+// The sum of squares of Returns for the SQN: exact (scale 1e16) while every
+// term is exact and it stays below 2^127; then a Neumaier sum of r * r that
+// starts from it.
+struct SquareSum {
+  Int128 exact = 0;
+  double sum = 0, comp = 0;
+  bool exact_only = true;
+  void add(const Num& n);
+  double value() const;
+};
+
+// Outcomes in exit order, a monoid: a day's trades appended in file order,
+// days combined in date order. kind: 1 win, -1 loss, 0 breakeven.
+struct Streak {
+  std::uint64_t n = 0;  // outcomes
+  std::int8_t first = 0, last = 0;
+  std::uint64_t prefix = 0, suffix = 0;  // the run of `first` at the start, of `last` at the end
+  std::uint64_t max_win = 0, max_loss = 0;
+  static Streak of(std::int8_t kind);
+  static Streak combine(const Streak& a, const Streak& b);
 };
 
 struct Outcomes {
@@ -57,6 +107,12 @@ struct TickerPerformance {
 
 struct StrategyCounts {
   std::uint64_t total = 0, closed = 0, active = 0;
+  // Over its closed trades, as performance_metrics.
+  Outcomes outcomes;
+  Sum win_pnl, loss_pnl, total_pnl, return_sum, duration_sum;
+  std::uint64_t loss_pnls = 0, returns = 0, durations = 0;
+  std::uint64_t last_pnl_line = 0;
+  StrategyCounts* merged = nullptr;  // a part's: the whole file's entry (merge())
 };
 
 struct TradeRef {
@@ -155,9 +211,12 @@ class TradeStats {
   struct SumTerms {
     std::uint64_t line = 0;
     std::uint32_t ticker = 0;  // its place in m_ticker_order
-    std::int8_t outcome = 0;   // 1 win, -1 loss, 0 breakeven or none
-    bool has_ret = false, has_pnl = false, has_duration = false;
-    double ret = 0, pnl = 0, duration = 0;
+    std::int8_t outcome = 0;   // 1 win, -1 loss, 0 breakeven
+    bool has_outcome = false, has_ret = false, has_pnl = false, has_duration = false;
+    bool has_mfe = false, has_mae = false, has_eff = false, has_exit = false;
+    Date exit;
+    StrategyCounts* strategy = nullptr;  // in a part: the part's entry
+    Num ret, pnl, duration, mfe, mae, eff;
   };
   void add_sums(TickerPerformance& tp, const SumTerms& t);
   // What row() does with each cell of the header, in its order.
@@ -168,7 +227,10 @@ class TradeStats {
     pnl,
     ret,
     duration,
-    unrealized,  // numbers converted (used_in_statistics)
+    unrealized,
+    mfe,
+    mae,
+    exit_efficiency,  // numbers converted (used_in_statistics)
     entry,
     exit,
     ticker,
@@ -183,6 +245,9 @@ class TradeStats {
       case Col::return_: return Cell::ret;
       case Col::duration_days: return Cell::duration;
       case Col::current_unrealized_pnl: return Cell::unrealized;
+      case Col::max_favourable_excursion: return Cell::mfe;
+      case Col::max_adverse_excursion: return Cell::mae;
+      case Col::exit_efficiency: return Cell::exit_efficiency;
       case Col::entry_timestamp: return Cell::entry;
       case Col::exit_timestamp: return Cell::exit;
       case Col::ticker: return Cell::ticker;
@@ -244,6 +309,34 @@ class TradeStats {
   Sum m_duration_sum;
   std::uint64_t m_durations = 0;
   std::optional<TradeRef> m_best, m_worst;
+  // Issue 13 (docs/STATISTICS.md, "Trade analysis"): added in file order.
+  Sum m_win_duration_sum, m_loss_duration_sum;
+  std::uint64_t m_win_durations = 0, m_loss_durations = 0;
+  std::uint64_t m_with_exit = 0, m_without_exit = 0;  // closed trades
+  Sum m_mfe_sum, m_mae_sum, m_eff_sum;
+  std::uint64_t m_mfes = 0, m_maes = 0, m_effs = 0, m_excursion_trades = 0;
+  std::uint64_t m_winners_with_mfe = 0, m_gave_back_half = 0;
+  SquareSum m_return_squares;
+  std::uint64_t m_last_return_line = 0;
+  struct Bin {
+    std::uint64_t wins = 0, losses = 0, breakevens = 0;
+  };
+  std::array<Bin, 80> m_bins{};  // index floor(Return / 0.05) + 40, clamped to [0, 79]
+  std::uint64_t m_binned = 0;
+  struct DayStats {
+    Sum pnl;
+    std::uint64_t pnl_trades = 0;
+    Streak streak;
+  };
+  struct MonthStats {
+    Sum pnl;
+    std::uint64_t trades = 0;
+  };
+  std::unordered_map<std::int64_t, DayStats> m_days;      // by days_from_civil of the exit date
+  std::unordered_map<std::int64_t, MonthStats> m_months;  // by year * 12 + month - 1
+  std::int64_t m_last_day_key = 0, m_last_month_key = 0;
+  DayStats* m_last_day = nullptr;
+  MonthStats* m_last_month = nullptr;
 
   TickerIndex m_ticker_index;  // key -> place, in a part as in the whole
   // The whole file's tickers (not a part's):
