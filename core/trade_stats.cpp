@@ -412,9 +412,8 @@ Num num_of(double v) {
   }
   while (exponent < -8 && mantissa % 10 == 0) mantissa /= 10, ++exponent;
   if (exponent < -8 || exponent > 8) return n;
-  Int128 scaled = mantissa;
-  for (int i = exponent; i < 8; ++i) scaled *= 10;
-  for (int i = 8; i < exponent; ++i) scaled *= 10;
+  Int128 scaled = mantissa;  // mantissa * 10^(exponent + 8), exponent + 8 in [0, 16]
+  for (int i = 0; i < exponent + 8; ++i) scaled *= 10;
   if (scaled >= static_cast<Int128>(k_exact_limit)) return n;
   n.scaled = static_cast<std::int64_t>(v < 0 ? -scaled : scaled);
   n.exact = true;
