@@ -638,6 +638,30 @@ StrategyCounts& TradeStats::strategy_of(std::string_view name, std::string_view&
   return sit->second;
 }
 
+namespace {
+
+// floor(Return / 0.05) + 40, clamped to [0, 79] (docs/STATISTICS.md, "Trade analysis").
+size_t bin_of(const Num& r) {
+  std::int64_t i = 0;
+  if (r.exact) {
+    constexpr std::int64_t width = 5'000'000;  // 0.05 at scale 1e8
+    i = r.scaled / width;
+    if (r.scaled % width != 0 && r.scaled < 0) --i;  // floor
+  } else {
+    const double q = std::floor(r.value / 0.05);
+    i = q < -40 ? -40 : q > 39 ? 39 : static_cast<std::int64_t>(q);
+  }
+  return static_cast<size_t>(std::clamp<std::int64_t>(i, -40, 39) + 40);
+}
+
+// Return < MFE / 2, exactly on the decimals when both are.
+bool gave_back_half(const Num& ret, const Num& mfe) {
+  if (ret.exact && mfe.exact) return Int128{ret.scaled} * 2 < Int128{mfe.scaled};
+  return ret.value < mfe.value / 2;
+}
+
+}  // namespace
+
 // What a row's cells say, gathered in header order by cell<>().
 struct TradeStats::RowCells {
   UsedNumbers numbers;
@@ -899,133 +923,154 @@ void TradeStats::row(std::span<const std::string_view> fields, std::uint64_t lin
   const std::optional<double> outcome = ret   ? std::optional<double>(ret->value)
                                         : pnl ? std::optional<double>(pnl->value)
                                               : std::nullopt;
+  const auto& duration = numbers.duration;
   if (outcome) {
     Outcomes& o = m_outcomes;
-    terms.has_outcome = true;
     if (*outcome > 0) {
       ++o.wins, ++tp.outcomes.wins, ++sc.outcomes.wins;
       terms.outcome = 1;
       if (ret) ++m_win_returns;
       if (pnl) m_last_pnl_line = line, sc.last_pnl_line = line;
+      if (duration) ++m_win_durations;
     } else if (*outcome < 0) {
       ++o.losses, ++tp.outcomes.losses, ++sc.outcomes.losses;
       terms.outcome = -1;
       if (ret) ++m_loss_returns;
       if (pnl) ++m_loss_pnls, ++sc.loss_pnls, m_last_pnl_line = line, sc.last_pnl_line = line;
+      if (duration) ++m_loss_durations;
     } else {
       ++o.breakevens, ++tp.outcomes.breakevens, ++sc.outcomes.breakevens;
     }
   }
   if (ret) {
-    terms.has_ret = true, terms.ret = *ret;
+    terms.set(t_ret, *ret);
     ++m_returns, ++sc.returns;
     m_last_return_line = line;
     const double rv = ret->value;
     if (!m_best || rv > m_best->value) m_best = TradeRef{std::string(uuid), std::string(key.view()), rv};
     if (!m_worst || rv < m_worst->value) m_worst = TradeRef{std::string(uuid), std::string(key.view()), rv};
+    Bin& b = m_bins[bin_of(*ret)];
+    ++m_binned;
+    ++(terms.outcome > 0 ? b.wins : terms.outcome < 0 ? b.losses : b.breakevens);
   }
-  if (pnl) terms.has_pnl = true, terms.pnl = *pnl;
-  if (const auto& d = numbers.duration)
-    terms.has_duration = true, terms.duration = *d, ++m_durations, ++sc.durations;
-  if (numbers.mfe) terms.has_mfe = true, terms.mfe = *numbers.mfe;
-  if (numbers.mae) terms.has_mae = true, terms.mae = *numbers.mae;
-  if (numbers.eff) terms.has_eff = true, terms.eff = *numbers.eff;
-  if (exit) terms.has_exit = true, terms.exit = *exit;
+  if (pnl) terms.set(t_pnl, *pnl);
+  if (duration) terms.set(t_duration, *duration), ++m_durations, ++sc.durations;
+  const auto& mfe = numbers.mfe;
+  if (mfe || numbers.mae || numbers.eff) {
+    ++m_excursion_trades;
+    if (mfe) terms.set(t_mfe, *mfe), ++m_mfes;
+    if (numbers.mae) terms.set(t_mae, *numbers.mae), ++m_maes;
+    if (numbers.eff) terms.set(t_eff, *numbers.eff), ++m_effs;
+    if (terms.outcome > 0 && mfe && ret && mfe->value > 0) {
+      ++m_winners_with_mfe;
+      if (gave_back_half(*ret, *mfe)) ++m_gave_back_half;
+    }
+  }
+  if (!exit) {
+    ++m_without_exit;
+  } else {
+    ++m_with_exit;
+    if (pnl || outcome) {
+      const std::uint32_t d = day_of(days_from_civil(*exit));
+      DayStats& ds = m_day_stats[d];
+      if (outcome) ds.streak.append(terms.outcome);
+      if (pnl) ++ds.pnl_trades, terms.day = d;
+    }
+  }
   if (m_is_part)
     m_sum_terms.push_back(terms);
   else
-    add_sums(tp, terms);
+    add_sums(tp, terms, terms.day == k_no_day ? nullptr : &m_day_stats[terms.day]);
 }
 
-namespace {
-
-// floor(Return / 0.05) + 40, clamped to [0, 79] (docs/STATISTICS.md, "Bins").
-size_t bin_of(const Num& r) {
-  std::int64_t i = 0;
-  if (r.exact) {
-    constexpr std::int64_t width = 5'000'000;  // 0.05 at scale 1e8
-    i = r.scaled / width;
-    if (r.scaled % width != 0 && r.scaled < 0) --i;  // floor
-  } else {
-    const double q = std::floor(r.value / 0.05);
-    i = q < -40 ? -40 : q > 39 ? 39 : static_cast<std::int64_t>(q);
+std::uint32_t TradeStats::day_of(std::int64_t day) {
+  if (!m_day_sparse) {
+    const std::int64_t off = day - m_day_base;
+    if (off >= 0 && off < static_cast<std::int64_t>(m_day_dense.size())) [[likely]] {
+      std::uint32_t& slot = m_day_dense[static_cast<size_t>(off)];
+      if (slot == 0) slot = add_day(day) + 1;
+      return slot - 1;
+    }
+    // Widen the window (with room on both sides), or leave it for the hash.
+    const std::int64_t lo = m_day_dense.empty() ? day - 64 : std::min(m_day_base, day - 64);
+    const std::int64_t hi =
+        m_day_dense.empty() ? day + 64
+                            : std::max(m_day_base + static_cast<std::int64_t>(m_day_dense.size()), day + 64);
+    if (hi - lo <= k_dense_days) {
+      std::vector<std::uint32_t> dense(static_cast<size_t>(hi - lo), 0);
+      for (std::uint32_t k = 0; k < m_day_stats.size(); ++k)
+        dense[static_cast<size_t>(m_day_stats[k].key - lo)] = k + 1;
+      m_day_dense = std::move(dense);
+      m_day_base = lo;
+      return day_of(day);
+    }
+    m_day_sparse = true;
+    for (std::uint32_t k = 0; k < m_day_stats.size(); ++k) m_day_hash.emplace(m_day_stats[k].key, k);
+    m_day_dense = {};
   }
-  return static_cast<size_t>(std::clamp<std::int64_t>(i, -40, 39) + 40);
+  auto [it, added] = m_day_hash.try_emplace(day, 0);
+  if (added) it->second = add_day(day);
+  return it->second;
 }
 
-// Return < MFE / 2, exactly on the decimals when both are.
-bool gave_back_half(const Num& ret, const Num& mfe) {
-  if (ret.exact && mfe.exact) return Int128{ret.scaled} * 2 < Int128{mfe.scaled};
-  return ret.value < mfe.value / 2;
+std::uint32_t TradeStats::add_day(std::int64_t day) {
+  const auto place = static_cast<std::uint32_t>(m_day_stats.size());
+  DayStats& ds = m_day_stats.emplace_back();
+  ds.key = day;
+  if (!m_is_part) {
+    // Its month, in the whole file's list.
+    const Date date = civil_from_days(day);
+    const std::int64_t month = std::int64_t{date.year} * 12 + date.month - 1;
+    auto it = m_month_index.find(month);
+    if (it == m_month_index.end()) {
+      it = m_month_index.emplace(month, static_cast<std::uint32_t>(m_month_stats.size())).first;
+      m_month_stats.emplace_back().key = month;
+    }
+    ds.month = it->second;
+  }
+  return place;
 }
 
-}  // namespace
-
-void TradeStats::add_sums(TickerPerformance& tp, const SumTerms& t) {
+void TradeStats::add_sums(TickerPerformance& tp, const SumTerms& t, DayStats* day) {
   // Each sum in file order: a part lists its terms and merge() adds them here.
+  // Only sums: every count was made by row().
   StrategyCounts& sc = *t.strategy;
-  if (t.outcome > 0) {
-    if (t.has_ret) m_win_return_sum.add(t.ret, t.line);
-    if (t.has_pnl) m_win_pnl.add(t.pnl, t.line), sc.win_pnl.add(t.pnl, t.line);
-    if (t.has_duration) m_win_duration_sum.add(t.duration, t.line), ++m_win_durations;
-  } else if (t.outcome < 0) {
-    if (t.has_ret) m_loss_return_sum.add(t.ret, t.line);
-    if (t.has_pnl) m_loss_pnl.add(t.pnl, t.line), sc.loss_pnl.add(t.pnl, t.line);
-    if (t.has_duration) m_loss_duration_sum.add(t.duration, t.line), ++m_loss_durations;
+  const std::uint64_t line = t.line;
+  auto exact = [&](Term k) { return ((t.exact >> k) & 1u) != 0; };
+  if (t.has_term(t_ret)) {
+    const bool e = exact(t_ret);
+    const std::int64_t b = t.bits[t_ret];
+    if (t.outcome > 0) m_win_return_sum.add_bits(e, b, line);
+    if (t.outcome < 0) m_loss_return_sum.add_bits(e, b, line);
+    m_return_sum.add_bits(e, b, line);
+    tp.total_return.add_bits(e, b, line);
+    sc.return_sum.add_bits(e, b, line);
+    m_return_squares.add(t.num(t_ret));
   }
-  if (t.has_ret) {
-    m_return_sum.add(t.ret, t.line);
-    tp.total_return.add(t.ret, t.line);
-    sc.return_sum.add(t.ret, t.line);
-    m_return_squares.add(t.ret);
-    Bin& b = m_bins[bin_of(t.ret)];
-    ++m_binned;
-    if (t.outcome > 0)
-      ++b.wins;
-    else if (t.outcome < 0)
-      ++b.losses;
-    else
-      ++b.breakevens;
-  }
-  if (t.has_pnl) {
-    m_total_pnl.add(t.pnl, t.line);
-    tp.total_pnl.add(t.pnl, t.line);
-    sc.total_pnl.add(t.pnl, t.line);
-  }
-  if (t.has_duration) m_duration_sum.add(t.duration, t.line), sc.duration_sum.add(t.duration, t.line);
-  if (t.has_mfe || t.has_mae || t.has_eff) {
-    ++m_excursion_trades;
-    if (t.has_mfe) m_mfe_sum.add(t.mfe, t.line), ++m_mfes;
-    if (t.has_mae) m_mae_sum.add(t.mae, t.line), ++m_maes;
-    if (t.has_eff) m_eff_sum.add(t.eff, t.line), ++m_effs;
-    if (t.outcome > 0 && t.has_mfe && t.has_ret && t.mfe.value > 0) {
-      ++m_winners_with_mfe;
-      if (gave_back_half(t.ret, t.mfe)) ++m_gave_back_half;
+  if (t.has_term(t_pnl)) {
+    const bool e = exact(t_pnl);
+    const std::int64_t b = t.bits[t_pnl];
+    if (t.outcome > 0) m_win_pnl.add_bits(e, b, line), sc.win_pnl.add_bits(e, b, line);
+    if (t.outcome < 0) m_loss_pnl.add_bits(e, b, line), sc.loss_pnl.add_bits(e, b, line);
+    m_total_pnl.add_bits(e, b, line);
+    tp.total_pnl.add_bits(e, b, line);
+    sc.total_pnl.add_bits(e, b, line);
+    if (day) {
+      day->pnl.add_bits(e, b, line);
+      m_month_stats[day->month].pnl.add_bits(e, b, line);
     }
   }
-  if (!t.has_exit) {
-    ++m_without_exit;
-    return;
+  if (t.has_term(t_duration)) {
+    const bool e = exact(t_duration);
+    const std::int64_t b = t.bits[t_duration];
+    if (t.outcome > 0) m_win_duration_sum.add_bits(e, b, line);
+    if (t.outcome < 0) m_loss_duration_sum.add_bits(e, b, line);
+    m_duration_sum.add_bits(e, b, line);
+    sc.duration_sum.add_bits(e, b, line);
   }
-  ++m_with_exit;
-  if (!t.has_pnl && !t.has_outcome) return;
-  const std::int64_t day = days_from_civil(t.exit);
-  if (!m_last_day || day != m_last_day_key) {
-    m_last_day = &m_days[day];
-    m_last_day_key = day;
-  }
-  DayStats& d = *m_last_day;
-  if (t.has_outcome) d.streak = Streak::combine(d.streak, Streak::of(t.outcome));
-  if (!t.has_pnl) return;
-  d.pnl.add(t.pnl, t.line);
-  ++d.pnl_trades;
-  const std::int64_t month = std::int64_t{t.exit.year} * 12 + t.exit.month - 1;
-  if (!m_last_month || month != m_last_month_key) {
-    m_last_month = &m_months[month];
-    m_last_month_key = month;
-  }
-  m_last_month->pnl.add(t.pnl, t.line);
-  ++m_last_month->trades;
+  if (t.has_term(t_mfe)) m_mfe_sum.add_bits(exact(t_mfe), t.bits[t_mfe], line);
+  if (t.has_term(t_mae)) m_mae_sum.add_bits(exact(t_mae), t.bits[t_mae], line);
+  if (t.has_term(t_eff)) m_eff_sum.add_bits(exact(t_eff), t.bits[t_eff], line);
 }
 
 TradeStats TradeStats::part() const {
@@ -1041,6 +1086,12 @@ TradeStats TradeStats::part() const {
   p.m_field_count = m_field_count;
   p.m_filled.assign(m_filled.size(), 0);
   p.m_is_part = true;
+  if (!m_spare_terms.empty()) {
+    p.m_sum_terms = std::move(m_spare_terms.back());
+    m_spare_terms.pop_back();
+    p.m_day_stats = std::move(m_spare_days.back());
+    m_spare_days.pop_back();
+  }
   if (!m_active_positions.empty() && m_active_positions.size() >= m_limits.max_active_positions) {
     p.m_active_floor.emplace();
     p.m_active_floor->entry_date = m_active_positions.front().entry_date;
@@ -1069,6 +1120,16 @@ void TradeStats::merge(TradeStats&& next) {
   m_loss_pnls += next.m_loss_pnls, m_durations += next.m_durations;
   if (next.m_last_pnl_line) m_last_pnl_line = next.m_last_pnl_line;
   if (next.m_last_return_line) m_last_return_line = next.m_last_return_line;
+  m_win_durations += next.m_win_durations, m_loss_durations += next.m_loss_durations;
+  m_with_exit += next.m_with_exit, m_without_exit += next.m_without_exit;
+  m_mfes += next.m_mfes, m_maes += next.m_maes, m_effs += next.m_effs;
+  m_excursion_trades += next.m_excursion_trades;
+  m_winners_with_mfe += next.m_winners_with_mfe, m_gave_back_half += next.m_gave_back_half;
+  m_binned += next.m_binned;
+  for (size_t i = 0; i < m_bins.size(); ++i) {
+    m_bins[i].wins += next.m_bins[i].wins, m_bins[i].losses += next.m_bins[i].losses;
+    m_bins[i].breakevens += next.m_bins[i].breakevens;
+  }
   // The first best (worst) of the file: a later one replaces it only when strictly better.
   if (next.m_best && (!m_best || next.m_best->value > m_best->value)) m_best = std::move(next.m_best);
   if (next.m_worst && (!m_worst || next.m_worst->value < m_worst->value)) m_worst = std::move(next.m_worst);
@@ -1099,9 +1160,25 @@ void TradeStats::merge(TradeStats&& next) {
     if (c.last_pnl_line) sc.last_pnl_line = c.last_pnl_line;
     c.merged = &sc;
   }
+  // The part's exit days: its outcomes follow ours in file order (the streak
+  // monoid); its counts add.
+  std::vector<std::uint32_t> to_day(next.m_day_stats.size());  // places: m_day_stats grows meanwhile
+  for (size_t i = 0; i < next.m_day_stats.size(); ++i) {
+    const DayStats& n = next.m_day_stats[i];
+    to_day[i] = day_of(n.key);
+    DayStats& d = m_day_stats[to_day[i]];
+    d.streak = Streak::combine(d.streak, n.streak);
+    d.pnl_trades += n.pnl_trades;
+  }
   for (SumTerms& t : next.m_sum_terms) {
     t.strategy = t.strategy->merged;
-    add_sums(*to[t.ticker], t);
+    add_sums(*to[t.ticker], t, t.day == k_no_day ? nullptr : &m_day_stats[to_day[t.day]]);
+  }
+  if (m_spare_terms.size() < 16) {
+    next.m_sum_terms.clear();
+    m_spare_terms.push_back(std::move(next.m_sum_terms));
+    next.m_day_stats.clear();
+    m_spare_days.push_back(std::move(next.m_day_stats));
   }
 
   for (ActivePosition& p : next.m_active_positions) add_active(std::move(p));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -66,6 +67,14 @@ struct Sum {
     }
     add_slow(n.value, line);
   }
+  // A SumTerms slot: the scaled integer when `exact`, else the double's bits.
+  [[gnu::always_inline]] void add_bits(bool is_exact, std::int64_t bits, std::uint64_t line) {
+    if (exact_only && is_exact) [[likely]] {
+      exact += bits;
+      return;
+    }
+    add_slow(is_exact ? static_cast<double>(bits) / 1e8 : std::bit_cast<double>(bits), line);
+  }
   void add_slow(double v, std::uint64_t line);
   double value() const { return exact_only ? scaled_to_double(exact) : sum + comp; }
 };
@@ -90,6 +99,23 @@ struct Streak {
   std::uint64_t max_win = 0, max_loss = 0;
   static Streak of(std::int8_t kind);
   static Streak combine(const Streak& a, const Streak& b);
+  // combine(*this, of(kind)), inline.
+  void append(std::int8_t kind) {
+    if (n == 0) {
+      *this = of(kind);
+      return;
+    }
+    if (kind == last) {
+      if (prefix == n) ++prefix;
+      ++suffix;
+    } else {
+      last = kind;
+      suffix = 1;
+    }
+    ++n;
+    if (kind > 0 && suffix > max_win) max_win = suffix;
+    if (kind < 0 && suffix > max_loss) max_loss = suffix;
+  }
 };
 
 struct Outcomes {
@@ -208,17 +234,42 @@ class TradeStats {
                                              std::string_view what);
   void add_active(ActivePosition position);
   // The terms of a closed row's sums, added now or (in a part) listed.
+  // Everything row() can count on a part runs there (in parallel); these
+  // are only the sums, which need file order (a term that is not exact).
+  enum Term : std::uint8_t { t_ret, t_pnl, t_duration, t_mfe, t_mae, t_eff, t_count };
   struct SumTerms {
     std::uint64_t line = 0;
-    std::uint32_t ticker = 0;  // its place in m_ticker_order
-    std::int8_t outcome = 0;   // 1 win, -1 loss, 0 breakeven
-    bool has_outcome = false, has_ret = false, has_pnl = false, has_duration = false;
-    bool has_mfe = false, has_mae = false, has_eff = false, has_exit = false;
-    Date exit;
     StrategyCounts* strategy = nullptr;  // in a part: the part's entry
-    Num ret, pnl, duration, mfe, mae, eff;
+    std::uint32_t ticker = 0;            // its place in m_ticker_order
+    std::uint32_t day = k_no_day;     // its place in m_day_stats, when in the curve (an exit date and a PnL)
+    std::int8_t outcome = 0;          // 1 win, -1 loss, 0 breakeven or none
+    std::uint8_t has = 0, exact = 0;  // per Term: present; its bits are the scaled integer
+    std::int64_t bits[t_count]{};     // per Term: Num::scaled when exact, else the double's bits
+    void set(Term k, const Num& n) {
+      has |= static_cast<std::uint8_t>(1u << k);
+      if (n.exact) {
+        exact |= static_cast<std::uint8_t>(1u << k);
+        bits[k] = n.scaled;
+      } else {
+        bits[k] = std::bit_cast<std::int64_t>(n.value);
+      }
+    }
+    bool has_term(Term k) const { return (has >> k) & 1u; }
+    Num num(Term k) const {
+      Num n;
+      n.exact = (exact >> k) & 1u;
+      if (n.exact)
+        n.scaled = bits[k], n.value = static_cast<double>(bits[k]) / 1e8;  // the cell's double
+      else
+        n.value = std::bit_cast<double>(bits[k]);
+      return n;
+    }
   };
-  void add_sums(TickerPerformance& tp, const SumTerms& t);
+  static constexpr std::uint32_t k_no_day = 0xFFFFFFFF;
+  struct DayStats;
+  void add_sums(TickerPerformance& tp, const SumTerms& t, DayStats* day);
+  // The place of an exit day in m_day_stats, added when new.
+  std::uint32_t day_of(std::int64_t day);
   // What row() does with each cell of the header, in its order.
   enum class Cell : std::uint8_t {
     other,   // text no statistic reads, an unknown or a repeated column: only counted
@@ -324,19 +375,32 @@ class TradeStats {
   std::array<Bin, 80> m_bins{};  // index floor(Return / 0.05) + 40, clamped to [0, 79]
   std::uint64_t m_binned = 0;
   struct DayStats {
-    Sum pnl;
-    std::uint64_t pnl_trades = 0;
-    Streak streak;
+    std::int64_t key = 0;  // days_from_civil of the exit date
+    Sum pnl;               // the whole file's (added in file order)
+    std::uint64_t pnl_trades = 0, outcomes = 0;
+    Streak streak;            // its trades' outcomes in file order
+    std::uint32_t month = 0;  // its place in m_month_stats (the whole file's)
   };
   struct MonthStats {
+    std::int64_t key = 0;
     Sum pnl;
-    std::uint64_t trades = 0;
   };
-  std::unordered_map<std::int64_t, DayStats> m_days;      // by days_from_civil of the exit date
-  std::unordered_map<std::int64_t, MonthStats> m_months;  // by year * 12 + month - 1
-  std::int64_t m_last_day_key = 0, m_last_month_key = 0;
-  DayStats* m_last_day = nullptr;
-  MonthStats* m_last_month = nullptr;
+  // Exit days in first-seen order (in a part: the part's), and their index.
+  std::vector<DayStats> m_day_stats;
+  // Day -> place + 1 (0: none yet) for days m_day_base.., while the file's
+  // exit dates span at most k_dense_days; a hash beyond that.
+  static constexpr std::int64_t k_dense_days = 1 << 16;
+  std::int64_t m_day_base = 0;
+  std::vector<std::uint32_t> m_day_dense;
+  std::unordered_map<std::int64_t, std::uint32_t> m_day_hash;
+  bool m_day_sparse = false;
+  std::uint32_t add_day(std::int64_t day);
+  // Storage of merged parts, for the next parts (part() and merge() run on
+  // one thread): no fresh pages for every chunk.
+  mutable std::vector<std::vector<SumTerms>> m_spare_terms;
+  mutable std::vector<std::vector<DayStats>> m_spare_days;
+  std::vector<MonthStats> m_month_stats;                // the whole file's
+  std::map<std::int64_t, std::uint32_t> m_month_index;  // year * 12 + month - 1 -> its place
 
   TickerIndex m_ticker_index;  // key -> place, in a part as in the whole
   // The whole file's tickers (not a part's):

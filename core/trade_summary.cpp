@@ -203,8 +203,8 @@ TradeSummary TradeStats::summary() const {
   a.exit_trades = m_with_exit, a.without_exit_date = m_without_exit;
   {
     std::vector<std::pair<std::int64_t, const DayStats*>> days;
-    days.reserve(m_days.size());
-    for (const auto& [day, d] : m_days) days.emplace_back(day, &d);
+    days.reserve(m_day_stats.size());
+    for (const DayStats& d : m_day_stats) days.emplace_back(d.key, &d);
     std::sort(days.begin(), days.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
     Streak streak;
     std::vector<std::int64_t> curve_days;
@@ -268,16 +268,17 @@ TradeSummary TradeStats::summary() const {
   if (m_winners_with_mfe)
     a.gave_back_half_share = static_cast<double>(m_gave_back_half) / static_cast<double>(m_winners_with_mfe);
   {
-    std::vector<std::pair<std::int64_t, const MonthStats*>> months;
-    for (const auto& [key, mo] : m_months) months.emplace_back(key, &mo);
-    std::sort(months.begin(), months.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-    for (const auto& [key, mo] : months) {
+    std::vector<std::uint64_t> month_trades(m_month_stats.size());
+    for (const DayStats& d : m_day_stats) month_trades[d.month] += d.pnl_trades;
+    for (const auto& [key, place] : m_month_index) {
+      if (month_trades[place] == 0) continue;  // only days with outcomes and no PnL
       char text[16];
       std::snprintf(text, sizeof text, "%04d-%02d", static_cast<int>(key / 12),
                     static_cast<int>(key % 12) + 1);
       a.monthly_pnl.push_back(
-          {text, figures.sum(mo->pnl, Col::pnl, std::string("trade_analysis.monthly_pnl.") + text),
-           mo->trades});
+          {text,
+           figures.sum(m_month_stats[place].pnl, Col::pnl, std::string("trade_analysis.monthly_pnl.") + text),
+           month_trades[place]});
     }
   }
   // SQN (docs/STATISTICS.md, "SQN").
