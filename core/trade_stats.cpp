@@ -326,6 +326,12 @@ constexpr double k_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e
 
 constexpr std::uint64_t k_pow10_int[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 constexpr std::uint64_t k_exact_limit = std::uint64_t{1} << 53;  // |scaled| below this
+// The mantissas of d decimals whose scaled value mantissa * 10^(8 - d) is below 2^53.
+constexpr auto k_exact_mantissa = [] {
+  std::array<std::uint64_t, 9> m{};
+  for (size_t d = 0; d <= 8; ++d) m[d] = (k_exact_limit - 1) / k_pow10_int[8 - d];
+  return m;
+}();
 
 // A cell's value as a Num (docs/STATISTICS.md, "Exact sums"), inline for the
 // cells trade_number converts inline: `mantissa` / 10^`decimals` is the cell.
@@ -338,9 +344,8 @@ constexpr std::uint64_t k_exact_limit = std::uint64_t{1} << 53;  // |scaled| bel
     return num_of(v);
   while (decimals > 8 && mantissa % 10 == 0) [[unlikely]] mantissa /= 10, --decimals;
   if (decimals <= 8) {
-    const std::uint64_t p = k_pow10_int[8 - decimals];
-    if (mantissa < k_exact_limit / p) {
-      const auto scaled = static_cast<std::int64_t>(mantissa * p);
+    if (mantissa <= k_exact_mantissa[decimals]) {  // a table: no division per cell
+      const auto scaled = static_cast<std::int64_t>(mantissa * k_pow10_int[8 - decimals]);
       n.scaled = v < 0 ? -scaled : scaled;
       n.exact = true;
     }
@@ -454,6 +459,16 @@ void Sum::add_slow(double v, std::uint64_t line) {
     comp += (v - t) + sum;
   sum = t;
   if (overflow_line == 0 && !std::isfinite(sum + comp)) overflow_line = line;
+}
+
+void SquareSum::add_bits(bool is_exact, std::int64_t bits) {
+  Num n;
+  n.exact = is_exact;
+  if (is_exact)
+    n.scaled = bits, n.value = static_cast<double>(bits) / 1e8;
+  else
+    n.value = std::bit_cast<double>(bits);
+  add(n);
 }
 
 void SquareSum::add(const Num& n) {
@@ -977,10 +992,13 @@ void TradeStats::row(std::span<const std::string_view> fields, std::uint64_t lin
       if (pnl) ++ds.pnl_trades, terms.day = d;
     }
   }
-  if (m_is_part)
+  // A part adds its own sums too (in parallel): merge() takes them when every
+  // term was exact, and adds the listed terms in file order otherwise.
+  if (m_is_part) {
     m_sum_terms.push_back(terms);
-  else
-    add_sums(tp, terms, terms.day == k_no_day ? nullptr : &m_day_stats[terms.day]);
+    m_part_inexact |= terms.exact != terms.has;
+  }
+  add_sums(tp, terms, terms.day == k_no_day ? nullptr : &m_day_stats[terms.day]);
 }
 
 std::uint32_t TradeStats::day_of(std::int64_t day) {
@@ -1045,7 +1063,7 @@ void TradeStats::add_sums(TickerPerformance& tp, const SumTerms& t, DayStats* da
     m_return_sum.add_bits(e, b, line);
     tp.total_return.add_bits(e, b, line);
     sc.return_sum.add_bits(e, b, line);
-    m_return_squares.add(t.num(t_ret));
+    m_return_squares.add_bits(e, b);
   }
   if (t.has_term(t_pnl)) {
     const bool e = exact(t_pnl);
@@ -1057,7 +1075,7 @@ void TradeStats::add_sums(TickerPerformance& tp, const SumTerms& t, DayStats* da
     sc.total_pnl.add_bits(e, b, line);
     if (day) {
       day->pnl.add_bits(e, b, line);
-      m_month_stats[day->month].pnl.add_bits(e, b, line);
+      if (!m_is_part) m_month_stats[day->month].pnl.add_bits(e, b, line);  // a part's months: merge()
     }
   }
   if (t.has_term(t_duration)) {
@@ -1170,9 +1188,53 @@ void TradeStats::merge(TradeStats&& next) {
     d.streak = Streak::combine(d.streak, n.streak);
     d.pnl_trades += n.pnl_trades;
   }
-  for (SumTerms& t : next.m_sum_terms) {
-    t.strategy = t.strategy->merged;
-    add_sums(*to[t.ticker], t, t.day == k_no_day ? nullptr : &m_day_stats[to_day[t.day]]);
+  // Every term of the file so far and of the part exact: the part's sums are
+  // exact integers, added in any order. Otherwise its terms, in file order.
+  Int128 squares = 0;
+  const bool exact = !m_seen_inexact && !next.m_part_inexact && m_return_squares.exact_only &&
+                     next.m_return_squares.exact_only &&
+                     !__builtin_add_overflow(m_return_squares.exact, next.m_return_squares.exact, &squares);
+  if (exact) {
+    m_return_squares.exact = squares;
+    for (auto [ours, theirs] :
+         std::initializer_list<std::pair<Sum*, const Sum*>>{{&m_win_return_sum, &next.m_win_return_sum},
+                                                            {&m_loss_return_sum, &next.m_loss_return_sum},
+                                                            {&m_return_sum, &next.m_return_sum},
+                                                            {&m_win_pnl, &next.m_win_pnl},
+                                                            {&m_loss_pnl, &next.m_loss_pnl},
+                                                            {&m_total_pnl, &next.m_total_pnl},
+                                                            {&m_duration_sum, &next.m_duration_sum},
+                                                            {&m_win_duration_sum, &next.m_win_duration_sum},
+                                                            {&m_loss_duration_sum, &next.m_loss_duration_sum},
+                                                            {&m_mfe_sum, &next.m_mfe_sum},
+                                                            {&m_mae_sum, &next.m_mae_sum},
+                                                            {&m_eff_sum, &next.m_eff_sum}})
+      ours->exact += theirs->exact;
+    for (size_t i = 0; i < next.m_part_keys.size(); ++i) {
+      to[i]->total_return.exact += next.m_part_tickers[i].total_return.exact;
+      to[i]->total_pnl.exact += next.m_part_tickers[i].total_pnl.exact;
+    }
+    for (auto& [name, c] : next.m_strategies) {
+      StrategyCounts& sc = *c.merged;
+      for (auto [ours, theirs] :
+           std::initializer_list<std::pair<Sum*, const Sum*>>{{&sc.win_pnl, &c.win_pnl},
+                                                              {&sc.loss_pnl, &c.loss_pnl},
+                                                              {&sc.total_pnl, &c.total_pnl},
+                                                              {&sc.return_sum, &c.return_sum},
+                                                              {&sc.duration_sum, &c.duration_sum}})
+        ours->exact += theirs->exact;
+    }
+    for (size_t i = 0; i < next.m_day_stats.size(); ++i) {
+      DayStats& d = m_day_stats[to_day[i]];
+      d.pnl.exact += next.m_day_stats[i].pnl.exact;
+      m_month_stats[d.month].pnl.exact += next.m_day_stats[i].pnl.exact;
+    }
+  } else {
+    m_seen_inexact = true;
+    for (SumTerms& t : next.m_sum_terms) {
+      t.strategy = t.strategy->merged;
+      add_sums(*to[t.ticker], t, t.day == k_no_day ? nullptr : &m_day_stats[to_day[t.day]]);
+    }
   }
   if (m_spare_terms.size() < 16) {
     next.m_sum_terms.clear();

@@ -87,6 +87,7 @@ struct SquareSum {
   double sum = 0, comp = 0;
   bool exact_only = true;
   void add(const Num& n);
+  void add_bits(bool is_exact, std::int64_t bits);  // a SumTerms slot
   double value() const;
 };
 
@@ -414,6 +415,8 @@ class TradeStats {
   std::vector<std::uint32_t> m_open_order;  // the same tickers by their place in m_ticker_order
   bool m_is_part = false;
   std::vector<SumTerms> m_sum_terms;  // a part's sums, in file order
+  bool m_part_inexact = false;        // a part: one of its terms is not exact
+  bool m_seen_inexact = false;        // the whole: a merged part had a term that is not exact
   std::map<std::string, StrategyCounts, std::less<>> m_strategies;
   // The first strategies met, looked up before the map (its nodes stay put).
   struct StrategyHit {
