@@ -34,7 +34,9 @@ bool is_digit(char c) {
 
 struct UsedNumbers {
   std::optional<double> avg_exit_price, unrealized;
-  std::optional<Num> pnl, ret, duration, mfe, mae, eff;
+  std::optional<Num> pnl, ret, duration;
+  // Checked here, converted for a closed row only.
+  std::string_view mfe, mae, eff;
 };
 
 // is_valid_ticker(t), and its upper-cased key when it is.
@@ -505,7 +507,7 @@ Streak Streak::of(std::int8_t kind) {
   return s;
 }
 
-Streak Streak::combine(const Streak& a, const Streak& b) {
+[[gnu::hot]] Streak Streak::combine(const Streak& a, const Streak& b) {
   if (a.n == 0) return b;
   if (b.n == 0) return a;
   Streak s;
@@ -750,15 +752,22 @@ template <TradeStats::Cell C>
     *slot = trade_number(v);
     if (!*slot) [[unlikely]]
       bad_cell(line, col, v, " is not a number");
+  } else if constexpr (C == Cell::mfe || C == Cell::mae || C == Cell::exit_efficiency) {
+    // An excursion: checked as any number, converted by row() for a closed trade.
+    if (v.empty()) return;
+    if (!quick_trade_number(v)) [[unlikely]] {
+      bad_cell(line, col, v, " is not a number");
+      return;
+    }
+    if constexpr (C == Cell::mfe) r.numbers.mfe = v;
+    if constexpr (C == Cell::mae) r.numbers.mae = v;
+    if constexpr (C == Cell::exit_efficiency) r.numbers.eff = v;
   } else {
     // A number a statistic sums: its exact decimal too.
     std::optional<Num>* num = nullptr;
     if constexpr (C == Cell::pnl) num = &r.numbers.pnl;
     if constexpr (C == Cell::ret) num = &r.numbers.ret;
     if constexpr (C == Cell::duration) num = &r.numbers.duration;
-    if constexpr (C == Cell::mfe) num = &r.numbers.mfe;
-    if constexpr (C == Cell::mae) num = &r.numbers.mae;
-    if constexpr (C == Cell::exit_efficiency) num = &r.numbers.eff;
     if (v.empty()) return;
     *num = trade_num(v);
     if (!*num) [[unlikely]]
@@ -970,12 +979,13 @@ void TradeStats::row(std::span<const std::string_view> fields, std::uint64_t lin
   }
   if (pnl) terms.set(t_pnl, *pnl);
   if (duration) terms.set(t_duration, *duration), ++m_durations, ++sc.durations;
-  const auto& mfe = numbers.mfe;
-  if (mfe || numbers.mae || numbers.eff) {
+  if (!numbers.mfe.empty() || !numbers.mae.empty() || !numbers.eff.empty()) {
+    // Valid numbers (checked by cell<>()): the conversion cannot fail.
+    const std::optional<Num> mfe = numbers.mfe.empty() ? std::nullopt : trade_num(numbers.mfe);
     ++m_excursion_trades;
     if (mfe) terms.set(t_mfe, *mfe), ++m_mfes;
-    if (numbers.mae) terms.set(t_mae, *numbers.mae), ++m_maes;
-    if (numbers.eff) terms.set(t_eff, *numbers.eff), ++m_effs;
+    if (!numbers.mae.empty()) terms.set(t_mae, *trade_num(numbers.mae)), ++m_maes;
+    if (!numbers.eff.empty()) terms.set(t_eff, *trade_num(numbers.eff)), ++m_effs;
     if (terms.outcome > 0 && mfe && ret && mfe->value > 0) {
       ++m_winners_with_mfe;
       if (gave_back_half(*ret, *mfe)) ++m_gave_back_half;

@@ -378,7 +378,7 @@ class TradeStats {
   struct DayStats {
     std::int64_t key = 0;  // days_from_civil of the exit date
     Sum pnl;               // the whole file's (added in file order)
-    std::uint64_t pnl_trades = 0, outcomes = 0;
+    std::uint64_t pnl_trades = 0;
     Streak streak;            // its trades' outcomes in file order
     std::uint32_t month = 0;  // its place in m_month_stats (the whole file's)
   };
