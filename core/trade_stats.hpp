@@ -376,8 +376,9 @@ class TradeStats {
   std::array<Bin, 80> m_bins{};  // index floor(Return / 0.05) + 40, clamped to [0, 79]
   std::uint64_t m_binned = 0;
   struct DayStats {
-    std::int64_t key = 0;  // days_from_civil of the exit date
-    Sum pnl;               // the whole file's (added in file order)
+    std::int64_t key = 0;   // year * 512 + month * 32 + day of the exit date: in date order
+    std::int64_t days = 0;  // days_from_civil of it (the whole file's days)
+    Sum pnl;                // the whole file's (added in file order)
     std::uint64_t pnl_trades = 0;
     Streak streak;            // its trades' outcomes in file order
     std::uint32_t month = 0;  // its place in m_month_stats (the whole file's)
@@ -388,8 +389,8 @@ class TradeStats {
   };
   // Exit days in first-seen order (in a part: the part's), and their index.
   std::vector<DayStats> m_day_stats;
-  // Day -> place + 1 (0: none yet) for days m_day_base.., while the file's
-  // exit dates span at most k_dense_days; a hash beyond that.
+  // Day key -> place + 1 (0: none yet) for keys m_day_base.., while the
+  // file's exit dates span at most k_dense_days keys (128 years); a hash beyond that.
   static constexpr std::int64_t k_dense_days = 1 << 16;
   std::int64_t m_day_base = 0;
   std::vector<std::uint32_t> m_day_dense;

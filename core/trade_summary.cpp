@@ -204,7 +204,7 @@ TradeSummary TradeStats::summary() const {
   {
     std::vector<std::pair<std::int64_t, const DayStats*>> days;
     days.reserve(m_day_stats.size());
-    for (const DayStats& d : m_day_stats) days.emplace_back(d.key, &d);
+    for (const DayStats& d : m_day_stats) days.emplace_back(d.days, &d);  // in date order, as the keys
     std::sort(days.begin(), days.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
     Streak streak;
     std::vector<std::int64_t> curve_days;
