@@ -287,11 +287,15 @@ TradeSummary TradeStats::summary() const {
   if (m_returns >= 2 && m.expectancy) {
     const auto n = static_cast<double>(m_returns);
     std::optional<double> stdev;
-    Int128 na = 0, bb = 0;
-    const Int128 b = m_return_sum.exact;
+    const Int128 b = m_return_sum.exact, a2 = m_return_squares.exact;  // sum of s, of s^2
+    const UInt128 abs_b = b < 0 ? -static_cast<UInt128>(b) : static_cast<UInt128>(b);
+    // N * a2 and b * b below 2^127, checked without __builtin_mul_overflow on
+    // 128 bits (clang would call compiler-rt's __muloti4, which libgcc lacks).
+    const Int128 max = static_cast<Int128>((UInt128{1} << 127) - 1);
+    constexpr UInt128 k_max_root = 13043817825332782212u;  // floor(sqrt(2^127 - 1))
     if (m_return_sum.exact_only && m_return_squares.exact_only &&
-        !__builtin_mul_overflow(static_cast<Int128>(m_returns), m_return_squares.exact, &na) &&
-        !__builtin_mul_overflow(b, b, &bb)) {
+        a2 <= max / static_cast<Int128>(m_returns) && abs_b <= k_max_root) {
+      const Int128 na = static_cast<Int128>(m_returns) * a2, bb = b * b;
       stdev = std::sqrt(static_cast<double>(na - bb) / (n * (n - 1))) / 1e8;
     } else {
       const double sum = m_return_sum.value(), squares = m_return_squares.value();
