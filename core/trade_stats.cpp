@@ -33,7 +33,10 @@ bool is_digit(char c) {
 }
 
 struct UsedNumbers {
-  std::optional<double> avg_exit_price, pnl, ret, duration, unrealized;
+  std::optional<double> avg_exit_price, unrealized;
+  std::optional<Num> pnl, ret, duration;
+  // Checked here, converted for a closed row only.
+  std::string_view mfe, mae, eff;
 };
 
 // is_valid_ticker(t), and its upper-cased key when it is.
@@ -323,7 +326,203 @@ constexpr double k_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e
   return exact_trade_number(s);
 }
 
+constexpr std::uint64_t k_pow10_int[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+constexpr std::uint64_t k_exact_limit = std::uint64_t{1} << 53;  // |scaled| below this
+// The mantissas of d decimals whose scaled value mantissa * 10^(8 - d) is below 2^53.
+constexpr auto k_exact_mantissa = [] {
+  std::array<std::uint64_t, 9> m{};
+  for (size_t d = 0; d <= 8; ++d) m[d] = (k_exact_limit - 1) / k_pow10_int[8 - d];
+  return m;
+}();
+
+// A cell's value as a Num (docs/STATISTICS.md, "Exact sums"), inline for the
+// cells trade_number converts inline: `mantissa` / 10^`decimals` is the cell.
+// A decimal of at most 15 significant digits is the shortest decimal of its
+// double (DBL_DIG), so its digits decide; longer ones ask to_chars.
+[[gnu::always_inline]] inline Num num_of_decimal(double v, std::uint64_t mantissa, size_t decimals) {
+  Num n;
+  n.value = v;
+  if (mantissa >= 1'000'000'000'000'000) [[unlikely]]
+    return num_of(v);
+  while (decimals > 8 && mantissa % 10 == 0) [[unlikely]] mantissa /= 10, --decimals;
+  if (decimals <= 8) {
+    if (mantissa <= k_exact_mantissa[decimals]) {  // a table: no division per cell
+      const auto scaled = static_cast<std::int64_t>(mantissa * k_pow10_int[8 - decimals]);
+      n.scaled = v < 0 ? -scaled : scaled;
+      n.exact = true;
+    }
+  }
+  return n;
+}
+
+// trade_number(s) as a Num.
+[[gnu::always_inline]] inline std::optional<Num> trade_num(std::string_view s) {
+  const char* p = s.data();
+  const char* const e = p + s.size();
+  const bool negative = p < e && *p == '-';
+  p += negative;
+  const char* const first = p;
+  std::uint64_t mantissa = 0;
+  unsigned d;
+  while (p < e && (d = static_cast<unsigned char>(*p) - '0') < 10) mantissa = mantissa * 10 + d, ++p;
+  const char* const point = p;
+  size_t decimals = 0;
+  if (p < e && *p == '.') {
+    ++p;
+    while (p < e && (d = static_cast<unsigned char>(*p) - '0') < 10) mantissa = mantissa * 10 + d, ++p;
+    decimals = static_cast<size_t>(p - point) - 1;
+  }
+  const size_t digits = static_cast<size_t>(point - first) + decimals;
+  if (p == e && digits - 1 < 19 && mantissa <= (std::uint64_t{1} << 53)) [[likely]] {
+    const double v = static_cast<double>(mantissa) / k_pow10[decimals];
+    return num_of_decimal(negative ? -v : v, mantissa, decimals);
+  }
+  const std::optional<double> v = exact_trade_number(s);
+  if (!v) return std::nullopt;
+  return num_of(*v);
+}
+
 }  // namespace
+
+Num num_of(double v) {
+  Num n;
+  n.value = v;
+  if (!std::isfinite(v)) return n;
+  char buf[40];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);  // the shortest decimal that reads back as v
+  std::uint64_t mantissa = 0;
+  int digits = 0, exponent = 0;  // value = mantissa * 10^exponent
+  const char* p = buf;
+  if (p < r.ptr && *p == '-') ++p;
+  bool fraction = false;
+  for (; p < r.ptr && *p != 'e'; ++p) {
+    if (*p == '.') {
+      fraction = true;
+      continue;
+    }
+    if (mantissa == 0 && *p == '0') {
+      if (fraction) --exponent;
+      continue;
+    }
+    if (++digits > 17) return n;
+    mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
+    if (fraction) --exponent;
+  }
+  if (p < r.ptr && *p == 'e') {
+    int x = 0;
+    std::from_chars(p + 1 + (p[1] == '+'), r.ptr, x);
+    exponent += x;
+  }
+  if (mantissa == 0) {
+    n.exact = true;
+    return n;
+  }
+  while (exponent < -8 && mantissa % 10 == 0) mantissa /= 10, ++exponent;
+  if (exponent < -8 || exponent > 8) return n;
+  Int128 scaled = mantissa;  // mantissa * 10^(exponent + 8), exponent + 8 in [0, 16]
+  for (int i = 0; i < exponent + 8; ++i) scaled *= 10;
+  if (scaled >= static_cast<Int128>(k_exact_limit)) return n;
+  n.scaled = static_cast<std::int64_t>(v < 0 ? -scaled : scaled);
+  n.exact = true;
+  return n;
+}
+
+double scaled_to_double(Int128 scaled) {
+  const Int128 limit = static_cast<Int128>(k_exact_limit);
+  if (scaled > -limit && scaled < limit)  // both exact: one division rounds correctly
+    return static_cast<double>(static_cast<std::int64_t>(scaled)) / 1e8;
+  // Its decimal text, read back by from_chars (correctly rounded).
+  const bool negative = scaled < 0;
+  UInt128 u = negative ? static_cast<UInt128>(-(scaled + 1)) + 1 : static_cast<UInt128>(scaled);
+  char buf[48];
+  char* end = buf + sizeof buf;
+  char* q = end;
+  int n = 0;
+  while (u != 0 || n < 9) {
+    *--q = static_cast<char>('0' + static_cast<int>(u % 10));
+    u /= 10;
+    if (++n == 8) *--q = '.';
+  }
+  double v = 0;
+  std::from_chars(q, end, v);
+  return negative ? -v : v;
+}
+
+void Sum::add_slow(double v, std::uint64_t line) {
+  if (exact_only) {
+    exact_only = false;
+    sum = scaled_to_double(exact);
+    comp = 0;
+  }
+  const double t = sum + v;
+  if (std::abs(sum) >= std::abs(v))
+    comp += (sum - t) + v;
+  else
+    comp += (v - t) + sum;
+  sum = t;
+  if (overflow_line == 0 && !std::isfinite(sum + comp)) overflow_line = line;
+}
+
+void SquareSum::add_bits(bool is_exact, std::int64_t bits) {
+  Num n;
+  n.exact = is_exact;
+  if (is_exact)
+    n.scaled = bits, n.value = static_cast<double>(bits) / 1e8;
+  else
+    n.value = std::bit_cast<double>(bits);
+  add(n);
+}
+
+void SquareSum::add(const Num& n) {
+  if (exact_only) {
+    Int128 next = 0;
+    if (n.exact && !__builtin_add_overflow(exact, Int128{n.scaled} * n.scaled, &next)) {
+      exact = next;
+      return;
+    }
+    exact_only = false;
+    sum = static_cast<double>(exact) / 1e16;
+    comp = 0;
+  }
+  const double v = n.value * n.value;
+  const double t = sum + v;
+  if (std::abs(sum) >= std::abs(v))
+    comp += (sum - t) + v;
+  else
+    comp += (v - t) + sum;
+  sum = t;
+}
+
+double SquareSum::value() const {
+  return exact_only ? static_cast<double>(exact) / 1e16 : sum + comp;
+}
+
+Streak Streak::of(std::int8_t kind) {
+  Streak s;
+  s.n = 1;
+  s.first = s.last = kind;
+  s.prefix = s.suffix = 1;
+  s.max_win = kind > 0 ? 1 : 0;
+  s.max_loss = kind < 0 ? 1 : 0;
+  return s;
+}
+
+[[gnu::hot]] Streak Streak::combine(const Streak& a, const Streak& b) {
+  if (a.n == 0) return b;
+  if (b.n == 0) return a;
+  Streak s;
+  s.n = a.n + b.n;
+  s.first = a.first, s.last = b.last;
+  s.max_win = std::max(a.max_win, b.max_win);
+  s.max_loss = std::max(a.max_loss, b.max_loss);
+  if (a.last == b.first) {
+    if (a.last > 0) s.max_win = std::max(s.max_win, a.suffix + b.prefix);
+    if (a.last < 0) s.max_loss = std::max(s.max_loss, a.suffix + b.prefix);
+  }
+  s.prefix = a.prefix == a.n && a.first == b.first ? a.n + b.prefix : a.prefix;
+  s.suffix = b.suffix == b.n && b.last == a.last ? b.n + a.suffix : b.suffix;
+  return s;
+}
 
 std::optional<double> parse_trade_number(std::string_view s) {
   return trade_number(s);
@@ -456,6 +655,30 @@ StrategyCounts& TradeStats::strategy_of(std::string_view name, std::string_view&
   return sit->second;
 }
 
+namespace {
+
+// floor(Return / 0.05) + 40, clamped to [0, 79] (docs/STATISTICS.md, "Trade analysis").
+size_t bin_of(const Num& r) {
+  std::int64_t i = 0;
+  if (r.exact) {
+    constexpr std::int64_t width = 5'000'000;  // 0.05 at scale 1e8
+    i = r.scaled / width;
+    if (r.scaled % width != 0 && r.scaled < 0) --i;  // floor
+  } else {
+    const double q = std::floor(r.value / 0.05);
+    i = q < -40 ? -40 : q > 39 ? 39 : static_cast<std::int64_t>(q);
+  }
+  return static_cast<size_t>(std::clamp<std::int64_t>(i, -40, 39) + 40);
+}
+
+// Return < MFE / 2, exactly on the decimals when both are.
+bool gave_back_half(const Num& ret, const Num& mfe) {
+  if (ret.exact && mfe.exact) return Int128{ret.scaled} * 2 < Int128{mfe.scaled};
+  return ret.value < mfe.value / 2;
+}
+
+}  // namespace
+
 // What a row's cells say, gathered in header order by cell<>().
 struct TradeStats::RowCells {
   UsedNumbers numbers;
@@ -521,16 +744,33 @@ template <TradeStats::Cell C>
       r.excluded = true;
     }
     return;
-  } else {
-    // A number a statistic reads.
+  } else if constexpr (C == Cell::avg_exit_price || C == Cell::unrealized) {
+    // A number a statistic reads as a double.
     if constexpr (C == Cell::avg_exit_price) slot = &r.numbers.avg_exit_price;
-    if constexpr (C == Cell::pnl) slot = &r.numbers.pnl;
-    if constexpr (C == Cell::ret) slot = &r.numbers.ret;
-    if constexpr (C == Cell::duration) slot = &r.numbers.duration;
     if constexpr (C == Cell::unrealized) slot = &r.numbers.unrealized;
     if (v.empty()) return;
     *slot = trade_number(v);
     if (!*slot) [[unlikely]]
+      bad_cell(line, col, v, " is not a number");
+  } else if constexpr (C == Cell::mfe || C == Cell::mae || C == Cell::exit_efficiency) {
+    // An excursion: checked as any number, converted by row() for a closed trade.
+    if (v.empty()) return;
+    if (!quick_trade_number(v)) [[unlikely]] {
+      bad_cell(line, col, v, " is not a number");
+      return;
+    }
+    if constexpr (C == Cell::mfe) r.numbers.mfe = v;
+    if constexpr (C == Cell::mae) r.numbers.mae = v;
+    if constexpr (C == Cell::exit_efficiency) r.numbers.eff = v;
+  } else {
+    // A number a statistic sums: its exact decimal too.
+    std::optional<Num>* num = nullptr;
+    if constexpr (C == Cell::pnl) num = &r.numbers.pnl;
+    if constexpr (C == Cell::ret) num = &r.numbers.ret;
+    if constexpr (C == Cell::duration) num = &r.numbers.duration;
+    if (v.empty()) return;
+    *num = trade_num(v);
+    if (!*num) [[unlikely]]
       bad_cell(line, col, v, " is not a number");
   }
 }
@@ -591,6 +831,9 @@ void TradeStats::row(std::span<const std::string_view> fields, std::uint64_t lin
         case Cell::ret: cell<Cell::ret>(r, v, step.col); break;
         case Cell::duration: cell<Cell::duration>(r, v, step.col); break;
         case Cell::unrealized: cell<Cell::unrealized>(r, v, step.col); break;
+        case Cell::mfe: cell<Cell::mfe>(r, v, step.col); break;
+        case Cell::mae: cell<Cell::mae>(r, v, step.col); break;
+        case Cell::exit_efficiency: cell<Cell::exit_efficiency>(r, v, step.col); break;
         case Cell::entry: cell<Cell::entry>(r, v, step.col); break;
         case Cell::exit: cell<Cell::exit>(r, v, step.col); break;
         case Cell::ticker: cell<Cell::ticker>(r, v, step.col); break;
@@ -700,55 +943,166 @@ void TradeStats::row(std::span<const std::string_view> fields, std::uint64_t lin
   SumTerms terms;
   terms.line = line;
   terms.ticker = tp.order;
-  if (std::optional<double> outcome = ret ? ret : pnl) {
+  terms.strategy = &sc;
+  const std::optional<double> outcome = ret   ? std::optional<double>(ret->value)
+                                        : pnl ? std::optional<double>(pnl->value)
+                                              : std::nullopt;
+  const auto& duration = numbers.duration;
+  if (outcome) {
     Outcomes& o = m_outcomes;
     if (*outcome > 0) {
-      ++o.wins, ++tp.outcomes.wins;
+      ++o.wins, ++tp.outcomes.wins, ++sc.outcomes.wins;
       terms.outcome = 1;
       if (ret) ++m_win_returns;
-      if (pnl) m_last_pnl_line = line;
+      if (pnl) m_last_pnl_line = line, sc.last_pnl_line = line;
+      if (duration) ++m_win_durations;
     } else if (*outcome < 0) {
-      ++o.losses, ++tp.outcomes.losses;
+      ++o.losses, ++tp.outcomes.losses, ++sc.outcomes.losses;
       terms.outcome = -1;
       if (ret) ++m_loss_returns;
-      if (pnl) ++m_loss_pnls, m_last_pnl_line = line;
+      if (pnl) ++m_loss_pnls, ++sc.loss_pnls, m_last_pnl_line = line, sc.last_pnl_line = line;
+      if (duration) ++m_loss_durations;
     } else {
-      ++o.breakevens, ++tp.outcomes.breakevens;
+      ++o.breakevens, ++tp.outcomes.breakevens, ++sc.outcomes.breakevens;
     }
   }
   if (ret) {
-    terms.has_ret = true, terms.ret = *ret;
-    ++m_returns;
-    if (!m_best || *ret > m_best->value) m_best = TradeRef{std::string(uuid), std::string(key.view()), *ret};
-    if (!m_worst || *ret < m_worst->value)
-      m_worst = TradeRef{std::string(uuid), std::string(key.view()), *ret};
+    terms.set(t_ret, *ret);
+    ++m_returns, ++sc.returns;
+    m_last_return_line = line;
+    const double rv = ret->value;
+    if (!m_best || rv > m_best->value) m_best = TradeRef{std::string(uuid), std::string(key.view()), rv};
+    if (!m_worst || rv < m_worst->value) m_worst = TradeRef{std::string(uuid), std::string(key.view()), rv};
+    Bin& b = m_bins[bin_of(*ret)];
+    ++m_binned;
+    ++(terms.outcome > 0 ? b.wins : terms.outcome < 0 ? b.losses : b.breakevens);
   }
-  if (pnl) terms.has_pnl = true, terms.pnl = *pnl;
-  if (const auto& d = numbers.duration) terms.has_duration = true, terms.duration = *d, ++m_durations;
-  if (m_is_part)
+  if (pnl) terms.set(t_pnl, *pnl);
+  if (duration) terms.set(t_duration, *duration), ++m_durations, ++sc.durations;
+  if (!numbers.mfe.empty() || !numbers.mae.empty() || !numbers.eff.empty()) {
+    // Valid numbers (checked by cell<>()): the conversion cannot fail.
+    const std::optional<Num> mfe = numbers.mfe.empty() ? std::nullopt : trade_num(numbers.mfe);
+    ++m_excursion_trades;
+    if (mfe) terms.set(t_mfe, *mfe), ++m_mfes;
+    if (!numbers.mae.empty()) terms.set(t_mae, *trade_num(numbers.mae)), ++m_maes;
+    if (!numbers.eff.empty()) terms.set(t_eff, *trade_num(numbers.eff)), ++m_effs;
+    if (terms.outcome > 0 && mfe && ret && mfe->value > 0) {
+      ++m_winners_with_mfe;
+      if (gave_back_half(*ret, *mfe)) ++m_gave_back_half;
+    }
+  }
+  if (!exit) {
+    ++m_without_exit;
+  } else {
+    ++m_with_exit;
+    if (pnl || outcome) {
+      // A key in date order, cheaper than days_from_civil: the whole file's
+      // days get their day number once each (add_day).
+      const std::uint32_t d = day_of(std::int64_t{exit->year} * 512 + exit->month * 32 + exit->day);
+      DayStats& ds = m_day_stats[d];
+      if (outcome) ds.streak.append(terms.outcome);
+      if (pnl) ++ds.pnl_trades, terms.day = d;
+    }
+  }
+  // A part adds its own sums too (in parallel): merge() takes them when every
+  // term was exact, and adds the listed terms in file order otherwise.
+  if (m_is_part) {
     m_sum_terms.push_back(terms);
-  else
-    add_sums(tp, terms);
+    m_part_inexact |= terms.exact != terms.has;
+  }
+  add_sums(tp, terms, terms.day == k_no_day ? nullptr : &m_day_stats[terms.day]);
 }
 
-void TradeStats::add_sums(TickerPerformance& tp, const SumTerms& t) {
+std::uint32_t TradeStats::day_of(std::int64_t day) {
+  if (!m_day_sparse) {
+    const std::int64_t off = day - m_day_base;
+    if (off >= 0 && off < static_cast<std::int64_t>(m_day_dense.size())) [[likely]] {
+      std::uint32_t& slot = m_day_dense[static_cast<size_t>(off)];
+      if (slot == 0) slot = add_day(day) + 1;
+      return slot - 1;
+    }
+    // Widen the window (with room on both sides), or leave it for the hash.
+    const std::int64_t lo = m_day_dense.empty() ? day - 64 : std::min(m_day_base, day - 64);
+    const std::int64_t hi =
+        m_day_dense.empty() ? day + 64
+                            : std::max(m_day_base + static_cast<std::int64_t>(m_day_dense.size()), day + 64);
+    if (hi - lo <= k_dense_days) {
+      std::vector<std::uint32_t> dense(static_cast<size_t>(hi - lo), 0);
+      for (std::uint32_t k = 0; k < m_day_stats.size(); ++k)
+        dense[static_cast<size_t>(m_day_stats[k].key - lo)] = k + 1;
+      m_day_dense = std::move(dense);
+      m_day_base = lo;
+      return day_of(day);
+    }
+    m_day_sparse = true;
+    for (std::uint32_t k = 0; k < m_day_stats.size(); ++k) m_day_hash.emplace(m_day_stats[k].key, k);
+    m_day_dense = {};
+  }
+  auto [it, added] = m_day_hash.try_emplace(day, 0);
+  if (added) it->second = add_day(day);
+  return it->second;
+}
+
+std::uint32_t TradeStats::add_day(std::int64_t day) {
+  const auto place = static_cast<std::uint32_t>(m_day_stats.size());
+  DayStats& ds = m_day_stats.emplace_back();
+  ds.key = day;
+  if (!m_is_part) {
+    // Its day number, and its month in the whole file's list.
+    const Date date{static_cast<int>(day >> 9), static_cast<int>((day >> 5) & 15),
+                    static_cast<int>(day & 31)};
+    ds.days = days_from_civil(date);
+    const std::int64_t month = std::int64_t{date.year} * 12 + date.month - 1;
+    auto it = m_month_index.find(month);
+    if (it == m_month_index.end()) {
+      it = m_month_index.emplace(month, static_cast<std::uint32_t>(m_month_stats.size())).first;
+      m_month_stats.emplace_back().key = month;
+    }
+    ds.month = it->second;
+  }
+  return place;
+}
+
+void TradeStats::add_sums(TickerPerformance& tp, const SumTerms& t, DayStats* day) {
   // Each sum in file order: a part lists its terms and merge() adds them here.
-  if (t.outcome > 0) {
-    if (t.has_ret) m_win_return_sum.add(t.ret, t.line);
-    if (t.has_pnl) m_win_pnl.add(t.pnl, t.line);
-  } else if (t.outcome < 0) {
-    if (t.has_ret) m_loss_return_sum.add(t.ret, t.line);
-    if (t.has_pnl) m_loss_pnl.add(t.pnl, t.line);
+  // Only sums: every count was made by row().
+  StrategyCounts& sc = *t.strategy;
+  const std::uint64_t line = t.line;
+  auto exact = [&](Term k) { return ((t.exact >> k) & 1u) != 0; };
+  if (t.has_term(t_ret)) {
+    const bool e = exact(t_ret);
+    const std::int64_t b = t.bits[t_ret];
+    if (t.outcome > 0) m_win_return_sum.add_bits(e, b, line);
+    if (t.outcome < 0) m_loss_return_sum.add_bits(e, b, line);
+    m_return_sum.add_bits(e, b, line);
+    tp.total_return.add_bits(e, b, line);
+    sc.return_sum.add_bits(e, b, line);
+    m_return_squares.add_bits(e, b);
   }
-  if (t.has_ret) {
-    m_return_sum.add(t.ret, t.line);
-    tp.total_return.add(t.ret, t.line);
+  if (t.has_term(t_pnl)) {
+    const bool e = exact(t_pnl);
+    const std::int64_t b = t.bits[t_pnl];
+    if (t.outcome > 0) m_win_pnl.add_bits(e, b, line), sc.win_pnl.add_bits(e, b, line);
+    if (t.outcome < 0) m_loss_pnl.add_bits(e, b, line), sc.loss_pnl.add_bits(e, b, line);
+    m_total_pnl.add_bits(e, b, line);
+    tp.total_pnl.add_bits(e, b, line);
+    sc.total_pnl.add_bits(e, b, line);
+    if (day) {
+      day->pnl.add_bits(e, b, line);
+      if (!m_is_part) m_month_stats[day->month].pnl.add_bits(e, b, line);  // a part's months: merge()
+    }
   }
-  if (t.has_pnl) {
-    m_total_pnl.add(t.pnl, t.line);
-    tp.total_pnl.add(t.pnl, t.line);
+  if (t.has_term(t_duration)) {
+    const bool e = exact(t_duration);
+    const std::int64_t b = t.bits[t_duration];
+    if (t.outcome > 0) m_win_duration_sum.add_bits(e, b, line);
+    if (t.outcome < 0) m_loss_duration_sum.add_bits(e, b, line);
+    m_duration_sum.add_bits(e, b, line);
+    sc.duration_sum.add_bits(e, b, line);
   }
-  if (t.has_duration) m_duration_sum.add(t.duration, t.line);
+  if (t.has_term(t_mfe)) m_mfe_sum.add_bits(exact(t_mfe), t.bits[t_mfe], line);
+  if (t.has_term(t_mae)) m_mae_sum.add_bits(exact(t_mae), t.bits[t_mae], line);
+  if (t.has_term(t_eff)) m_eff_sum.add_bits(exact(t_eff), t.bits[t_eff], line);
 }
 
 TradeStats TradeStats::part() const {
@@ -764,6 +1118,12 @@ TradeStats TradeStats::part() const {
   p.m_field_count = m_field_count;
   p.m_filled.assign(m_filled.size(), 0);
   p.m_is_part = true;
+  if (!m_spare_terms.empty()) {
+    p.m_sum_terms = std::move(m_spare_terms.back());
+    m_spare_terms.pop_back();
+    p.m_day_stats = std::move(m_spare_days.back());
+    m_spare_days.pop_back();
+  }
   if (!m_active_positions.empty() && m_active_positions.size() >= m_limits.max_active_positions) {
     p.m_active_floor.emplace();
     p.m_active_floor->entry_date = m_active_positions.front().entry_date;
@@ -791,6 +1151,17 @@ void TradeStats::merge(TradeStats&& next) {
   m_win_returns += next.m_win_returns, m_loss_returns += next.m_loss_returns, m_returns += next.m_returns;
   m_loss_pnls += next.m_loss_pnls, m_durations += next.m_durations;
   if (next.m_last_pnl_line) m_last_pnl_line = next.m_last_pnl_line;
+  if (next.m_last_return_line) m_last_return_line = next.m_last_return_line;
+  m_win_durations += next.m_win_durations, m_loss_durations += next.m_loss_durations;
+  m_with_exit += next.m_with_exit, m_without_exit += next.m_without_exit;
+  m_mfes += next.m_mfes, m_maes += next.m_maes, m_effs += next.m_effs;
+  m_excursion_trades += next.m_excursion_trades;
+  m_winners_with_mfe += next.m_winners_with_mfe, m_gave_back_half += next.m_gave_back_half;
+  m_binned += next.m_binned;
+  for (size_t i = 0; i < m_bins.size(); ++i) {
+    m_bins[i].wins += next.m_bins[i].wins, m_bins[i].losses += next.m_bins[i].losses;
+    m_bins[i].breakevens += next.m_bins[i].breakevens;
+  }
   // The first best (worst) of the file: a later one replaces it only when strictly better.
   if (next.m_best && (!m_best || next.m_best->value > m_best->value)) m_best = std::move(next.m_best);
   if (next.m_worst && (!m_worst || next.m_worst->value < m_worst->value)) m_worst = std::move(next.m_worst);
@@ -812,12 +1183,80 @@ void TradeStats::merge(TradeStats&& next) {
     m_open_ticker.push_back(m_ticker_order[tp.order]);
     m_open_order.push_back(tp.order);
   }
-  for (const SumTerms& t : next.m_sum_terms) add_sums(*to[t.ticker], t);
-
   for (auto& [name, c] : next.m_strategies) {
     StrategyCounts& sc = m_strategies[name];
     sc.total += c.total, sc.closed += c.closed, sc.active += c.active;
+    sc.outcomes.wins += c.outcomes.wins, sc.outcomes.losses += c.outcomes.losses;
+    sc.outcomes.breakevens += c.outcomes.breakevens;
+    sc.loss_pnls += c.loss_pnls, sc.returns += c.returns, sc.durations += c.durations;
+    if (c.last_pnl_line) sc.last_pnl_line = c.last_pnl_line;
+    c.merged = &sc;
   }
+  // The part's exit days: its outcomes follow ours in file order (the streak
+  // monoid); its counts add.
+  std::vector<std::uint32_t> to_day(next.m_day_stats.size());  // places: m_day_stats grows meanwhile
+  for (size_t i = 0; i < next.m_day_stats.size(); ++i) {
+    const DayStats& n = next.m_day_stats[i];
+    to_day[i] = day_of(n.key);
+    DayStats& d = m_day_stats[to_day[i]];
+    d.streak = Streak::combine(d.streak, n.streak);
+    d.pnl_trades += n.pnl_trades;
+  }
+  // Every term of the file so far and of the part exact: the part's sums are
+  // exact integers, added in any order. Otherwise its terms, in file order.
+  Int128 squares = 0;
+  const bool exact = !m_seen_inexact && !next.m_part_inexact && m_return_squares.exact_only &&
+                     next.m_return_squares.exact_only &&
+                     !__builtin_add_overflow(m_return_squares.exact, next.m_return_squares.exact, &squares);
+  if (exact) {
+    m_return_squares.exact = squares;
+    for (auto [ours, theirs] :
+         std::initializer_list<std::pair<Sum*, const Sum*>>{{&m_win_return_sum, &next.m_win_return_sum},
+                                                            {&m_loss_return_sum, &next.m_loss_return_sum},
+                                                            {&m_return_sum, &next.m_return_sum},
+                                                            {&m_win_pnl, &next.m_win_pnl},
+                                                            {&m_loss_pnl, &next.m_loss_pnl},
+                                                            {&m_total_pnl, &next.m_total_pnl},
+                                                            {&m_duration_sum, &next.m_duration_sum},
+                                                            {&m_win_duration_sum, &next.m_win_duration_sum},
+                                                            {&m_loss_duration_sum, &next.m_loss_duration_sum},
+                                                            {&m_mfe_sum, &next.m_mfe_sum},
+                                                            {&m_mae_sum, &next.m_mae_sum},
+                                                            {&m_eff_sum, &next.m_eff_sum}})
+      ours->exact += theirs->exact;
+    for (size_t i = 0; i < next.m_part_keys.size(); ++i) {
+      to[i]->total_return.exact += next.m_part_tickers[i].total_return.exact;
+      to[i]->total_pnl.exact += next.m_part_tickers[i].total_pnl.exact;
+    }
+    for (auto& [name, c] : next.m_strategies) {
+      StrategyCounts& sc = *c.merged;
+      for (auto [ours, theirs] :
+           std::initializer_list<std::pair<Sum*, const Sum*>>{{&sc.win_pnl, &c.win_pnl},
+                                                              {&sc.loss_pnl, &c.loss_pnl},
+                                                              {&sc.total_pnl, &c.total_pnl},
+                                                              {&sc.return_sum, &c.return_sum},
+                                                              {&sc.duration_sum, &c.duration_sum}})
+        ours->exact += theirs->exact;
+    }
+    for (size_t i = 0; i < next.m_day_stats.size(); ++i) {
+      DayStats& d = m_day_stats[to_day[i]];
+      d.pnl.exact += next.m_day_stats[i].pnl.exact;
+      m_month_stats[d.month].pnl.exact += next.m_day_stats[i].pnl.exact;
+    }
+  } else {
+    m_seen_inexact = true;
+    for (SumTerms& t : next.m_sum_terms) {
+      t.strategy = t.strategy->merged;
+      add_sums(*to[t.ticker], t, t.day == k_no_day ? nullptr : &m_day_stats[to_day[t.day]]);
+    }
+  }
+  if (m_spare_terms.size() < 16) {
+    next.m_sum_terms.clear();
+    m_spare_terms.push_back(std::move(next.m_sum_terms));
+    next.m_day_stats.clear();
+    m_spare_days.push_back(std::move(next.m_day_stats));
+  }
+
   for (ActivePosition& p : next.m_active_positions) add_active(std::move(p));
   for (const PendingActive& p : next.m_pending_active) {
     ActivePosition probe;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -31,14 +32,90 @@ struct DataIssue {
   std::string issue;
 };
 
-// A sum in IEEE double, and the line of the row at which it stopped being a
+__extension__ typedef __int128 Int128;
+__extension__ typedef unsigned __int128 UInt128;
+
+// A number cell a statistic reads, converted once per row: its double and,
+// when the shortest decimal that reads back as that double has at most 8
+// decimals and |value| * 1e8 < 2^53, that decimal as an integer at scale 1e8
+// (docs/STATISTICS.md, "Exact sums").
+struct Num {
+  double value = 0;
+  std::int64_t scaled = 0;  // value * 1e8, exactly, when `exact`
+  bool exact = false;
+};
+
+// The nearest double of scaled / 1e8.
+double scaled_to_double(Int128 scaled);
+// A double as a Num: exact when its shortest decimal qualifies.
+Num num_of(double v);
+
+// A sum of Num terms in file order. While every term is exact it is an
+// integer at scale 1e8 (exact, order-independent); from the first term that
+// is not, a Neumaier (compensated) sum in file order that starts from the
+// exact sum so far. overflow_line: the row at which that sum stopped being a
 // finite number (0 while it is one): such a figure is null in the document.
 struct Sum {
-  double value = 0;
+  Int128 exact = 0;
+  double sum = 0, comp = 0;
   std::uint64_t overflow_line = 0;
-  void add(double v, std::uint64_t line) {
-    value += v;
-    if (overflow_line == 0 && !std::isfinite(value)) overflow_line = line;
+  bool exact_only = true;
+  [[gnu::always_inline]] void add(const Num& n, std::uint64_t line) {
+    if (exact_only && n.exact) [[likely]] {
+      exact += n.scaled;
+      return;
+    }
+    add_slow(n.value, line);
+  }
+  // A SumTerms slot: the scaled integer when `exact`, else the double's bits.
+  [[gnu::always_inline]] void add_bits(bool is_exact, std::int64_t bits, std::uint64_t line) {
+    if (exact_only && is_exact) [[likely]] {
+      exact += bits;
+      return;
+    }
+    add_slow(is_exact ? static_cast<double>(bits) / 1e8 : std::bit_cast<double>(bits), line);
+  }
+  void add_slow(double v, std::uint64_t line);
+  double value() const { return exact_only ? scaled_to_double(exact) : sum + comp; }
+};
+
+// The sum of squares of Returns for the SQN: exact (scale 1e16) while every
+// term is exact and it stays below 2^127; then a Neumaier sum of r * r that
+// starts from it.
+struct SquareSum {
+  Int128 exact = 0;
+  double sum = 0, comp = 0;
+  bool exact_only = true;
+  void add(const Num& n);
+  void add_bits(bool is_exact, std::int64_t bits);  // a SumTerms slot
+  double value() const;
+};
+
+// Outcomes in exit order, a monoid: a day's trades appended in file order,
+// days combined in date order. kind: 1 win, -1 loss, 0 breakeven.
+struct Streak {
+  std::uint64_t n = 0;  // outcomes
+  std::int8_t first = 0, last = 0;
+  std::uint64_t prefix = 0, suffix = 0;  // the run of `first` at the start, of `last` at the end
+  std::uint64_t max_win = 0, max_loss = 0;
+  static Streak of(std::int8_t kind);
+  static Streak combine(const Streak& a, const Streak& b);
+  // combine(*this, of(kind)), inline.
+  void append(std::int8_t kind) {
+    if (n == 0) {
+      *this = of(kind);
+      return;
+    }
+    if (kind == last) {
+      if (prefix == n) ++prefix;
+      ++suffix;
+    } else {
+      last = kind;
+      suffix = 1;
+    }
+    ++n;
+    if (kind > 0 && suffix > max_win) max_win = suffix;
+    if (kind < 0 && suffix > max_loss) max_loss = suffix;
   }
 };
 
@@ -57,6 +134,12 @@ struct TickerPerformance {
 
 struct StrategyCounts {
   std::uint64_t total = 0, closed = 0, active = 0;
+  // Over its closed trades, as performance_metrics.
+  Outcomes outcomes;
+  Sum win_pnl, loss_pnl, total_pnl, return_sum, duration_sum;
+  std::uint64_t loss_pnls = 0, returns = 0, durations = 0;
+  std::uint64_t last_pnl_line = 0;
+  StrategyCounts* merged = nullptr;  // a part's: the whole file's entry (merge())
 };
 
 struct TradeRef {
@@ -152,14 +235,42 @@ class TradeStats {
                                              std::string_view what);
   void add_active(ActivePosition position);
   // The terms of a closed row's sums, added now or (in a part) listed.
+  // Everything row() can count on a part runs there (in parallel); these
+  // are only the sums, which need file order (a term that is not exact).
+  enum Term : std::uint8_t { t_ret, t_pnl, t_duration, t_mfe, t_mae, t_eff, t_count };
   struct SumTerms {
     std::uint64_t line = 0;
-    std::uint32_t ticker = 0;  // its place in m_ticker_order
-    std::int8_t outcome = 0;   // 1 win, -1 loss, 0 breakeven or none
-    bool has_ret = false, has_pnl = false, has_duration = false;
-    double ret = 0, pnl = 0, duration = 0;
+    StrategyCounts* strategy = nullptr;  // in a part: the part's entry
+    std::uint32_t ticker = 0;            // its place in m_ticker_order
+    std::uint32_t day = k_no_day;     // its place in m_day_stats, when in the curve (an exit date and a PnL)
+    std::int8_t outcome = 0;          // 1 win, -1 loss, 0 breakeven or none
+    std::uint8_t has = 0, exact = 0;  // per Term: present; its bits are the scaled integer
+    std::int64_t bits[t_count]{};     // per Term: Num::scaled when exact, else the double's bits
+    void set(Term k, const Num& n) {
+      has |= static_cast<std::uint8_t>(1u << k);
+      if (n.exact) {
+        exact |= static_cast<std::uint8_t>(1u << k);
+        bits[k] = n.scaled;
+      } else {
+        bits[k] = std::bit_cast<std::int64_t>(n.value);
+      }
+    }
+    bool has_term(Term k) const { return (has >> k) & 1u; }
+    Num num(Term k) const {
+      Num n;
+      n.exact = (exact >> k) & 1u;
+      if (n.exact)
+        n.scaled = bits[k], n.value = static_cast<double>(bits[k]) / 1e8;  // the cell's double
+      else
+        n.value = std::bit_cast<double>(bits[k]);
+      return n;
+    }
   };
-  void add_sums(TickerPerformance& tp, const SumTerms& t);
+  static constexpr std::uint32_t k_no_day = 0xFFFFFFFF;
+  struct DayStats;
+  void add_sums(TickerPerformance& tp, const SumTerms& t, DayStats* day);
+  // The place of an exit day in m_day_stats, added when new.
+  std::uint32_t day_of(std::int64_t day);
   // What row() does with each cell of the header, in its order.
   enum class Cell : std::uint8_t {
     other,   // text no statistic reads, an unknown or a repeated column: only counted
@@ -168,7 +279,10 @@ class TradeStats {
     pnl,
     ret,
     duration,
-    unrealized,  // numbers converted (used_in_statistics)
+    unrealized,
+    mfe,
+    mae,
+    exit_efficiency,  // numbers converted (used_in_statistics)
     entry,
     exit,
     ticker,
@@ -183,6 +297,9 @@ class TradeStats {
       case Col::return_: return Cell::ret;
       case Col::duration_days: return Cell::duration;
       case Col::current_unrealized_pnl: return Cell::unrealized;
+      case Col::max_favourable_excursion: return Cell::mfe;
+      case Col::max_adverse_excursion: return Cell::mae;
+      case Col::exit_efficiency: return Cell::exit_efficiency;
       case Col::entry_timestamp: return Cell::entry;
       case Col::exit_timestamp: return Cell::exit;
       case Col::ticker: return Cell::ticker;
@@ -244,6 +361,48 @@ class TradeStats {
   Sum m_duration_sum;
   std::uint64_t m_durations = 0;
   std::optional<TradeRef> m_best, m_worst;
+  // Issue 13 (docs/STATISTICS.md, "Trade analysis"): added in file order.
+  Sum m_win_duration_sum, m_loss_duration_sum;
+  std::uint64_t m_win_durations = 0, m_loss_durations = 0;
+  std::uint64_t m_with_exit = 0, m_without_exit = 0;  // closed trades
+  Sum m_mfe_sum, m_mae_sum, m_eff_sum;
+  std::uint64_t m_mfes = 0, m_maes = 0, m_effs = 0, m_excursion_trades = 0;
+  std::uint64_t m_winners_with_mfe = 0, m_gave_back_half = 0;
+  SquareSum m_return_squares;
+  std::uint64_t m_last_return_line = 0;
+  struct Bin {
+    std::uint64_t wins = 0, losses = 0, breakevens = 0;
+  };
+  std::array<Bin, 80> m_bins{};  // index floor(Return / 0.05) + 40, clamped to [0, 79]
+  std::uint64_t m_binned = 0;
+  struct DayStats {
+    std::int64_t key = 0;   // year * 512 + month * 32 + day of the exit date: in date order
+    std::int64_t days = 0;  // days_from_civil of it (the whole file's days)
+    Sum pnl;                // the whole file's (added in file order)
+    std::uint64_t pnl_trades = 0;
+    Streak streak;            // its trades' outcomes in file order
+    std::uint32_t month = 0;  // its place in m_month_stats (the whole file's)
+  };
+  struct MonthStats {
+    std::int64_t key = 0;
+    Sum pnl;
+  };
+  // Exit days in first-seen order (in a part: the part's), and their index.
+  std::vector<DayStats> m_day_stats;
+  // Day key -> place + 1 (0: none yet) for keys m_day_base.., while the
+  // file's exit dates span at most k_dense_days keys (128 years); a hash beyond that.
+  static constexpr std::int64_t k_dense_days = 1 << 16;
+  std::int64_t m_day_base = 0;
+  std::vector<std::uint32_t> m_day_dense;
+  std::unordered_map<std::int64_t, std::uint32_t> m_day_hash;
+  bool m_day_sparse = false;
+  std::uint32_t add_day(std::int64_t day);
+  // Storage of merged parts, for the next parts (part() and merge() run on
+  // one thread): no fresh pages for every chunk.
+  mutable std::vector<std::vector<SumTerms>> m_spare_terms;
+  mutable std::vector<std::vector<DayStats>> m_spare_days;
+  std::vector<MonthStats> m_month_stats;                // the whole file's
+  std::map<std::int64_t, std::uint32_t> m_month_index;  // year * 12 + month - 1 -> its place
 
   TickerIndex m_ticker_index;  // key -> place, in a part as in the whole
   // The whole file's tickers (not a part's):
@@ -257,6 +416,8 @@ class TradeStats {
   std::vector<std::uint32_t> m_open_order;  // the same tickers by their place in m_ticker_order
   bool m_is_part = false;
   std::vector<SumTerms> m_sum_terms;  // a part's sums, in file order
+  bool m_part_inexact = false;        // a part: one of its terms is not exact
+  bool m_seen_inexact = false;        // the whole: a merged part had a term that is not exact
   std::map<std::string, StrategyCounts, std::less<>> m_strategies;
   // The first strategies met, looked up before the map (its nodes stay put).
   struct StrategyHit {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/trade_stats.hpp"
 
@@ -16,7 +17,7 @@ namespace {
 class Figures {
  public:
   std::optional<double> sum(const Sum& s, Col column, const std::string& figure) {
-    if (s.overflow_line == 0) return s.value;
+    if (s.overflow_line == 0) return s.value();
     overflow(s.overflow_line, column,
              figure + ": the sum of " + std::string(column_info(column).name) +
                  " is beyond the range of a double (about 1.8e308); null");
@@ -58,6 +59,75 @@ void write_trade(JsonWriter& w, std::string_view key, const std::optional<TradeS
   w.field("ticker", t->ticker).field("return", t->value).end_object();
 }
 
+double as_double(Int128 v) {
+  return scaled_to_double(v);
+}
+double as_double(double v) {
+  return v;
+}
+
+// The equity curve's drawdown figures (docs/STATISTICS.md, "Drawdown"), on
+// exact cumulative sums (Int128 at scale 1e8) or on doubles.
+template <class T>
+void drawdown_of(const std::vector<std::int64_t>& days, const std::vector<T>& cum,
+                 TradeSummary::Analysis& a) {
+  auto& dd = a.drawdown;
+  const size_t n = cum.size();
+  T peak = 0, max_dd = 0, max_peak = 0;
+  std::ptrdiff_t peak_i = -1, max_i = -1, max_peak_i = -1;
+  std::optional<double> max_rel;
+  bool under = false;
+  std::int64_t start = 0;
+  bool have_longest = false;
+  auto period = [&](std::int64_t from, std::int64_t to, bool recovered) {
+    if (have_longest && to - from <= dd.longest_days) return;
+    have_longest = true;
+    dd.longest_days = to - from;
+    dd.longest_start = format_date(civil_from_days(from));
+    dd.longest_end = format_date(civil_from_days(to));
+    dd.longest_recovered = recovered;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const T c = cum[i];
+    if (!(c < peak)) {
+      if (under) period(start, days[i], true);
+      under = false;
+      if (peak < c) peak = c, peak_i = static_cast<std::ptrdiff_t>(i);
+    } else if (!under) {
+      under = true;
+      start = peak_i >= 0 ? days[static_cast<size_t>(peak_i)] : days[0];
+    }
+    const T d = peak - c;
+    if (max_dd < d) max_dd = d, max_i = static_cast<std::ptrdiff_t>(i), max_peak_i = peak_i, max_peak = peak;
+    if (0 < peak) {
+      const double rel = as_double(d) / as_double(peak);
+      if (!max_rel || rel > *max_rel) max_rel = rel;
+    }
+  }
+  if (under) period(start, days[n - 1], false);
+  dd.max = as_double(max_dd);
+  dd.current = as_double(peak - cum[n - 1]);
+  dd.max_relative = max_rel;
+  if (!max_rel) dd.max_relative_reason = "the cumulative PnL never rose above 0";
+  if (max_i >= 0) {
+    if (max_peak_i >= 0) dd.peak_date = format_date(civil_from_days(days[static_cast<size_t>(max_peak_i)]));
+    dd.trough_date = format_date(civil_from_days(days[static_cast<size_t>(max_i)]));
+    for (size_t j = static_cast<size_t>(max_i) + 1; j < n; ++j)
+      if (!(cum[j] < max_peak)) {
+        dd.recovery_date = format_date(civil_from_days(days[j]));
+        break;
+      }
+  }
+  // The points: every date, or every k-th with the last and the peak and trough kept.
+  a.points_total = n;
+  const size_t k = n > 2000 ? (n + 1999) / 2000 : 1;
+  a.downsampled = k > 1;
+  for (size_t i = 0; i < n; ++i)
+    if (i % k == 0 || i == n - 1 || static_cast<std::ptrdiff_t>(i) == max_i ||
+        static_cast<std::ptrdiff_t>(i) == max_peak_i)
+      a.points.push_back({format_date(civil_from_days(days[i])), as_double(cum[i])});
+}
+
 }  // namespace
 
 TradeSummary TradeStats::summary() const {
@@ -96,6 +166,164 @@ TradeSummary TradeStats::summary() const {
   m.worst_trade = trade_of(m_worst);
   m.average_duration_days =
       figures.mean(m_duration_sum, m_durations, Col::duration_days, "average_duration_days");
+
+  m.average_win_duration_days =
+      figures.mean(m_win_duration_sum, m_win_durations, Col::duration_days, "average_win_duration_days");
+  m.average_loss_duration_days =
+      figures.mean(m_loss_duration_sum, m_loss_durations, Col::duration_days, "average_loss_duration_days");
+
+  for (const auto& [name, c] : m_strategies) {
+    TradeSummary::StrategyPerformance sp;
+    const std::string figure = "strategy_performance." + name + ".";
+    sp.name = name;
+    sp.closed_trades = c.closed;
+    sp.wins = c.outcomes.wins, sp.losses = c.outcomes.losses, sp.breakevens = c.outcomes.breakevens;
+    sp.win_rate = c.outcomes.win_rate();
+    if (c.loss_pnls > 0) {
+      auto wins = figures.sum(c.win_pnl, Col::pnl, figure + "profit_factor (wins)");
+      auto losses = figures.sum(c.loss_pnl, Col::pnl, figure + "profit_factor (losses)");
+      if (wins && losses && *losses != 0) {
+        sp.profit_factor = *wins / std::abs(*losses);
+        if (!std::isfinite(*sp.profit_factor)) {
+          sp.profit_factor.reset();
+          figures.overflow(
+              c.last_pnl_line, Col::pnl,
+              figure + "profit_factor: the ratio of the PnL sums is beyond the range of a double; null");
+        }
+      }
+    }
+    sp.expectancy = figures.mean(c.return_sum, c.returns, Col::return_, figure + "expectancy");
+    sp.total_pnl = figures.sum(c.total_pnl, Col::pnl, figure + "total_pnl");
+    sp.average_duration_days =
+        figures.mean(c.duration_sum, c.durations, Col::duration_days, figure + "average_duration_days");
+    s.strategy_performance.push_back(std::move(sp));
+  }
+
+  TradeSummary::Analysis& a = s.analysis;
+  a.exit_trades = m_with_exit, a.without_exit_date = m_without_exit;
+  {
+    std::vector<std::pair<std::int64_t, const DayStats*>> days;
+    days.reserve(m_day_stats.size());
+    for (const DayStats& d : m_day_stats) days.emplace_back(d.days, &d);  // in date order, as the keys
+    std::sort(days.begin(), days.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    Streak streak;
+    std::vector<std::int64_t> curve_days;
+    bool exact = true;
+    for (const auto& [day, d] : days) {
+      streak = Streak::combine(streak, d->streak);
+      if (d->pnl_trades == 0) continue;
+      a.curve_trades += d->pnl_trades;
+      curve_days.push_back(day);
+      exact = exact && d->pnl.exact_only;
+    }
+    a.longest_winning = streak.max_win, a.longest_losing = streak.max_loss;
+    if (streak.n > 0 && streak.last != 0) {
+      a.current_kind = streak.last > 0 ? "win" : "loss";
+      a.current_length = streak.suffix;
+    }
+    if (curve_days.empty()) {
+      a.drawdown.max_relative_reason = "no closed trade with an exit date and a PnL";
+    } else if (exact) {
+      std::vector<Int128> cum;
+      Int128 c = 0;
+      for (const auto& [day, d] : days)
+        if (d->pnl_trades) cum.push_back(c += d->pnl.exact);
+      drawdown_of(curve_days, cum, a);
+    } else {
+      // Neumaier over the days' figures in date order.
+      std::vector<double> cum;
+      double sum = 0, comp = 0;
+      bool finite = true;
+      for (const auto& [day, d] : days) {
+        if (!d->pnl_trades) continue;
+        const double v = d->pnl.value();
+        const double t = sum + v;
+        if (std::abs(sum) >= std::abs(v))
+          comp += (sum - t) + v;
+        else
+          comp += (v - t) + sum;
+        sum = t;
+        cum.push_back(sum + comp);
+        finite = finite && std::isfinite(cum.back());
+      }
+      if (finite) {
+        drawdown_of(curve_days, cum, a);
+      } else {
+        a.points_total = cum.size();
+        a.drawdown.max_relative_reason = "the cumulative PnL is beyond the range of a double";
+        figures.overflow(m_last_pnl_line, Col::pnl,
+                         "trade_analysis.equity_curve: the cumulative PnL is beyond the range of a double; "
+                         "the curve and its drawdown are null");
+      }
+    }
+  }
+  a.excursion_trades = m_excursion_trades;
+  a.average_mfe =
+      figures.mean(m_mfe_sum, m_mfes, Col::max_favourable_excursion, "trade_analysis.excursions.average_mfe");
+  a.average_mae =
+      figures.mean(m_mae_sum, m_maes, Col::max_adverse_excursion, "trade_analysis.excursions.average_mae");
+  a.average_exit_efficiency = figures.mean(m_eff_sum, m_effs, Col::exit_efficiency,
+                                           "trade_analysis.excursions.average_exit_efficiency");
+  a.winners_with_mfe = m_winners_with_mfe, a.winners_gave_back_half = m_gave_back_half;
+  if (m_winners_with_mfe)
+    a.gave_back_half_share = static_cast<double>(m_gave_back_half) / static_cast<double>(m_winners_with_mfe);
+  {
+    std::vector<std::uint64_t> month_trades(m_month_stats.size());
+    for (const DayStats& d : m_day_stats) month_trades[d.month] += d.pnl_trades;
+    for (const auto& [key, place] : m_month_index) {
+      if (month_trades[place] == 0) continue;  // only days with outcomes and no PnL
+      char text[16];
+      std::snprintf(text, sizeof text, "%04d-%02d", static_cast<int>(key / 12),
+                    static_cast<int>(key % 12) + 1);
+      a.monthly_pnl.push_back(
+          {text,
+           figures.sum(m_month_stats[place].pnl, Col::pnl, std::string("trade_analysis.monthly_pnl.") + text),
+           month_trades[place]});
+    }
+  }
+  // SQN (docs/STATISTICS.md, "SQN").
+  a.sqn_trades = m_returns;
+  a.mean_return = m.expectancy;
+  if (m_returns >= 2 && m.expectancy) {
+    const auto n = static_cast<double>(m_returns);
+    std::optional<double> stdev;
+    const Int128 b = m_return_sum.exact, a2 = m_return_squares.exact;  // sum of s, of s^2
+    const UInt128 abs_b = b < 0 ? -static_cast<UInt128>(b) : static_cast<UInt128>(b);
+    // N * a2 and b * b below 2^127, checked without __builtin_mul_overflow on
+    // 128 bits (clang would call compiler-rt's __muloti4, which libgcc lacks).
+    const Int128 max = static_cast<Int128>((UInt128{1} << 127) - 1);
+    constexpr UInt128 k_max_root = 13043817825332782212u;  // floor(sqrt(2^127 - 1))
+    if (m_return_sum.exact_only && m_return_squares.exact_only &&
+        a2 <= max / static_cast<Int128>(m_returns) && abs_b <= k_max_root) {
+      const Int128 na = static_cast<Int128>(m_returns) * a2, bb = b * b;
+      stdev = std::sqrt(static_cast<double>(na - bb) / (n * (n - 1))) / 1e8;
+    } else {
+      const double sum = m_return_sum.value(), squares = m_return_squares.value();
+      const double var = std::max(0.0, (squares - sum * (sum / n)) / (n - 1));
+      if (std::isfinite(var)) stdev = std::sqrt(var);
+    }
+    a.stdev_return = stdev;
+    if (!stdev)
+      a.sqn_reason = "the squares of the Returns are beyond the range of a double";
+    else if (*stdev == 0)
+      a.sqn_reason = "the Returns do not vary (their standard deviation is 0)";
+    else
+      a.sqn = std::sqrt(n) * *m.expectancy / *stdev;
+  } else {
+    a.sqn_reason = m_returns < 2 ? "fewer than 2 closed trades with a Return"
+                                 : "the mean Return is beyond the range of a double";
+  }
+  a.binned_trades = m_binned;
+  for (size_t i = 0; i < m_bins.size(); ++i) {
+    const Bin& b = m_bins[i];
+    if (b.wins + b.losses + b.breakevens == 0) continue;
+    const int lo = static_cast<int>(i) - 40;
+    TradeSummary::Analysis::Bin out;
+    if (lo > -40) out.from = lo / 20.0;
+    if (lo < 39) out.to = (lo + 1) / 20.0;
+    out.wins = b.wins, out.losses = b.losses, out.breakevens = b.breakevens;
+    a.bins.push_back(out);
+  }
 
   std::vector<std::string> sorted = m_ticker_order;
   std::sort(sorted.begin(), sorted.end());
@@ -171,6 +399,66 @@ void write_trade_summary_json(JsonWriter& w, const TradeSummary& s) {
   write_trade(w, "best_trade", m.best_trade);
   write_trade(w, "worst_trade", m.worst_trade);
   w.field("average_duration_days", m.average_duration_days);
+  w.field("average_win_duration_days", m.average_win_duration_days);
+  w.field("average_loss_duration_days", m.average_loss_duration_days);
+  w.end_object();
+
+  w.key("strategy_performance").begin_object();
+  for (const auto& p : s.strategy_performance) {
+    w.key(p.name).begin_object();
+    w.field("closed_trades", p.closed_trades).field("wins", p.wins).field("losses", p.losses);
+    w.field("breakevens", p.breakevens).field("win_rate", p.win_rate).field("profit_factor", p.profit_factor);
+    w.field("expectancy", p.expectancy).field("total_pnl", p.total_pnl);
+    w.field("average_duration_days", p.average_duration_days);
+    w.end_object();
+  }
+  w.end_object();
+
+  const TradeSummary::Analysis& a = s.analysis;
+  w.key("trade_analysis").begin_object();
+  w.key("exit_order").begin_object();
+  w.field("trades", a.exit_trades).field("without_exit_date", a.without_exit_date).end_object();
+  w.key("equity_curve").begin_object();
+  w.field("trades", a.curve_trades).field("points_total", a.points_total).field("downsampled", a.downsampled);
+  w.key("points").begin_array();
+  for (const auto& p : a.points) w.begin_array().value(p.date).value(p.cumulative).end_array();
+  w.end_array().end_object();
+  const auto& dd = a.drawdown;
+  w.key("drawdown").begin_object();
+  w.field("max", dd.max)
+      .field("max_relative", dd.max_relative)
+      .field("max_relative_reason", dd.max_relative_reason);
+  w.field("peak_date", dd.peak_date)
+      .field("trough_date", dd.trough_date)
+      .field("recovery_date", dd.recovery_date);
+  w.field("longest_days", dd.longest_days).field("longest_start", dd.longest_start);
+  w.field("longest_end", dd.longest_end).field("longest_recovered", dd.longest_recovered);
+  w.field("current", dd.current).end_object();
+  w.key("streaks").begin_object();
+  w.field("longest_winning", a.longest_winning).field("longest_losing", a.longest_losing);
+  w.field("current_kind", a.current_kind).field("current_length", a.current_length).end_object();
+  w.key("excursions").begin_object();
+  w.field("trades", a.excursion_trades)
+      .field("average_mfe", a.average_mfe)
+      .field("average_mae", a.average_mae);
+  w.field("average_exit_efficiency", a.average_exit_efficiency).field("winners_with_mfe", a.winners_with_mfe);
+  w.field("winners_gave_back_half", a.winners_gave_back_half);
+  w.field("gave_back_half_share", a.gave_back_half_share).end_object();
+  w.key("monthly_pnl").begin_array();
+  for (const auto& mo : a.monthly_pnl)
+    w.begin_object().field("month", mo.month).field("pnl", mo.pnl).field("trades", mo.trades).end_object();
+  w.end_array();
+  w.key("sqn").begin_object();
+  w.field("value", a.sqn).field("trades", a.sqn_trades).field("mean_return", a.mean_return);
+  w.field("stdev_return", a.stdev_return).field("reason", a.sqn_reason).end_object();
+  w.key("return_distribution").begin_object();
+  w.field("bin_width", 0.05).field("trades", a.binned_trades);
+  w.key("bins").begin_array();
+  for (const auto& b : a.bins) {
+    w.begin_object().field("from", b.from).field("to", b.to).field("wins", b.wins);
+    w.field("losses", b.losses).field("breakevens", b.breakevens).end_object();
+  }
+  w.end_array().end_object();
   w.end_object();
 
   w.key("active_positions").begin_array();

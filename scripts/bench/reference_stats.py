@@ -6,8 +6,13 @@ statistics of trade-history-discover (docs/STATISTICS.md, SPEC section 4.2).
 
 Prints one JSON document to stdout with the keys portfolio_summary,
 strategy_distribution, ticker_performance, performance_metrics,
-active_positions and data_quality_assessment.  Numbers are unrounded IEEE
-doubles (sums in file order); missing values are null.
+strategy_performance, trade_analysis, active_positions and
+data_quality_assessment.  Sums follow docs/STATISTICS.md, "Exact sums": each
+term is decimal.Decimal(repr(float(cell))) (the shortest decimal of the
+cell's double); a sum is exact (Python integers at scale 1e8, then the
+nearest double) while every term has at most 8 decimals and |term| * 1e8 <
+2^53, and a Neumaier sum in file order from the first term that does not,
+starting from the exact sum so far.  Missing values are null.
 
 Exit status: 0 on success; 2 on bad usage; 3 when the file is not a
 trade-history CSV (no header, a required column missing, an unterminated
@@ -42,6 +47,8 @@ comments in the code):
 
 import argparse
 import csv
+from decimal import Decimal
+from fractions import Fraction
 import heapq
 import json
 import math
@@ -155,6 +162,90 @@ def parse_timestamp(s):
     return None
 
 
+TWO53 = 2 ** 53
+TWO127 = 2 ** 127
+
+
+def scaled_of(v):
+    """The term of a finite double v at scale 1e8 (an int), or None when the
+    shortest decimal of v has more than 8 decimals or |v| * 1e8 >= 2^53."""
+    d = Decimal(repr(v)).scaleb(8)
+    if d != d.to_integral_value() or abs(d) >= TWO53:
+        return None
+    return int(d)
+
+
+def to_double(scaled):
+    """The double nearest scaled / 1e8 (Fraction -> float rounds correctly)."""
+    return float(Fraction(scaled, 10 ** 8))
+
+
+def neumaier(s, c, v):
+    t = s + v
+    if abs(s) >= abs(v):
+        c += (s - t) + v
+    else:
+        c += (v - t) + s
+    return t, c
+
+
+class Acc:
+    """One sum of docs/STATISTICS.md, "Exact sums"."""
+    __slots__ = ("exact", "only", "s", "c")
+
+    def __init__(self):
+        self.exact = 0
+        self.only = True
+        self.s = 0.0
+        self.c = 0.0
+
+    def add(self, v, sc):
+        if self.only and sc is not None:
+            self.exact += sc
+            return
+        if self.only:
+            self.only = False
+            self.s = to_double(self.exact)
+            self.c = 0.0
+        self.s, self.c = neumaier(self.s, self.c, v)
+
+    def value(self):
+        """The figure, or None when it is not a finite double (overflow)."""
+        v = to_double(self.exact) if self.only else self.s + self.c
+        return v if math.isfinite(v) else None
+
+
+class SquareAcc:
+    """Sum of squares of Returns (SQN): exact at scale 1e16 while every term
+    is exact and the sum stays below 2^127, then Neumaier of r * r."""
+
+    def __init__(self):
+        self.exact = 0
+        self.only = True
+        self.s = 0.0
+        self.c = 0.0
+
+    def add(self, v, sc):
+        if self.only:
+            if sc is not None and self.exact + sc * sc < TWO127:
+                self.exact += sc * sc
+                return
+            self.only = False
+            self.s = float(self.exact) / 1e16
+            self.c = 0.0
+        self.s, self.c = neumaier(self.s, self.c, v * v)
+
+    def value(self):
+        return float(self.exact) / 1e16 if self.only else self.s + self.c
+
+
+def mean_of(acc, n):
+    if not n:
+        return None
+    v = acc.value()
+    return None if v is None else v / n
+
+
 def fail(msg):
     sys.stderr.write("reference_stats.py: %s\n" % msg)
     sys.exit(3)
@@ -219,6 +310,162 @@ def find_quote_line(path, start_line):
             if state == "field" or state == "quote_in_quoted":
                 state = "start"  # end of line ends an unquoted record
     return opened
+
+
+def drawdown(dates, cum, to_float):
+    """docs/STATISTICS.md, "Drawdown": `cum` the cumulative PnL per exit date
+    (ints at scale 1e8 when exact, else floats)."""
+    n = len(cum)
+    peak, peak_i = 0, None
+    best = 0
+    best_i = best_peak_i = None
+    best_peak = 0
+    rel = None
+    for i, c in enumerate(cum):
+        if c > peak:
+            peak, peak_i = c, i
+        d = peak - c
+        if d > best:
+            best, best_i, best_peak_i, best_peak = d, i, peak_i, peak
+        if peak > 0:
+            r = to_float(d) / to_float(peak)
+            if rel is None or r > rel:
+                rel = r
+    # under-water periods: maximal runs of dates below the running peak
+    longest = None  # (days, start, end, recovered)
+    peak, peak_i = 0, None
+    i = 0
+    while i < n:
+        if cum[i] < peak:
+            start = dates[peak_i] if peak_i is not None else dates[0]
+            j = i
+            while j < n and cum[j] < peak:
+                j += 1
+            end, recovered = (dates[j], True) if j < n else (dates[n - 1], False)
+            if longest is None or end - start > longest[0]:
+                longest = (end - start, start, end, recovered)
+            i = j
+            continue
+        if cum[i] > peak:
+            peak, peak_i = cum[i], i
+        i += 1
+    recovery = None
+    if best_i is not None:
+        for j in range(best_i + 1, n):
+            if cum[j] >= best_peak:
+                recovery = dates[j]
+                break
+    return {
+        "max": to_float(best),
+        "max_relative": rel,
+        "max_relative_reason": None if rel is not None else "the cumulative PnL never rose above 0",
+        "peak_date": format_days(dates[best_peak_i]) if best_peak_i is not None else None,
+        "trough_date": format_days(dates[best_i]) if best_i is not None else None,
+        "recovery_date": format_days(recovery) if recovery is not None else None,
+        "longest_days": longest[0] if longest else 0,
+        "longest_start": format_days(longest[1]) if longest else None,
+        "longest_end": format_days(longest[2]) if longest else None,
+        "longest_recovered": longest[3] if longest else None,
+        "current": to_float(peak - cum[-1]),
+    }, best_i, best_peak_i
+
+
+def analysis(days, months, bins, binned, with_exit, without_exit, exc_trades, exc, winners_with_mfe, gave_back,
+             ret_sum, ret_squares, ret_n):
+    order = sorted(days)
+    # streaks: every outcome in exit order (date, then file order)
+    win = lose = 0
+    longest_win = longest_loss = 0
+    last = None
+    for day in order:
+        for kind in days[day][2]:
+            last = kind
+            win = win + 1 if kind == 1 else 0
+            lose = lose + 1 if kind == -1 else 0
+            longest_win = max(longest_win, win)
+            longest_loss = max(longest_loss, lose)
+    current_kind = {1: "win", -1: "loss"}.get(last)
+    current_length = win if last == 1 else lose if last == -1 else 0
+    # equity curve
+    curve = [d for d in order if days[d][1]]
+    points_total = len(curve)
+    dd = {"max": None, "max_relative": None, "max_relative_reason": None, "peak_date": None,
+          "trough_date": None, "recovery_date": None, "longest_days": 0, "longest_start": None,
+          "longest_end": None, "longest_recovered": None, "current": None}
+    points = []
+    downsampled = False
+    if not curve:
+        dd["max_relative_reason"] = "no closed trade with an exit date and a PnL"
+    else:
+        if all(days[d][0].only for d in curve):
+            cum, c = [], 0
+            for d in curve:
+                c += days[d][0].exact
+                cum.append(c)
+            to_float = to_double
+        else:
+            cum, s, c = [], 0.0, 0.0
+            for d in curve:
+                v = days[d][0].value()
+                s, c = neumaier(s, c, v if v is not None else math.inf)
+                cum.append(s + c)
+            to_float = float
+        if all(math.isfinite(to_float(x)) for x in cum):
+            dd, trough_i, peak_i = drawdown(curve, cum, to_float)
+            n = len(curve)
+            k = -(-n // 2000) if n > 2000 else 1
+            downsampled = k > 1
+            points = [[format_days(curve[i]), to_float(cum[i])] for i in range(n)
+                      if i % k == 0 or i == n - 1 or i == trough_i or i == peak_i]
+        else:
+            dd["max_relative_reason"] = "the cumulative PnL is beyond the range of a double"
+    # SQN
+    mean = mean_of(ret_sum, ret_n)
+    stdev = value = None
+    reason = None
+    if ret_n >= 2 and mean is not None:
+        n = float(ret_n)
+        a, b = ret_squares.exact, ret_sum.exact
+        if ret_sum.only and ret_squares.only and ret_n * a < TWO127 and b * b < TWO127:
+            stdev = math.sqrt(float(ret_n * a - b * b) / (n * (n - 1))) / 1e8
+        else:
+            sm = to_double(ret_sum.exact) if ret_sum.only else ret_sum.s + ret_sum.c
+            sq = ret_squares.value()
+            var = max(0.0, (sq - sm * (sm / n)) / (n - 1))
+            if math.isfinite(var):
+                stdev = math.sqrt(var)
+        if stdev is None:
+            reason = "the squares of the Returns are beyond the range of a double"
+        elif stdev == 0:
+            reason = "the Returns do not vary (their standard deviation is 0)"
+        else:
+            value = math.sqrt(n) * mean / stdev
+    else:
+        reason = ("fewer than 2 closed trades with a Return" if ret_n < 2
+                  else "the mean Return is beyond the range of a double")
+    return {
+        "exit_order": {"trades": with_exit, "without_exit_date": without_exit},
+        "equity_curve": {"trades": sum(days[d][1] for d in curve), "points_total": points_total,
+                         "downsampled": downsampled, "points": points},
+        "drawdown": dd,
+        "streaks": {"longest_winning": longest_win, "longest_losing": longest_loss,
+                    "current_kind": current_kind, "current_length": current_length},
+        "excursions": {
+            "trades": exc_trades,
+            "average_mfe": mean_of(*exc["mfe"]), "average_mae": mean_of(*exc["mae"]),
+            "average_exit_efficiency": mean_of(*exc["eff"]),
+            "winners_with_mfe": winners_with_mfe, "winners_gave_back_half": gave_back,
+            "gave_back_half_share": gave_back / winners_with_mfe if winners_with_mfe else None,
+        },
+        "monthly_pnl": [{"month": "%04d-%02d" % ym, "pnl": months[ym][0].value(), "trades": months[ym][1]}
+                        for ym in sorted(months)],
+        "sqn": {"value": value, "trades": ret_n, "mean_return": mean, "stdev_return": stdev, "reason": reason},
+        "return_distribution": {
+            "bin_width": 0.05, "trades": binned,
+            "bins": [{"from": i / 20.0 if i > -40 else None, "to": (i + 1) / 20.0 if i < 39 else None,
+                      "wins": bins[i][0], "losses": bins[i][1], "breakevens": bins[i][2]} for i in sorted(bins)],
+        },
+    }
 
 
 def main():
@@ -313,6 +560,9 @@ def main():
     i_dur = idx("Duration_Days")
     i_cur = idx("Current_Unrealized_PnL")
     i_exitp = idx("Avg_Exit_Price")
+    i_mfe = idx("Max_Favourable_Excursion")
+    i_mae = idx("Max_Adverse_Excursion")
+    i_eff = idx("Exit_Efficiency")
     numeric = [(col[c.lower()], names[col[c.lower()]]) for c in NUMERIC_COLUMNS if c.lower() in col]
     # numeric columns whose value is used later (others are only validated)
     n_ticker = names[i_ticker]
@@ -334,19 +584,32 @@ def main():
     strategies = {}  # name -> [total, closed, active]
     tickers = {}     # ticker -> [trades, closed, active, wins, losses, breakevens, total_return, total_pnl]
     wins = losses = breakevens = 0
-    win_ret_sum = 0.0
+    win_ret_sum = Acc()
     win_ret_n = 0
-    loss_ret_sum = 0.0
+    loss_ret_sum = Acc()
     loss_ret_n = 0
-    win_pnl_sum = 0.0
-    loss_pnl_sum = 0.0
+    win_pnl_sum = Acc()
+    loss_pnl_sum = Acc()
     loss_pnl_n = 0
-    ret_sum = 0.0
+    ret_sum = Acc()
     ret_n = 0
-    total_pnl = 0.0
+    ret_squares = SquareAcc()
+    total_pnl = Acc()
     best = worst = None  # (return, uuid, ticker)
-    dur_sum = 0.0
+    dur_sum = Acc()
     dur_n = 0
+    win_dur, loss_dur = Acc(), Acc()
+    win_dur_n = loss_dur_n = 0
+    # per strategy: closed, wins, losses, breakevens, win_pnl, loss_pnl, loss_pnl_n, total_pnl, ret, ret_n, dur, dur_n
+    strat_perf = {}
+    with_exit = without_exit = 0
+    exc_trades = 0
+    exc = {"mfe": [Acc(), 0], "mae": [Acc(), 0], "eff": [Acc(), 0]}
+    winners_with_mfe = gave_back = 0
+    days = {}    # exit day -> [pnl Acc, trades with PnL, outcomes (list, file order)]
+    months = {}  # (year, month) -> [pnl Acc, trades]
+    bins = {}    # index -> [wins, losses, breakevens]
+    binned = 0
     heap = []  # (key, -seq, record) min-heap of the newest open positions
     seq = 0
 
@@ -491,52 +754,119 @@ def main():
             s[0] += 1
             t = tickers.get(ticker)
             if t is None:
-                t = tickers[ticker] = [0, 0, 0, 0, 0, 0, 0.0, 0.0]
+                t = tickers[ticker] = [0, 0, 0, 0, 0, 0, Acc(), Acc()]
             t[0] += 1
 
             if is_closed:
                 closed_trades += 1
                 s[1] += 1
                 t[1] += 1
+                sp = strat_perf.get(strat)
+                if sp is None:
+                    sp = strat_perf[strat] = [0, 0, 0, 0, Acc(), Acc(), 0, Acc(), Acc(), 0, Acc(), 0]
+                sp[0] += 1
+                ret_sc = scaled_of(ret) if ret is not None else None
+                pnl_sc = scaled_of(pnl) if pnl is not None else None
+                d = vals.get(i_dur) if i_dur is not None else None
+                d_sc = scaled_of(d) if d is not None else None
                 o = ret if ret is not None else pnl
+                kind = None
                 if o is not None:
                     if o > 0:
+                        kind = 1
                         wins += 1
                         t[3] += 1
+                        sp[1] += 1
                         if ret is not None:
-                            win_ret_sum += ret
+                            win_ret_sum.add(ret, ret_sc)
                             win_ret_n += 1
                         if pnl is not None:
-                            win_pnl_sum += pnl
+                            win_pnl_sum.add(pnl, pnl_sc)
+                            sp[4].add(pnl, pnl_sc)
+                        if d is not None:
+                            win_dur.add(d, d_sc)
+                            win_dur_n += 1
                     elif o < 0:
+                        kind = -1
                         losses += 1
                         t[4] += 1
+                        sp[2] += 1
                         if ret is not None:
-                            loss_ret_sum += ret
+                            loss_ret_sum.add(ret, ret_sc)
                             loss_ret_n += 1
                         if pnl is not None:
-                            loss_pnl_sum += pnl
+                            loss_pnl_sum.add(pnl, pnl_sc)
                             loss_pnl_n += 1
+                            sp[5].add(pnl, pnl_sc)
+                            sp[6] += 1
+                        if d is not None:
+                            loss_dur.add(d, d_sc)
+                            loss_dur_n += 1
                     else:
+                        kind = 0
                         breakevens += 1
                         t[5] += 1
+                        sp[3] += 1
                 if ret is not None:
-                    ret_sum += ret
+                    ret_sum.add(ret, ret_sc)
                     ret_n += 1
-                    t[6] += ret
+                    ret_squares.add(ret, ret_sc)
+                    t[6].add(ret, ret_sc)
+                    sp[8].add(ret, ret_sc)
+                    sp[9] += 1
                     uuid = cells[i_uuid] if i_uuid is not None else ""
                     if best is None or ret > best[0]:
                         best = (ret, uuid, ticker)
                     if worst is None or ret < worst[0]:
                         worst = (ret, uuid, ticker)
+                    # the bin: floor(Return / 0.05), exactly on the decimal when it is one
+                    b = ret_sc // 5000000 if ret_sc is not None else math.floor(ret / 0.05)
+                    b = min(39, max(-40, b))
+                    counts = bins.setdefault(b, [0, 0, 0])
+                    counts[0 if kind == 1 else 1 if kind == -1 else 2] += 1
+                    binned += 1
                 if pnl is not None:
-                    total_pnl += pnl
-                    t[7] += pnl
-                if i_dur is not None:
-                    d = vals.get(i_dur)
-                    if d is not None:
-                        dur_sum += d
-                        dur_n += 1
+                    total_pnl.add(pnl, pnl_sc)
+                    t[7].add(pnl, pnl_sc)
+                    sp[7].add(pnl, pnl_sc)
+                if d is not None:
+                    dur_sum.add(d, d_sc)
+                    dur_n += 1
+                    sp[10].add(d, d_sc)
+                    sp[11] += 1
+                ex = {}
+                for name, i in (("mfe", i_mfe), ("mae", i_mae), ("eff", i_eff)):
+                    if i is not None and i in vals:
+                        ex[name] = vals[i]
+                if ex:
+                    exc_trades += 1
+                    for name, v in ex.items():
+                        exc[name][0].add(v, scaled_of(v))
+                        exc[name][1] += 1
+                    mfe = ex.get("mfe")
+                    if kind == 1 and mfe is not None and ret is not None and mfe > 0:
+                        winners_with_mfe += 1
+                        mfe_sc = scaled_of(mfe)
+                        if ret_sc is not None and mfe_sc is not None:
+                            gave = 2 * ret_sc < mfe_sc
+                        else:
+                            gave = ret < mfe / 2
+                        gave_back += gave
+                if exit_ts is None:
+                    without_exit += 1
+                else:
+                    with_exit += 1
+                    if pnl is not None or kind is not None:
+                        day = days.setdefault(exit_ts[0], [Acc(), 0, []])
+                        if kind is not None:
+                            day[2].append(kind)
+                        if pnl is not None:
+                            day[0].add(pnl, pnl_sc)
+                            day[1] += 1
+                            y, mo, _ = civil_from_days(exit_ts[0])
+                            month = months.setdefault((y, mo), [Acc(), 0])
+                            month[0].add(pnl, pnl_sc)
+                            month[1] += 1
             else:
                 active_trades += 1
                 s[2] += 1
@@ -558,6 +888,18 @@ def main():
     def rate(w, l, b):
         n = w + l + b
         return w / n if n else None
+
+    def profit_factor(win_acc, loss_acc, loss_n):
+        if not loss_n:
+            return None
+        w, lo = win_acc.value(), loss_acc.value()
+        if w is None or lo is None or lo == 0:
+            return None
+        return finite_or_none(w / abs(lo))
+
+    def trade_analysis():
+        return analysis(days, months, bins, binned, with_exit, without_exit, exc_trades, exc,
+                        winners_with_mfe, gave_back, ret_sum, ret_squares, ret_n)
 
     def trade_obj(t):
         if t is None:
@@ -582,7 +924,7 @@ def main():
             clean_str(k): {
                 "trades": v[0], "closed": v[1], "active": v[2],
                 "wins": v[3], "losses": v[4], "breakevens": v[5],
-                "total_return": finite_or_none(v[6]), "total_pnl": finite_or_none(v[7]),
+                "total_return": v[6].value(), "total_pnl": v[7].value(),
                 "win_rate": rate(v[3], v[4], v[5]),
             }
             for k, v in sorted(tickers.items())
@@ -593,16 +935,30 @@ def main():
             "losses": losses,
             "breakevens": breakevens,
             "win_rate": rate(wins, losses, breakevens),
-            "average_win_return": finite_or_none(win_ret_sum / win_ret_n) if win_ret_n else None,
-            "average_loss_return": finite_or_none(loss_ret_sum / loss_ret_n) if loss_ret_n else None,
-            "profit_factor": (finite_or_none(win_pnl_sum / abs(loss_pnl_sum))
-                              if loss_pnl_n and loss_pnl_sum != 0 else None),
-            "expectancy": finite_or_none(ret_sum / ret_n) if ret_n else None,
-            "total_pnl": finite_or_none(total_pnl),
+            "average_win_return": mean_of(win_ret_sum, win_ret_n),
+            "average_loss_return": mean_of(loss_ret_sum, loss_ret_n),
+            "profit_factor": profit_factor(win_pnl_sum, loss_pnl_sum, loss_pnl_n),
+            "expectancy": mean_of(ret_sum, ret_n),
+            "total_pnl": total_pnl.value(),
             "best_trade": trade_obj(best),
             "worst_trade": trade_obj(worst),
-            "average_duration_days": finite_or_none(dur_sum / dur_n) if dur_n else None,
+            "average_duration_days": mean_of(dur_sum, dur_n),
+            "average_win_duration_days": mean_of(win_dur, win_dur_n),
+            "average_loss_duration_days": mean_of(loss_dur, loss_dur_n),
         },
+        "strategy_performance": {
+            clean_str(k): {
+                "closed_trades": v[0], "wins": v[1], "losses": v[2], "breakevens": v[3],
+                "win_rate": rate(v[1], v[2], v[3]),
+                "profit_factor": profit_factor(v[4], v[5], v[6]),
+                "expectancy": mean_of(v[8], v[9]),
+                "total_pnl": v[7].value(),
+                "average_duration_days": mean_of(v[10], v[11]),
+            }
+            for k, v in sorted((k, strat_perf.get(k, [0, 0, 0, 0, Acc(), Acc(), 0, Acc(), Acc(), 0, Acc(), 0]))
+                               for k in strategies)
+        },
+        "trade_analysis": trade_analysis(),
         "active_positions": [
             {
                 "uuid": clean_str(r[0]) or None,

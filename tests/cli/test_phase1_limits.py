@@ -92,8 +92,11 @@ class OverflowTest(Phase1TestCase):
         self.assertIsNone(pm["profit_factor"])
         self.assertEqual(pm["total_pnl"], 1e300 - 1e-300)
         issues = self.issues(doc, column="PnL")
-        self.assertEqual(len(issues), 1, issues)
-        self.assertIn("profit_factor", issues[0]["issue"])
+        # performance_metrics' and the one strategy's (strategy_performance.unspecified)
+        self.assertEqual(len(issues), 2, issues)
+        self.assertTrue(issues[0]["issue"].startswith("profit_factor"))
+        self.assertTrue(issues[1]["issue"].startswith("strategy_performance.unspecified.profit_factor"))
+        self.assertIsNone(doc["strategy_performance"]["unspecified"]["profit_factor"])
 
     def test_profit_factor_is_the_documented_ratio(self):
         # Outcome by Return; the PnL of a win can be negative and that of a loss positive.
@@ -112,8 +115,9 @@ class OverflowTest(Phase1TestCase):
         doc = self.run_doc()
         dq = doc["data_quality_assessment"]
         self.assertEqual(dq["issues_listed"], 50)
-        self.assertEqual(dq["issues_total"], 60 + 2)  # total_pnl and AAA's total_pnl
-        self.assertEqual([i["line"] for i in dq["issues"][-2:]], [63, 63])
+        # total_pnl, strategy_performance.unspecified.total_pnl and AAA's total_pnl
+        self.assertEqual(dq["issues_total"], 60 + 3)
+        self.assertEqual([i["line"] for i in dq["issues"][-3:]], [63, 63, 63])
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,8 +20,8 @@ RUN_DATE = "20261122"  # NOW = 2026-11-22T12:00:00Z
 
 TOP_LEVEL_KEYS = [
     "portfolio", "discovery_metadata", "portfolio_summary", "strategy_distribution", "ticker_performance",
-    "performance_metrics", "active_positions", "market_context", "tickers", "fundamental_integration",
-    "sector_context", "data_quality_assessment", "local_data_inventory",
+    "performance_metrics", "strategy_performance", "trade_analysis", "active_positions", "market_context", "tickers",
+    "fundamental_integration", "sector_context", "data_quality_assessment", "local_data_inventory",
 ]
 
 # The header most bad-input tests use: 12 columns, in a different order from SPEC 4.2's.

@@ -136,17 +136,19 @@ class Secrets(FakeServicesTestCase):
         self.assertNotIn(PASSWORD, r.stdout + r.stderr)
 
     def test_a_secret_made_of_digits_never_cuts_into_a_number(self):
-        # The sample's total PnL is 52018.189999999995 (as JSON writes it): a URL password "18999999" must
-        # be redacted in strings only, never inside the document's numbers (valid JSON, figures intact).
+        # The sample's win rate is 26 / 36 = 0.7222222222222222 (as JSON writes it): a URL password "72222222"
+        # must be redacted in strings only, never inside the document's numbers (valid JSON, figures intact).
         env = self.env()
-        env["THD_FMP_BASE_URL"] = "https://u:18999999@127.0.0.1:9/fmp"
+        env["THD_FMP_BASE_URL"] = "https://u:72222222@127.0.0.1:9/fmp"
         r = self.thd("--data-dir", self.data, "--cache-dir", os.path.join(self.tmp, "c"), "run", "--portfolio",
                      "live_signals", "--offline", "--output", "-", env=env)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("52018.189999999995", r.stdout)
+        self.assertIn('"win_rate": 0.7222222222222222', r.stdout)
         doc = json.loads(r.stdout)
-        self.assertEqual(round(doc["performance_metrics"]["total_pnl"], 2), 52018.19)
-        self.assertNotIn("18999999", r.stderr)
+        self.assertEqual(doc["performance_metrics"]["win_rate"], 26 / 36)
+        # 36 closed PnL cells of cents: their exact sum, no float noise.
+        self.assertIn('"total_pnl": 52018.19,', r.stdout)
+        self.assertNotIn("72222222", r.stderr)
 
     def test_a_password_of_digits_does_not_cut_into_a_providers_answer(self):
         # Yahoo's chart answers hold the timestamp of 2026-11-20 14:30 UTC (scripts/fake_services.py); a

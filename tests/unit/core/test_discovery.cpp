@@ -247,11 +247,11 @@ TEST_CASE("discovery JSON renders the value: section order, nulls with reasons, 
   REQUIRE_FALSE(parser.parse(padded).get_object().get(doc));
   std::vector<std::string_view> keys;
   for (auto field : doc) keys.push_back(field.key);
-  CHECK(keys == std::vector<std::string_view>{"portfolio", "portfolio_summary", "strategy_distribution",
-                                              "ticker_performance", "performance_metrics", "active_positions",
-                                              "data_quality_assessment", "market_context", "tickers",
-                                              "fundamental_integration", "sector_context",
-                                              "local_data_inventory", "discovery_metadata"});
+  CHECK(keys == std::vector<std::string_view>{
+                    "portfolio", "portfolio_summary", "strategy_distribution", "ticker_performance",
+                    "performance_metrics", "strategy_performance", "trade_analysis", "active_positions",
+                    "data_quality_assessment", "market_context", "tickers", "fundamental_integration",
+                    "sector_context", "local_data_inventory", "discovery_metadata"});
   CHECK(doc["portfolio"]["file_date"].get_string().value() == "2026-11-20");
   CHECK(doc["portfolio_summary"]["total_trades"].get_uint64().value() == 4);
   CHECK(doc["market_context"]["volatility"]["VIX"]["regime"].get_string().value() == "elevated");

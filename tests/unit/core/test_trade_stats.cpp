@@ -182,17 +182,23 @@ TEST_CASE("sums beyond the double range are null with an issue naming column and
   CHECK_FALSE(s.tickers[0].total_pnl.has_value());
   CHECK(s.tickers[0].total_return == 0.75);
   CHECK(s.tickers[1].total_pnl == -4.0);
-  // total_pnl, profit_factor (wins), AAA's total_pnl: each at line 3, column PnL.
-  REQUIRE(s.quality.issues.size() == 3);
+  // profit_factor (wins), total_pnl, the same two of the one strategy ("unspecified": no
+  // Strategy_Type column), AAA's total_pnl: each at line 3, column PnL.
+  REQUIRE(s.quality.issues.size() == 5);
   for (const auto& i : s.quality.issues) {
     CHECK(i.line == 3);
     CHECK(i.column == "PnL");
   }
-  CHECK(s.quality.issues_total == 3);
+  CHECK(s.quality.issues_total == 5);
   CHECK(s.quality.rows_with_issues == 0);
   CHECK(s.quality.issues[0].issue.find("profit_factor") != std::string::npos);
   CHECK(s.quality.issues[1].issue.find("total_pnl") == 0);
-  CHECK(s.quality.issues[2].issue.find("ticker_performance.AAA.total_pnl") == 0);
+  CHECK(s.quality.issues[2].issue.find("strategy_performance.unspecified.profit_factor (wins)") == 0);
+  CHECK(s.quality.issues[3].issue.find("strategy_performance.unspecified.total_pnl") == 0);
+  CHECK(s.quality.issues[4].issue.find("ticker_performance.AAA.total_pnl") == 0);
+  REQUIRE(s.strategy_performance.size() == 1);
+  CHECK_FALSE(s.strategy_performance[0].total_pnl.has_value());
+  CHECK_FALSE(s.strategy_performance[0].profit_factor.has_value());
 }
 
 TEST_CASE("the check between batches runs during the reading and can stop it") {
@@ -484,6 +490,28 @@ std::vector<std::filesystem::path> phase1_files(const test::TempDir& dir) {
   }
   test::write_file(dir / "mixed.csv", csv);
   files.push_back(dir / "mixed.csv");
+  // Many exit days and months, excursions, returns on bin edges; from row 500
+  // on some terms are not short decimals: those sums fall back to Neumaier in
+  // file order, across the cuts.
+  std::string days =
+      "Ticker,Strategy_Type,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return,Duration_Days,"
+      "Max_Favourable_Excursion,Max_Adverse_Excursion,Exit_Efficiency\n";
+  const char* exact[] = {"0.05", "-0.05", "0.15", "0", "-12.34", "56.78", "0.1", "-0.2", "1e-3", ""};
+  const char* inexact[] = {"0.123456789", "1.0000000000000002", "3.999999999999999e1", "-0.049999999"};
+  for (int i = 0; i < 700; ++i) {
+    auto cell = [&] {
+      return std::string(i >= 500 && rng() % 4 == 0 ? inexact[rng() % 4] : exact[rng() % 10]);
+    };
+    const int day = static_cast<int>(rng() % 60);
+    const bool has_exit = rng() % 20 != 0;
+    char date[16];
+    std::snprintf(date, sizeof date, "2025-%02d-%02d", 1 + day / 28, 1 + day % 28);
+    days += std::string(i % 3 ? "AA" : "BB") + ",S" + std::to_string(rng() % 3) + "," +
+            (rng() % 10 ? "Closed" : "Open") + ",2024-12-01," + (has_exit ? date : "") + "," + cell() + "," +
+            cell() + "," + std::to_string(rng() % 90) + "," + cell() + "," + cell() + "," + cell() + "\n";
+  }
+  test::write_file(dir / "days.csv", days);
+  files.push_back(dir / "days.csv");
   test::write_file(dir / "wide.csv", "Ticker,Status,Entry_Timestamp\n" + std::string(5000, ',') +
                                          "\nA,Open,2026-11-01\n" + std::string(4095, ',') + "\n");
   files.push_back(dir / "wide.csv");
