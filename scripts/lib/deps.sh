@@ -5,6 +5,12 @@ THD_PACKAGES=(g++ cmake ninja-build pkg-config python3 python3-jsonschema
   libcli11-dev libcurl4-openssl-dev libsimdjson-dev libssl-dev doctest-dev libtomlplusplus-dev
   libhiredis-dev redis-server)
 
+# What the tests need beyond the build (scripts/test, hence .ci/run; not the demo): Debian's
+# chromium renders the HTML report in tests/cli/test_report_browser.py. Without recommends: about
+# 115 MB to download on a clean Debian 12 (chromium, chromium-common and the GTK/X libraries they
+# need), a minute or so on CI; docs/CI.md.
+THD_TEST_PACKAGES=(chromium)
+
 thd_install() {
   local missing=()
   local pkg
@@ -23,3 +29,4 @@ thd_install() {
 }
 
 thd_install_base() { thd_install "${THD_PACKAGES[@]}"; }
+thd_install_test() { thd_install "${THD_PACKAGES[@]}" "${THD_TEST_PACKAGES[@]}"; }
