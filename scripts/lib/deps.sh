@@ -6,9 +6,10 @@ THD_PACKAGES=(g++ cmake ninja-build pkg-config python3 python3-jsonschema
   libhiredis-dev redis-server)
 
 # What the tests need beyond the build (scripts/test, hence .ci/run; not the demo): Debian's
-# chromium renders the HTML report in tests/cli/test_report_browser.py. Without recommends: about
-# 115 MB to download on a clean Debian 12 (chromium, chromium-common and the GTK/X libraries they
-# need), a minute or so on CI; docs/CI.md.
+# chromium renders the HTML report in tests/cli/test_report_browser.py. Without recommends, on top of
+# THD_PACKAGES: about 150 packages, 190 MB to download, 670 MB installed (chromium and
+# chromium-common are 113 MB of the download; the rest is GTK, Mesa with its LLVM, D-Bus); apt's
+# simulation, docs/CI.md.
 THD_TEST_PACKAGES=(chromium)
 
 thd_install() {

@@ -15,7 +15,7 @@ headless, renders the report of the sample run (`live_signals` against the fake 
 - nice to have: the dark colour scheme (`--force-dark-mode`) darkens the page; the print
   stylesheet gives a PDF.
 
-Chromium starts in about 1.5 s here; the suite launches it 7 times and reuses each dump for
+Chromium starts in about 1.5 s here; the suite launches it 6 times and reuses each dump for
 several checks (docs/CI.md). The contract the report follows: the HTML contract of issue 13
 (the sections, `data-figure`/`data-value`, the chart ids, the badges).
 """
@@ -388,6 +388,10 @@ class ReportInBrowser(unittest.TestCase):
             return png, requests
         return cls.once("screenshot", make)
 
+    @classmethod
+    def sample_pixels(cls):
+        return cls.once("pixels", lambda: read_png(cls.sample_screenshot()[0]))
+
     # -- the checks --
 
     def test_htmlcheck_passes_on_both_reports_of_the_sample(self):
@@ -460,8 +464,7 @@ class ReportInBrowser(unittest.TestCase):
         self.assertIn("GET http://127.0.0.2:8081/x.png HTTP/1.1", seen)
 
     def test_screenshot_has_the_window_size_and_is_not_blank(self):
-        png, _ = self.sample_screenshot()
-        width, height, bpp, rows = read_png(png)
+        width, height, bpp, rows = self.sample_pixels()
         self.assertEqual((width, height), WINDOW)
         found = colours(rows, bpp)
         # a blank page is one colour; text, tables and charts give hundreds (anti-aliasing)
@@ -471,15 +474,28 @@ class ReportInBrowser(unittest.TestCase):
     def test_dark_colour_scheme_darkens_the_page(self):
         # --force-dark-mode sets prefers-color-scheme: dark for the page in this chromium (156); the
         # report's @media (prefers-color-scheme: dark) must then give a darker page.
-        size = (WINDOW[0], 800)
-        light, dark = os.path.join(self.tmp, "light.png"), os.path.join(self.tmp, "dark.png")
-        self.browser.screenshot(self.sample()["html"], light, size)
-        requests = self.browser.screenshot(self.sample()["html"], dark, size, "--force-dark-mode")
+        # light: the top 800 rows of the sample's screenshot (same width, same layout)
+        dark = os.path.join(self.tmp, "dark.png")
+        requests = self.browser.screenshot(self.sample()["html"], dark, (WINDOW[0], 800), "--force-dark-mode")
         self.assertEqual(split_requests(requests)[0], [])
-        _, _, bpp, light_rows = read_png(light)
+        _, _, bpp, light_rows = self.sample_pixels()
+        light_rows = light_rows[:800]
         _, _, _, dark_rows = read_png(dark)
         self.assertLess(mean_luminance(dark_rows, bpp), mean_luminance(light_rows, bpp) - 40,
                         "the dark scheme does not darken the report")
+
+    def test_the_report_prints(self):
+        # chromium's print path (the report's @media print): a PDF of at least one page, no request
+        pdf = os.path.join(self.tmp, "sample.pdf")
+        _, requests = self.browser.run(pathlib.Path(self.sample()["html"]).as_uri(), "--print-to-pdf=" + pdf,
+                                       "--no-pdf-header-footer")
+        self.assertEqual(split_requests(requests)[0], [])
+        with open(pdf, "rb") as f:
+            data = f.read()
+        self.assertTrue(data.startswith(b"%PDF-"), data[:20])
+        pages = re.search(rb"/Type\s*/Pages\b.*?/Count\s+(\d+)|/Count\s+(\d+)", data, re.S)
+        self.assertIsNotNone(pages, "no page count in the PDF")
+        self.assertGreaterEqual(int(pages.group(1) or pages.group(2)), 1)
 
     def test_xss_strings_from_the_csv_are_inert_text(self):
         ticker = "<img src=x onerror=alert(1)>"
