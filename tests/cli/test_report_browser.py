@@ -388,6 +388,11 @@ class ReportInBrowser(unittest.TestCase):
             return png, requests
         return cls.once("screenshot", make)
 
+    @staticmethod
+    def title_of(doc):
+        """The contract's <title>: Discovery: <portfolio> (<run date>)."""
+        return "Discovery: %s (%s)" % (doc["portfolio"]["name"], doc["discovery_metadata"]["run_date"])
+
     @classmethod
     def sample_pixels(cls):
         return cls.once("pixels", lambda: read_png(cls.sample_screenshot()[0]))
@@ -401,7 +406,7 @@ class ReportInBrowser(unittest.TestCase):
                 self.assertTrue(os.path.isfile(path), "no report at %s" % path)
                 with open(path, encoding="utf-8") as f:
                     r = htmlcheck.assert_valid(f.read(), path)
-                self.assertEqual(r.title, "Discovery: live_signals (%s)" % RUN_DAY)
+                self.assertEqual(r.title, self.title_of(s["doc"]))
         # run --report html says where the report is
         self.assertIn(s["run_html"], s["run"].stdout + s["run"].stderr)
 
@@ -414,7 +419,7 @@ class ReportInBrowser(unittest.TestCase):
             self.assertTrue(Dom.text_of(section), "section %s is empty in the browser" % sid)
         self.assertEqual(len(dom.find("footer", id="provenance")), 1)
         titles = dom.find("title")
-        self.assertEqual(Dom.text_of(titles[0]), "Discovery: live_signals (%s)" % RUN_DAY)
+        self.assertEqual(Dom.text_of(titles[0]), self.title_of(self.sample()["doc"]))
         for chart in htmlcheck.CHARTS:
             figure = dom.find("figure", id=chart)
             self.assertEqual(len(figure), 1, chart)
@@ -524,8 +529,12 @@ class ReportInBrowser(unittest.TestCase):
         # and nothing of them became an element or ran
         self.assertEqual(dom.find("script"), [])
         self.assertEqual([e for e in dom.elements if any(k.startswith("on") for k in e[1])], [])
-        self.assertEqual([e for e in dom.find("img")], [])
-        self.assertEqual(Dom.text_of(dom.find("title")[0]), "Discovery: xss (%s)" % RUN_DAY)
+        self.assertEqual([e for e in dom.find("img") if e[1].get("src", "").casefold() == "x"], [])
+        # the title is the report's, as the document gives it: the script did not run
+        with open(doc_path, encoding="utf-8") as f:
+            doc = strict_loads(f.read())
+        self.assertEqual((doc["portfolio"]["name"], doc["discovery_metadata"]["run_date"]), ("xss", RUN_DAY))
+        self.assertEqual(Dom.text_of(dom.find("title")[0]), self.title_of(doc))
         with open(report, encoding="utf-8") as f:
             htmlcheck.assert_valid(f.read(), report)
 
