@@ -146,7 +146,10 @@ class _Checker(html.parser.HTMLParser):
         if tag in VOID:
             return
         if selfclosing:
-            if self.inside("svg") or tag == "svg":
+            if tag == "svg":
+                self.problem("<svg/> without a <title>")
+                return
+            if self.inside("svg"):
                 return  # XML-style empty element inside inline SVG (foreign content)
             self.problem("<%s/>: not a void element, the slash does not close it" % tag)
         self.stack.append(_Element(tag, a, self.getpos()[0]))
@@ -274,6 +277,8 @@ class _Checker(html.parser.HTMLParser):
                 self.r.title = text
         if tag == "style":
             self.check_css("".join(top.text), "<style>")
+        if tag == "svg" and top.children == 0:
+            self.problem("<svg> (line %d) without a <title>" % top.line)
         if tag == "figure" and "id" in top.attrs:
             self.figures[top.attrs["id"]] = (top.has_svg, top.has_text)
         if tag == "section" and not top.has_h2:

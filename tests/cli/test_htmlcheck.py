@@ -119,6 +119,8 @@ class Validator(unittest.TestCase):
         self.assert_rejected(bad('<svg role="img" viewBox="0 0 10 10"><title>Returns</title>',
                                  '<svg viewBox="0 0 10 10"><title>Returns</title>'), 'without role="img"')
         self.assert_rejected(bad("<title>Returns</title>", "<title> </title>"), "empty <title>")
+        self.assert_rejected(bad("<title>Returns</title><rect width=\"5\" height=\"5\"/>", ""), "without a <title>")
+        self.assert_rejected(bad('<p>No open position', '<svg role="img"/><p>No open position'), "<svg/> without")
         self.assert_rejected(bad("<title>Returns</title><rect width=\"5\" height=\"5\"/>",
                                  "<rect width=\"5\" height=\"5\"/><title>Returns</title>"), "not <title>")
 
