@@ -5,6 +5,13 @@ THD_PACKAGES=(g++ cmake ninja-build pkg-config python3 python3-jsonschema
   libcli11-dev libcurl4-openssl-dev libsimdjson-dev libssl-dev doctest-dev libtomlplusplus-dev
   libhiredis-dev redis-server)
 
+# What the tests need beyond the build (scripts/test, hence .ci/run; not the demo): Debian's
+# chromium renders the HTML report in tests/cli/test_report_browser.py. Without recommends, on top of
+# THD_PACKAGES: about 150 packages, 190 MB to download, 670 MB installed (chromium and
+# chromium-common are 113 MB of the download; the rest is GTK, Mesa with its LLVM, D-Bus); apt's
+# simulation, docs/CI.md.
+THD_TEST_PACKAGES=(chromium)
+
 thd_install() {
   local missing=()
   local pkg
@@ -23,3 +30,4 @@ thd_install() {
 }
 
 thd_install_base() { thd_install "${THD_PACKAGES[@]}"; }
+thd_install_test() { thd_install "${THD_PACKAGES[@]}" "${THD_TEST_PACKAGES[@]}"; }
