@@ -1,0 +1,66 @@
+#include "report/document.hpp"
+
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "core/base/date.hpp"
+#include "core/base/dir_list.hpp"
+
+namespace thd::report {
+namespace {
+
+// "live_signals_20261122.json" -> ("live_signals", 2026-11-22).
+std::optional<std::pair<std::string, Date>> dated_name(const std::string& file) {
+  constexpr std::string_view ext = ".json";
+  if (file.size() <= ext.size() + 9 || file.compare(file.size() - ext.size(), ext.size(), ext) != 0)
+    return std::nullopt;
+  const std::string stem = file.substr(0, file.size() - ext.size());
+  const size_t us = stem.rfind('_');
+  if (us == std::string::npos || us == 0) return std::nullopt;
+  auto date = parse_yyyymmdd(std::string_view(stem).substr(us + 1));
+  if (!date) return std::nullopt;
+  return std::pair{stem.substr(0, us), *date};
+}
+
+}  // namespace
+
+Result<std::filesystem::path> newest_document(const std::filesystem::path& discovery_dir,
+                                              const std::string& portfolio) {
+  bool exists = false;
+  auto listing = list_directory(discovery_dir, &exists);
+  if (!listing) return Failure(listing.error());
+  std::optional<std::pair<Date, std::string>> best;
+  std::set<std::string> portfolios;
+  for (const DirEntry& e : *listing) {
+    if (e.type == EntryType::directory) continue;
+    auto named = dated_name(e.name);
+    if (!named) continue;
+    portfolios.insert(named->first);
+    if (named->first == portfolio && (!best || named->second > best->first))
+      best = std::pair{named->second, e.name};
+  }
+  if (best) return discovery_dir / best->second;
+  std::string available;
+  for (const std::string& p : portfolios) available += (available.empty() ? "" : ", ") + p;
+  return Failure(Error{"no discovery document of portfolio '" + portfolio + "' in " + discovery_dir.string() +
+                       (exists ? "" : " (the directory does not exist)") +
+                       (available.empty() ? "; make one with `run --portfolio " + portfolio + "`"
+                                          : "; documents exist for: " + available)});
+}
+
+Result<std::string> read_document(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return Failure(Error{file.string() + " does not exist"});
+  if (std::filesystem::is_directory(file, ec))
+    return Failure(Error{file.string() + " is a directory, not a discovery document"});
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Failure(Error{"cannot read " + file.string()});
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Failure(Error{"cannot read " + file.string()});
+  return text.str();
+}
+
+}  // namespace thd::report

@@ -1,0 +1,21 @@
+// Where the report's input comes from: a file named on the command line, or
+// the newest discovery document of a portfolio.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "core/base/error.hpp"
+
+namespace thd::report {
+
+// The newest <portfolio>_<YYYYMMDD>.json in `discovery_dir` by the date in
+// its name (never by mtime). A failure names the directory and the
+// portfolios that have documents there.
+Result<std::filesystem::path> newest_document(const std::filesystem::path& discovery_dir,
+                                              const std::string& portfolio);
+
+// The file's bytes; a failure names the file and why (missing, a directory, unreadable).
+Result<std::string> read_document(const std::filesystem::path& file);
+
+}  // namespace thd::report
