@@ -112,9 +112,11 @@ ChartBlock returns_chart(const ReportModel& m) {
   const double width = a.bin_width.has() && *a.bin_width > 0 ? *a.bin_width : 0.05;
   if (a.bins.empty())
     return no_data("chart-returns", title, "Return distribution: no closed trade with a return.");
-  // A bin's index from its lower edge (the open low end: from its upper one).
+  // A bin's index from its lower edge (the open low end: from its upper one), within the
+  // document's [-40, 39] (docs/STATISTICS.md), so that no edge makes the chart unbounded.
   const auto index = [width](const TradeAnalysis::Bin& b) {
-    return b.from.has() ? std::lround(*b.from / width) : std::lround(*b.to / width) - 1;
+    const double edge = b.from.has() ? *b.from / width : b.to.has() ? *b.to / width - 1 : 0;
+    return std::lround(std::clamp(std::isfinite(edge) ? edge : 0.0, -40.0, 39.0));
   };
   long first = index(a.bins.front()), last = first;
   double tallest = 0, wins = 0, losses = 0;

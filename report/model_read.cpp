@@ -3,6 +3,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 
 #include "core/base/json_writer.hpp"
 #include "report/model.hpp"
@@ -20,10 +22,24 @@ std::optional<element> child(object o, std::string_view key) {
   return e;
 }
 
+// An empty object of its own document: a default-constructed dom::object
+// points to no document, and reading one is undefined.
+object empty_object() {
+  static const object empty = [] {
+    static simdjson::dom::parser parser;
+    object o;
+    if (parser.parse("{}", 2).get(o) != simdjson::SUCCESS) std::abort();
+    return o;
+  }();
+  return empty;
+}
+
+// The object at `key`; an empty one when absent or not an object.
 object obj(object o, std::string_view key) {
   object out;
-  if (auto e = child(o, key); e && e->get(out) != simdjson::SUCCESS) out = object();
-  return out;  // an empty object when absent or not an object
+  auto e = child(o, key);
+  if (!e || e->get(out) != simdjson::SUCCESS) return empty_object();
+  return out;
 }
 
 bool has_object(object o, std::string_view key) {
@@ -76,7 +92,9 @@ Provenance provenance(object o) {
   p.service = str(po, "service");
   p.fetched_at = str(po, "fetched_at");
   p.reason = str(po, "reason");
-  if (Num age = num(po, "age_seconds"); age.has()) p.age_seconds = static_cast<std::int64_t>(*age);
+  // (a value past int64's range would be undefined to convert: such an age is not shown)
+  if (Num age = num(po, "age_seconds"); age.has() && std::fabs(*age) < 9e18)
+    p.age_seconds = static_cast<std::int64_t>(*age);
   return p;
 }
 
