@@ -62,9 +62,12 @@ int run_report(const ReportOptions& options, Context& context) {
   } else {
     throw FatalError(ExitCode::usage, "report: give a discovery document (FILE.json) or --portfolio NAME");
   }
-  auto text = report::read_document(input);
-  if (!text) throw FatalError(ExitCode::input, text.error().message);
-  auto model = report::read_report_model(*text, input.string());
+  // The text is let go once read: only the model is kept while the report is rendered.
+  auto model = [&] {
+    auto text = report::read_document(input);
+    if (!text) throw FatalError(ExitCode::input, text.error().message);
+    return report::read_report_model(*text, input.string());
+  }();
   if (!model) throw FatalError(ExitCode::input, model.error().message);
   const std::string document = report::render_report(*model, format);
   if (options.output.empty() || options.output == "-") {

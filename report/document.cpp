@@ -1,9 +1,10 @@
 #include "report/document.hpp"
 
+#include <simdjson.h>
+
 #include <fstream>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "core/base/date.hpp"
 #include "core/base/dir_list.hpp"
@@ -57,10 +58,17 @@ Result<std::string> read_document(const std::filesystem::path& file) {
     return Failure(Error{file.string() + " is a directory, not a discovery document"});
   std::ifstream in(file, std::ios::binary);
   if (!in) return Failure(Error{"cannot read " + file.string()});
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::string text;
+  const auto size = std::filesystem::file_size(file, ec);
+  text.reserve((ec ? 0 : size) + simdjson::SIMDJSON_PADDING);
+  char buffer[65536];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<size_t>(in.gcount()));
+    if (text.capacity() - text.size() < simdjson::SIMDJSON_PADDING)  // it grew while read
+      text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  }
   if (in.bad()) return Failure(Error{"cannot read " + file.string()});
-  return text.str();
+  return text;
 }
 
 }  // namespace thd::report

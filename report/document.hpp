@@ -15,7 +15,9 @@ namespace thd::report {
 Result<std::filesystem::path> newest_document(const std::filesystem::path& discovery_dir,
                                               const std::string& portfolio);
 
-// The file's bytes; a failure names the file and why (missing, a directory, unreadable).
+// The file's bytes, with room for simdjson's padding (read_report_model
+// parses them in place); a failure names the file and why (missing, a
+// directory, unreadable).
 Result<std::string> read_document(const std::filesystem::path& file);
 
 }  // namespace thd::report

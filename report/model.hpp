@@ -170,7 +170,9 @@ struct ReportModel {
 };
 
 // Reads a discovery document. A failure (not JSON, not a discovery
-// document) says what is wrong in one line; `shown` names the input.
-Result<ReportModel> read_report_model(std::string_view json, std::string_view shown);
+// document) says what is wrong in one line; `shown` names the input. A
+// `json` with simdjson's padding in its capacity (read_document's) is
+// parsed where it is; another is copied once.
+Result<ReportModel> read_report_model(const std::string& json, std::string_view shown);
 
 }  // namespace thd::report

@@ -352,11 +352,15 @@ const Ticker* ReportModel::find_ticker(std::string_view ticker) const {
   return it != tickers.end() && it->ticker == ticker ? &*it : nullptr;
 }
 
-Result<ReportModel> read_report_model(std::string_view json, std::string_view shown) {
+Result<ReportModel> read_report_model(const std::string& json, std::string_view shown) {
   simdjson::dom::parser parser;
-  simdjson::padded_string text(json);
   element root;
-  if (auto error = parser.parse(text).get(root); error != simdjson::SUCCESS)
+  // A 2,000-ticker document is a few MB: a copy of it is a good part of the report's memory.
+  const bool padded = json.capacity() - json.size() >= simdjson::SIMDJSON_PADDING;
+  simdjson::padded_string copy;
+  if (!padded) copy = simdjson::padded_string(json);
+  auto parsed = padded ? parser.parse(json.data(), json.size(), false) : parser.parse(copy);
+  if (auto error = parsed.get(root); error != simdjson::SUCCESS)
     return Failure(Error{std::string(shown) + " is not valid JSON: " + simdjson::error_message(error)});
   object o;
   object portfolio;
