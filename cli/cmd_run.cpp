@@ -181,6 +181,13 @@ int run_run(const RunOptions& options, Context& context) {
   if (!options.report.empty() && options.output == "-")
     throw FatalError(ExitCode::usage,
                      "run: --report writes beside the document; it needs a file, not --output -");
+  if (!options.report.empty() &&
+      report::format_of_file(options.output) == report::parse_report_format(options.report))
+    throw FatalError(ExitCode::usage,
+                     "run: --output " + options.output + " and --report " + options.report +
+                         ": the report (same name, " +
+                         std::string(report::report_extension(*report::parse_report_format(options.report))) +
+                         ") would replace the document; name the document .json");
   if (options.dry_run) {
     DryRunPlan plan = plan_pipeline(context.config, *context.clock, {options.portfolio});
     print(stdout, "Plan for %s (no network call made)\n", printable(plan.portfolio_file).c_str());

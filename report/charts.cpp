@@ -46,9 +46,9 @@ double LinearScale::operator()(double v) const {
 }
 
 std::string svg_open(std::string_view title, double width, double height) {
-  return "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " + coord(width) + " " +
-         coord(height) + "\" width=\"" + coord(width) + "\" height=\"" + coord(height) + "\"><title>" +
-         html_escape(title) + "</title>";
+  // No xmlns: inline in HTML the parser puts <svg> in its namespace, and the page names no URL at all.
+  return "<svg role=\"img\" viewBox=\"0 0 " + coord(width) + " " + coord(height) + "\" width=\"" +
+         coord(width) + "\" height=\"" + coord(height) + "\"><title>" + html_escape(title) + "</title>";
 }
 
 std::string equity_svg(const std::vector<TradeAnalysis::Point>& points, std::string_view title) {

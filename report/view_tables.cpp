@@ -216,6 +216,7 @@ Section research_section(const ReportModel& m) {
     covered.text =
         count(*m.coverage_covered) + " of " + count(*m.coverage_tickers) + " tickers (" + covered.text + ")";
   f.facts.push_back({"Covered by a local analysis", covered});
+  f.facts.push_back({"Covered", text_cell(join(m.covered, "none"))});
   f.facts.push_back({"Missing", text_cell(join(m.missing, "none"))});
   f.facts.push_back({"Stale", text_cell(join(m.stale, "none"))});
   std::string recs;

@@ -148,6 +148,9 @@ class SampleReport(FakeServicesTestCase):
         r = self.thd("--data-dir", self.sample_data, "run", "--portfolio", "live_signals", "--offline", "--output",
                      "-", "--report", "html")
         self.assert_error(r, 2, "--report", "--output -")
+        r = self.thd("--data-dir", self.sample_data, "run", "--portfolio", "live_signals", "--offline", "--output",
+                     os.path.join(self.tmp, "doc.md"), "--report", "markdown")
+        self.assert_error(r, 2, "would replace the document")
 
     # --- the HTML contract ---------------------------------------------------------------------
 
@@ -158,9 +161,8 @@ class SampleReport(FakeServicesTestCase):
         self.assertNotIn("<script", text.lower())
         csp = [page.elements[i][1]["content"] for i in page.find("meta", http_equiv="Content-Security-Policy")]
         self.assertEqual(csp, [CSP])
-        for forbidden in ("<link", "<img", "<iframe", "url(", "@import", "http://", "https://", "src="):
-            # The SVG namespace is the one URL (an identifier, never fetched).
-            self.assertNotIn(forbidden, text.replace('xmlns="http://www.w3.org/2000/svg"', ""), forbidden)
+        for forbidden in ("<link", "<img", "<iframe", "url(", "@import", "http://", "https://", "src=", "href="):
+            self.assertNotIn(forbidden, text, forbidden)
         styles = page.find("style")
         self.assertEqual(len(styles), 1)
         self.assertIn("@media (prefers-color-scheme: dark)", page.text(styles[0]))
