@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -18,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from thdtest import (SERVICES, SOURCE, FakeServicesTestCase, PortfolioTestCase, clean_env,  # noqa: E402
+from thdtest import (BIN, SERVICES, SOURCE, FakeServicesTestCase, PortfolioTestCase, clean_env,  # noqa: E402
                      write_file)
 
 KEYS = {"FMP_API_KEY": "MARKERfmp7731", "ALPHA_VANTAGE_API_KEY": "MARKERav8842", "FRED_API_KEY": "MARKERfred9953"}
@@ -93,13 +94,12 @@ class SampleReport(FakeServicesTestCase):
             shutil.copytree(os.path.join(SOURCE, "data", part), os.path.join(cls.sample_data, part),
                             ignore=shutil.ignore_patterns("trade_history" if part == "outputs" else "-"))
         cls.server.reset()
-        import subprocess
-        from thdtest import BIN
         urls = {"THD_%s_BASE_URL" % s.upper(): "%s/%s" % (cls.server.base, s) for s in SERVICES}
         urls["THD_SEC_EDGAR_TICKERS_URL"] = "%s/sec_edgar/files/company_tickers.json" % cls.server.base
         cls.env = clean_env(**KEYS, **urls, SEC_EDGAR_USER_AGENT="thd-tests tests@example.com")
+        cls.cache_dir = os.path.join(root, "cache")
         cls.run_result = subprocess.run(
-            [BIN, "--data-dir", cls.sample_data, "--cache-dir", os.path.join(root, "cache"), "run", "--portfolio",
+            [BIN, "--data-dir", cls.sample_data, "--cache-dir", cls.cache_dir, "run", "--portfolio",
              "live_signals", "--report", "html"], env=cls.env, cwd=root, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, timeout=120)
         cls.json_path = os.path.join(cls.sample_data, "outputs", "trade_history", "discovery",
@@ -240,6 +240,26 @@ class SampleReport(FakeServicesTestCase):
         # BTC-USD has no company profile: its sector is missing, and says why.
         self.assertRegex(text, r'<span class="badge src-missing" title="not requested: crypto has no company '
                                r'profile">missing: not requested: crypto has no company profile</span>')
+
+    def test_a_day_later_offline_the_badges_say_cache_and_stale_with_their_age(self):
+        # The same cache a day later, offline: quotes (TTL 900 s) are served stale, profiles (7 days) from the cache.
+        out = os.path.join(self.tmp, "later.json")
+        cache = os.path.join(self.tmp, "cache-copy")
+        shutil.copytree(self.cache_dir, cache)
+        env = dict(self.env, THD_NOW="2026-11-23T12:00:00Z")
+        self.assert_ok(self.thd("--data-dir", self.sample_data, "--cache-dir", cache, "run", "--portfolio",
+                                "live_signals", "--offline", "--output", out, env=env))
+        with open(out) as f:
+            doc = json.load(f)
+        self.assertEqual(doc["tickers"]["AAPL"]["market"]["provenance"]["source"], "stale_cache")
+        self.assertEqual(doc["tickers"]["AAPL"]["profile"]["provenance"]["source"], "cache")
+        text = self.report(out, "--format", "html", env=env)
+        price = "{:,.2f}".format(Decimal(repr(doc["tickers"]["AAPL"]["market"]["price"])))
+        self.assertRegex(text, re.escape(price) + r'<span class="badge src-stale" title="stale, fetched 1 d before '
+                                                  r'the document[^"]*">stale 1 d</span>')
+        self.assertRegex(text, r'technology<span class="badge src-cache" title="cache, fetched 1 d before the '
+                               r'document">cache 1 d</span>')
+        self.assertIn("[stale 1 d]", self.report(out, env=env))
 
     def test_table_fits_100_columns_and_markdown_escapes(self):
         table = self.report(self.json_path)
