@@ -27,6 +27,7 @@ h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
 .figure .label { display: block; color: var(--muted); font-size: .8rem; }
 .figure .value { display: block; font-size: 1.35rem; font-weight: 600; font-variant-numeric: tabular-nums; }
 .figure .note { display: block; color: var(--muted); font-size: .75rem; }
+section { overflow-x: auto; }  /* a wide table scrolls inside its section, not the page */
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .88rem; }
 th, td { padding: .25rem .5rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 th { background: var(--panel); font-weight: 600; }
