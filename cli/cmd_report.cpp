@@ -62,6 +62,9 @@ int run_report(const ReportOptions& options, Context& context) {
   } else {
     throw FatalError(ExitCode::usage, "report: give a discovery document (FILE.json) or --portfolio NAME");
   }
+  if (!options.output.empty() && options.output != "-" && cli::same_file(input, options.output))
+    throw FatalError(ExitCode::usage, "report: --output " + options.output + " is the document being read (" +
+                                          input.string() + "); name another file");
   // The text is let go once read: only the model is kept while the report is rendered.
   auto model = [&] {
     auto text = report::read_document(input);

@@ -181,13 +181,16 @@ int run_run(const RunOptions& options, Context& context) {
   if (!options.report.empty() && options.output == "-")
     throw FatalError(ExitCode::usage,
                      "run: --report writes beside the document; it needs a file, not --output -");
-  if (!options.report.empty() &&
-      report::format_of_file(options.output) == report::parse_report_format(options.report))
-    throw FatalError(ExitCode::usage,
-                     "run: --output " + options.output + " and --report " + options.report +
-                         ": the report (same name, " +
-                         std::string(report::report_extension(*report::parse_report_format(options.report))) +
-                         ") would replace the document; name the document .json");
+  if (!options.report.empty()) {
+    const auto format = *report::parse_report_format(options.report);  // CLI11 checked the name
+    std::filesystem::path target = options.output;
+    target.replace_extension(std::string(report::report_extension(format)));
+    if (!options.output.empty() && same_file(options.output, target))
+      throw FatalError(ExitCode::usage, "run: --output " + options.output + " and --report " +
+                                            options.report + ": the report (same name, " +
+                                            std::string(report::report_extension(format)) +
+                                            ") would replace the document; name the document .json");
+  }
   if (options.dry_run) {
     DryRunPlan plan = plan_pipeline(context.config, *context.clock, {options.portfolio});
     print(stdout, "Plan for %s (no network call made)\n", printable(plan.portfolio_file).c_str());

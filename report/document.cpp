@@ -2,9 +2,14 @@
 
 #include <simdjson.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <set>
+#include <vector>
 
 #include "core/base/date.hpp"
 #include "core/base/dir_list.hpp"
@@ -32,17 +37,23 @@ Result<std::filesystem::path> newest_document(const std::filesystem::path& disco
   bool exists = false;
   auto listing = list_directory(discovery_dir, &exists);
   if (!listing) return Failure(listing.error());
-  std::optional<std::pair<Date, std::string>> best;
+  std::vector<std::pair<Date, std::string>> candidates;
   std::set<std::string> portfolios;
   for (const DirEntry& e : *listing) {
     if (e.type == EntryType::directory) continue;
     auto named = dated_name(e.name);
     if (!named) continue;
     portfolios.insert(named->first);
-    if (named->first == portfolio && (!best || named->second > best->first))
-      best = std::pair{named->second, e.name};
+    if (named->first == portfolio) candidates.emplace_back(named->second, e.name);
   }
-  if (best) return discovery_dir / best->second;
+  // The newest by date that is a readable regular file (through a symlink):
+  // a dangling link, a directory or a FIFO with a dated name is passed over.
+  std::sort(candidates.begin(), candidates.end(), std::greater<>());
+  for (const auto& candidate : candidates) {
+    const std::filesystem::path file = discovery_dir / candidate.second;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(file, ec) && ::access(file.c_str(), R_OK) == 0) return file;
+  }
   std::string available;
   for (const std::string& p : portfolios) available += (available.empty() ? "" : ", ") + p;
   return Failure(Error{"no discovery document of portfolio '" + portfolio + "' in " + discovery_dir.string() +
@@ -56,15 +67,21 @@ Result<std::string> read_document(const std::filesystem::path& file) {
   if (!std::filesystem::exists(file, ec)) return Failure(Error{file.string() + " does not exist"});
   if (std::filesystem::is_directory(file, ec))
     return Failure(Error{file.string() + " is a directory, not a discovery document"});
+  if (!std::filesystem::is_regular_file(file, ec))
+    return Failure(Error{file.string() + " is not a regular file, not a discovery document"});
+  const auto size = std::filesystem::file_size(file, ec);
+  const std::string too_big = file.string() + " is larger than " + std::to_string(max_document_bytes >> 20) +
+                              " MiB, not a discovery document";
+  if (!ec && size > max_document_bytes) return Failure(Error{too_big});
   std::ifstream in(file, std::ios::binary);
   if (!in) return Failure(Error{"cannot read " + file.string()});
   std::string text;
-  const auto size = std::filesystem::file_size(file, ec);
   text.reserve((ec ? 0 : size) + simdjson::SIMDJSON_PADDING);
   char buffer[65536];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     text.append(buffer, static_cast<size_t>(in.gcount()));
-    if (text.capacity() - text.size() < simdjson::SIMDJSON_PADDING)  // it grew while read
+    if (text.size() > max_document_bytes) return Failure(Error{too_big});  // it grew while read
+    if (text.capacity() - text.size() < simdjson::SIMDJSON_PADDING)        // it grew while read
       text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
   }
   if (in.bad()) return Failure(Error{"cannot read " + file.string()});

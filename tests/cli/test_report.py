@@ -414,6 +414,54 @@ class SampleReport(FakeServicesTestCase):
                 self.assert_error(self.thd(*args, env=self.env), code, *needles)
 
 
+    def test_the_output_is_never_the_document_being_read(self):
+        folder = os.path.join(self.tmp, "d", "outputs", "trade_history", "discovery")
+        doc = write_file(os.path.join(folder, "pf_20261122.json"), json.dumps(self.doc))
+        link = os.path.join(self.tmp, "link.json")
+        os.symlink(doc, link)
+        with open(doc) as f:
+            before = f.read()
+        cases = [
+            ("report", doc, "--output", doc),
+            ("report", doc, "--output", link),
+            ("report", link, "--output", doc),
+            ("report", "./pf_20261122.json", "--output", "pf_20261122.json", "--format", "html"),
+            ("report", "pf_20261122.json", "--output", os.path.join(folder, "..", "discovery", "pf_20261122.json")),
+            ("--data-dir", os.path.join(self.tmp, "d"), "report", "--portfolio", "pf", "--output", doc),
+        ]
+        for args in cases:
+            with self.subTest(args=args):
+                r = self.thd(*args, env=self.env, cwd=folder)
+                self.assert_error(r, 2, "--output", "is the document being read")
+                with open(doc) as f:
+                    self.assertEqual(f.read(), before)
+                self.assertTrue(os.path.islink(link))
+
+    def test_only_a_regular_file_of_bounded_size_is_read(self):
+        fifo = os.path.join(self.tmp, "fifo.json")
+        os.mkfifo(fifo)
+        big = os.path.join(self.tmp, "big.json")
+        with open(big, "w") as f:
+            f.truncate((256 << 20) + 1)  # sparse
+        for path, needle in (("/dev/zero", "not a regular file"), (fifo, "not a regular file"),
+                             (big, "larger than 256 MiB")):
+            with self.subTest(path=path):
+                self.assert_error(self.thd("report", path, env=self.env, timeout=20), 3, path, needle)
+
+    def test_portfolio_passes_over_what_is_not_a_readable_regular_file(self):
+        data = os.path.join(self.tmp, "d")
+        folder = os.path.join(data, "outputs", "trade_history", "discovery")
+        doc = copy.deepcopy(self.doc)
+        doc["discovery_metadata"]["run_date"] = "2026-11-05"
+        write_file(os.path.join(folder, "pf_20261105.json"), json.dumps(doc))
+        os.symlink(os.path.join(folder, "gone.json"), os.path.join(folder, "pf_20261130.json"))
+        os.makedirs(os.path.join(folder, "pf_20261129.json"))
+        os.mkfifo(os.path.join(folder, "pf_20261128.json"))
+        r = self.thd("--data-dir", data, "report", "--portfolio", "pf", "--format", "html", env=self.env,
+                     timeout=20)
+        self.assert_ok(r)
+        self.assertIn("<title>Discovery: live_signals (2026-11-05)</title>", r.stdout)
+
 class HostileInput(PortfolioTestCase):
     """Strings from the CSV reach the report as text, never as markup."""
 
@@ -456,6 +504,23 @@ class HostileInput(PortfolioTestCase):
         table = self.thd("report", out)
         self.assert_ok(table)
         self.assertIn("<script>alert(1)</script>", table.stdout)  # a terminal shows it as the text it is
+
+    def test_run_report_compares_the_reports_real_path_with_the_output(self):
+        self.write_csv(self.CSV)
+        base = ["--data-dir", self.data, "--cache-dir", self.cache, "run", "--portfolio", "pf", "--offline"]
+        htm = os.path.join(self.tmp, "doc.htm")
+        self.assert_ok(self.thd(*base, "--output", htm, "--report", "html"))
+        with open(htm) as f:
+            self.assertIn("portfolio_summary", json.load(f))  # the document, not the page
+        with open(os.path.join(self.tmp, "doc.html")) as f:
+            self.assertTrue(f.read().startswith("<!DOCTYPE html>"))
+        md = os.path.join(self.tmp, "doc.markdown")
+        self.assert_ok(self.thd(*base, "--output", md, "--report", "markdown"))
+        self.assertTrue(os.path.exists(os.path.join(self.tmp, "doc.md")))
+        for out, fmt in (("x.html", "html"), ("x.md", "markdown")):
+            with self.subTest(out=out):
+                self.assert_error(self.thd(*base, "--output", os.path.join(self.tmp, out), "--report", fmt), 2,
+                                  "would replace the document")
 
     def test_a_missing_market_figure_shows_its_reason(self):
         self.write_csv(self.CSV)
