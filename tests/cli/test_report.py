@@ -522,6 +522,22 @@ class HostileInput(PortfolioTestCase):
                 self.assert_error(self.thd(*base, "--output", os.path.join(self.tmp, out), "--report", fmt), 2,
                                   "would replace the document")
 
+    def test_a_document_with_a_pnl_beyond_64_bits_is_readable_by_the_report(self):
+        self.write_csv("Position_UUID,Ticker,Strategy_Type,Entry_Timestamp,Exit_Timestamp,PnL,Return,Status\n"
+                       "U1,AAPL,SMA,2025-01-02,2025-01-10,98765432109876543488,0.1,Closed\n"
+                       "U2,MSFT,SMA,2025-01-03,2025-01-12,-98765432109876543488,-0.05,Closed\n")
+        out = os.path.join(self.tmp, "doc.json")
+        r = self.thd("--data-dir", self.data, "--cache-dir", self.cache, "run", "--portfolio", "pf", "--offline",
+                     "--output", out, "--report", "html")
+        self.assert_ok(r)
+        with open(out) as f:
+            text = f.read()
+        self.assertNotIn("98765432109876543488", text)
+        self.assertIn("9.876543210987654e+19", text)
+        self.assertTrue(os.path.exists(os.path.join(self.tmp, "doc.html")))
+        for fmt in ("table", "markdown", "html"):
+            self.assert_ok(self.thd("report", out, "--format", fmt))
+
     def test_a_missing_market_figure_shows_its_reason(self):
         self.write_csv(self.CSV)
         out = os.path.join(self.tmp, "doc.json")
