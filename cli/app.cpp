@@ -95,10 +95,12 @@ int main(int argc, char** argv) {
   RunOptions run_options;
   InventoryOptions inventory_options;
   CacheOptimizeOptions optimize_options;
+  ReportOptions report_options;
   CLI::App* run = setup_run(app, run_options, bindings);
   CLI::App* inventory = setup_inventory(app, inventory_options, bindings);
   CLI::App* optimize = setup_cache_optimize(app, optimize_options);
-  for (CLI::App* sub : {run, inventory, optimize}) {
+  CLI::App* report = setup_report(app, report_options);
+  for (CLI::App* sub : {run, inventory, optimize, report}) {
     sub->fallthrough();  // global options work after the subcommand too
     sub->footer(
         "Global options (before or after the subcommand):\n"
@@ -133,6 +135,7 @@ int main(int argc, char** argv) {
   Context context = make_context(global, bindings);
   if (run->parsed()) return run_run(run_options, context);
   if (inventory->parsed()) return run_inventory(inventory_options, context);
+  if (report->parsed()) return run_report(report_options, context);
   return run_cache_optimize(optimize_options, context);
 }
 

@@ -162,6 +162,11 @@ CLI::App* setup_run(CLI::App& app, RunOptions& options, SettingBindings& binding
                 "forget the circuit breakers earlier runs saved (a breaker opened by a failing service "
                 "otherwise holds for up to its cool-down) and retry every service now");
   sub->add_flag("--no-progress", options.no_progress, "no progress display (it is only shown on a terminal)");
+  sub->add_option("--report", options.report,
+                  "also write the report for people beside the document (same name, .html or .md) and print "
+                  "its path")
+      ->check(CLI::IsMember({"html", "markdown"}))
+      ->type_name("FORMAT");
   sub->add_flag("--show-config", options.show_config,
                 "print every setting with its value and origin, then exit");
   return sub;
@@ -173,6 +178,19 @@ int run_run(const RunOptions& options, Context& context) {
     return 0;
   }
   if (options.portfolio.empty()) throw FatalError(ExitCode::usage, "run: --portfolio NAME is required");
+  if (!options.report.empty() && options.output == "-")
+    throw FatalError(ExitCode::usage,
+                     "run: --report writes beside the document; it needs a file, not --output -");
+  if (!options.report.empty()) {
+    const auto format = *report::parse_report_format(options.report);  // CLI11 checked the name
+    std::filesystem::path target = options.output;
+    target.replace_extension(std::string(report::report_extension(format)));
+    if (!options.output.empty() && same_file(options.output, target))
+      throw FatalError(ExitCode::usage, "run: --output " + options.output + " and --report " +
+                                            options.report + ": the report (same name, " +
+                                            std::string(report::report_extension(format)) +
+                                            ") would replace the document; name the document .json");
+  }
   if (options.dry_run) {
     DryRunPlan plan = plan_pipeline(context.config, *context.clock, {options.portfolio});
     print(stdout, "Plan for %s (no network call made)\n", printable(plan.portfolio_file).c_str());
@@ -207,6 +225,7 @@ int run_run(const RunOptions& options, Context& context) {
   const bool progress = !options.no_progress && ::isatty(STDERR_FILENO) && !std::getenv("NO_COLOR") &&
                         verbosity() >= Verbosity::normal;
   RunEvents events;
+  std::filesystem::path report_file;  // with --report: written by publish, beside the document
   if (progress) {
     events.network_progress = [](const NetworkProgress& p) {
       print(stderr, "\r\033[K%s", fit_width(progress_text(p), terminal_columns()).c_str());
@@ -231,7 +250,11 @@ int run_run(const RunOptions& options, Context& context) {
         options.output.empty()
             ? default_output_path(context.config, d.portfolio.name, d.metadata.generated_at)
             : std::filesystem::path(options.output);
-    return write_output(target, render_discovery_json(d));
+    const std::string json = render_discovery_json(d);
+    const std::filesystem::path written = write_output(target, json);
+    if (!options.report.empty() && !written.empty())
+      report_file = write_report_beside(written, json, *report::parse_report_format(options.report));
+    return written;
   };
   // From here on Ctrl-C and SIGTERM stop the run cleanly (state saved, no
   // document, exit 130/143) instead of killing it.
@@ -245,6 +268,12 @@ int run_run(const RunOptions& options, Context& context) {
   }
   for (const std::string& w : r.warnings) log_warning(printable(w));
   if (verbosity() >= Verbosity::normal) print_summary(r);
+  if (!report_file.empty()) {  // its path on stdout, for a script or a click in the terminal
+    if (verbosity() >= Verbosity::normal)
+      print(stderr, "  report: %s (open it in a browser or an editor)\n",
+            printable(report_file.string()).c_str());
+    print(stdout, "%s\n", report_file.string().c_str());
+  }
   // A signal that came after the last look (while the document was written
   // or the state saved): the run is complete, but the user asked it to stop.
   if (interrupt_signal() != 0)

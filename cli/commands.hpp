@@ -10,6 +10,7 @@
 
 #include "cache/redis_storage.hpp"
 #include "cli/app.hpp"
+#include "report/render.hpp"
 
 namespace thd::cli {
 
@@ -20,6 +21,7 @@ struct RunOptions {
   bool dry_run = false;
   bool no_progress = false;
   bool reset_breakers = false;
+  std::string report;  // html or markdown: the report beside the document too
 };
 CLI::App* setup_run(CLI::App& app, RunOptions& options, SettingBindings& bindings);
 int run_run(const RunOptions& options, Context& context);
@@ -51,6 +53,18 @@ struct CacheOptimizeOptions {
   std::uint64_t output_temps = 0, output_temps_removed = 0;
   std::optional<RemoteSurvey> remote_found;  // with --remote
 };
+struct ReportOptions {
+  std::string file;
+  std::string portfolio;
+  std::string format;  // empty: from --output's extension, else table
+  std::string output;
+};
+CLI::App* setup_report(CLI::App& app, ReportOptions& options);
+int run_report(const ReportOptions& options, Context& context);
+// Renders `json` (the document just written to `json_file`) as `format` beside it: same stem, .html or .md.
+std::filesystem::path write_report_beside(const std::filesystem::path& json_file, const std::string& json,
+                                          report::ReportFormat format);
+
 CLI::App* setup_cache_optimize(CLI::App& app, CacheOptimizeOptions& options);
 int run_cache_optimize(const CacheOptimizeOptions& options, Context& context);
 

@@ -29,6 +29,19 @@ bool stdout_reader_gone() {
   return ::poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
 }
 
+bool same_file(const std::filesystem::path& input, const std::filesystem::path& output) {
+  std::error_code ec;
+  if (std::filesystem::exists(input, ec) && std::filesystem::exists(output, ec)) {
+    const bool same = std::filesystem::equivalent(input, output, ec);
+    if (!ec) return same;
+  }
+  const auto a = std::filesystem::weakly_canonical(std::filesystem::absolute(input, ec), ec);
+  if (ec) return input.lexically_normal() == output.lexically_normal();
+  const auto b = std::filesystem::weakly_canonical(std::filesystem::absolute(output, ec), ec);
+  if (ec) return input.lexically_normal() == output.lexically_normal();
+  return a == b;
+}
+
 std::filesystem::path write_output(const std::filesystem::path& target, const std::string& document) {
   // `document` is JSON from JsonWriter, which redacts every string in it
   // (whatever its origin: a provider, an older cache, a local file); the

@@ -63,7 +63,18 @@ std::string format_double(double d) {
   if (d == 0) return "0";
   char buf[64];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
-  return ec == std::errc() ? std::string(buf, end) : "null";
+  if (ec != std::errc()) return "null";
+  std::string_view text(buf, static_cast<size_t>(end - buf));
+  // A big integral value in fixed notation ("98765432109876543488") reads as
+  // an integer beyond int64/uint64, which simdjson refuses: from 2^53 on
+  // (where doubles are all integers) it is written in scientific notation,
+  // still the shortest that reads back as `d`.
+  if (std::fabs(d) >= 9007199254740992.0 && text.find_first_of(".eE") == std::string_view::npos) {
+    auto sci = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+    if (sci.ec != std::errc()) return "null";
+    return std::string(buf, sci.ptr);
+  }
+  return std::string(text);
 }
 
 void JsonWriter::newline() {

@@ -144,7 +144,8 @@ class UnwritableCacheTest(ThdTestCase):
 
 
 class HelpAndVersionTest(ThdTestCase):
-    SUBCOMMANDS = {"run": "--max-concurrent", "inventory": "--stale-days", "cache-optimize": "--max-size"}
+    SUBCOMMANDS = {"run": "--max-concurrent", "inventory": "--stale-days", "cache-optimize": "--max-size",
+                   "report": "--format"}
 
     def test_version(self):
         for args in [[]] + [[s] for s in self.SUBCOMMANDS]:

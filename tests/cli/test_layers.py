@@ -22,7 +22,7 @@ class Layers(unittest.TestCase):
         self._tmp = tempfile.TemporaryDirectory(prefix="thd-layers-")
         self.addCleanup(self._tmp.cleanup)
         self.root = self._tmp.name
-        for d in ("core", "cache", "services", "cli"):
+        for d in ("core", "cache", "services", "report", "cli"):
             shutil.copytree(os.path.join(SOURCE, d), os.path.join(self.root, d))
         shutil.copy(os.path.join(SOURCE, "CMakeLists.txt"), self.root)
 
@@ -61,6 +61,22 @@ class Layers(unittest.TestCase):
         r = check(self.root)
         self.assertEqual(r.returncode, 1, r.stdout)
         self.assertIn("core/planner.cpp", r.stdout)
+
+    def test_report_reads_the_document_not_core_and_core_does_not_include_report(self):
+        # report/ sits on core/base/ alone (beside core/, under cli/): it renders the JSON text.
+        self.append("report/format.cpp", '#include "core/discovery.hpp"\n')
+        self.append("core/pipeline.cpp", '#include "report/render.hpp"\n')
+        r = check(self.root)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("report/format.cpp (report) includes core/discovery.hpp (core)", r.stdout)
+        self.assertIn("core/pipeline.cpp (core) includes report/render.hpp (report)", r.stdout)
+
+    def test_a_report_file_outside_thd_report_is_refused(self):
+        with open(os.path.join(self.root, "report", "extra.cpp"), "w") as f:
+            f.write("// a new renderer, not registered in CMakeLists.txt\n")
+        r = check(self.root)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("report/extra.cpp: not in thd_report", r.stdout)
 
     def test_a_source_file_outside_its_library_is_refused(self):
         with open(os.path.join(self.root, "services", "providers", "extra.cpp"), "w") as f:

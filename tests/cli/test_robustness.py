@@ -147,7 +147,7 @@ class Robustness(ThdTestCase):
         self.assertIn("./data", rows["data_dir"])
 
     def test_subcommand_help_lists_the_global_options(self):
-        for sub in ("run", "inventory", "cache-optimize"):
+        for sub in ("run", "inventory", "cache-optimize", "report"):
             out = self.thd(sub, "--help").stdout
             for opt in ("--data-dir", "--cache-dir", "--config", "--verbose", "--quiet"):
                 self.assertIn(opt, out, sub)

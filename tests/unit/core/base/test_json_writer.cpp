@@ -265,6 +265,20 @@ TEST_CASE("json_writer: doubles are shortest round-trip and valid JSON numbers")
   }
 }
 
+TEST_CASE("json_writer: big integral doubles are scientific, so no reader sees an integer beyond 64 bits") {
+  CHECK(format_double(9.876543210987654e19) == "9.876543210987654e+19");
+  CHECK(format_double(-9.876543210987654e19) == "-9.876543210987654e+19");
+  CHECK(format_double(9007199254740992.0) == "9.007199254740992e+15");
+  CHECK(format_double(9007199254740991.0) == "9007199254740991");
+  CHECK(format_double(123456789012345680.0).find('e') != std::string::npos);
+  for (double d : {9.876543210987654e19, 1.8446744073709552e19, 1e19, 3e18, 9.223372036854776e18, 1e300}) {
+    const std::string s = format_double(d);
+    INFO("d = " << d << " -> '" << s << "'");
+    CHECK(s.find_first_of(".e") != std::string::npos);
+    CHECK(std::strtod(s.c_str(), nullptr) == d);
+  }
+}
+
 TEST_CASE("json_writer: control characters and quotes are escaped") {
   const std::string input = std::string("a\"b\\c/\nd\re\tf\x01g\x1fh\x7fi\bj\fk") + '\0' + "end";
   std::string lit = json_string(input);
