@@ -27,21 +27,10 @@ std::string grouped(const std::string& digits) {
   return out;
 }
 
-}  // namespace
-
-std::string decimal(double value, int places, bool group) {
-  if (!std::isfinite(value)) return "-";
-  // The shortest fixed-notation decimal that reads back as `value` (a double's
-  // longest is 1074 fraction digits and 309 integer ones).
-  char buf[1400];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
-  if (ec != std::errc()) return "-";
-  std::string_view text(buf, static_cast<size_t>(end - buf));
-  const bool negative = !text.empty() && text.front() == '-';
-  if (negative) text.remove_prefix(1);
-  const size_t dot = text.find('.');
-  std::string whole(text.substr(0, dot));
-  std::string frac(dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1));
+// Rounds the decimal `whole`.`frac` half away from zero to `places` decimals.
+std::string rounded(bool negative, std::string whole, std::string frac, int places, bool group) {
+  const size_t first = whole.find_first_not_of('0');
+  whole = first == std::string::npos ? "0" : whole.substr(first);
   const size_t keep = static_cast<size_t>(places < 0 ? 0 : places);
   bool round_up = frac.size() > keep && frac[keep] >= '5';
   frac.resize(keep, '0');
@@ -54,6 +43,58 @@ std::string decimal(double value, int places, bool group) {
   return out;
 }
 
+// The shortest decimal that reads back as `value`, its point moved `shift`
+// places to the right, rounded: the percentage of 0.2875 is 28.75 exactly,
+// where the double 0.2875 * 100 is 28.749999999999996.
+std::string decimal_shifted(double value, size_t shift, int places, bool group) {
+  if (!std::isfinite(value)) return "-";
+  char buf[1400];
+  if (std::fabs(value) >= 9007199254740992.0) {
+    // From 2^53 on a double is an integer: its shortest digits, then zeros
+    // (never the binary value's exact digits); beyond 10^21 as d.ddde+N.
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
+    if (ec != std::errc()) return "-";
+    std::string_view text(buf, static_cast<size_t>(end - buf));
+    const bool negative = text.front() == '-';
+    if (negative) text.remove_prefix(1);
+    const size_t e = text.find('e');
+    int exponent = 0;
+    std::from_chars(text.data() + e + (text[e + 1] == '+' ? 2 : 1), text.data() + text.size(), exponent);
+    exponent += static_cast<int>(shift);
+    std::string digits;
+    for (char c : text.substr(0, e))
+      if (c != '.') digits += c;
+    if (exponent > 21) {
+      std::string out = negative ? "-" : "";
+      out += digits.substr(0, 1);
+      if (digits.size() > 1) out += "." + digits.substr(1);
+      return out + "e" + std::to_string(exponent);
+    }
+    digits.resize(static_cast<size_t>(exponent) + 1, '0');
+    return rounded(negative, digits, "", places, group);
+  }
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
+  if (ec != std::errc()) return "-";
+  std::string_view text(buf, static_cast<size_t>(end - buf));
+  const bool negative = !text.empty() && text.front() == '-';
+  if (negative) text.remove_prefix(1);
+  const size_t dot = text.find('.');
+  std::string whole(text.substr(0, dot));
+  std::string frac(dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1));
+  if (shift > 0) {
+    if (frac.size() < shift) frac.resize(shift, '0');
+    whole += frac.substr(0, shift);
+    frac.erase(0, shift);
+  }
+  return rounded(negative, whole, frac, places, group);
+}
+
+}  // namespace
+
+std::string decimal(double value, int places, bool group) {
+  return decimal_shifted(value, 0, places, group);
+}
+
 std::string money(double value) {
   std::string d = decimal(value, 2);
   if (!d.empty() && d.front() == '-') return "-$" + d.substr(1);
@@ -61,11 +102,11 @@ std::string money(double value) {
 }
 
 std::string percent(double ratio, int places) {
-  return decimal(ratio * 100, places) + "%";
+  return decimal_shifted(ratio, 2, places, true) + "%";
 }
 
 std::string signed_percent(double ratio, int places) {
-  std::string d = decimal(ratio * 100, places);
+  std::string d = decimal_shifted(ratio, 2, places, true);
   if (d.front() != '-' && d.find_first_not_of("0.,") != std::string::npos) d.insert(d.begin(), '+');
   return d + "%";
 }
@@ -91,17 +132,51 @@ std::string age_text(std::int64_t seconds) {
   return std::to_string(seconds / 86400) + " d";
 }
 
+namespace {
+
+constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// The length of the control character at s[i] (C0 but tab, line feed and
+// carriage return; DEL; C1 as its two UTF-8 bytes), 0 when s[i] starts none.
+size_t control_at(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return 1;
+  if (c == 0xC2 && i + 1 < s.size()) {
+    const auto next = static_cast<unsigned char>(s[i + 1]);
+    if (next >= 0x80 && next <= 0x9F) return 2;
+  }
+  return 0;
+}
+
+// `out` ends with `word` (ASCII, any case).
+bool ends_with_word(std::string_view out, std::string_view word) {
+  if (out.size() < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    char c = out[out.size() - word.size() + i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != word[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string html_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (const size_t n = control_at(s, i)) {  // not allowed in HTML text: NUL, other C0, DEL, C1
+      out += replacement;
+      i += n - 1;
+      continue;
+    }
+    const char c = s[i];
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
-      case '\0': out += "\xEF\xBF\xBD"; break;  // U+FFFD: a NUL is not allowed in HTML text
       default: out += c;
     }
   }
@@ -111,7 +186,13 @@ std::string html_escape(std::string_view s) {
 std::string markdown_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (const size_t n = control_at(s, i)) {
+      out += replacement;
+      i += n - 1;
+      continue;
+    }
+    const char c = s[i];
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -124,6 +205,7 @@ std::string markdown_escape(std::string_view s) {
       case '`':
       case '*':
       case '_':
+      case '~':  // strikethrough
       case '[':
       case ']':
       case '|':
@@ -131,6 +213,14 @@ std::string markdown_escape(std::string_view s) {
       case '!':
       case '$':  // GitHub reads $...$ as math
         out += '\\';
+        out += c;
+        break;
+      case ':':  // "https://x" is a bare autolink in GitHub's Markdown; "https\://x" is text
+      case '.':  // and so is "www.x"; "www\.x" is text
+        if (c == ':' ? ends_with_word(out, "http") || ends_with_word(out, "https") ||
+                           ends_with_word(out, "ftp") || ends_with_word(out, "mailto")
+                     : ends_with_word(out, "www"))
+          out += '\\';
         out += c;
         break;
       default: out += c;

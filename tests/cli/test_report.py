@@ -374,6 +374,19 @@ class SampleReport(FakeServicesTestCase):
         for line in table.splitlines():
             self.assertLessEqual(len(line), 100, line)
 
+    def test_a_current_losing_streak_reads_losses(self):
+        for kind, length, words in (("loss", 3, "3 losses"), ("loss", 1, "1 loss"), ("win", 2, "2 wins"),
+                                    ("win", 1, "1 win")):
+            with self.subTest(kind=kind, length=length):
+                new = copy.deepcopy(self.doc)
+                new["trade_analysis"] = {"streaks": {"longest_winning": 7, "longest_losing": 3,
+                                                     "current_kind": kind, "current_length": length}}
+                path = self.write_doc(new)
+                for fmt in ("table", "markdown", "html"):
+                    text = self.report(path, "--format", fmt)
+                    self.assertIn(words, text)
+                    self.assertNotIn("losss", text)
+
     # --- --portfolio and errors ----------------------------------------------------------------
 
     def test_portfolio_picks_the_newest_document_by_the_date_in_its_name(self):
