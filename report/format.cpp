@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 namespace thd::report {
 namespace {
@@ -229,10 +231,51 @@ std::string markdown_escape(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// The code point at s[i] and its length in bytes (a stray byte is itself).
+std::pair<char32_t, size_t> code_point(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+  if (n == 1 || i + n > s.size()) return {c, 1};
+  char32_t cp = c & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return {cp, n};
+}
+
+// Terminal columns of one code point (a small wcwidth): combining marks and
+// zero-width characters 0; East Asian wide and fullwidth, and emoji, 2.
+size_t columns_of(char32_t cp) {
+  if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+      (cp >= 0x20D0 && cp <= 0x20FF) || cp == 0x2060 || cp == 0xFEFF || (cp >= 0xE0100 && cp <= 0xE01EF))
+    return 0;
+  if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF) ||
+      (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+      (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+      (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x1F680 && cp <= 0x1F6FF) ||
+      (cp >= 0x1FA70 && cp <= 0x1FAFF) ||
+      (cp >= 0x2600 && cp <= 0x26FF &&
+       (cp == 0x2614 || cp == 0x2615 || (cp >= 0x2648 && cp <= 0x2653) || cp == 0x267F || cp == 0x2693 ||
+        cp == 0x26A1 || cp == 0x26AA || cp == 0x26AB || cp == 0x26BD || cp == 0x26BE || cp == 0x26C4 ||
+        cp == 0x26C5 || cp == 0x26CE || cp == 0x26D4 || cp == 0x26EA || cp == 0x26F2 || cp == 0x26F3 ||
+        cp == 0x26F5 || cp == 0x26FA || cp == 0x26FD)) ||
+      cp == 0x231A || cp == 0x231B || cp == 0x23F0 || cp == 0x23F3 || cp == 0x2705 || cp == 0x274C ||
+      cp == 0x2B50 || cp == 0x2B55 || (cp >= 0x1F1E6 && cp <= 0x1F1FF) || (cp >= 0x20000 && cp <= 0x2FFFD) ||
+      (cp >= 0x30000 && cp <= 0x3FFFD))
+    return 2;
+  return 1;
+}
+
+}  // namespace
+
 size_t display_width(std::string_view s) {
   size_t n = 0;
-  for (char c : s)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  for (size_t i = 0; i < s.size();) {
+    const auto [cp, len] = code_point(s, i);
+    n += columns_of(cp);
+    i += len;
+  }
   return n;
 }
 
@@ -240,12 +283,31 @@ std::string clip(std::string_view s, size_t width) {
   if (display_width(s) <= width) return std::string(s);
   if (width == 0) return {};
   size_t shown = 0, i = 0;
-  for (; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
-    if (shown == width - 1) break;
-    ++shown;
+  while (i < s.size()) {
+    const auto [cp, len] = code_point(s, i);
+    const size_t w = columns_of(cp);
+    if (shown + w > width - 1) break;
+    shown += w;
+    i += len;
   }
   return std::string(s.substr(0, i)) + "\u2026";
+}
+
+std::vector<std::string> break_word(std::string_view s, size_t width) {
+  std::vector<std::string> parts(1);
+  size_t shown = 0;
+  for (size_t i = 0; i < s.size();) {
+    const auto [cp, len] = code_point(s, i);
+    const size_t w = columns_of(cp);
+    if (shown + w > width && !parts.back().empty()) {
+      parts.emplace_back();
+      shown = 0;
+    }
+    parts.back().append(s.substr(i, len));
+    shown += w;
+    i += len;
+  }
+  return parts;
 }
 
 std::string coord(double v) {

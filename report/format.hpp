@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace thd::report {
 
@@ -40,10 +41,13 @@ std::string html_escape(std::string_view s);
 // a bare URL broken ("https\\://", "www\\.") so no renderer links it.
 std::string markdown_escape(std::string_view s);
 
-// Characters on screen (UTF-8 code points; each counted as one column).
+// Columns on a terminal: a code point is one, East Asian wide and fullwidth
+// characters and emoji two, combining marks and zero-width ones none.
 size_t display_width(std::string_view s);
-// At most `width` characters, the last one "…" when cut; never inside a UTF-8 sequence.
+// At most `width` columns, the last one "…" when cut; never inside a UTF-8 sequence.
 std::string clip(std::string_view s, size_t width);
+// `s` cut into pieces of at most `width` columns (a word too long for a line).
+std::vector<std::string> break_word(std::string_view s, size_t width);
 
 // An SVG coordinate: at most two decimals, no trailing zeros ("12.5", "-3", "0").
 std::string coord(double v);
