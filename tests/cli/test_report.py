@@ -452,6 +452,40 @@ class SampleReport(FakeServicesTestCase):
         stale = self.report(self.write_doc(self.hostile_documents()["mixed"], "m.json"))
         self.assertRegex(stale, r"\d [\\[](stale|net)")  # the number whole, its badge (clipped or not) after it
 
+    def test_provider_fundamentals_and_profiles_are_shown_with_their_sources(self):
+        doc = copy.deepcopy(self.doc)
+        tickers = sorted(doc["tickers"])
+        served, refused = tickers[0], tickers[1]
+        net = {"source": "network", "service": "fmp", "fetched_at": "2026-11-22T12:00:00Z", "age_seconds": 0,
+               "reason": None}
+        doc["tickers"][served]["fundamentals"] = {"file": None, "pe_ratio": 27.94, "eps": 3.47,
+                                                  "analyst_target": 120.08, "provenance": net}
+        doc["tickers"][served]["profile"] = {"name": "Served Corp", "sector": "technology",
+                                             "industry": "Widgets & Co", "market_cap": 200168280000,
+                                             "provenance": net}
+        reason = "fmp: daily quota spent (HTTP 429); it resets at 00:00 UTC"
+        doc["tickers"][refused]["fundamentals"] = {
+            "file": None, "pe_ratio": None, "eps": None, "analyst_target": None,
+            "provenance": {"source": "missing", "service": None, "fetched_at": None, "age_seconds": None,
+                           "reason": reason}}
+        path = self.write_doc(doc)
+        table = self.report(path)
+        block = table[table.index("Company profiles and provider fundamentals"):]
+        row = next(line for line in block.splitlines() if line.strip().startswith(served + " "))
+        for figure in ("Served Corp", "$200.17B", "27.94", "3.47", "120.08"):
+            self.assertIn(figure, row)
+        row = next(line for line in block.splitlines() if line.strip().startswith(refused + " "))
+        self.assertIn("missing [", row)
+        self.assertNotIn("none", row)
+        self.assertIn("missing: " + reason, block)
+        md = self.report(path, "--format", "markdown")
+        self.assertIn("| 27.94 _(network, now)_ | 3.47 | 120.08 |", md)
+        self.assertIn("Widgets &amp; Co", md)
+        text, page = self.html_of(path)
+        self.assertIn("27.94", text)
+        self.assertIn("Served Corp", text)
+        self.assertIn('title="%s">missing: %s</span>' % (reason, reason), text)
+
     # --- --portfolio and errors ----------------------------------------------------------------
 
     def test_portfolio_picks_the_newest_document_by_the_date_in_its_name(self):
