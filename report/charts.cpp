@@ -41,8 +41,12 @@ ChartBlock no_data(std::string id, std::string title, std::string why) {
 }  // namespace
 
 double LinearScale::operator()(double v) const {
-  if (d1 == d0) return (r0 + r1) / 2;
-  return r0 + (v - d0) * (r1 - r0) / (d1 - d0);
+  if (d1 == d0 || !std::isfinite(v) || !std::isfinite(d0) || !std::isfinite(d1)) return (r0 + r1) / 2;
+  // Halved first and divided before multiplied: no overflow near the largest doubles (9e305).
+  const double span = d1 / 2 - d0 / 2;
+  const double t = (v / 2 - d0 / 2) / span;
+  const double out = r0 + t * (r1 - r0);
+  return std::isfinite(out) ? out : (r0 + r1) / 2;
 }
 
 std::string svg_open(std::string_view title, double width, double height) {
@@ -78,8 +82,10 @@ std::string equity_svg(const std::vector<TradeAnalysis::Point>& points, std::str
   svg += line(k_margin_left, y(0), k_chart_width - k_margin_right, y(0), "zero");
   svg += "<path class=\"drawdown\" d=\"" + area + "\"/>";
   svg += "<path class=\"curve\" d=\"" + curve + "\"/>";
-  svg += text_at(k_margin_left - 6, y(hi) + 4, money_short(hi), "end");
-  if (lo < 0) svg += text_at(k_margin_left - 6, y(lo) + 4, money_short(lo), "end");
+  // An axis label within 12 px of the zero line's "$0" would overprint it: left out.
+  if (std::fabs(y(hi) - y(0)) >= 12) svg += text_at(k_margin_left - 6, y(hi) + 4, money_short(hi), "end");
+  if (lo < 0 && std::fabs(y(lo) - y(0)) >= 12)
+    svg += text_at(k_margin_left - 6, y(lo) + 4, money_short(lo), "end");
   svg += text_at(k_margin_left - 6, y(0) + 4, "$0", "end");
   svg += text_at(k_margin_left, k_chart_height - 8, points.front().date);
   svg += text_at(k_chart_width - k_margin_right, k_chart_height - 8, points.back().date, "end");
@@ -227,22 +233,29 @@ ChartBlock fair_value_chart(const ReportModel& m) {
                         " open positions (each row on its own scale)";
   if (!rest.empty()) summary += "; without a price or a range: " + rest;
   std::string svg = svg_open(summary, k_chart_width, height);
-  const double left = 90, right = k_chart_width - 200;
+  // The label right of each row ("288.28 vs 265–305") has 232 px: 36 characters at 11 px.
+  const double left = 90, right = k_chart_width - 240;
+  const auto short_number = [](double v) {
+    std::string d = decimal(v, 2);
+    if (d.size() > 3 && d.compare(d.size() - 3, 3, ".00") == 0) d.resize(d.size() - 3);
+    return d;
+  };
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
     const double top = k_margin_top + row * static_cast<double>(i);
     const double lo = std::min(r.low, r.price), hi = std::max(r.high, r.price), pad = (hi - lo) * 0.1 + 1e-9;
     const LinearScale x{lo - pad, hi + pad, left, right};
-    svg += text_at(left - 6, top + 16, r.ticker, "end", "label");
+    svg += text_at(left - 6, top + 16, clip(r.ticker, 12), "end", "label");
     svg += rect(x(r.low), top + 6, x(r.high) - x(r.low), row - 12, "range",
                 r.ticker + " fair value " + decimal(r.low, 2) + " – " + decimal(r.high, 2));
     const char* cls = r.price < r.low ? "win" : r.price > r.high ? "loss" : "price";
     svg += "<circle class=\"" + std::string(cls) + "\" cx=\"" + coord(x(r.price)) + "\" cy=\"" +
            coord(top + row / 2) + "\" r=\"5\"><title>" +
            html_escape(r.ticker + " price " + decimal(r.price, 2)) + "</title></circle>";
-    svg += text_at(right + 8, top + 16,
-                   decimal(r.price, 2) + " vs " + decimal(r.low, 2) + " – " + decimal(r.high, 2), "start",
-                   "label");
+    svg +=
+        text_at(right + 8, top + 16,
+                clip(short_number(r.price) + " vs " + short_number(r.low) + "–" + short_number(r.high), 36),
+                "start", "label");
   }
   return ChartBlock{"chart-fair-value", title, summary + ".", svg + "</svg>"};
 }

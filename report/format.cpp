@@ -1,5 +1,6 @@
 #include "report/format.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <utility>
@@ -311,6 +312,8 @@ std::vector<std::string> break_word(std::string_view s, size_t width) {
 }
 
 std::string coord(double v) {
+  if (!std::isfinite(v)) return "0";  // never "-", "inf" or "nan" in an attribute
+  v = std::clamp(v, -1e6, 1e6);       // far outside any chart either way
   std::string d = decimal(v, 2, false);
   if (d.find('.') != std::string::npos) {
     while (d.back() == '0') d.pop_back();

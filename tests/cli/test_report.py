@@ -486,6 +486,17 @@ class SampleReport(FakeServicesTestCase):
         self.assertIn("Served Corp", text)
         self.assertIn('title="%s">missing: %s</span>' % (reason, reason), text)
 
+    def test_the_fair_value_labels_fit_the_chart(self):
+        text = self.report(self.json_path, "--format", "html")
+        chart = text[text.index('id="chart-fair-value"'):]
+        chart = chart[:chart.index("</svg>")]
+        labels = re.findall(r'<text class="label" x="([\d.]+)" y="[\d.]+" text-anchor="start">([^<]*)</text>', chart)
+        self.assertTrue(labels)
+        for x, label in labels:
+            # 11 px digits are at most 6.5 px wide
+            self.assertLessEqual(float(x) + 6.5 * len(html.unescape(label)), 640, label)
+        self.assertIn(" vs 1,020–1,180</text>", chart)  # COST's whole range, no ".00"
+
     # --- --portfolio and errors ----------------------------------------------------------------
 
     def test_portfolio_picks_the_newest_document_by_the_date_in_its_name(self):
