@@ -111,7 +111,7 @@ ChartBlock equity_chart(const ReportModel& m) {
 }
 
 ChartBlock returns_chart(const ReportModel& m) {
-  const char* title = "Distribution of trade returns: wins and losses";
+  const char* title = "Distribution of trade returns: wins, losses and breakevens";
   if (!m.analysis || !m.analysis->distribution_present)
     return no_data("chart-returns", title, std::string("Return distribution: ") + k_not_in_document + ".");
   const TradeAnalysis& a = *m.analysis;
@@ -125,19 +125,23 @@ ChartBlock returns_chart(const ReportModel& m) {
     return std::lround(std::clamp(std::isfinite(edge) ? edge : 0.0, -40.0, 39.0));
   };
   long first = index(a.bins.front()), last = first;
-  double tallest = 0, wins = 0, losses = 0;
+  double tallest = 0, wins = 0, losses = 0, breakevens = 0;
   for (const auto& b : a.bins) {
     first = std::min(first, index(b)), last = std::max(last, index(b));
     tallest = std::max(tallest, b.wins + b.losses + b.breakevens);
-    wins += b.wins, losses += b.losses;
+    wins += b.wins, losses += b.losses, breakevens += b.breakevens;
   }
   const LinearScale x{static_cast<double>(first), static_cast<double>(last + 1), k_margin_left,
                       k_chart_width - k_margin_right};
   const LinearScale y{0, tallest, k_chart_height - k_margin_bottom, k_margin_top};
-  const std::string summary = "Return distribution: " + count(wins) + " wins and " + count(losses) +
-                              " losses in bins of " + percent(width, 0) + ", from " +
-                              percent(static_cast<double>(first) * width, 0) + " to " +
-                              percent(static_cast<double>(last + 1) * width, 0) + ".";
+  const auto counted = [](double n, const char* one, const char* many) {
+    return count(n) + " " + (n == 1 ? one : many);
+  };
+  const std::string summary = "Return distribution: " + counted(wins, "win", "wins") + ", " +
+                              counted(losses, "loss", "losses") + " and " +
+                              counted(breakevens, "breakeven", "breakevens") + " in bins of " +
+                              percent(width, 0) + ", from " + percent(static_cast<double>(first) * width, 0) +
+                              " to " + percent(static_cast<double>(last + 1) * width, 0) + ".";
   std::string svg = svg_open(summary, k_chart_width, k_chart_height);
   const double bar = x(1) - x(0);
   for (const auto& b : a.bins) {

@@ -379,6 +379,7 @@ class SampleReport(FakeServicesTestCase):
         self.assertIn("-$1,338.10", text)  # March's PnL
         self.assertIn("-$100.00", text)  # -99.995 rounded half away from zero: SMA's total PnL
         self.assertIn("2.41 (N = 36)", text)
+        self.assertIn("Return distribution: 2 wins, 1 loss and 0 breakevens in bins of 5%", text)
         self.assertIn("19.2% (5 of 26)", text)
         table = self.report(path)
         self.assertIn("Max drawdown              $1,338.10", table)
