@@ -41,8 +41,12 @@ ChartBlock no_data(std::string id, std::string title, std::string why) {
 }  // namespace
 
 double LinearScale::operator()(double v) const {
-  if (d1 == d0) return (r0 + r1) / 2;
-  return r0 + (v - d0) * (r1 - r0) / (d1 - d0);
+  if (d1 == d0 || !std::isfinite(v) || !std::isfinite(d0) || !std::isfinite(d1)) return (r0 + r1) / 2;
+  // Halved first and divided before multiplied: no overflow near the largest doubles (9e305).
+  const double span = d1 / 2 - d0 / 2;
+  const double t = (v / 2 - d0 / 2) / span;
+  const double out = r0 + t * (r1 - r0);
+  return std::isfinite(out) ? out : (r0 + r1) / 2;
 }
 
 std::string svg_open(std::string_view title, double width, double height) {
@@ -78,8 +82,10 @@ std::string equity_svg(const std::vector<TradeAnalysis::Point>& points, std::str
   svg += line(k_margin_left, y(0), k_chart_width - k_margin_right, y(0), "zero");
   svg += "<path class=\"drawdown\" d=\"" + area + "\"/>";
   svg += "<path class=\"curve\" d=\"" + curve + "\"/>";
-  svg += text_at(k_margin_left - 6, y(hi) + 4, money_short(hi), "end");
-  if (lo < 0) svg += text_at(k_margin_left - 6, y(lo) + 4, money_short(lo), "end");
+  // An axis label within 12 px of the zero line's "$0" would overprint it: left out.
+  if (std::fabs(y(hi) - y(0)) >= 12) svg += text_at(k_margin_left - 6, y(hi) + 4, money_short(hi), "end");
+  if (lo < 0 && std::fabs(y(lo) - y(0)) >= 12)
+    svg += text_at(k_margin_left - 6, y(lo) + 4, money_short(lo), "end");
   svg += text_at(k_margin_left - 6, y(0) + 4, "$0", "end");
   svg += text_at(k_margin_left, k_chart_height - 8, points.front().date);
   svg += text_at(k_chart_width - k_margin_right, k_chart_height - 8, points.back().date, "end");
@@ -105,7 +111,7 @@ ChartBlock equity_chart(const ReportModel& m) {
 }
 
 ChartBlock returns_chart(const ReportModel& m) {
-  const char* title = "Distribution of trade returns: wins and losses";
+  const char* title = "Distribution of trade returns: wins, losses and breakevens";
   if (!m.analysis || !m.analysis->distribution_present)
     return no_data("chart-returns", title, std::string("Return distribution: ") + k_not_in_document + ".");
   const TradeAnalysis& a = *m.analysis;
@@ -119,19 +125,23 @@ ChartBlock returns_chart(const ReportModel& m) {
     return std::lround(std::clamp(std::isfinite(edge) ? edge : 0.0, -40.0, 39.0));
   };
   long first = index(a.bins.front()), last = first;
-  double tallest = 0, wins = 0, losses = 0;
+  double tallest = 0, wins = 0, losses = 0, breakevens = 0;
   for (const auto& b : a.bins) {
     first = std::min(first, index(b)), last = std::max(last, index(b));
     tallest = std::max(tallest, b.wins + b.losses + b.breakevens);
-    wins += b.wins, losses += b.losses;
+    wins += b.wins, losses += b.losses, breakevens += b.breakevens;
   }
   const LinearScale x{static_cast<double>(first), static_cast<double>(last + 1), k_margin_left,
                       k_chart_width - k_margin_right};
   const LinearScale y{0, tallest, k_chart_height - k_margin_bottom, k_margin_top};
-  const std::string summary = "Return distribution: " + count(wins) + " wins and " + count(losses) +
-                              " losses in bins of " + percent(width, 0) + ", from " +
-                              percent(static_cast<double>(first) * width, 0) + " to " +
-                              percent(static_cast<double>(last + 1) * width, 0) + ".";
+  const auto counted = [](double n, const char* one, const char* many) {
+    return count(n) + " " + (n == 1 ? one : many);
+  };
+  const std::string summary = "Return distribution: " + counted(wins, "win", "wins") + ", " +
+                              counted(losses, "loss", "losses") + " and " +
+                              counted(breakevens, "breakeven", "breakevens") + " in bins of " +
+                              percent(width, 0) + ", from " + percent(static_cast<double>(first) * width, 0) +
+                              " to " + percent(static_cast<double>(last + 1) * width, 0) + ".";
   std::string svg = svg_open(summary, k_chart_width, k_chart_height);
   const double bar = x(1) - x(0);
   for (const auto& b : a.bins) {
@@ -227,22 +237,29 @@ ChartBlock fair_value_chart(const ReportModel& m) {
                         " open positions (each row on its own scale)";
   if (!rest.empty()) summary += "; without a price or a range: " + rest;
   std::string svg = svg_open(summary, k_chart_width, height);
-  const double left = 90, right = k_chart_width - 200;
+  // The label right of each row ("288.28 vs 265–305") has 232 px: 36 characters at 11 px.
+  const double left = 90, right = k_chart_width - 240;
+  const auto short_number = [](double v) {
+    std::string d = decimal(v, 2);
+    if (d.size() > 3 && d.compare(d.size() - 3, 3, ".00") == 0) d.resize(d.size() - 3);
+    return d;
+  };
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
     const double top = k_margin_top + row * static_cast<double>(i);
     const double lo = std::min(r.low, r.price), hi = std::max(r.high, r.price), pad = (hi - lo) * 0.1 + 1e-9;
     const LinearScale x{lo - pad, hi + pad, left, right};
-    svg += text_at(left - 6, top + 16, r.ticker, "end", "label");
+    svg += text_at(left - 6, top + 16, clip(r.ticker, 12), "end", "label");
     svg += rect(x(r.low), top + 6, x(r.high) - x(r.low), row - 12, "range",
                 r.ticker + " fair value " + decimal(r.low, 2) + " – " + decimal(r.high, 2));
     const char* cls = r.price < r.low ? "win" : r.price > r.high ? "loss" : "price";
     svg += "<circle class=\"" + std::string(cls) + "\" cx=\"" + coord(x(r.price)) + "\" cy=\"" +
            coord(top + row / 2) + "\" r=\"5\"><title>" +
            html_escape(r.ticker + " price " + decimal(r.price, 2)) + "</title></circle>";
-    svg += text_at(right + 8, top + 16,
-                   decimal(r.price, 2) + " vs " + decimal(r.low, 2) + " – " + decimal(r.high, 2), "start",
-                   "label");
+    svg +=
+        text_at(right + 8, top + 16,
+                clip(short_number(r.price) + " vs " + short_number(r.low) + "–" + short_number(r.high), 36),
+                "start", "label");
   }
   return ChartBlock{"chart-fair-value", title, summary + ".", svg + "</svg>"};
 }

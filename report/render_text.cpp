@@ -27,12 +27,7 @@ class Footnotes {
     m_reasons.push_back(reason);
     return m_reasons.size();
   }
-  void flush(std::string& out) {
-    for (size_t i = 0; i < m_reasons.size(); ++i)
-      out += std::string(k_indent, ' ') + "[" + std::to_string(i + 1) +
-             "] missing: " + printable(m_reasons[i]) + "\n";
-    m_reasons.clear();
-  }
+  void flush(std::string& out);
 
  private:
   std::vector<std::string> m_reasons;
@@ -42,17 +37,36 @@ std::string badge_text(const Badge& b) {
   return "[" + short_source(b.source) + (b.age.empty() ? "" : " " + b.age) + "]";
 }
 
+// A cell as its text and the badge after it: a badge is cut before the text is.
+struct TextCell {
+  std::string main;
+  std::string badge;
+  std::string full() const { return main.empty() || badge.empty() ? main + badge : main + " " + badge; }
+  // At most `width` columns: the badge clipped first, then the whole.
+  std::string fitted(size_t width) const {
+    const std::string whole = full();
+    if (display_width(whole) <= width) return whole;
+    const size_t w = display_width(main);
+    if (!badge.empty() && !main.empty() && w + 3 <= width) return main + " " + clip(badge, width - w - 1);
+    if (!badge.empty() && w <= width) return main;
+    return clip(whole, width);
+  }
+};
+
 // `shared_badge`: the column's header carries it, the cell does not repeat it.
-std::string cell_text(const Cell& c, Footnotes& notes, bool shared_badge = false) {
+TextCell cell_parts(const Cell& c, Footnotes& notes, bool shared_badge = false) {
   std::string text = printable(c.text);
-  if (!c.badge) return text;
+  if (!c.badge) return {text, ""};
   if (c.badge->source == "missing") {
     const std::string mark = "[" + std::to_string(notes.number(c.badge->reason)) + "]";
-    return text.empty() || text == "missing" ? "missing " + mark : text + " " + mark;
+    return {text.empty() || text == "missing" ? "missing " + mark : text + " " + mark, ""};
   }
-  if (shared_badge) return text.empty() ? "-" : text;
-  const std::string badge = badge_text(*c.badge);
-  return text.empty() ? badge : text + " " + badge;
+  if (shared_badge) return {text.empty() ? "-" : text, ""};
+  return {text, badge_text(*c.badge)};
+}
+
+std::string cell_text(const Cell& c, Footnotes& notes, bool shared_badge = false) {
+  return cell_parts(c, notes, shared_badge).full();
 }
 
 // The badge every badged cell of column `i` has (missing ones aside), or "".
@@ -68,17 +82,33 @@ std::string common_badge(const TableBlock& t, size_t i) {
   return common;
 }
 
-// Words onto lines of at most `width` characters after `indent` spaces.
-void wrap(std::string& out, const std::string& text, size_t indent) {
+// Words onto lines of at most 100 columns after `indent` spaces (`hang`
+// more on the lines after the first); a word longer than a line is cut.
+void wrap(std::string& out, const std::string& text, size_t indent, size_t hang = 0) {
   std::string line;
-  for (const std::string& word : split(text, ' ')) {
-    if (!line.empty() && indent + display_width(line) + 1 + display_width(word) > k_width) {
-      out += std::string(indent, ' ') + line + "\n";
-      line.clear();
+  size_t lead = indent;
+  const auto emit = [&] {
+    out += std::string(lead, ' ') + line + "\n";
+    line.clear();
+    lead = indent + hang;
+  };
+  for (const std::string& whole : split(text, ' ')) {
+    const size_t room = k_width > indent + hang ? k_width - indent - hang : 1;
+    for (const std::string& word :
+         display_width(whole) > room ? break_word(whole, room) : std::vector<std::string>{whole}) {
+      if (!line.empty() && lead + display_width(line) + 1 + display_width(word) > k_width) emit();
+      line += (line.empty() ? "" : " ") + word;
     }
-    line += (line.empty() ? "" : " ") + word;
   }
-  if (!line.empty()) out += std::string(indent, ' ') + line + "\n";
+  if (!line.empty()) emit();
+}
+
+void Footnotes::flush(std::string& out) {
+  for (size_t i = 0; i < m_reasons.size(); ++i) {
+    const std::string mark = "[" + std::to_string(i + 1) + "] ";
+    wrap(out, mark + "missing: " + printable(m_reasons[i]), k_indent, mark.size());
+  }
+  m_reasons.clear();
 }
 
 void render_table(std::string& out, const TableBlock& t) {
@@ -89,22 +119,26 @@ void render_table(std::string& out, const TableBlock& t) {
   }
   Footnotes notes;
   const size_t columns = t.headers.size();
-  std::vector<std::vector<std::string>> rows;
+  std::vector<std::vector<TextCell>> rows;
   rows.emplace_back();
   std::vector<bool> shared(columns, false);
   for (size_t i = 0; i < columns; ++i) {
     const std::string common = common_badge(t, i);
     shared[i] = !common.empty();
-    rows.back().push_back(to_upper(t.headers[i]) + (shared[i] ? " " + common : ""));
+    rows.back().push_back({to_upper(t.headers[i]), common});
   }
   for (const auto& r : t.rows) {
     rows.emplace_back();
     for (size_t i = 0; i < r.size(); ++i)
-      rows.back().push_back(cell_text(r[i], notes, i < columns && shared[i]));
+      rows.back().push_back(cell_parts(r[i], notes, i < columns && shared[i]));
   }
   std::vector<size_t> widths(columns, 0);
+  std::vector<size_t> core(columns, 0);  // the widest text without its badge
   for (const auto& r : rows)
-    for (size_t i = 0; i < r.size() && i < columns; ++i) widths[i] = std::max(widths[i], display_width(r[i]));
+    for (size_t i = 0; i < r.size() && i < columns; ++i) {
+      widths[i] = std::max(widths[i], display_width(r[i].full()));
+      core[i] = std::max(core[i], display_width(r[i].main));
+    }
   std::vector<bool> shown(columns, true);
   const auto total = [&] {
     size_t n = k_indent;
@@ -114,24 +148,31 @@ void render_table(std::string& out, const TableBlock& t) {
   };
   for (size_t drop : t.droppable)
     if (total() > k_width && drop < columns) shown[drop] = false;
-  // Then clip the widest text column, one character at a time, down to 8 characters (or its header).
-  while (total() > k_width) {
-    size_t widest = columns;
-    for (size_t i = 0; i < columns; ++i) {
-      const size_t floor = std::max<size_t>(8, display_width(rows[0][i]));
-      if (shown[i] && !t.numeric[i] && widths[i] > floor && (widest == columns || widths[i] > widths[widest]))
-        widest = i;
+  // Then narrow the widest column, one column at a time: first text columns
+  // down to 8 (or their header), then badges in number columns (the number
+  // itself is never cut), then, when nothing else is left, anything down to 3.
+  const auto narrow = [&](auto floor_of) {
+    while (total() > k_width) {
+      size_t widest = columns;
+      for (size_t i = 0; i < columns; ++i)
+        if (shown[i] && widths[i] > floor_of(i) && (widest == columns || widths[i] > widths[widest]))
+          widest = i;
+      if (widest == columns) return;
+      --widths[widest];
     }
-    if (widest == columns) break;  // numbers are never cut: the line is longer
-    --widths[widest];
-  }
+  };
+  narrow([&](size_t i) {
+    return t.numeric[i] ? widths[i] : std::max<size_t>(8, display_width(rows[0][i].main));
+  });
+  narrow([&](size_t i) { return t.numeric[i] ? std::max<size_t>(core[i], 1) : widths[i]; });
+  narrow([&](size_t) { return size_t{3}; });
   for (const auto& r : rows) {
     std::string line(k_indent, ' ');
     bool first = true;
     for (size_t i = 0; i < columns; ++i) {
       if (!shown[i]) continue;
-      const std::string cell = i < r.size() ? clip(r[i], widths[i]) : "";
-      const size_t pad = widths[i] - display_width(cell);
+      const std::string cell = i < r.size() ? r[i].fitted(widths[i]) : "";
+      const size_t pad = widths[i] - std::min(widths[i], display_width(cell));
       if (!first) line += ' ';
       first = false;
       if (t.numeric[i]) line.append(pad, ' ');
@@ -168,8 +209,11 @@ void render_facts(std::string& out, const FactsBlock& f) {
 }  // namespace
 
 std::string render_text(const ReportView& view) {
-  std::string out =
-      printable(view.title) + "\n" + std::string(display_width(printable(view.title)), '=') + "\n";
+  std::string out;
+  wrap(out, printable(view.title), 0);
+  size_t title_width = 0;
+  for (const std::string& line : split(out, '\n')) title_width = std::max(title_width, display_width(line));
+  out += std::string(title_width, '=') + "\n";
   out +=
       "Badges: [loc 4 d] a local file's figure and its age; [cache 2 h], [net now] fetched by the run;\n"
       "[stale 3 d] an expired cache entry; missing [n]: the reason is under the table.\n";

@@ -54,10 +54,13 @@ void analysis_facts(const ReportModel& m, FactsBlock& f) {
     add("Longest winning / losing streak",
         text_cell(figure_cell(a.longest_winning, counted).text + " / " +
                   figure_cell(a.longest_losing, counted).text + " trades"));
-    add("Current streak", text_cell(a.current_kind.empty()
-                                        ? "none"
-                                        : figure_cell(a.current_length, counted).text + " " + a.current_kind +
-                                              (a.current_length.has() && *a.current_length == 1 ? "" : "s")));
+    const bool one = a.current_length.has() && *a.current_length == 1;
+    const std::string kind = a.current_kind == "loss"  ? (one ? "loss" : "losses")
+                             : a.current_kind == "win" ? (one ? "win" : "wins")
+                                                       : a.current_kind + (one ? "" : "s");
+    add("Current streak",
+        text_cell(a.current_kind.empty() ? "none"
+                                         : figure_cell(a.current_length, counted).text + " " + kind));
   } else {
     add("Streaks", absent);
   }

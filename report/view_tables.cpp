@@ -109,6 +109,37 @@ Section ticker_section(const ReportModel& m) {
                       figure_cell(p.total_pnl, money, "no closed trade with a PnL"), sector});
   }
   s.blocks.push_back(std::move(t));
+  // The company profile and the provider's fundamentals of each ticker, with
+  // their sources; a local analysis stands in for the provider's figures.
+  TableBlock f{"Company profiles and provider fundamentals",
+               {"Ticker", "Name", "Industry", "Market cap", "P/E", "EPS", "Analyst target"},
+               {false, false, false, true, true, true, true},
+               {},
+               "no tickers",
+               {2}};
+  for (const Ticker& tk : m.tickers) {
+    if (!tk.profile.provenance.present && !tk.fundamentals.provenance.present) continue;
+    const Profile& pr = tk.profile;
+    const bool profile_missing = badge_source(pr.provenance) == "missing";
+    Cell name = text_cell(!pr.name.empty()  ? pr.name
+                          : profile_missing ? "missing"
+                                            : "-",
+                          profile_missing ? badge_of(pr.provenance).reason : "");
+    Cell industry = text_cell(!pr.industry.empty() ? pr.industry : "-");
+    std::vector<Cell> row{text_cell(tk.ticker), name, industry,
+                          sourced_cell(pr.market_cap, money_short, pr.provenance)};
+    const Fundamentals& fu = tk.fundamentals;
+    if (!fu.file.empty() && !fu.pe_ratio.has() && !fu.eps.has() && !fu.analyst_target.has()) {
+      const std::string why = "a local analysis (" + fu.file + "): no provider fundamentals requested";
+      for (int i = 0; i < 3; ++i) row.push_back(text_cell("local", why));
+    } else {
+      row.push_back(sourced_cell(fu.pe_ratio, fixed(2), fu.provenance));
+      row.push_back(sourced_cell(fu.eps, fixed(2), fu.provenance, Badged::no));
+      row.push_back(sourced_cell(fu.analyst_target, fixed(2), fu.provenance, Badged::no));
+    }
+    f.rows.push_back(std::move(row));
+  }
+  if (!f.rows.empty()) s.blocks.push_back(std::move(f));
   return s;
 }
 

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import unittest
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
@@ -38,6 +39,16 @@ def money(x):
 def pct(x, places=1):
     d = (Decimal(repr(x)) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return "{:,.{}f}%".format(d, places)
+
+
+def columns(line):
+    """Terminal columns: East Asian wide/fullwidth characters and emoji 2, combining marks 0."""
+    n = 0
+    for ch in line:
+        if unicodedata.combining(ch) or ch in "\u200b\u200c\u200d\ufe0f":
+            continue
+        n += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return n
 
 
 class Page(HTMLParser):
@@ -368,11 +379,124 @@ class SampleReport(FakeServicesTestCase):
         self.assertIn("-$1,338.10", text)  # March's PnL
         self.assertIn("-$100.00", text)  # -99.995 rounded half away from zero: SMA's total PnL
         self.assertIn("2.41 (N = 36)", text)
+        self.assertIn("Return distribution: 2 wins, 1 loss and 0 breakevens in bins of 5%", text)
         self.assertIn("19.2% (5 of 26)", text)
         table = self.report(path)
         self.assertIn("Max drawdown              $1,338.10", table)
         for line in table.splitlines():
             self.assertLessEqual(len(line), 100, line)
+
+    def test_a_current_losing_streak_reads_losses(self):
+        for kind, length, words in (("loss", 3, "3 losses"), ("loss", 1, "1 loss"), ("win", 2, "2 wins"),
+                                    ("win", 1, "1 win")):
+            with self.subTest(kind=kind, length=length):
+                new = copy.deepcopy(self.doc)
+                new["trade_analysis"] = {"streaks": {"longest_winning": 7, "longest_losing": 3,
+                                                     "current_kind": kind, "current_length": length}}
+                path = self.write_doc(new)
+                for fmt in ("table", "markdown", "html"):
+                    text = self.report(path, "--format", fmt)
+                    self.assertIn(words, text)
+                    self.assertNotIn("losss", text)
+
+    def hostile_documents(self):
+        """The review's documents (issue 13), made from the sample's: stale badges in every number
+        column, a provider's 400-character refusal, a hostile portfolio name, wide strategy names,
+        a one-megabyte word and long paths."""
+        docs = {}
+        stale = copy.deepcopy(self.doc)
+        for i, ticker in enumerate(stale["tickers"].values()):
+            for part in ticker.values():
+                if i % 2 and isinstance(part, dict) and isinstance(part.get("provenance"), dict) and \
+                        part["provenance"].get("source") in ("network", "cache"):
+                    part["provenance"].update(source="stale_cache", age_seconds=2419200 + i * 86400,
+                                              reason="offline; expired cache entry")
+        docs["mixed"] = stale
+        quota = copy.deepcopy(self.doc)
+        refusal = ("fmp: daily quota spent (HTTP 429: Limit Reach . Please upgrade your plan or visit our "
+                   "documentation for more details at); it resets at 00:00 UTC; not sent; alpha_vantage: daily "
+                   "quota spent (HTTP 200: Alpha Vantage: Thank you for using Alpha Vantage! Our standard API rate "
+                   "limit is 25 requests per day. Please subscribe to any of the premium plans at to instantly "
+                   "remove all...); it resets at 00:00 UTC; not sent")
+        for ticker in quota["tickers"].values():
+            for part in ticker.values():
+                if isinstance(part, dict) and isinstance(part.get("provenance"), dict):
+                    part["provenance"].update(source="missing", service=None, fetched_at=None, age_seconds=None,
+                                              reason=refusal)
+        docs["quota"] = quota
+        strings = copy.deepcopy(self.doc)
+        hostile = "<img src=x onerror=alert(1)>\"'&|`*_[x](http://e.example/)\n# head\r\n\x1b]0;pwned\x07\x1b[31mRED"
+        strings["portfolio"]["name"] = hostile
+        strings["portfolio"]["file"] = "/" + "long-directory-name/" * 12 + "x.csv"
+        strings["discovery_metadata"]["data_source"] = strings["portfolio"]["file"]
+        strings["discovery_metadata"]["tool_version"] = hostile
+        docs["strings"] = strings
+        wide = copy.deepcopy(self.doc)
+        name = "\u682a\u5f0f\u4f1a\u793e\u30c8\u30e8\u30bf\u81ea\u52d5\u8eca\U0001f4c8\U0001f4c8" * 3
+        old = next(iter(wide["strategy_distribution"]))
+        wide["strategy_distribution"][name] = wide["strategy_distribution"].pop(old)
+        for p in wide["active_positions"]:
+            p["strategy"] = name[:12]
+        docs["wide"] = wide
+        big = copy.deepcopy(self.doc)
+        big["portfolio"]["file"] = "/" + "A" * 200000 + ".csv"
+        docs["mb"] = big
+        return docs
+
+    def test_every_line_of_the_table_fits_100_columns_for_hostile_documents(self):
+        for name, doc in self.hostile_documents().items():
+            with self.subTest(doc=name):
+                path = self.write_doc(doc, name + ".json")
+                text = self.report(path)
+                wide = [(columns(line), line[:120]) for line in text.splitlines() if columns(line) > 100]
+                self.assertEqual(wide, [])
+        stale = self.report(self.write_doc(self.hostile_documents()["mixed"], "m.json"))
+        self.assertRegex(stale, r"\d [\\[](stale|net)")  # the number whole, its badge (clipped or not) after it
+
+    def test_provider_fundamentals_and_profiles_are_shown_with_their_sources(self):
+        doc = copy.deepcopy(self.doc)
+        tickers = sorted(doc["tickers"])
+        served, refused = tickers[0], tickers[1]
+        net = {"source": "network", "service": "fmp", "fetched_at": "2026-11-22T12:00:00Z", "age_seconds": 0,
+               "reason": None}
+        doc["tickers"][served]["fundamentals"] = {"file": None, "pe_ratio": 27.94, "eps": 3.47,
+                                                  "analyst_target": 120.08, "provenance": net}
+        doc["tickers"][served]["profile"] = {"name": "Served Corp", "sector": "technology",
+                                             "industry": "Widgets & Co", "market_cap": 200168280000,
+                                             "provenance": net}
+        reason = "fmp: daily quota spent (HTTP 429); it resets at 00:00 UTC"
+        doc["tickers"][refused]["fundamentals"] = {
+            "file": None, "pe_ratio": None, "eps": None, "analyst_target": None,
+            "provenance": {"source": "missing", "service": None, "fetched_at": None, "age_seconds": None,
+                           "reason": reason}}
+        path = self.write_doc(doc)
+        table = self.report(path)
+        block = table[table.index("Company profiles and provider fundamentals"):]
+        row = next(line for line in block.splitlines() if line.strip().startswith(served + " "))
+        for figure in ("Served Corp", "$200.17B", "27.94", "3.47", "120.08"):
+            self.assertIn(figure, row)
+        row = next(line for line in block.splitlines() if line.strip().startswith(refused + " "))
+        self.assertIn("missing [", row)
+        self.assertNotIn("none", row)
+        self.assertIn("missing: " + reason, block)
+        md = self.report(path, "--format", "markdown")
+        self.assertIn("| 27.94 _(network, now)_ | 3.47 | 120.08 |", md)
+        self.assertIn("Widgets &amp; Co", md)
+        text, page = self.html_of(path)
+        self.assertIn("27.94", text)
+        self.assertIn("Served Corp", text)
+        self.assertIn('title="%s">missing: %s</span>' % (reason, reason), text)
+
+    def test_the_fair_value_labels_fit_the_chart(self):
+        text = self.report(self.json_path, "--format", "html")
+        chart = text[text.index('id="chart-fair-value"'):]
+        chart = chart[:chart.index("</svg>")]
+        labels = re.findall(r'<text class="label" x="([\d.]+)" y="[\d.]+" text-anchor="start">([^<]*)</text>', chart)
+        self.assertTrue(labels)
+        for x, label in labels:
+            # 11 px digits are at most 6.5 px wide
+            self.assertLessEqual(float(x) + 6.5 * len(html.unescape(label)), 640, label)
+        self.assertIn(" vs 1,020–1,180</text>", chart)  # COST's whole range, no ".00"
 
     # --- --portfolio and errors ----------------------------------------------------------------
 

@@ -57,6 +57,30 @@ TEST_CASE("age_text: the largest whole unit") {
   CHECK(age_text(388800) == "4 d");
 }
 
+TEST_CASE("percentages round the ratio's shortest decimal, not the double times 100") {
+  CHECK(percent(0.2875) == "28.8%");  // 0.2875 * 100 is 28.749999999999996
+  CHECK(percent(0.0185) == "1.9%");
+  CHECK(percent(-0.2875) == "-28.8%");
+  CHECK(percent(0.5) == "50.0%");
+  CHECK(percent(1.5, 0) == "150%");
+  CHECK(percent(0.001, 2) == "0.10%");
+  CHECK(percent(0.00005, 2) == "0.01%");
+  CHECK(percent(0) == "0.0%");
+  CHECK(percent(12345.678) == "1,234,567.8%");
+  CHECK(signed_percent(0.000145, 3) == "+0.015%");  // 0.000145 * 100 is 0.014499999999999999
+  CHECK(signed_percent(-0.000145, 3) == "-0.015%");
+}
+
+TEST_CASE("decimal: from 2^53 on, the shortest digits, never the binary value's exact ones") {
+  CHECK(decimal(1e308, 2) == "1e308");
+  CHECK(decimal(-9.5e300, 0) == "-9.5e300");
+  CHECK(decimal(98765432109876543488.0, 2) == "98,765,432,109,876,540,000.00");
+  CHECK(decimal(9007199254740992.0, 0) == "9,007,199,254,740,992");
+  CHECK(money(1e308) == "$1e308");
+  CHECK(percent(1e300) == "1e302%");
+  CHECK(count(1e308) == "1e308");
+}
+
 TEST_CASE("html_escape: the five characters, nothing else") {
   CHECK(html_escape("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;");
   CHECK(html_escape("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;");
@@ -68,6 +92,30 @@ TEST_CASE("markdown_escape: HTML as entities, Markdown punctuation backslashed, 
   CHECK(markdown_escape("live_signals | $5 <b>") == "live\\_signals \\| \\$5 &lt;b&gt;");
   CHECK(markdown_escape("*[x](y)*\nz") == "\\*\\[x\\](y)\\* z");
   CHECK(markdown_escape("# `a`") == "\\# \\`a\\`");
+}
+
+TEST_CASE("escapers: control characters become U+FFFD, in every format") {
+  const std::string fffd = "\xEF\xBF\xBD";
+  static constexpr char raw[] =
+      "a\0b\x1b[31mc\x7f"
+      "d\xC2\x85"
+      "e\xC2\x9F"
+      "f\tg";
+  const std::string_view hostile(raw, sizeof raw - 1);
+  CHECK(html_escape(hostile) == "a" + fffd + "b" + fffd + "[31mc" + fffd + "d" + fffd + "e" + fffd + "f\tg");
+  CHECK(markdown_escape(hostile) ==
+        "a" + fffd + "b" + fffd + "\\[31mc" + fffd + "d" + fffd + "e" + fffd + "f\tg");
+  CHECK(html_escape("l1\nl2") == "l1\nl2");                      // legal in HTML text
+  CHECK(markdown_escape("l1\r\nl2") == "l1  l2");                // one line in a table cell
+  CHECK(html_escape("\xC2\xA0\xC3\xBC") == "\xC2\xA0\xC3\xBC");  // U+00A0 and ü are not C1
+}
+
+TEST_CASE("markdown_escape: strikethrough and bare autolinks are text") {
+  CHECK(markdown_escape("~~gone~~") == "\\~\\~gone\\~\\~");
+  CHECK(markdown_escape("see https://evil.example/x") == "see https\\://evil.example/x");
+  CHECK(markdown_escape("HTTP://A") == "HTTP\\://A");
+  CHECK(markdown_escape("www.evil.example") == "www\\.evil.example");
+  CHECK(markdown_escape("ratio: 2.5") == "ratio: 2.5");
 }
 
 TEST_CASE("coord: at most two decimals, no trailing zeros") {

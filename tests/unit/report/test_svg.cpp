@@ -4,7 +4,10 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <string>
+
+#include "report/format.hpp"
 
 using namespace thd::report;
 
@@ -42,4 +45,30 @@ TEST_CASE("equity_svg: one exit date is a point in the middle, not a division by
   const std::string svg = equity_svg({{"2025-01-01", 10}}, "t");
   // x domain empty: 348 (the middle); y domain [0, 10]: y(0) = 212, y(10) = 12.
   CHECK(svg.find("class=\"curve\" d=\"M348,212 L348,12\"") != std::string::npos);
+}
+
+TEST_CASE("LinearScale and coord: the largest doubles neither overflow nor write inf or nan") {
+  const LinearScale y{-9e305, 9e305, 212, 12};
+  CHECK(y(-9e305) == doctest::Approx(212));
+  CHECK(y(9e305) == doctest::Approx(12));
+  CHECK(y(0) == doctest::Approx(112));
+  const LinearScale wide{-1.7e308, 1.7e308, 0, 100};
+  CHECK(wide(0) == doctest::Approx(50));
+  CHECK(wide(1.7e308) == doctest::Approx(100));
+  CHECK(coord(std::numeric_limits<double>::quiet_NaN()) == "0");
+  CHECK(coord(std::numeric_limits<double>::infinity()) == "0");
+  CHECK(coord(1e300) == "1000000");
+  const std::string svg = equity_svg({{"2025-01-01", 9e305}, {"2025-01-03", -9e305}}, "t");
+  CHECK(svg.find("inf") == std::string::npos);
+  CHECK(svg.find("nan") == std::string::npos);
+  CHECK(svg.find("=\"-\"") == std::string::npos);
+  CHECK(svg.find(",-") == std::string::npos);  // every y within the chart
+}
+
+TEST_CASE("equity_svg: the minimum's label is left out when it would overprint $0") {
+  // [-1, 1000]: y(-1) is 0.2 px below y(0).
+  const std::string svg = equity_svg({{"2025-01-01", 1000}, {"2025-01-03", -1}}, "t");
+  CHECK(svg.find(">-$1.00</text>") == std::string::npos);
+  CHECK(svg.find(">$0</text>") != std::string::npos);
+  CHECK(svg.find(">$1,000.00</text>") != std::string::npos);
 }
