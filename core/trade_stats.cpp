@@ -1009,6 +1009,8 @@ void TradeStats::row(std::span<const std::string_view> fields, std::uint64_t lin
   if (m_is_part) {
     m_sum_terms.push_back(terms);
     m_part_inexact |= terms.exact != terms.has;
+  } else if (terms.exact != terms.has) {
+    m_seen_inexact = true;  // the whole's sums left exact_only: merge() must replay the parts' terms
   }
   add_sums(tp, terms, terms.day == k_no_day ? nullptr : &m_day_stats[terms.day]);
 }
