@@ -473,28 +473,39 @@ void SquareSum::add_bits(bool is_exact, std::int64_t bits) {
   add(n);
 }
 
-void SquareSum::add(const Num& n) {
+void SquareSum::add(const Num& term) {
   if (exact_only) {
     Int128 next = 0;
-    if (n.exact && !__builtin_add_overflow(exact, Int128{n.scaled} * n.scaled, &next)) {
+    if (term.exact && !__builtin_add_overflow(exact, Int128{term.scaled} * term.scaled, &next)) {
       exact = next;
+      linear += term.scaled;
+      ++count;
       return;
     }
+    m2 = spread();
+    mean = count == 0 ? 0 : scaled_to_double(linear) / static_cast<double>(count);
     exact_only = false;
-    sum = static_cast<double>(exact) / 1e16;
-    comp = 0;
   }
-  const double v = n.value * n.value;
-  const double t = sum + v;
-  if (std::abs(sum) >= std::abs(v))
-    comp += (sum - t) + v;
-  else
-    comp += (v - t) + sum;
-  sum = t;
+  // Welford: no cancellation between Σr² and (Σr)² / N.
+  ++count;
+  const double delta = term.value - mean;
+  mean += delta / static_cast<double>(count);
+  m2 += delta * (term.value - mean);
 }
 
-double SquareSum::value() const {
-  return exact_only ? static_cast<double>(exact) / 1e16 : sum + comp;
+double SquareSum::spread() const {
+  if (!exact_only) return m2;
+  if (count == 0) return 0;
+  // N·Σs² − (Σs)² exactly when both stay below 2^127 (checked by division,
+  // not a 128-bit __builtin_mul_overflow), then / N / 10^16.
+  const Int128 max = static_cast<Int128>((UInt128{1} << 127) - 1);
+  constexpr UInt128 k_max_root = 13043817825332782212u;  // floor(sqrt(2^127 - 1))
+  const UInt128 abs_b = linear < 0 ? -static_cast<UInt128>(linear) : static_cast<UInt128>(linear);
+  const auto k = static_cast<double>(count);
+  if (exact <= max / static_cast<Int128>(count) && abs_b <= k_max_root)
+    return static_cast<double>(static_cast<Int128>(count) * exact - linear * linear) / k / 1e16;
+  const double b = scaled_to_double(linear);
+  return std::max(0.0, static_cast<double>(exact) / 1e16 - b * (b / k));
 }
 
 Streak Streak::of(std::int8_t kind) {
@@ -1212,6 +1223,8 @@ void TradeStats::merge(TradeStats&& next) {
                      !__builtin_add_overflow(m_return_squares.exact, next.m_return_squares.exact, &squares);
   if (exact) {
     m_return_squares.exact = squares;
+    m_return_squares.linear += next.m_return_squares.linear;
+    m_return_squares.count += next.m_return_squares.count;
     for (auto [ours, theirs] :
          std::initializer_list<std::pair<Sum*, const Sum*>>{{&m_win_return_sum, &next.m_win_return_sum},
                                                             {&m_loss_return_sum, &next.m_loss_return_sum},

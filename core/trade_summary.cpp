@@ -298,9 +298,9 @@ TradeSummary TradeStats::summary() const {
       const Int128 na = static_cast<Int128>(m_returns) * a2, bb = b * b;
       stdev = std::sqrt(static_cast<double>(na - bb) / (n * (n - 1))) / 1e8;
     } else {
-      const double sum = m_return_sum.value(), squares = m_return_squares.value();
-      const double var = std::max(0.0, (squares - sum * (sum / n)) / (n - 1));
-      if (std::isfinite(var)) stdev = std::sqrt(var);
+      // Welford's M2 in file order; not finite (NaN or infinite) when the squares overflow.
+      const double var = m_return_squares.spread() / (n - 1);
+      if (std::isfinite(var)) stdev = std::sqrt(std::max(0.0, var));
     }
     a.stdev_return = stdev;
     if (!stdev)
