@@ -351,11 +351,11 @@ def drawdown(dates, cum, to_float):
                 rel = r
     # under-water periods: maximal runs of dates below the running peak
     longest = None  # (days, start, end, recovered)
-    peak, peak_i = 0, None
+    peak, level_i = 0, None  # level_i: the last date with c == peak, where a period starts
     i = 0
     while i < n:
         if cum[i] < peak:
-            start = dates[peak_i] if peak_i is not None else dates[0]
+            start = dates[level_i] if level_i is not None else dates[0]
             j = i
             while j < n and cum[j] < peak:
                 j += 1
@@ -365,7 +365,8 @@ def drawdown(dates, cum, to_float):
             i = j
             continue
         if cum[i] > peak:
-            peak, peak_i = cum[i], i
+            peak = cum[i]
+        level_i = i
         i += 1
     recovery = None
     if best_i is not None:
@@ -430,6 +431,14 @@ def analysis(days, months, bins, binned, with_exit, without_exit, exc_trades, ex
             to_float = float
         if all(math.isfinite(to_float(x)) for x in cum):
             dd, trough_i, peak_i = drawdown(curve, cum, to_float)
+            # a drawdown between finite values can leave the double range: null, with a reason
+            beyond = False
+            for key in ("max", "current", "max_relative"):
+                if dd[key] is not None and not math.isfinite(dd[key]):
+                    dd[key] = None
+                    beyond = True
+            if beyond and dd["max_relative"] is None:
+                dd["max_relative_reason"] = "the drawdown is beyond the range of a double"
             n = len(curve)
             k = -(-n // 2000) if n > 2000 else 1
             downsampled = k > 1
