@@ -846,7 +846,11 @@ def main():
                     if worst is None or ret < worst[0]:
                         worst = (ret, uuid, ticker)
                     # the bin: floor(Return / 0.05), exactly on the decimal when it is one
-                    b = ret_sc // 5000000 if ret_sc is not None else math.floor(ret / 0.05)
+                    if ret_sc is not None:
+                        b = ret_sc // 5000000
+                    else:  # clamped before floor: ret / 0.05 is infinite for |ret| >= ~9e306
+                        q = ret / 0.05
+                        b = -40 if q < -40 else 39 if q >= 40 else math.floor(q)
                     b = min(39, max(-40, b))
                     counts = bins.setdefault(b, [0, 0, 0])
                     counts[0 if kind == 1 else 1 if kind == -1 else 2] += 1

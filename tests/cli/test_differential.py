@@ -129,6 +129,19 @@ class Differential(ThdTestCase):
         ours = self.compare(path)
         self.assertAlmostEqual(ours["performance_metrics"]["total_pnl"], 9999.123456789, places=6)
 
+    def test_returns_whose_bin_quotient_overflows(self):
+        """Return / 0.05 is infinite for |Return| >= ~9e306: the end bins (index 39, -40), not an error."""
+        path = os.path.join(self.tmp, "data", "raw", "trade_history", "huge.csv")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write("Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n"
+                    "A,Closed,2025-01-01,2025-01-02,1,1e307\n"
+                    "A,Closed,2025-01-01,2025-01-03,1,-1e307\n"
+                    "A,Closed,2025-01-01,2025-01-04,1,0.07\n")
+        ours = self.compare(path)
+        bins = ours["trade_analysis"]["return_distribution"]["bins"]
+        self.assertEqual([(b["from"], b["to"]) for b in bins], [(None, -1.95), (0.05, 0.1), (1.95, None)])
+
     def test_bundled_sample(self):
         self.compare(os.path.join(SOURCE, "data", "raw", "trade_history", "live_signals_20261120.csv"))
 
