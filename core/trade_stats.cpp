@@ -1217,8 +1217,27 @@ void TradeStats::merge(TradeStats&& next) {
   }
   // Every term of the file so far and of the part exact: the part's sums are
   // exact integers, added in any order. Otherwise its terms, in file order.
+  // Belt and braces beside m_seen_inexact: every sum of ours the part's sums
+  // would be added to must still be an exact integer (a Neumaier sum's
+  // value() ignores `exact`, so an integer added to it would be lost).
+  bool ours_exact = m_win_return_sum.exact_only && m_loss_return_sum.exact_only && m_return_sum.exact_only &&
+                    m_win_pnl.exact_only && m_loss_pnl.exact_only && m_total_pnl.exact_only &&
+                    m_duration_sum.exact_only && m_win_duration_sum.exact_only &&
+                    m_loss_duration_sum.exact_only && m_mfe_sum.exact_only && m_mae_sum.exact_only &&
+                    m_eff_sum.exact_only;
+  for (size_t i = 0; ours_exact && i < to.size(); ++i)
+    ours_exact = to[i]->total_return.exact_only && to[i]->total_pnl.exact_only;
+  for (auto it = next.m_strategies.begin(); ours_exact && it != next.m_strategies.end(); ++it) {
+    const StrategyCounts& sc = *it->second.merged;
+    ours_exact = sc.win_pnl.exact_only && sc.loss_pnl.exact_only && sc.total_pnl.exact_only &&
+                 sc.return_sum.exact_only && sc.duration_sum.exact_only;
+  }
+  for (size_t i = 0; ours_exact && i < to_day.size(); ++i) {
+    const DayStats& d = m_day_stats[to_day[i]];
+    ours_exact = d.pnl.exact_only && m_month_stats[d.month].pnl.exact_only;
+  }
   Int128 squares = 0;
-  const bool exact = !m_seen_inexact && !next.m_part_inexact && m_return_squares.exact_only &&
+  const bool exact = ours_exact && !m_seen_inexact && !next.m_part_inexact && m_return_squares.exact_only &&
                      next.m_return_squares.exact_only &&
                      !__builtin_add_overflow(m_return_squares.exact, next.m_return_squares.exact, &squares);
   if (exact) {
