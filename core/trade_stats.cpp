@@ -473,28 +473,39 @@ void SquareSum::add_bits(bool is_exact, std::int64_t bits) {
   add(n);
 }
 
-void SquareSum::add(const Num& n) {
+void SquareSum::add(const Num& term) {
   if (exact_only) {
     Int128 next = 0;
-    if (n.exact && !__builtin_add_overflow(exact, Int128{n.scaled} * n.scaled, &next)) {
+    if (term.exact && !__builtin_add_overflow(exact, Int128{term.scaled} * term.scaled, &next)) {
       exact = next;
+      linear += term.scaled;
+      ++count;
       return;
     }
+    m2 = spread();
+    mean = count == 0 ? 0 : scaled_to_double(linear) / static_cast<double>(count);
     exact_only = false;
-    sum = static_cast<double>(exact) / 1e16;
-    comp = 0;
   }
-  const double v = n.value * n.value;
-  const double t = sum + v;
-  if (std::abs(sum) >= std::abs(v))
-    comp += (sum - t) + v;
-  else
-    comp += (v - t) + sum;
-  sum = t;
+  // Welford: no cancellation between Σr² and (Σr)² / N.
+  ++count;
+  const double delta = term.value - mean;
+  mean += delta / static_cast<double>(count);
+  m2 += delta * (term.value - mean);
 }
 
-double SquareSum::value() const {
-  return exact_only ? static_cast<double>(exact) / 1e16 : sum + comp;
+double SquareSum::spread() const {
+  if (!exact_only) return m2;
+  if (count == 0) return 0;
+  // N·Σs² − (Σs)² exactly when both stay below 2^127 (checked by division,
+  // not a 128-bit __builtin_mul_overflow), then / N / 10^16.
+  const Int128 max = static_cast<Int128>((UInt128{1} << 127) - 1);
+  constexpr UInt128 k_max_root = 13043817825332782212u;  // floor(sqrt(2^127 - 1))
+  const UInt128 abs_b = linear < 0 ? -static_cast<UInt128>(linear) : static_cast<UInt128>(linear);
+  const auto k = static_cast<double>(count);
+  if (exact <= max / static_cast<Int128>(count) && abs_b <= k_max_root)
+    return static_cast<double>(static_cast<Int128>(count) * exact - linear * linear) / k / 1e16;
+  const double b = scaled_to_double(linear);
+  return std::max(0.0, static_cast<double>(exact) / 1e16 - b * (b / k));
 }
 
 Streak Streak::of(std::int8_t kind) {
@@ -1009,6 +1020,8 @@ void TradeStats::row(std::span<const std::string_view> fields, std::uint64_t lin
   if (m_is_part) {
     m_sum_terms.push_back(terms);
     m_part_inexact |= terms.exact != terms.has;
+  } else if (terms.exact != terms.has) {
+    m_seen_inexact = true;  // the whole's sums left exact_only: merge() must replay the parts' terms
   }
   add_sums(tp, terms, terms.day == k_no_day ? nullptr : &m_day_stats[terms.day]);
 }
@@ -1204,12 +1217,33 @@ void TradeStats::merge(TradeStats&& next) {
   }
   // Every term of the file so far and of the part exact: the part's sums are
   // exact integers, added in any order. Otherwise its terms, in file order.
+  // Belt and braces beside m_seen_inexact: every sum of ours the part's sums
+  // would be added to must still be an exact integer (a Neumaier sum's
+  // value() ignores `exact`, so an integer added to it would be lost).
+  bool ours_exact = m_win_return_sum.exact_only && m_loss_return_sum.exact_only && m_return_sum.exact_only &&
+                    m_win_pnl.exact_only && m_loss_pnl.exact_only && m_total_pnl.exact_only &&
+                    m_duration_sum.exact_only && m_win_duration_sum.exact_only &&
+                    m_loss_duration_sum.exact_only && m_mfe_sum.exact_only && m_mae_sum.exact_only &&
+                    m_eff_sum.exact_only;
+  for (size_t i = 0; ours_exact && i < to.size(); ++i)
+    ours_exact = to[i]->total_return.exact_only && to[i]->total_pnl.exact_only;
+  for (auto it = next.m_strategies.begin(); ours_exact && it != next.m_strategies.end(); ++it) {
+    const StrategyCounts& sc = *it->second.merged;
+    ours_exact = sc.win_pnl.exact_only && sc.loss_pnl.exact_only && sc.total_pnl.exact_only &&
+                 sc.return_sum.exact_only && sc.duration_sum.exact_only;
+  }
+  for (size_t i = 0; ours_exact && i < to_day.size(); ++i) {
+    const DayStats& d = m_day_stats[to_day[i]];
+    ours_exact = d.pnl.exact_only && m_month_stats[d.month].pnl.exact_only;
+  }
   Int128 squares = 0;
-  const bool exact = !m_seen_inexact && !next.m_part_inexact && m_return_squares.exact_only &&
+  const bool exact = ours_exact && !m_seen_inexact && !next.m_part_inexact && m_return_squares.exact_only &&
                      next.m_return_squares.exact_only &&
                      !__builtin_add_overflow(m_return_squares.exact, next.m_return_squares.exact, &squares);
   if (exact) {
     m_return_squares.exact = squares;
+    m_return_squares.linear += next.m_return_squares.linear;
+    m_return_squares.count += next.m_return_squares.count;
     for (auto [ours, theirs] :
          std::initializer_list<std::pair<Sum*, const Sum*>>{{&m_win_return_sum, &next.m_win_return_sum},
                                                             {&m_loss_return_sum, &next.m_loss_return_sum},

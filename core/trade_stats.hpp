@@ -79,16 +79,20 @@ struct Sum {
   double value() const { return exact_only ? scaled_to_double(exact) : sum + comp; }
 };
 
-// The sum of squares of Returns for the SQN: exact (scale 1e16) while every
-// term is exact and it stays below 2^127; then a Neumaier sum of r * r that
-// starts from it.
+// The spread of the Returns for the SQN: while every term is exact and the
+// sum of squares stays below 2^127, exact integers (count, Σs at scale 1e8, Σs²
+// at scale 1e16); then Welford's running mean and M2 = Σ(r − mean)² in file
+// order, starting from the exact ones (docs/STATISTICS.md, "SQN").
 struct SquareSum {
-  Int128 exact = 0;
-  double sum = 0, comp = 0;
+  Int128 exact = 0;   // Σs², while exact_only
+  Int128 linear = 0;  // Σs, while exact_only
+  std::uint64_t count = 0;
+  double mean = 0, m2 = 0;  // once not exact_only
   bool exact_only = true;
   void add(const Num& n);
   void add_bits(bool is_exact, std::int64_t bits);  // a SumTerms slot
-  double value() const;
+  // M2 = Σ(r − mean)²: from the exact integers while exact_only.
+  double spread() const;
 };
 
 // Outcomes in exit order, a monoid: a day's trades appended in file order,

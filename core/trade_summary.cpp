@@ -75,6 +75,7 @@ void drawdown_of(const std::vector<std::int64_t>& days, const std::vector<T>& cu
   const size_t n = cum.size();
   T peak = 0, max_dd = 0, max_peak = 0;
   std::ptrdiff_t peak_i = -1, max_i = -1, max_peak_i = -1;
+  std::ptrdiff_t level_i = -1;  // the last date with c == P: where an under-water period starts
   std::optional<double> max_rel;
   bool under = false;
   std::int64_t start = 0;
@@ -93,9 +94,10 @@ void drawdown_of(const std::vector<std::int64_t>& days, const std::vector<T>& cu
       if (under) period(start, days[i], true);
       under = false;
       if (peak < c) peak = c, peak_i = static_cast<std::ptrdiff_t>(i);
+      level_i = static_cast<std::ptrdiff_t>(i);
     } else if (!under) {
       under = true;
-      start = peak_i >= 0 ? days[static_cast<size_t>(peak_i)] : days[0];
+      start = level_i >= 0 ? days[static_cast<size_t>(level_i)] : days[0];
     }
     const T d = peak - c;
     if (max_dd < d) max_dd = d, max_i = static_cast<std::ptrdiff_t>(i), max_peak_i = peak_i, max_peak = peak;
@@ -248,6 +250,18 @@ TradeSummary TradeStats::summary() const {
       }
       if (finite) {
         drawdown_of(curve_days, cum, a);
+        // A drawdown between finite cumulative values can still leave the
+        // double range (1.7e308 down to -1.7e308): null, with a reason and an issue.
+        auto& dd = a.drawdown;
+        bool beyond = false;
+        for (std::optional<double>* f : {&dd.max, &dd.current, &dd.max_relative})
+          if (*f && !std::isfinite(**f)) f->reset(), beyond = true;
+        if (beyond) {
+          if (!dd.max_relative) dd.max_relative_reason = "the drawdown is beyond the range of a double";
+          figures.overflow(m_last_pnl_line, Col::pnl,
+                           "trade_analysis.drawdown: the drawdown is beyond the range of a double "
+                           "(about 1.8e308); null");
+        }
       } else {
         a.points_total = cum.size();
         a.drawdown.max_relative_reason = "the cumulative PnL is beyond the range of a double";
@@ -298,9 +312,9 @@ TradeSummary TradeStats::summary() const {
       const Int128 na = static_cast<Int128>(m_returns) * a2, bb = b * b;
       stdev = std::sqrt(static_cast<double>(na - bb) / (n * (n - 1))) / 1e8;
     } else {
-      const double sum = m_return_sum.value(), squares = m_return_squares.value();
-      const double var = std::max(0.0, (squares - sum * (sum / n)) / (n - 1));
-      if (std::isfinite(var)) stdev = std::sqrt(var);
+      // Welford's M2 in file order; not finite (NaN or infinite) when the squares overflow.
+      const double var = m_return_squares.spread() / (n - 1);
+      if (std::isfinite(var)) stdev = std::sqrt(std::max(0.0, var));
     }
     a.stdev_return = stdev;
     if (!stdev)

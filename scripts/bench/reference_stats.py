@@ -216,27 +216,45 @@ class Acc:
 
 
 class SquareAcc:
-    """Sum of squares of Returns (SQN): exact at scale 1e16 while every term
-    is exact and the sum stays below 2^127, then Neumaier of r * r."""
+    """The spread of the Returns (SQN): exact integers (n, sum of s at scale
+    1e8, sum of s^2 at scale 1e16) while every term is exact and the sum of
+    squares stays below 2^127; then Welford's mean and M2 in file order,
+    starting from the exact ones."""
 
     def __init__(self):
         self.exact = 0
+        self.linear = 0
+        self.n = 0
         self.only = True
-        self.s = 0.0
-        self.c = 0.0
+        self.mean = 0.0
+        self.m2 = 0.0
 
     def add(self, v, sc):
         if self.only:
             if sc is not None and self.exact + sc * sc < TWO127:
                 self.exact += sc * sc
+                self.linear += sc
+                self.n += 1
                 return
+            self.m2 = self.spread()
+            self.mean = to_double(self.linear) / float(self.n) if self.n else 0.0
             self.only = False
-            self.s = float(self.exact) / 1e16
-            self.c = 0.0
-        self.s, self.c = neumaier(self.s, self.c, v * v)
+        self.n += 1
+        delta = v - self.mean
+        self.mean += delta / float(self.n)
+        self.m2 += delta * (v - self.mean)
 
-    def value(self):
-        return float(self.exact) / 1e16 if self.only else self.s + self.c
+    def spread(self):
+        """M2 = sum of (r - mean)^2."""
+        if not self.only:
+            return self.m2
+        if self.n == 0:
+            return 0.0
+        k = float(self.n)
+        if self.n * self.exact < TWO127 and self.linear * self.linear < TWO127:
+            return float(self.n * self.exact - self.linear * self.linear) / k / 1e16
+        b = to_double(self.linear)
+        return max(0.0, float(self.exact) / 1e16 - b * (b / k))
 
 
 def mean_of(acc, n):
@@ -333,11 +351,11 @@ def drawdown(dates, cum, to_float):
                 rel = r
     # under-water periods: maximal runs of dates below the running peak
     longest = None  # (days, start, end, recovered)
-    peak, peak_i = 0, None
+    peak, level_i = 0, None  # level_i: the last date with c == peak, where a period starts
     i = 0
     while i < n:
         if cum[i] < peak:
-            start = dates[peak_i] if peak_i is not None else dates[0]
+            start = dates[level_i] if level_i is not None else dates[0]
             j = i
             while j < n and cum[j] < peak:
                 j += 1
@@ -347,7 +365,8 @@ def drawdown(dates, cum, to_float):
             i = j
             continue
         if cum[i] > peak:
-            peak, peak_i = cum[i], i
+            peak = cum[i]
+        level_i = i
         i += 1
     recovery = None
     if best_i is not None:
@@ -412,6 +431,14 @@ def analysis(days, months, bins, binned, with_exit, without_exit, exc_trades, ex
             to_float = float
         if all(math.isfinite(to_float(x)) for x in cum):
             dd, trough_i, peak_i = drawdown(curve, cum, to_float)
+            # a drawdown between finite values can leave the double range: null, with a reason
+            beyond = False
+            for key in ("max", "current", "max_relative"):
+                if dd[key] is not None and not math.isfinite(dd[key]):
+                    dd[key] = None
+                    beyond = True
+            if beyond and dd["max_relative"] is None:
+                dd["max_relative_reason"] = "the drawdown is beyond the range of a double"
             n = len(curve)
             k = -(-n // 2000) if n > 2000 else 1
             downsampled = k > 1
@@ -429,11 +456,10 @@ def analysis(days, months, bins, binned, with_exit, without_exit, exc_trades, ex
         if ret_sum.only and ret_squares.only and ret_n * a < TWO127 and b * b < TWO127:
             stdev = math.sqrt(float(ret_n * a - b * b) / (n * (n - 1))) / 1e8
         else:
-            sm = to_double(ret_sum.exact) if ret_sum.only else ret_sum.s + ret_sum.c
-            sq = ret_squares.value()
-            var = max(0.0, (sq - sm * (sm / n)) / (n - 1))
+            # Welford's M2 in file order: not finite (nan or inf) when the squares overflow
+            var = ret_squares.spread() / (n - 1)
             if math.isfinite(var):
-                stdev = math.sqrt(var)
+                stdev = math.sqrt(max(0.0, var))
         if stdev is None:
             reason = "the squares of the Returns are beyond the range of a double"
         elif stdev == 0:
@@ -820,7 +846,11 @@ def main():
                     if worst is None or ret < worst[0]:
                         worst = (ret, uuid, ticker)
                     # the bin: floor(Return / 0.05), exactly on the decimal when it is one
-                    b = ret_sc // 5000000 if ret_sc is not None else math.floor(ret / 0.05)
+                    if ret_sc is not None:
+                        b = ret_sc // 5000000
+                    else:  # clamped before floor: ret / 0.05 is infinite for |ret| >= ~9e306
+                        q = ret / 0.05
+                        b = -40 if q < -40 else 39 if q >= 40 else math.floor(q)
                     b = min(39, max(-40, b))
                     counts = bins.setdefault(b, [0, 0, 0])
                     counts[0 if kind == 1 else 1 if kind == -1 else 2] += 1

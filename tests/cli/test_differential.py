@@ -116,6 +116,32 @@ class Differential(ThdTestCase):
         self.assertGreater(analysis["equity_curve"]["points_total"], 30)
         self.assertGreater(analysis["excursions"]["winners_with_mfe"], 0)
 
+    def test_inexact_term_in_the_first_chunk(self):
+        """Row 1 (in the header's chunk, counted on the whole) has a PnL of 9 decimals; the 9,999 exact rows
+        after it are counted on parts over several chunks: none may be dropped. 0.123456789 + 9999 * 1."""
+        path = os.path.join(self.tmp, "data", "raw", "trade_history", "chunk.csv")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        lines = ["Ticker,Strategy_Type,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return",
+                 "AAA,S1,Closed,2025-01-01,2025-01-02,0.123456789,0.01"]
+        lines += ["AAA,S1,Closed,2025-01-01,2025-01-%02d,1,0.01" % (2 + i % 20) for i in range(9999)]
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        ours = self.compare(path)
+        self.assertAlmostEqual(ours["performance_metrics"]["total_pnl"], 9999.123456789, places=6)
+
+    def test_returns_whose_bin_quotient_overflows(self):
+        """Return / 0.05 is infinite for |Return| >= ~9e306: the end bins (index 39, -40), not an error."""
+        path = os.path.join(self.tmp, "data", "raw", "trade_history", "huge.csv")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write("Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n"
+                    "A,Closed,2025-01-01,2025-01-02,1,1e307\n"
+                    "A,Closed,2025-01-01,2025-01-03,1,-1e307\n"
+                    "A,Closed,2025-01-01,2025-01-04,1,0.07\n")
+        ours = self.compare(path)
+        bins = ours["trade_analysis"]["return_distribution"]["bins"]
+        self.assertEqual([(b["from"], b["to"]) for b in bins], [(None, -1.95), (0.05, 0.1), (1.95, None)])
+
     def test_bundled_sample(self):
         self.compare(os.path.join(SOURCE, "data", "raw", "trade_history", "live_signals_20261120.csv"))
 

@@ -335,3 +335,95 @@ TEST_CASE("the equity curve keeps every k-th of more than 2,000 dates, the last,
   for (const auto& p : a.points) has_peak |= p.date == *a.drawdown.peak_date;
   CHECK(has_peak);
 }
+
+TEST_CASE("SQN: squares beyond the double range are null with that reason, not 'do not vary'") {
+  test::TempDir dir;
+  // 1e155 and -1e155 are not exact (beyond 2^53 / 1e8): Welford from the first
+  // term: mean 1e155, M2 0; then delta -2e155, mean 0, M2 += -2e155 * -1e155 =
+  // 2e310, infinite; so the variance is not finite.
+  const TradeSummary s = summary_of_text(dir, "sq.csv",
+                                         "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n"
+                                         "A,Closed,2025-01-01,2025-01-02,1,1e155\n"
+                                         "A,Closed,2025-01-01,2025-01-03,1,-1e155\n"
+                                         "A,Closed,2025-01-01,2025-01-04,1,0.5\n");
+  CHECK(s.analysis.sqn_trades == 3);
+  CHECK_FALSE(s.analysis.stdev_return.has_value());
+  CHECK_FALSE(s.analysis.sqn.has_value());
+  CHECK(s.analysis.sqn_reason == "the squares of the Returns are beyond the range of a double");
+}
+
+TEST_CASE("SQN: equal Returns that are not short decimals do not vary (no cancellation)") {
+  test::TempDir dir;
+  // 0.123456789 has 9 decimals: not exact. Welford: mean = r after the first,
+  // every later delta = r - r = 0, so M2 = 0 and the stdev is exactly 0.
+  std::string csv = "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n";
+  for (int i = 0; i < 5; ++i)
+    csv += "A,Closed,2025-01-01,2025-01-0" + std::to_string(2 + i) + ",1,0.123456789\n";
+  const TradeSummary s = summary_of_text(dir, "eq.csv", csv);
+  CHECK(s.analysis.sqn_trades == 5);
+  REQUIRE(s.analysis.stdev_return.has_value());
+  CHECK(*s.analysis.stdev_return == 0.0);
+  CHECK_FALSE(s.analysis.sqn.has_value());
+  CHECK(s.analysis.sqn_reason == "the Returns do not vary (their standard deviation is 0)");
+  // Exact Returns 0.1, 0.2 then an inexact 0.3000000001 (10 decimals): from the
+  // exact state n 2, mean 0.15, M2 = (2 * 0.05 - 0.09) / 2 = 0.005; then
+  // delta 0.1500000001, mean 0.2000000000333.., M2 += 0.1500000001 * 0.1000000000666..
+  // = 0.0150000000199.. -> 0.0200000000200..; var = M2 / 2 = 0.01000000001,
+  // stdev ~ 0.1000000000500 (sample stdev of 0.1, 0.2, 0.3000000001).
+  const TradeSummary t = summary_of_text(dir, "mix.csv",
+                                         "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n"
+                                         "A,Closed,2025-01-01,2025-01-02,1,0.1\n"
+                                         "A,Closed,2025-01-01,2025-01-03,1,0.2\n"
+                                         "A,Closed,2025-01-01,2025-01-04,1,0.3000000001\n");
+  REQUIRE(t.analysis.stdev_return.has_value());
+  CHECK(*t.analysis.stdev_return == doctest::Approx(0.10000000005).epsilon(1e-12));
+}
+
+TEST_CASE(
+    "drawdown: beyond the double range between finite cumulative values is null with a reason and an issue") {
+  test::TempDir dir;
+  // Cumulative PnL (not exact: beyond 2^53 / 1e8, so Neumaier): 01-02 1.7e308, 01-03
+  // 1.7e308 - 1.7e308 = 0, 01-04 -1.7e308, each finite. The peak 1.7e308; the drawdown
+  // on 01-04 is 1.7e308 - (-1.7e308) = 3.4e308, infinite; so are current and max / peak.
+  const TradeSummary s = summary_of_text(dir, "ddinf.csv",
+                                         "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL\n"
+                                         "A,Closed,2025-01-01,2025-01-02,1.7e308\n"
+                                         "A,Closed,2025-01-01,2025-01-03,-1.7e308\n"
+                                         "A,Closed,2025-01-01,2025-01-04,-1.7e308\n");
+  CHECK(s.analysis.points_total == 3);
+  CHECK_FALSE(s.analysis.drawdown.max.has_value());
+  CHECK_FALSE(s.analysis.drawdown.current.has_value());
+  CHECK_FALSE(s.analysis.drawdown.max_relative.has_value());
+  CHECK(s.analysis.drawdown.max_relative_reason == "the drawdown is beyond the range of a double");
+  int found = 0;
+  for (const auto& i : s.quality.issues)
+    if (i.issue.find("trade_analysis.drawdown") == 0) {
+      ++found;
+      CHECK(i.line == 4);  // the last row with a PnL
+      CHECK(i.column == "PnL");
+    }
+  CHECK(found == 1);
+}
+
+TEST_CASE("drawdown: an under-water period after a tie with the peak starts at the tie") {
+  test::TempDir dir;
+  // Cumulative: 01-01 10 (peak), 01-02 5 (under since 01-01), 01-10 10 (= peak: recovered,
+  // 9 days), 01-20 0 (under since 01-10, the last date at the peak), 01-21 15 (recovered,
+  // 11 days). Longest: 11 days, 01-10 -> 01-21. The max drawdown 10 on 01-20; its
+  // peak_date stays the first date reaching 10, 01-01.
+  const TradeSummary s = summary_of_text(dir, "tie.csv",
+                                         "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL\n"
+                                         "A,Closed,2025-01-01,2025-01-01,10\n"
+                                         "A,Closed,2025-01-01,2025-01-02,-5\n"
+                                         "A,Closed,2025-01-01,2025-01-10,5\n"
+                                         "A,Closed,2025-01-01,2025-01-20,-10\n"
+                                         "A,Closed,2025-01-01,2025-01-21,15\n");
+  CHECK(s.analysis.drawdown.longest_days == 11);
+  CHECK(s.analysis.drawdown.longest_start == "2025-01-10");
+  CHECK(s.analysis.drawdown.longest_end == "2025-01-21");
+  CHECK(s.analysis.drawdown.longest_recovered == true);
+  CHECK(s.analysis.drawdown.max == 10.0);
+  CHECK(s.analysis.drawdown.peak_date == "2025-01-01");
+  CHECK(s.analysis.drawdown.trough_date == "2025-01-20");
+  CHECK(s.analysis.drawdown.recovery_date == "2025-01-21");
+}

@@ -512,6 +512,16 @@ std::vector<std::filesystem::path> phase1_files(const test::TempDir& dir) {
   }
   test::write_file(dir / "days.csv", days);
   files.push_back(dir / "days.csv");
+  // An inexact term in row 1 (the first chunk, counted into the whole), then
+  // exact rows over several chunks: their sums must not be lost.
+  std::string first_inexact =
+      "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n"
+      "A,Closed,2025-01-01,2025-01-02,0.123456789,0.1\n";  // PnL not exact, Return exact
+  for (int i = 0; i < 40; ++i)
+    first_inexact += "A,Closed,2025-01-01,2025-0" + std::to_string(1 + i % 3) + "-0" +
+                     std::to_string(2 + i % 7) + ",1,0.01\n";
+  test::write_file(dir / "first_inexact.csv", first_inexact);
+  files.push_back(dir / "first_inexact.csv");
   test::write_file(dir / "wide.csv", "Ticker,Status,Entry_Timestamp\n" + std::string(5000, ',') +
                                          "\nA,Open,2026-11-01\n" + std::string(4095, ',') + "\n");
   files.push_back(dir / "wide.csv");
@@ -523,6 +533,25 @@ std::vector<std::filesystem::path> phase1_files(const test::TempDir& dir) {
 }
 
 }  // namespace
+
+TEST_CASE("an inexact term in the first chunk does not drop the next chunks' exact sums") {
+  test::TempDir dir;
+  std::string csv =
+      "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n"
+      "A,Closed,2025-01-01,2025-01-02,0.123456789,0.1\n";  // 9 decimals: not exact
+  for (int i = 0; i < 9; ++i) csv += "A,Closed,2025-01-01,2025-01-03,1,0.1\n";
+  test::write_file(dir / "f.csv", csv);
+  for (size_t lines : {size_t{1}, size_t{2}, size_t{4096}}) {
+    TradeStats stats(k_run_date);
+    TradeHistoryReading how;
+    how.chunk_lines = lines, how.workers = 1, how.read_size = 64;
+    read_trade_history(dir / "f.csv", stats, how);
+    const TradeSummary s = stats.summary();
+    // 0.123456789 + 9 * 1 = 9.123456789
+    REQUIRE(s.metrics.total_pnl);
+    CHECK(*s.metrics.total_pnl == doctest::Approx(9.123456789).epsilon(1e-15));
+  }
+}
 
 TEST_CASE("Phase 1 gives today's figures for every cut of the input, worker count and scan path") {
   test::TempDir dir;
