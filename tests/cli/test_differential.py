@@ -142,6 +142,22 @@ class Differential(ThdTestCase):
         bins = ours["trade_analysis"]["return_distribution"]["bins"]
         self.assertEqual([(b["from"], b["to"]) for b in bins], [(None, -1.95), (0.05, 0.1), (1.95, None)])
 
+    def test_sqn_of_exact_returns_whose_n_times_sum_of_squares_passes_2_127(self):
+        """1,500 Returns near 9e7 (s ~ 9e15 at scale 1e8): the sum of squares stays exact, N times it does not.
+        The C++ M2 (divmod of the sum by N) against the reference's sum of (r - mean)^2 in Fractions."""
+        os.makedirs(os.path.join(self.tmp, "data", "raw", "trade_history"), exist_ok=True)
+        cases = {"bigeq": ["89999999.99999999"] * 1500,  # stdev 0, not 1.1688644757948559
+                 "bigalt": ["89999999.99999997", "89999999.99999999"] * 750,
+                 "bigodd": ["89999999.99999999"] * 1499 + ["89999999.99999997"]}
+        for name, returns in cases.items():
+            path = os.path.join(self.tmp, "data", "raw", "trade_history", name + ".csv")
+            with open(path, "w") as f:
+                f.write("Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n")
+                f.writelines("A,Closed,2025-01-01,2025-01-02,1,%s\n" % r for r in returns)
+            ours = self.compare(path)
+            if name == "bigeq":
+                self.assertEqual(ours["trade_analysis"]["sqn"]["stdev_return"], 0.0)
+
     def test_bundled_sample(self):
         self.compare(os.path.join(SOURCE, "data", "raw", "trade_history", "live_signals_20261120.csv"))
 

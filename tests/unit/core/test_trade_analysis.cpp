@@ -379,6 +379,43 @@ TEST_CASE("SQN: equal Returns that are not short decimals do not vary (no cancel
   CHECK(*t.analysis.stdev_return == doctest::Approx(0.10000000005).epsilon(1e-12));
 }
 
+TEST_CASE("SQN: equal exact Returns whose N * sum of squares passes 2^127 do not vary (no cancellation)") {
+  test::TempDir dir;
+  // 1,500 Returns 89999999.99999999: s = 8999999999999999 at scale 1e8, s^2 ~ 8.1e31,
+  // sum of squares ~ 1.215e35 < 2^127 ~ 1.70e38 (still exact), but N * sum ~ 1.8e38 >= 2^127.
+  // Exactly: q, r = divmod(1500 s, 1500) = s, 0; M2 * 1e16 = (1500 s^2 - s * 1500 s) - 0 = 0,
+  // so the stdev is 0. The old fallback sum/1e16 - b * (b / N) gave 1.1688644757948559.
+  std::string csv = "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n";
+  for (int i = 0; i < 1500; ++i) csv += "A,Closed,2025-01-01,2025-01-02,1,89999999.99999999\n";
+  const TradeSummary s = summary_of_text(dir, "bigeq.csv", csv);
+  CHECK(s.analysis.sqn_trades == 1500);
+  REQUIRE(s.analysis.stdev_return.has_value());
+  CHECK(*s.analysis.stdev_return == 0.0);
+  CHECK_FALSE(s.analysis.sqn.has_value());
+  CHECK(s.analysis.sqn_reason == "the Returns do not vary (their standard deviation is 0)");
+  // Alternating 89999999.99999997 / ...99 (s - 2, s; ...98 is the same double as ...99), 750
+  // each: mean s - 1 (scale 1e8), every (s_i - mean)^2 = 1, so M2 = 1500 / 1e16 = 1.5e-13,
+  // var = 1.5e-13 / 1499, stdev = sqrt(1.5e-13 / 1499) = 1.00033...e-8.
+  std::string alt = "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n";
+  for (int i = 0; i < 1500; ++i) {
+    alt += "A,Closed,2025-01-01,2025-01-02,1,";
+    alt += i % 2 ? "89999999.99999999\n" : "89999999.99999997\n";
+  }
+  const TradeSummary t = summary_of_text(dir, "bigalt.csv", alt);
+  REQUIRE(t.analysis.stdev_return.has_value());
+  CHECK(*t.analysis.stdev_return == doctest::Approx(std::sqrt(1.5e-13 / 1499)).epsilon(1e-12));
+  // 1,499 x s then one s - 2: sum 1500 s - 2, divmod by 1500 = (s - 1, 1498), not exact division.
+  // mean s - 2/1500; M2 * 1e16 = 1499 (2/1500)^2 + (2998/1500)^2 = 8994000 / 2250000 = 3.99733..
+  // (the integer part alone, 1498 s + 2 - (1498 s - 1498 * 2/1500), would cancel in doubles).
+  std::string odd = "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n";
+  for (int i = 0; i < 1499; ++i) odd += "A,Closed,2025-01-01,2025-01-02,1,89999999.99999999\n";
+  odd += "A,Closed,2025-01-01,2025-01-02,1,89999999.99999997\n";
+  const TradeSummary u = summary_of_text(dir, "bigodd.csv", odd);
+  REQUIRE(u.analysis.stdev_return.has_value());
+  CHECK(*u.analysis.stdev_return ==
+        doctest::Approx(std::sqrt(8994000.0 / 2250000.0 / 1e16 / 1499)).epsilon(1e-12));
+}
+
 TEST_CASE(
     "drawdown: beyond the double range between finite cumulative values is null with a reason and an issue") {
   test::TempDir dir;
