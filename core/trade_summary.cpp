@@ -102,7 +102,10 @@ void drawdown_of(const std::vector<std::int64_t>& days, const std::vector<T>& cu
     const T d = peak - c;
     if (max_dd < d) max_dd = d, max_i = static_cast<std::ptrdiff_t>(i), max_peak_i = peak_i, max_peak = peak;
     if (0 < peak) {
-      const double rel = as_double(d) / as_double(peak);
+      // d = P − c can overflow a double (1e308 down to −1.5e308) while d / P
+      // is small: then 1 − c / P, which stays finite.
+      const double dd_i = as_double(d);
+      const double rel = std::isfinite(dd_i) ? dd_i / as_double(peak) : 1 - as_double(c) / as_double(peak);
       if (!max_rel || rel > *max_rel) max_rel = rel;
     }
   }

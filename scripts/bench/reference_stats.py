@@ -352,7 +352,9 @@ def drawdown(dates, cum, to_float):
         if d > best:
             best, best_i, best_peak_i, best_peak = d, i, peak_i, peak
         if peak > 0:
-            r = to_float(d) / to_float(peak)
+            fd = to_float(d)
+            # d can overflow a double while d / peak is small: then 1 - c / peak
+            r = fd / to_float(peak) if math.isfinite(fd) else 1 - to_float(c) / to_float(peak)
             if rel is None or r > rel:
                 rel = r
     # under-water periods: maximal runs of dates below the running peak

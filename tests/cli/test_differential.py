@@ -158,6 +158,26 @@ class Differential(ThdTestCase):
             if name == "bigeq":
                 self.assertEqual(ours["trade_analysis"]["sqn"]["stdev_return"], 0.0)
 
+    def test_drawdown_ratio_when_the_drawdown_overflows(self):
+        """Cumulative 1e308, -0.5e308, -1.5e308, 0: the drawdown 2.5e308 overflows, max_relative 1 - c / P = 2.5."""
+        path = os.path.join(self.tmp, "data", "raw", "trade_history", "ddov.csv")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write("Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL\n"
+                    "A,Closed,2025-01-01,2025-01-02,1e308\n"
+                    "A,Closed,2025-01-01,2025-01-03,-1.5e308\n"
+                    "A,Closed,2025-01-01,2025-01-04,-1.0e308\n"
+                    "A,Closed,2025-01-01,2025-01-05,1.5e308\n")
+        # The PnL sums overflow too (issues the reference does not model): only the drawdown is compared.
+        ours, _ = self.thd_json("--data-dir", os.path.join(self.tmp, "data"), "--cache-dir",
+                                os.path.join(self.tmp, "cache"), "-q", "run", "--portfolio", "ddov", "--offline",
+                                "--output", "-")
+        ref = subprocess.run([sys.executable, os.path.join(BENCH, "reference_stats.py"), path, "--today",
+                              "2026-11-22", "--order-by", "date"], stdout=subprocess.PIPE, check=True, text=True)
+        ref = json.loads(ref.stdout)
+        self.assertEqual(ours["trade_analysis"]["drawdown"], ref["trade_analysis"]["drawdown"])
+        self.assertAlmostEqual(ours["trade_analysis"]["drawdown"]["max_relative"], 2.5, places=12)
+
     def test_bundled_sample(self):
         self.compare(os.path.join(SOURCE, "data", "raw", "trade_history", "live_signals_20261120.csv"))
 

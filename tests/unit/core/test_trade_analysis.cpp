@@ -421,7 +421,8 @@ TEST_CASE(
   test::TempDir dir;
   // Cumulative PnL (not exact: beyond 2^53 / 1e8, so Neumaier): 01-02 1.7e308, 01-03
   // 1.7e308 - 1.7e308 = 0, 01-04 -1.7e308, each finite. The peak 1.7e308; the drawdown
-  // on 01-04 is 1.7e308 - (-1.7e308) = 3.4e308, infinite; so are current and max / peak.
+  // on 01-04 is 1.7e308 - (-1.7e308) = 3.4e308, infinite; so is current. max_relative is
+  // then 1 - c / peak = 1 - (-1.7e308 / 1.7e308) = 2, not null.
   const TradeSummary s = summary_of_text(dir, "ddinf.csv",
                                          "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL\n"
                                          "A,Closed,2025-01-01,2025-01-02,1.7e308\n"
@@ -430,8 +431,8 @@ TEST_CASE(
   CHECK(s.analysis.points_total == 3);
   CHECK_FALSE(s.analysis.drawdown.max.has_value());
   CHECK_FALSE(s.analysis.drawdown.current.has_value());
-  CHECK_FALSE(s.analysis.drawdown.max_relative.has_value());
-  CHECK(s.analysis.drawdown.max_relative_reason == "the drawdown is beyond the range of a double");
+  CHECK(s.analysis.drawdown.max_relative == 2.0);
+  CHECK_FALSE(s.analysis.drawdown.max_relative_reason.has_value());
   int found = 0;
   for (const auto& i : s.quality.issues)
     if (i.issue.find("trade_analysis.drawdown") == 0) {
@@ -440,6 +441,24 @@ TEST_CASE(
       CHECK(i.column == "PnL");
     }
   CHECK(found == 1);
+}
+
+TEST_CASE("drawdown: max_relative when the drawdown overflows but its ratio to the peak does not") {
+  test::TempDir dir;
+  // Cumulative (Neumaier): 01-02 1e308 (peak), 01-03 -0.5e308, 01-04 -1.5e308, 01-05 0.
+  // On 01-04 d = 1e308 - (-1.5e308) = 2.5e308, infinite: max null; its ratio
+  // 1 - (-1.5e308 / 1e308) = 2.5 (was null). current = 1e308 - 0 = 1e308.
+  const TradeSummary s = summary_of_text(dir, "ddov.csv",
+                                         "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL\n"
+                                         "A,Closed,2025-01-01,2025-01-02,1e308\n"
+                                         "A,Closed,2025-01-01,2025-01-03,-1.5e308\n"
+                                         "A,Closed,2025-01-01,2025-01-04,-1.0e308\n"
+                                         "A,Closed,2025-01-01,2025-01-05,1.5e308\n");
+  CHECK_FALSE(s.analysis.drawdown.max.has_value());
+  REQUIRE(s.analysis.drawdown.max_relative.has_value());
+  CHECK(*s.analysis.drawdown.max_relative == doctest::Approx(2.5).epsilon(1e-15));
+  CHECK_FALSE(s.analysis.drawdown.max_relative_reason.has_value());
+  CHECK(s.analysis.drawdown.current == 1e308);
 }
 
 TEST_CASE("drawdown: an under-water period after a tie with the peak starts at the tie") {
