@@ -1021,7 +1021,7 @@ void TradeStats::row(std::span<const std::string_view> fields, std::uint64_t lin
       const std::uint32_t d = day_of(std::int64_t{exit->year} * 512 + exit->month * 32 + exit->day);
       DayStats& ds = m_day_stats[d];
       if (outcome) ds.streak.append(terms.outcome);
-      if (pnl) ++ds.pnl_trades, terms.day = d;
+      if (pnl) ++ds.pnl_trades, terms.day = d, ds.last_pnl_line = line;
     }
   }
   // A part adds its own sums too (in parallel): merge() takes them when every
@@ -1223,6 +1223,7 @@ void TradeStats::merge(TradeStats&& next) {
     DayStats& d = m_day_stats[to_day[i]];
     d.streak = Streak::combine(d.streak, n.streak);
     d.pnl_trades += n.pnl_trades;
+    d.last_pnl_line = std::max(d.last_pnl_line, n.last_pnl_line);
   }
   // Every term of the file so far and of the part exact: the part's sums are
   // exact integers, added in any order. Otherwise its terms, in file order.

@@ -437,7 +437,7 @@ TEST_CASE(
   for (const auto& i : s.quality.issues)
     if (i.issue.find("trade_analysis.drawdown") == 0) {
       ++found;
-      CHECK(i.line == 4);  // the last row with a PnL
+      CHECK(i.line == 4);  // the last row of 01-04, the first date with an infinite drawdown
       CHECK(i.column == "PnL");
     }
   CHECK(found == 1);
@@ -459,6 +459,30 @@ TEST_CASE("drawdown: max_relative when the drawdown overflows but its ratio to t
   CHECK(*s.analysis.drawdown.max_relative == doctest::Approx(2.5).epsilon(1e-15));
   CHECK_FALSE(s.analysis.drawdown.max_relative_reason.has_value());
   CHECK(s.analysis.drawdown.current == 1e308);
+}
+
+TEST_CASE("drawdown: the overflow issue names the last row of the first date beyond the range") {
+  test::TempDir dir;
+  // Curve dates: 01-01 0 (line 5), 01-02 1.7e308 (line 2), 01-03 0 (line 3), 01-04 -1.7e308
+  // (line 4): the drawdown 3.4e308 is infinite first on 01-04, whose last row is line 4. Line 6
+  // has a PnL but no exit date (on no curve date): it was named before (the file's last PnL row).
+  const TradeSummary s =
+      summary_of_text(dir, "ddline.csv",
+                      "Ticker,Strategy_Type,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n"
+                      "A,S,Closed,2025-01-01,2025-01-02,1.7e308,0.1\n"
+                      "A,S,Closed,2025-01-01,2025-01-03,-1.7e308,-0.1\n"
+                      "A,S,Closed,2025-01-01,2025-01-04,-1.7e308,-0.1\n"
+                      "B,S,Closed,2025-01-01,2025-01-01,0,0\n"
+                      "C,S,Closed,2025-01-01,,5,0.1\n");
+  CHECK_FALSE(s.analysis.drawdown.max.has_value());
+  int found = 0;
+  for (const auto& i : s.quality.issues)
+    if (i.issue.find("trade_analysis.drawdown") == 0) {
+      ++found;
+      CHECK(i.line == 4);
+      CHECK(i.column == "PnL");
+    }
+  CHECK(found == 1);
 }
 
 TEST_CASE("drawdown: an under-water period after a tie with the peak starts at the tie") {
