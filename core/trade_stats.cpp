@@ -504,8 +504,17 @@ double SquareSum::spread() const {
   const auto k = static_cast<double>(count);
   if (exact <= max / static_cast<Int128>(count) && abs_b <= k_max_root)
     return static_cast<double>(static_cast<Int128>(count) * exact - linear * linear) / k / 1e16;
-  const double b = scaled_to_double(linear);
-  return std::max(0.0, static_cast<double>(exact) / 1e16 - b * (b / k));
+  // Beyond that, still exact: with (q, r) = divmod(Σs, N) (truncated, r of the
+  // sign of Σs), (Σs)²/N = q·Σs + q·r + r²/N, so M2·10^16 = Σs² − q·Σs − q·r
+  // − r²/N. Σs² − q·Σs is exact (0 ≤ q·Σs ≤ (Σs)²/N ≤ Σs² < 2^127), 0 ≤ q·r ≤
+  // |Σs|, and with (u, v) = divmod(r², N) only v/N < 1 is rounded: no
+  // cancellation of Σs² against (Σs)²/N.
+  const auto n = static_cast<Int128>(count);
+  const Int128 q = linear / n, r = linear % n;
+  const UInt128 r_abs = r < 0 ? -static_cast<UInt128>(r) : static_cast<UInt128>(r);  // < N < 2^64
+  const UInt128 rr = r_abs * r_abs;
+  const Int128 whole = exact - q * linear - q * r - static_cast<Int128>(rr / count);
+  return std::max(0.0, static_cast<double>(whole) - static_cast<double>(rr % count) / k) / 1e16;
 }
 
 Streak Streak::of(std::int8_t kind) {
@@ -1012,7 +1021,7 @@ void TradeStats::row(std::span<const std::string_view> fields, std::uint64_t lin
       const std::uint32_t d = day_of(std::int64_t{exit->year} * 512 + exit->month * 32 + exit->day);
       DayStats& ds = m_day_stats[d];
       if (outcome) ds.streak.append(terms.outcome);
-      if (pnl) ++ds.pnl_trades, terms.day = d;
+      if (pnl) ++ds.pnl_trades, terms.day = d, ds.last_pnl_line = line;
     }
   }
   // A part adds its own sums too (in parallel): merge() takes them when every
@@ -1214,6 +1223,7 @@ void TradeStats::merge(TradeStats&& next) {
     DayStats& d = m_day_stats[to_day[i]];
     d.streak = Streak::combine(d.streak, n.streak);
     d.pnl_trades += n.pnl_trades;
+    d.last_pnl_line = std::max(d.last_pnl_line, n.last_pnl_line);
   }
   // Every term of the file so far and of the part exact: the part's sums are
   // exact integers, added in any order. Otherwise its terms, in file order.

@@ -384,8 +384,9 @@ class TradeStats {
     std::int64_t days = 0;  // days_from_civil of it (the whole file's days)
     Sum pnl;                // the whole file's (added in file order)
     std::uint64_t pnl_trades = 0;
-    Streak streak;            // its trades' outcomes in file order
-    std::uint32_t month = 0;  // its place in m_month_stats (the whole file's)
+    std::uint64_t last_pnl_line = 0;  // its last row with a PnL (the drawdown's overflow issue)
+    Streak streak;                    // its trades' outcomes in file order
+    std::uint32_t month = 0;          // its place in m_month_stats (the whole file's)
   };
   struct MonthStats {
     std::int64_t key = 0;

@@ -68,15 +68,18 @@ double as_double(double v) {
 
 // The equity curve's drawdown figures (docs/STATISTICS.md, "Drawdown"), on
 // exact cumulative sums (Int128 at scale 1e8) or on doubles.
+// Returns the first curve index whose drawdown or ratio to the peak is not
+// finite (doubles only), or -1.
 template <class T>
-void drawdown_of(const std::vector<std::int64_t>& days, const std::vector<T>& cum,
-                 TradeSummary::Analysis& a) {
+std::ptrdiff_t drawdown_of(const std::vector<std::int64_t>& days, const std::vector<T>& cum,
+                           TradeSummary::Analysis& a) {
   auto& dd = a.drawdown;
   const size_t n = cum.size();
   T peak = 0, max_dd = 0, max_peak = 0;
   std::ptrdiff_t peak_i = -1, max_i = -1, max_peak_i = -1;
   std::ptrdiff_t level_i = -1;  // the last date with c == P: where an under-water period starts
   std::optional<double> max_rel;
+  std::ptrdiff_t beyond_i = -1;
   bool under = false;
   std::int64_t start = 0;
   bool have_longest = false;
@@ -102,9 +105,14 @@ void drawdown_of(const std::vector<std::int64_t>& days, const std::vector<T>& cu
     const T d = peak - c;
     if (max_dd < d) max_dd = d, max_i = static_cast<std::ptrdiff_t>(i), max_peak_i = peak_i, max_peak = peak;
     if (0 < peak) {
-      const double rel = as_double(d) / as_double(peak);
+      // d = P − c can overflow a double (1e308 down to −1.5e308) while d / P
+      // is small: then 1 − c / P, which stays finite.
+      const double dd_i = as_double(d);
+      const double rel = std::isfinite(dd_i) ? dd_i / as_double(peak) : 1 - as_double(c) / as_double(peak);
       if (!max_rel || rel > *max_rel) max_rel = rel;
+      if (beyond_i < 0 && !std::isfinite(rel)) beyond_i = static_cast<std::ptrdiff_t>(i);
     }
+    if (beyond_i < 0 && !std::isfinite(as_double(d))) beyond_i = static_cast<std::ptrdiff_t>(i);
   }
   if (under) period(start, days[n - 1], false);
   dd.max = as_double(max_dd);
@@ -128,6 +136,7 @@ void drawdown_of(const std::vector<std::int64_t>& days, const std::vector<T>& cu
     if (i % k == 0 || i == n - 1 || static_cast<std::ptrdiff_t>(i) == max_i ||
         static_cast<std::ptrdiff_t>(i) == max_peak_i)
       a.points.push_back({format_date(civil_from_days(days[i])), as_double(cum[i])});
+  return beyond_i;
 }
 
 }  // namespace
@@ -210,12 +219,14 @@ TradeSummary TradeStats::summary() const {
     std::sort(days.begin(), days.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
     Streak streak;
     std::vector<std::int64_t> curve_days;
+    std::vector<std::uint64_t> curve_lines;  // each curve date's last row with a PnL
     bool exact = true;
     for (const auto& [day, d] : days) {
       streak = Streak::combine(streak, d->streak);
       if (d->pnl_trades == 0) continue;
       a.curve_trades += d->pnl_trades;
       curve_days.push_back(day);
+      curve_lines.push_back(d->last_pnl_line);
       exact = exact && d->pnl.exact_only;
     }
     a.longest_winning = streak.max_win, a.longest_losing = streak.max_loss;
@@ -249,7 +260,7 @@ TradeSummary TradeStats::summary() const {
         finite = finite && std::isfinite(cum.back());
       }
       if (finite) {
-        drawdown_of(curve_days, cum, a);
+        const std::ptrdiff_t beyond_i = drawdown_of(curve_days, cum, a);
         // A drawdown between finite cumulative values can still leave the
         // double range (1.7e308 down to -1.7e308): null, with a reason and an issue.
         auto& dd = a.drawdown;
@@ -258,7 +269,11 @@ TradeSummary TradeStats::summary() const {
           if (*f && !std::isfinite(**f)) f->reset(), beyond = true;
         if (beyond) {
           if (!dd.max_relative) dd.max_relative_reason = "the drawdown is beyond the range of a double";
-          figures.overflow(m_last_pnl_line, Col::pnl,
+          // The last row of the first date where it is not finite (not the
+          // file's last PnL row, which may be on no curve date).
+          const std::uint64_t line =
+              beyond_i >= 0 ? curve_lines[static_cast<size_t>(beyond_i)] : m_last_pnl_line;
+          figures.overflow(line, Col::pnl,
                            "trade_analysis.drawdown: the drawdown is beyond the range of a double "
                            "(about 1.8e308); null");
         }

@@ -218,12 +218,14 @@ class Acc:
 class SquareAcc:
     """The spread of the Returns (SQN): exact integers (n, sum of s at scale
     1e8, sum of s^2 at scale 1e16) while every term is exact and the sum of
-    squares stays below 2^127; then Welford's mean and M2 in file order,
-    starting from the exact ones."""
+    squares stays below 2^127 (when n * that sum reaches 2^127, M2 is the sum
+    of (r - mean)^2 in Fractions over the exact terms kept); then Welford's
+    mean and M2 in file order, starting from the exact ones."""
 
     def __init__(self):
         self.exact = 0
         self.linear = 0
+        self.terms = []  # the exact terms (scale 1e8), while only
         self.n = 0
         self.only = True
         self.mean = 0.0
@@ -234,11 +236,13 @@ class SquareAcc:
             if sc is not None and self.exact + sc * sc < TWO127:
                 self.exact += sc * sc
                 self.linear += sc
+                self.terms.append(sc)
                 self.n += 1
                 return
             self.m2 = self.spread()
             self.mean = to_double(self.linear) / float(self.n) if self.n else 0.0
             self.only = False
+            self.terms = []
         self.n += 1
         delta = v - self.mean
         self.mean += delta / float(self.n)
@@ -253,8 +257,10 @@ class SquareAcc:
         k = float(self.n)
         if self.n * self.exact < TWO127 and self.linear * self.linear < TWO127:
             return float(self.n * self.exact - self.linear * self.linear) / k / 1e16
-        b = to_double(self.linear)
-        return max(0.0, float(self.exact) / 1e16 - b * (b / k))
+        # Beyond that, exactly with Fractions over the exact terms themselves:
+        # M2 = sum of (r - mean)^2, mean = sum / n (not the C++ divmod route).
+        mean = Fraction(self.linear, 10 ** 8 * self.n)
+        return float(sum((Fraction(sc, 10 ** 8) - mean) ** 2 for sc in self.terms))
 
 
 def mean_of(acc, n):
@@ -346,7 +352,9 @@ def drawdown(dates, cum, to_float):
         if d > best:
             best, best_i, best_peak_i, best_peak = d, i, peak_i, peak
         if peak > 0:
-            r = to_float(d) / to_float(peak)
+            fd = to_float(d)
+            # d can overflow a double while d / peak is small: then 1 - c / peak
+            r = fd / to_float(peak) if math.isfinite(fd) else 1 - to_float(c) / to_float(peak)
             if rel is None or r > rel:
                 rel = r
     # under-water periods: maximal runs of dates below the running peak

@@ -142,6 +142,42 @@ class Differential(ThdTestCase):
         bins = ours["trade_analysis"]["return_distribution"]["bins"]
         self.assertEqual([(b["from"], b["to"]) for b in bins], [(None, -1.95), (0.05, 0.1), (1.95, None)])
 
+    def test_sqn_of_exact_returns_whose_n_times_sum_of_squares_passes_2_127(self):
+        """1,500 Returns near 9e7 (s ~ 9e15 at scale 1e8): the sum of squares stays exact, N times it does not.
+        The C++ M2 (divmod of the sum by N) against the reference's sum of (r - mean)^2 in Fractions."""
+        os.makedirs(os.path.join(self.tmp, "data", "raw", "trade_history"), exist_ok=True)
+        cases = {"bigeq": ["89999999.99999999"] * 1500,  # stdev 0, not 1.1688644757948559
+                 "bigalt": ["89999999.99999997", "89999999.99999999"] * 750,
+                 "bigodd": ["89999999.99999999"] * 1499 + ["89999999.99999997"]}
+        for name, returns in cases.items():
+            path = os.path.join(self.tmp, "data", "raw", "trade_history", name + ".csv")
+            with open(path, "w") as f:
+                f.write("Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n")
+                f.writelines("A,Closed,2025-01-01,2025-01-02,1,%s\n" % r for r in returns)
+            ours = self.compare(path)
+            if name == "bigeq":
+                self.assertEqual(ours["trade_analysis"]["sqn"]["stdev_return"], 0.0)
+
+    def test_drawdown_ratio_when_the_drawdown_overflows(self):
+        """Cumulative 1e308, -0.5e308, -1.5e308, 0: the drawdown 2.5e308 overflows, max_relative 1 - c / P = 2.5."""
+        path = os.path.join(self.tmp, "data", "raw", "trade_history", "ddov.csv")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write("Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL\n"
+                    "A,Closed,2025-01-01,2025-01-02,1e308\n"
+                    "A,Closed,2025-01-01,2025-01-03,-1.5e308\n"
+                    "A,Closed,2025-01-01,2025-01-04,-1.0e308\n"
+                    "A,Closed,2025-01-01,2025-01-05,1.5e308\n")
+        # The PnL sums overflow too (issues the reference does not model): only the drawdown is compared.
+        ours, _ = self.thd_json("--data-dir", os.path.join(self.tmp, "data"), "--cache-dir",
+                                os.path.join(self.tmp, "cache"), "-q", "run", "--portfolio", "ddov", "--offline",
+                                "--output", "-")
+        ref = subprocess.run([sys.executable, os.path.join(BENCH, "reference_stats.py"), path, "--today",
+                              "2026-11-22", "--order-by", "date"], stdout=subprocess.PIPE, check=True, text=True)
+        ref = json.loads(ref.stdout)
+        self.assertEqual(ours["trade_analysis"]["drawdown"], ref["trade_analysis"]["drawdown"])
+        self.assertAlmostEqual(ours["trade_analysis"]["drawdown"]["max_relative"], 2.5, places=12)
+
     def test_bundled_sample(self):
         self.compare(os.path.join(SOURCE, "data", "raw", "trade_history", "live_signals_20261120.csv"))
 

@@ -379,12 +379,50 @@ TEST_CASE("SQN: equal Returns that are not short decimals do not vary (no cancel
   CHECK(*t.analysis.stdev_return == doctest::Approx(0.10000000005).epsilon(1e-12));
 }
 
+TEST_CASE("SQN: equal exact Returns whose N * sum of squares passes 2^127 do not vary (no cancellation)") {
+  test::TempDir dir;
+  // 1,500 Returns 89999999.99999999: s = 8999999999999999 at scale 1e8, s^2 ~ 8.1e31,
+  // sum of squares ~ 1.215e35 < 2^127 ~ 1.70e38 (still exact), but N * sum ~ 1.8e38 >= 2^127.
+  // Exactly: q, r = divmod(1500 s, 1500) = s, 0; M2 * 1e16 = (1500 s^2 - s * 1500 s) - 0 = 0,
+  // so the stdev is 0. The old fallback sum/1e16 - b * (b / N) gave 1.1688644757948559.
+  std::string csv = "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n";
+  for (int i = 0; i < 1500; ++i) csv += "A,Closed,2025-01-01,2025-01-02,1,89999999.99999999\n";
+  const TradeSummary s = summary_of_text(dir, "bigeq.csv", csv);
+  CHECK(s.analysis.sqn_trades == 1500);
+  REQUIRE(s.analysis.stdev_return.has_value());
+  CHECK(*s.analysis.stdev_return == 0.0);
+  CHECK_FALSE(s.analysis.sqn.has_value());
+  CHECK(s.analysis.sqn_reason == "the Returns do not vary (their standard deviation is 0)");
+  // Alternating 89999999.99999997 / ...99 (s - 2, s; ...98 is the same double as ...99), 750
+  // each: mean s - 1 (scale 1e8), every (s_i - mean)^2 = 1, so M2 = 1500 / 1e16 = 1.5e-13,
+  // var = 1.5e-13 / 1499, stdev = sqrt(1.5e-13 / 1499) = 1.00033...e-8.
+  std::string alt = "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n";
+  for (int i = 0; i < 1500; ++i) {
+    alt += "A,Closed,2025-01-01,2025-01-02,1,";
+    alt += i % 2 ? "89999999.99999999\n" : "89999999.99999997\n";
+  }
+  const TradeSummary t = summary_of_text(dir, "bigalt.csv", alt);
+  REQUIRE(t.analysis.stdev_return.has_value());
+  CHECK(*t.analysis.stdev_return == doctest::Approx(std::sqrt(1.5e-13 / 1499)).epsilon(1e-12));
+  // 1,499 x s then one s - 2: sum 1500 s - 2, divmod by 1500 = (s - 1, 1498), not exact division.
+  // mean s - 2/1500; M2 * 1e16 = 1499 (2/1500)^2 + (2998/1500)^2 = 8994000 / 2250000 = 3.99733..
+  // (the integer part alone, 1498 s + 2 - (1498 s - 1498 * 2/1500), would cancel in doubles).
+  std::string odd = "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n";
+  for (int i = 0; i < 1499; ++i) odd += "A,Closed,2025-01-01,2025-01-02,1,89999999.99999999\n";
+  odd += "A,Closed,2025-01-01,2025-01-02,1,89999999.99999997\n";
+  const TradeSummary u = summary_of_text(dir, "bigodd.csv", odd);
+  REQUIRE(u.analysis.stdev_return.has_value());
+  CHECK(*u.analysis.stdev_return ==
+        doctest::Approx(std::sqrt(8994000.0 / 2250000.0 / 1e16 / 1499)).epsilon(1e-12));
+}
+
 TEST_CASE(
     "drawdown: beyond the double range between finite cumulative values is null with a reason and an issue") {
   test::TempDir dir;
   // Cumulative PnL (not exact: beyond 2^53 / 1e8, so Neumaier): 01-02 1.7e308, 01-03
   // 1.7e308 - 1.7e308 = 0, 01-04 -1.7e308, each finite. The peak 1.7e308; the drawdown
-  // on 01-04 is 1.7e308 - (-1.7e308) = 3.4e308, infinite; so are current and max / peak.
+  // on 01-04 is 1.7e308 - (-1.7e308) = 3.4e308, infinite; so is current. max_relative is
+  // then 1 - c / peak = 1 - (-1.7e308 / 1.7e308) = 2, not null.
   const TradeSummary s = summary_of_text(dir, "ddinf.csv",
                                          "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL\n"
                                          "A,Closed,2025-01-01,2025-01-02,1.7e308\n"
@@ -393,13 +431,55 @@ TEST_CASE(
   CHECK(s.analysis.points_total == 3);
   CHECK_FALSE(s.analysis.drawdown.max.has_value());
   CHECK_FALSE(s.analysis.drawdown.current.has_value());
-  CHECK_FALSE(s.analysis.drawdown.max_relative.has_value());
-  CHECK(s.analysis.drawdown.max_relative_reason == "the drawdown is beyond the range of a double");
+  CHECK(s.analysis.drawdown.max_relative == 2.0);
+  CHECK_FALSE(s.analysis.drawdown.max_relative_reason.has_value());
   int found = 0;
   for (const auto& i : s.quality.issues)
     if (i.issue.find("trade_analysis.drawdown") == 0) {
       ++found;
-      CHECK(i.line == 4);  // the last row with a PnL
+      CHECK(i.line == 4);  // the last row of 01-04, the first date with an infinite drawdown
+      CHECK(i.column == "PnL");
+    }
+  CHECK(found == 1);
+}
+
+TEST_CASE("drawdown: max_relative when the drawdown overflows but its ratio to the peak does not") {
+  test::TempDir dir;
+  // Cumulative (Neumaier): 01-02 1e308 (peak), 01-03 -0.5e308, 01-04 -1.5e308, 01-05 0.
+  // On 01-04 d = 1e308 - (-1.5e308) = 2.5e308, infinite: max null; its ratio
+  // 1 - (-1.5e308 / 1e308) = 2.5 (was null). current = 1e308 - 0 = 1e308.
+  const TradeSummary s = summary_of_text(dir, "ddov.csv",
+                                         "Ticker,Status,Entry_Timestamp,Exit_Timestamp,PnL\n"
+                                         "A,Closed,2025-01-01,2025-01-02,1e308\n"
+                                         "A,Closed,2025-01-01,2025-01-03,-1.5e308\n"
+                                         "A,Closed,2025-01-01,2025-01-04,-1.0e308\n"
+                                         "A,Closed,2025-01-01,2025-01-05,1.5e308\n");
+  CHECK_FALSE(s.analysis.drawdown.max.has_value());
+  REQUIRE(s.analysis.drawdown.max_relative.has_value());
+  CHECK(*s.analysis.drawdown.max_relative == doctest::Approx(2.5).epsilon(1e-15));
+  CHECK_FALSE(s.analysis.drawdown.max_relative_reason.has_value());
+  CHECK(s.analysis.drawdown.current == 1e308);
+}
+
+TEST_CASE("drawdown: the overflow issue names the last row of the first date beyond the range") {
+  test::TempDir dir;
+  // Curve dates: 01-01 0 (line 5), 01-02 1.7e308 (line 2), 01-03 0 (line 3), 01-04 -1.7e308
+  // (line 4): the drawdown 3.4e308 is infinite first on 01-04, whose last row is line 4. Line 6
+  // has a PnL but no exit date (on no curve date): it was named before (the file's last PnL row).
+  const TradeSummary s =
+      summary_of_text(dir, "ddline.csv",
+                      "Ticker,Strategy_Type,Status,Entry_Timestamp,Exit_Timestamp,PnL,Return\n"
+                      "A,S,Closed,2025-01-01,2025-01-02,1.7e308,0.1\n"
+                      "A,S,Closed,2025-01-01,2025-01-03,-1.7e308,-0.1\n"
+                      "A,S,Closed,2025-01-01,2025-01-04,-1.7e308,-0.1\n"
+                      "B,S,Closed,2025-01-01,2025-01-01,0,0\n"
+                      "C,S,Closed,2025-01-01,,5,0.1\n");
+  CHECK_FALSE(s.analysis.drawdown.max.has_value());
+  int found = 0;
+  for (const auto& i : s.quality.issues)
+    if (i.issue.find("trade_analysis.drawdown") == 0) {
+      ++found;
+      CHECK(i.line == 4);
       CHECK(i.column == "PnL");
     }
   CHECK(found == 1);
