@@ -20,8 +20,11 @@ quote at the end of the file) or cannot be read.
 
 Written from the rules in docs/STATISTICS.md only (not from the C++ code),
 so that the two can be compared.  Python 3 standard library only; one
-streamed pass, memory bounded by the number of distinct tickers and
-strategies (plus the 50 first issues and the 1,000 newest open positions).
+streamed pass, memory bounded by the number of distinct tickers,
+strategies, exit dates and months (plus the 50 first issues and the 1,000
+newest open positions), and by the closed trades' Returns: the SQN keeps
+every exact Return term, to compute its variance exactly with Fractions
+when the integer route would reach 2^127 (one int per closed trade).
 
 Readings of the rules where docs/STATISTICS.md leaves room (see also the
 comments in the code):
