@@ -36,7 +36,21 @@ std::filesystem::path write_report_beside(const std::filesystem::path& json_file
   if (!model) throw FatalError(ExitCode::failure, "cannot render the report: " + model.error().message);
   std::filesystem::path target = json_file;
   target.replace_extension(std::string(report::report_extension(format)));
-  return write_output(target, report::render_report(*model, format));
+  // The document is written and kept whatever happens here: the error says
+  // so and names the report's path (write_output's own words name --output,
+  // which this path did not come from).
+  const std::string kept = "wrote " + printable(json_file.string()) + ", but not its report: ";
+  std::error_code ec;
+  std::filesystem::path real = target;
+  if (std::filesystem::is_symlink(real, ec)) real = std::filesystem::weakly_canonical(real, ec);
+  if (std::filesystem::exists(real, ec) && !std::filesystem::is_regular_file(real, ec))
+    throw FatalError(ExitCode::input, kept + printable(target.string()) +
+                                          " exists and is not a regular file; move it away and run again");
+  try {
+    return write_output(target, report::render_report(*model, format));
+  } catch (const FatalError& e) {
+    throw FatalError(ExitCode::input, kept + e.what());
+  }
 }
 
 int run_report(const ReportOptions& options, Context& context) {

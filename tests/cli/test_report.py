@@ -629,6 +629,22 @@ class HostileInput(PortfolioTestCase):
         self.assert_ok(table)
         self.assertIn("<script>alert(1)</script>", table.stdout)  # a terminal shows it as the text it is
 
+    def test_run_report_that_cannot_be_written_keeps_the_document_and_says_so(self):
+        # The report's path is taken by a directory: the run itself is complete, its document is
+        # written and kept, and the one error line names the report (not --output, which was not
+        # given) and says the document was written: exit 3 (an unwritable output), README.
+        self.write_csv(self.CSV)
+        out_dir = os.path.join(self.data, "outputs", "trade_history", "discovery")
+        os.makedirs(os.path.join(out_dir, "pf_20261122.html"))
+        r = self.thd("--data-dir", self.data, "--cache-dir", self.cache, "run", "--portfolio", "pf", "--offline",
+                     "--report", "html")
+        doc = os.path.join(out_dir, "pf_20261122.json")
+        self.assert_error(r, 3, "wrote " + doc + ", but not its report", "pf_20261122.html",
+                          "not a regular file")
+        self.assertNotIn("--output", r.stderr)
+        with open(doc) as f:
+            self.assertEqual(json.load(f)["portfolio"]["name"], "pf")
+
     def test_run_report_compares_the_reports_real_path_with_the_output(self):
         self.write_csv(self.CSV)
         base = ["--data-dir", self.data, "--cache-dir", self.cache, "run", "--portfolio", "pf", "--offline"]
