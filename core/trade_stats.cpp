@@ -302,11 +302,22 @@ constexpr double k_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e
 // integer and 10^(decimals) are exact doubles, so one division rounds
 // correctly: the value from_chars gives. Anything else (a '+', an exponent,
 // more digits, not a number) takes the exact path.
-[[gnu::always_inline]] inline std::optional<double> trade_number(std::string_view s) {
+struct PlainDecimal {
+  std::uint64_t mantissa = 0;  // the integer of its digits
+  size_t decimals = 0;
+  bool negative = false;
+  double value() const {
+    const double v = static_cast<double>(mantissa) / k_pow10[decimals];
+    return negative ? -v : v;
+  }
+};
+
+// True when `s` is such a cell, read into `out`.
+[[gnu::always_inline]] inline bool plain_decimal(std::string_view s, PlainDecimal& out) {
   const char* p = s.data();
   const char* const e = p + s.size();
-  const bool negative = p < e && *p == '-';
-  p += negative;
+  out.negative = p < e && *p == '-';
+  p += out.negative;
   const char* const first = p;
   std::uint64_t mantissa = 0;
   unsigned d;
@@ -319,10 +330,14 @@ constexpr double k_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e
     decimals = static_cast<size_t>(p - point) - 1;
   }
   const size_t digits = static_cast<size_t>(point - first) + decimals;
-  if (p == e && digits - 1 < 19 && mantissa <= (std::uint64_t{1} << 53)) [[likely]] {
-    const double v = static_cast<double>(mantissa) / k_pow10[decimals];
-    return negative ? -v : v;
-  }
+  out.mantissa = mantissa, out.decimals = decimals;
+  return p == e && digits - 1 < 19 && mantissa <= (std::uint64_t{1} << 53);
+}
+
+[[gnu::always_inline]] inline std::optional<double> trade_number(std::string_view s) {
+  PlainDecimal d;
+  if (plain_decimal(s, d)) [[likely]]
+    return d.value();
   return exact_trade_number(s);
 }
 
@@ -357,26 +372,9 @@ constexpr auto k_exact_mantissa = [] {
 
 // trade_number(s) as a Num.
 [[gnu::always_inline]] inline std::optional<Num> trade_num(std::string_view s) {
-  const char* p = s.data();
-  const char* const e = p + s.size();
-  const bool negative = p < e && *p == '-';
-  p += negative;
-  const char* const first = p;
-  std::uint64_t mantissa = 0;
-  unsigned d;
-  while (p < e && (d = static_cast<unsigned char>(*p) - '0') < 10) mantissa = mantissa * 10 + d, ++p;
-  const char* const point = p;
-  size_t decimals = 0;
-  if (p < e && *p == '.') {
-    ++p;
-    while (p < e && (d = static_cast<unsigned char>(*p) - '0') < 10) mantissa = mantissa * 10 + d, ++p;
-    decimals = static_cast<size_t>(p - point) - 1;
-  }
-  const size_t digits = static_cast<size_t>(point - first) + decimals;
-  if (p == e && digits - 1 < 19 && mantissa <= (std::uint64_t{1} << 53)) [[likely]] {
-    const double v = static_cast<double>(mantissa) / k_pow10[decimals];
-    return num_of_decimal(negative ? -v : v, mantissa, decimals);
-  }
+  PlainDecimal d;
+  if (plain_decimal(s, d)) [[likely]]
+    return num_of_decimal(d.value(), d.mantissa, d.decimals);
   const std::optional<double> v = exact_trade_number(s);
   if (!v) return std::nullopt;
   return num_of(*v);
@@ -454,12 +452,7 @@ void Sum::add_slow(double v, std::uint64_t line) {
     sum = scaled_to_double(exact);
     comp = 0;
   }
-  const double t = sum + v;
-  if (std::abs(sum) >= std::abs(v))
-    comp += (sum - t) + v;
-  else
-    comp += (v - t) + sum;
-  sum = t;
+  neumaier_add(sum, comp, v);
   if (overflow_line == 0 && !std::isfinite(sum + comp)) overflow_line = line;
 }
 

@@ -55,6 +55,16 @@ Num num_of(double v);
 // is not, a Neumaier (compensated) sum in file order that starts from the
 // exact sum so far. overflow_line: the row at which that sum stopped being a
 // finite number (0 while it is one): such a figure is null in the document.
+// One step of a Neumaier (compensated) sum: the figure is sum + comp.
+inline void neumaier_add(double& sum, double& comp, double v) {
+  const double t = sum + v;
+  if (std::abs(sum) >= std::abs(v))
+    comp += (sum - t) + v;
+  else
+    comp += (v - t) + sum;
+  sum = t;
+}
+
 struct Sum {
   Int128 exact = 0;
   double sum = 0, comp = 0;

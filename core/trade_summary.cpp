@@ -249,13 +249,7 @@ TradeSummary TradeStats::summary() const {
       bool finite = true;
       for (const auto& [day, d] : days) {
         if (!d->pnl_trades) continue;
-        const double v = d->pnl.value();
-        const double t = sum + v;
-        if (std::abs(sum) >= std::abs(v))
-          comp += (sum - t) + v;
-        else
-          comp += (v - t) + sum;
-        sum = t;
+        neumaier_add(sum, comp, d->pnl.value());
         cum.push_back(sum + comp);
         finite = finite && std::isfinite(cum.back());
       }
