@@ -21,6 +21,7 @@ enum class ExitCode : int {
   usage = 2,          // unknown option, invalid value
   input = 3,          // portfolio not found, malformed CSV, unreadable directory
   resource = 4,       // aborted by a resource guard
+  incomplete = 5,     // run --strict: the run served none of its market needs (the document is written)
   interrupted = 130,  // SIGINT (Ctrl-C): 128 + the signal, as shells report it
   terminated = 143,   // SIGTERM
 };

@@ -1,6 +1,8 @@
 #include "core/base/text.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <limits>
 
@@ -41,6 +43,48 @@ bool iequals(std::string_view a, std::string_view b) {
 
 bool istarts_with(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  // Optimal string alignment: three rows of the Damerau-Levenshtein table.
+  auto low = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  std::vector<size_t> before(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = low(a[i - 1]) == low(b[j - 1]) ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && low(a[i - 1]) == low(b[j - 2]) && low(a[i - 2]) == low(b[j - 1]))
+        cur[j] = std::min(cur[j], before[j - 2] + 1);
+    }
+    before.swap(prev);
+    prev.swap(cur);
+  }
+  return prev[b.size()];
+}
+
+std::optional<std::string> closest_match(std::string_view typed, const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  size_t best_distance = SIZE_MAX;
+  bool tie = false;
+  for (const std::string& c : candidates) {
+    if (c.empty() || iequals(c, typed)) continue;
+    size_t d = edit_distance(typed, c);
+    const size_t allowed = std::max<size_t>(1, std::max(typed.size(), c.size()) / 3);
+    // "ru" for "run", "cache" for "cache-optimize": a typed prefix counts as close.
+    if (typed.size() >= 2 && istarts_with(c, typed)) d = std::min(d, allowed);
+    if (d > allowed) continue;
+    if (d < best_distance) {
+      best = c;
+      best_distance = d;
+      tie = false;
+    } else if (d == best_distance && c != *best) {
+      tie = true;
+    }
+  }
+  if (tie) return std::nullopt;
+  return best;
 }
 
 std::vector<std::string> split(std::string_view s, char sep) {

@@ -17,6 +17,14 @@ bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);
 std::vector<std::string> split(std::string_view s, char sep);
 
+// Edit distance (insertions, deletions, substitutions, and the swap of two
+// neighbours), ASCII case ignored.
+size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate closest to `typed` for a "did you mean" (git's rule of thumb:
+// within a third of the longer word, at least 1, plus a typed prefix of
+// a longer candidate); nullopt when none is close, or two tie.
+std::optional<std::string> closest_match(std::string_view typed, const std::vector<std::string>& candidates);
+
 // Length of the valid UTF-8 sequence starting at s[i], 0 if invalid.
 size_t utf8_sequence_length(std::string_view s, size_t i);
 

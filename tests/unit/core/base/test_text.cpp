@@ -180,4 +180,29 @@ TEST_CASE("text: printable escapes control bytes and invalid UTF-8 as \\xNN, kee
   CHECK(printable("\xe2\x82") == "\\xE2\\x82");                // cut sequence
   CHECK(printable(printable("x\x1b")) == printable("x\x1b"));  // idempotent
 }
+
+TEST_CASE("text: edit_distance counts by hand") {
+  CHECK(edit_distance("", "") == 0);
+  CHECK(edit_distance("run", "run") == 0);
+  CHECK(edit_distance("runn", "run") == 1);        // one deletion
+  CHECK(edit_distance("rnu", "run") == 1);         // one swap of neighbours
+  CHECK(edit_distance("kitten", "sitting") == 3);  // k->s, e->i, +g
+  CHECK(edit_distance("RUN", "run") == 0);         // ASCII case ignored
+  CHECK(edit_distance("", "abc") == 3);
+}
+
+TEST_CASE("text: closest_match suggests one close candidate, or none") {
+  const std::vector<std::string> commands = {"run", "inventory", "cache-optimize", "report", "help", "init"};
+  CHECK(closest_match("runn", commands) == std::optional<std::string>("run"));
+  CHECK(closest_match("invetory", commands) == std::optional<std::string>("inventory"));
+  CHECK(closest_match("cache", commands) == std::optional<std::string>("cache-optimize"));  // a prefix
+  CHECK(closest_match("reprot", commands) == std::optional<std::string>("report"));
+  CHECK_FALSE(closest_match("xyzzy", commands).has_value());
+  CHECK_FALSE(closest_match("run", commands).has_value());  // the word itself is not a suggestion
+  // "hel" is a prefix of "help" alone.
+  CHECK(closest_match("hel", commands) == std::optional<std::string>("help"));
+  // Two candidates at the same distance: no guess.
+  CHECK_FALSE(closest_match("ab", {"ac", "ad"}).has_value());
+}
+
 }  // namespace thd
