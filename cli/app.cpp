@@ -3,11 +3,13 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/help.hpp"
 #include "core/base/date.hpp"
 #include "core/base/env.hpp"
 #include "core/base/error.hpp"
 #include "core/base/log.hpp"
 #include "core/base/secrets.hpp"
+#include "core/base/service_ids.hpp"
 #include "services/network_step.hpp"
 
 namespace thd::cli {
@@ -17,7 +19,15 @@ CLI::Option* SettingBindings::bind(CLI::App& app, std::string_view name) {
   if (!spec) throw std::logic_error("no setting named " + std::string(name));
   Bound& b = m_bound.emplace_back();
   b.name = std::string(name);
-  std::string help = std::string(spec->help) + " [default: " + std::string(spec->default_text) + "; env " +
+  // The default and the choices come from the table that parses them (core/config.cpp, service_ids.hpp).
+  std::string default_text(spec->default_text);
+  std::string choices;
+  if (spec->type == SettingType::service_list) {
+    if (default_text.empty()) default_text = "every service";
+    for (std::string_view s : k_service_names) choices += (choices.empty() ? "" : ", ") + std::string(s);
+    choices = "; one of: " + choices;
+  }
+  std::string help = std::string(spec->help) + " [default: " + default_text + choices + "; env " +
                      std::string(spec->env) + "]";
   if (spec->type == SettingType::boolean) {
     b.flag = true;
@@ -75,11 +85,9 @@ int main(int argc, char** argv) {
       "trade-history CSVs, local research and public financial data.\n"
       "Local first, cache second, network last.",
       "trade-history-discover"};
+  setup_help_layout(app);  // before the subcommands: they inherit the formatter
   app.set_version_flag("--version", "trade-history-discover " THD_VERSION);
-  app.require_subcommand(1);
-  app.footer(
-      "Exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 input error, "
-      "4 aborted by a resource guard, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).");
+  app.require_subcommand(0, 1);  // no command: no_command() below says what there is
 
   GlobalOptions global;
   SettingBindings bindings;
@@ -96,42 +104,27 @@ int main(int argc, char** argv) {
   InventoryOptions inventory_options;
   CacheOptimizeOptions optimize_options;
   ReportOptions report_options;
+  std::string help_topic;
   CLI::App* run = setup_run(app, run_options, bindings);
   CLI::App* inventory = setup_inventory(app, inventory_options, bindings);
-  CLI::App* optimize = setup_cache_optimize(app, optimize_options);
+  setup_cache_optimize(app, optimize_options);
   CLI::App* report = setup_report(app, report_options);
-  for (CLI::App* sub : {run, inventory, optimize, report}) {
-    sub->fallthrough();  // global options work after the subcommand too
-    sub->footer(
-        "Global options (before or after the subcommand):\n"
-        "  --data-dir DIR     data directory [default: ./data; env THD_DATA_DIR]\n"
-        "  --cache-dir DIR    cache directory [default: <data-dir>/cache; env THD_CACHE_DIR]\n"
-        "  --remote-cache URL shared Redis tier [default: none; env THD_REMOTE_CACHE; docs/CACHE.md]\n"
-        "  --config FILE      config file (TOML) [default: ./trade-history-discover.toml if present; env "
-        "THD_CONFIG]\n"
-        "  -v, --verbose      more diagnostics on stderr (-vv for debug)\n"
-        "  -q, --quiet        only errors on stderr\n"
-        "Exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 input error, 4 resource guard, "
-        "130 interrupted, 143 terminated.");
-  }
+  CLI::App* help = setup_help(app, help_topic);
+  for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    sub->fallthrough();     // global options work after the subcommand too
+  finish_help_layout(app);  // after every option: defaults, the one footer
 
   // Secrets before anything else: a parse error may quote an argument, an
   // error about a setting a value. Their warnings wait for --quiet.
   const std::vector<std::string> secret_warnings = register_run_secrets(process_environment());
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::string message = e.what();
-    if (message.empty()) message = e.get_name();
-    throw FatalError(ExitCode::usage, message + " (see --help)");
-  }
+  if (std::optional<int> done = parse_command_line(app, argc, argv)) return *done;
   set_verbosity(global.quiet          ? Verbosity::quiet
                 : global.verbose >= 2 ? Verbosity::debug
                 : global.verbose == 1 ? Verbosity::verbose
                                       : Verbosity::normal);
   for (const std::string& w : secret_warnings) log_warning(w);
+  if (help->parsed()) return run_help(app, help_topic);
+  if (!selected_command(app)) return no_command(app);
   Context context = make_context(global, bindings);
   if (run->parsed()) return run_run(run_options, context);
   if (inventory->parsed()) return run_inventory(inventory_options, context);

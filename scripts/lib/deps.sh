@@ -9,8 +9,10 @@ THD_PACKAGES=(g++ cmake ninja-build pkg-config python3 python3-jsonschema
 # chromium renders the HTML report in tests/cli/test_report_browser.py. Without recommends, on top of
 # THD_PACKAGES: about 150 packages, 190 MB to download, 670 MB installed (chromium and
 # chromium-common are 113 MB of the download; the rest is GTK, Mesa with its LLVM, D-Bus); apt's
-# simulation, docs/CI.md.
-THD_TEST_PACKAGES=(chromium)
+# simulation, docs/CI.md. tmux drives the progress line on a real terminal
+# (tests/cli/test_progress_tty.py); man-db and groff-base render the installed man page
+# (tests/cli/test_install.py). The bash completion needs nothing: it is plain `complete -F`.
+THD_TEST_PACKAGES=(chromium tmux man-db groff-base)
 
 thd_install() {
   local missing=()

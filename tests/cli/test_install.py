@@ -1,0 +1,264 @@
+"""Issue 14, item 1: `cmake --install` into a temporary prefix gives a binary
+that runs, a man page that renders and documents every option of every
+command's --help, every environment variable the help names and every exit
+code, and bash and zsh completions that offer every option.
+
+The lists of options come from the binary's own --help, so an option added
+without its documentation fails here. Skipped (exit 0) only when `man` is
+absent."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from thdtest import BIN, SERVICES, ThdTestCase, clean_env, write_file  # noqa: E402
+from test_help import EXIT_CODES, command_names, option_names  # noqa: E402
+
+PROGRAM = "trade-history-discover"
+BUILD_DIR = os.path.dirname(os.path.realpath(BIN))
+# Named by the contract of issue 14 before every helper's part is merged: documented in advance.
+CONTRACT_OPTIONS = {"": ["--show-config", "--report"], "run": ["--csv", "--strict", "--report", "--dry-run"],
+                    "cache-optimize": ["--zero-stats"]}
+CONTRACT_COMMANDS = ["run", "inventory", "cache-optimize", "report", "init", "help"]
+
+
+def helps():
+    """{'': main --help, 'run': run --help, ...} from the built binary."""
+    env = clean_env()
+    out = {"": subprocess.run([BIN, "--help"], env=env, stdout=subprocess.PIPE, text=True, check=True).stdout}
+    for name in command_names(out[""]):
+        out[name] = subprocess.run([BIN, name, "--help"], env=env, stdout=subprocess.PIPE, text=True,
+                                   check=True).stdout
+    return out
+
+
+def squash(text):
+    """Rendered man text without the typography: hyphens as '-', no whitespace (a line may break anywhere)."""
+    for dash in ("\u2212", "\u2010", "\u2011", "\u2013"):
+        text = text.replace(dash, "-")
+    return re.sub(r"\s+", "", text)
+
+
+class InstallTestCase(ThdTestCase):
+    prefix = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls._prefix_dir = tempfile.TemporaryDirectory(prefix="thd-install-")
+        cls.prefix = cls._prefix_dir.name
+        r = subprocess.run(["cmake", "--install", BUILD_DIR, "--prefix", cls.prefix], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=120)
+        if r.returncode != 0:
+            raise AssertionError("cmake --install %s failed:\n%s" % (BUILD_DIR, r.stdout))
+        cls.helps = helps()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._prefix_dir.cleanup()
+
+    def path(self, *parts):
+        return os.path.join(self.prefix, *parts)
+
+
+class TestInstalledFiles(InstallTestCase):
+    def test_layout(self):
+        for rel in ("bin/" + PROGRAM, "share/man/man1/%s.1" % PROGRAM,
+                    "share/bash-completion/completions/" + PROGRAM, "share/zsh/site-functions/_" + PROGRAM,
+                    "share/trade-history-discover/schemas/discovery.schema.json",
+                    "share/trade-history-discover/schemas/inventory.schema.json",
+                    "share/trade-history-discover/schemas/cache-optimize.schema.json",
+                    "share/doc/trade-history-discover/README.md", "share/doc/trade-history-discover/CONFIG.md",
+                    "share/doc/trade-history-discover/CACHE.md"):
+            self.assertTrue(os.path.isfile(self.path(rel)), rel)
+        self.assertTrue(os.access(self.path("bin", PROGRAM), os.X_OK))
+
+    def test_installed_binary_runs(self):
+        installed = self.path("bin", PROGRAM)
+        r = subprocess.run([installed, "--version"], env=clean_env(), stdout=subprocess.PIPE, text=True)
+        self.assertEqual(r.returncode, 0)
+        built = subprocess.run([BIN, "--version"], env=clean_env(), stdout=subprocess.PIPE, text=True).stdout
+        self.assertEqual(r.stdout, built)
+        self.assertRegex(r.stdout, r"^trade-history-discover \d+\.\d+\.\d+")
+        r = subprocess.run([installed, "--help"], env=clean_env(), stdout=subprocess.PIPE, text=True)
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(r.stdout, self.helps[""])
+        # And it does work: an inventory of an empty data directory.
+        data = os.path.join(self.tmp, "data")
+        os.makedirs(os.path.join(data, "raw", "trade_history"))
+        r = subprocess.run([installed, "--data-dir", data, "inventory", "--tickers", "AAPL", "--report", "json"],
+                           env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           cwd=self.tmp)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+
+@unittest.skipIf(shutil.which("man") is None, "man is not installed (man-db)")
+class TestManPage(InstallTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        page = os.path.join(cls.prefix, "share", "man", "man1", PROGRAM + ".1")
+        env = dict(os.environ, MANWIDTH="80", LANG="C.UTF-8", MAN_KEEP_FORMATTING="")
+        r = subprocess.run("man -l %s | col -b" % page, shell=True, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=60)
+        cls.man_rc, cls.man, cls.man_err = r.returncode, r.stdout, r.stderr
+        cls.flat = squash(cls.man)
+
+    def section(self, title):
+        m = re.search(r"(?ms)^%s\n(.*?)(?=^\S)" % re.escape(title), self.man + "\nEND\n")
+        self.assertIsNotNone(m, "no section %s in the man page" % title)
+        return m.group(1)
+
+    def test_renders_without_warnings(self):
+        self.assertEqual(self.man_rc, 0, self.man_err)
+        self.assertEqual(self.man_err.strip(), "", "troff warnings")
+        self.assertTrue(self.man.startswith("TRADE-HISTORY-DISCOVER(1)"), self.man[:200])
+        for title in ("NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "GLOBAL OPTIONS", "ENVIRONMENT", "FILES",
+                      "EXIT STATUS"):
+            self.section(title)
+
+    def test_every_option_of_every_help(self):
+        for command, text in self.helps.items():
+            for name in option_names(text):
+                self.assertTrue(squash(name) in self.flat, "%s %s --help: %s is not in the man page"
+                                % (PROGRAM, command, name))
+        for command, names in CONTRACT_OPTIONS.items():
+            for name in names:
+                self.assertTrue(squash(name) in self.flat, "%s is not in the man page" % name)
+
+    def test_every_command(self):
+        commands = self.section("COMMANDS")
+        for name in set(command_names(self.helps[""])) | set(CONTRACT_COMMANDS):
+            self.assertRegex(commands, r"(?m)^\s+%s\b" % re.escape(name))
+            self.assertIn(squash("%s %s" % (PROGRAM, name)), squash(self.section("SYNOPSIS")), name)
+
+    def test_every_environment_variable(self):
+        env = squash(self.section("ENVIRONMENT"))
+        named = set()
+        for text in self.helps.values():
+            named |= set(re.findall(r"\benv (\w+)", text))
+        self.assertIn("THD_DATA_DIR", named)
+        named |= {"THD_NOW", "NO_COLOR", "FMP_API_KEY", "ALPHA_VANTAGE_API_KEY", "FRED_API_KEY",
+                  "COINGECKO_API_KEY", "COINGECKO_PRO_API_KEY", "SEC_EDGAR_USER_AGENT", "THD_CA_BUNDLE",
+                  "THD_CONFIG"}
+        named |= {"THD_%s_BASE_URL" % s.upper() for s in SERVICES}
+        for var in sorted(named):
+            self.assertIn(var, env, var)
+
+    def test_every_exit_code(self):
+        status = self.section("EXIT STATUS")
+        codes = {int(c) for c in re.findall(r"(?m)^  (\d+)\s", self.helps[""][self.helps[""].find("Exit codes:"):])}
+        self.assertEqual(codes, set(EXIT_CODES))
+        for code in codes:
+            self.assertRegex(status, r"(?m)^\s+%d\s" % code)
+
+    def test_files(self):
+        files = squash(self.section("FILES"))
+        for path in ("trade-history-discover.toml", "raw/trade_history/", "outputs/trade_history/discovery/",
+                     ".meta/stats.json", "share/trade-history-discover/schemas/"):
+            self.assertIn(path, files)
+
+
+class TestBashCompletion(InstallTestCase):
+    def complete(self, *words, cwd=None):
+        """COMPREPLY for the command line `words` (the last one is being completed), in a bare bash."""
+        script = self.path("share", "bash-completion", "completions", PROGRAM)
+        words = [PROGRAM] + list(words)
+        quoted = " ".join("'%s'" % w.replace("'", "'\\''") for w in words)
+        code = ("source '%s'; COMP_WORDS=(%s); COMP_CWORD=%d; COMP_LINE=\"${COMP_WORDS[*]}\"; "
+                "COMP_POINT=${#COMP_LINE}; _trade_history_discover; printf '%%s\\n' \"${COMPREPLY[@]}\""
+                % (script, quoted, len(words) - 1))
+        r = subprocess.run(["bash", "--norc", "--noprofile", "-c", code], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, cwd=cwd or self.tmp, env=clean_env())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
+        return [w for w in r.stdout.splitlines() if w]
+
+    def test_is_self_contained(self):
+        with open(self.path("share", "bash-completion", "completions", PROGRAM)) as f:
+            text = f.read()
+        self.assertNotIn("_init_completion", text)
+        self.assertIn("complete -F _trade_history_discover %s" % PROGRAM, text)
+
+    def test_command(self):
+        self.assertEqual(self.complete("ru"), ["run"])
+        self.assertEqual(self.complete("cache"), ["cache-optimize"])
+        self.assertEqual(sorted(self.complete("")), sorted(set(command_names(self.helps[""])) |
+                                                            set(CONTRACT_COMMANDS)))
+        self.assertEqual(self.complete("--data-dir", "d", "inv"), ["inventory"])
+        self.assertEqual(self.complete("help", "ru"), ["run"])
+
+    def test_option_of_the_command(self):
+        self.assertEqual(self.complete("run", "--portf"), ["--portfolio"])
+        self.assertIn("--portfolio", self.complete("run", "--po"))
+        self.assertEqual(self.complete("cache-optimize", "--cle"), ["--cleanup"])
+        self.assertNotIn("--cleanup", self.complete("run", "--"))
+
+    def test_every_option_of_every_help(self):
+        for command, text in self.helps.items():
+            offered = self.complete(*([command] if command else []), "-")
+            for name in option_names(text):
+                self.assertIn(name, offered, "%s %s -<TAB> does not offer %s" % (PROGRAM, command, name))
+        for command, names in CONTRACT_OPTIONS.items():
+            offered = self.complete(*([command] if command else []), "--")
+            for name in names:
+                self.assertIn(name, offered, name)
+
+    def test_choices_and_files(self):
+        self.assertEqual(self.complete("inventory", "--report", ""), ["table", "json"])
+        self.assertEqual(self.complete("run", "--report", ""), ["html", "markdown", "json"])
+        self.assertEqual(self.complete("report", "--format", "m"), ["markdown"])
+        self.assertEqual(sorted(self.complete("run", "--services", "yahoo_finance,f")),
+                         ["yahoo_finance,fmp", "yahoo_finance,fred_economic"])
+        self.assertEqual(self.complete("run", "--services", ""), SERVICES)
+        data = os.path.join(self.tmp, "d")
+        for name in ("live_20261120.csv", "live_20261001.csv", "paper.csv"):
+            write_file(os.path.join(data, "raw", "trade_history", name), "Ticker\n")
+        os.makedirs(os.path.join(self.tmp, "somedir"))
+        write_file(os.path.join(self.tmp, "x.toml"), "")
+        write_file(os.path.join(self.tmp, "x.json"), "{}")
+        self.assertEqual(sorted(self.complete("--data-dir", data, "run", "--portfolio", "")),
+                         ["live", "live_20261001", "live_20261120", "paper"])
+        # --csv: CSV files (and directories), relative to where the user is.
+        self.assertEqual(self.complete("run", "--csv", "d/raw/trade_history/p"), ["d/raw/trade_history/paper.csv"])
+        self.assertEqual(self.complete("run", "--csv", "d/raw/trade_history/p", cwd=data), [])
+        self.assertEqual(self.complete("run", "--portfolio", "d/raw/trade_history/p"),
+                         ["d/raw/trade_history/paper.csv"])
+        self.assertEqual(self.complete("--data-dir", "som"), ["somedir"])
+        self.assertEqual(sorted(self.complete("--config", "")), ["d", "somedir", "x.toml"])
+        self.assertEqual(sorted(self.complete("report", "")), ["d", "somedir", "x.json"])
+
+
+class TestZshCompletion(InstallTestCase):
+    def test_every_option_of_every_help(self):
+        with open(self.path("share", "zsh", "site-functions", "_" + PROGRAM)) as f:
+            text = f.read()
+        self.assertTrue(text.startswith("#compdef %s\n" % PROGRAM))
+        top = text[:text.find("case $state in")]  # the global options and the main level
+        for command, text_help in self.helps.items():
+            block = top
+            if command:
+                m = re.search(r"(?ms)^\s+%s\)\n(.*?);;" % re.escape(command), text)
+                self.assertIsNotNone(m, "no branch for %s" % command)
+                block += m.group(1)
+            for name in option_names(text_help) + CONTRACT_OPTIONS.get(command, []):
+                self.assertRegex(block, r"""[\s'"{,()]%s[\[}',]""" % re.escape(name), "%s %s" % (command, name))
+        for name in CONTRACT_COMMANDS:
+            self.assertIn("'%s:" % name, text)
+
+    @unittest.skipIf(shutil.which("zsh") is None, "zsh is not installed")
+    def test_parses(self):
+        r = subprocess.run(["zsh", "-n", self.path("share", "zsh", "site-functions", "_" + PROGRAM)],
+                           stderr=subprocess.PIPE, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+
+if __name__ == "__main__":
+    if shutil.which("man") is None:
+        print("skipped: man is not installed (Debian's man-db; scripts/lib/deps.sh installs it)")
+        sys.exit(0)
+    unittest.main()
