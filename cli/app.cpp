@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
                                       : Verbosity::normal);
   for (const std::string& w : secret_warnings) log_warning(w);
   if (help->parsed()) return run_help(app, help_topic);
-  if (!selected_command(app)) return no_command(app);
+  if (!selected_command(app)) no_command(app);
   Context context = make_context(global, bindings);
   if (run->parsed()) return run_run(run_options, context);
   if (inventory->parsed()) return run_inventory(inventory_options, context);

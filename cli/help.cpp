@@ -54,16 +54,6 @@ class HelpFormatter : public CLI::Formatter {
       if (opt->get_expected_max() == CLI::detail::expected_max_vector_size) out += " ...";
       if (opt->get_required()) out += " REQUIRED";
     }
-    if (!opt->get_needs().empty()) {
-      out += " (needs";
-      for (const CLI::Option* o : opt->get_needs()) out += " " + o->get_name();
-      out += ")";
-    }
-    if (!opt->get_excludes().empty()) {
-      out += " (not with";
-      for (const CLI::Option* o : opt->get_excludes()) out += " " + o->get_name();
-      out += ")";
-    }
     return out;
   }
 
@@ -75,6 +65,8 @@ class HelpFormatter : public CLI::Formatter {
     const std::vector<std::string> choices = choices_of(opt);
     if (!choices.empty() && desc.find("one of:") == std::string::npos)
       notes.push_back("one of: " + join(choices, ", "));
+    for (const CLI::Option* o : opt->get_needs()) notes.push_back("needs " + o->get_name());
+    for (const CLI::Option* o : opt->get_excludes()) notes.push_back("not with " + o->get_name());
     if (!notes.empty()) desc += " [" + join(notes, "; ") + "]";
     return desc;
   }
@@ -271,19 +263,11 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
   return std::nullopt;
 }
 
-int no_command(const CLI::App& app) {
-  std::string out = std::string(k_program) + ": error: no command given\n";
-  out += "Usage: " + std::string(k_program) + " [GLOBAL OPTIONS] COMMAND [OPTIONS]\n";
-  out += "Commands:\n";
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) { return !s->get_name().empty(); })) {
-    char line[300];
-    std::snprintf(line, sizeof line, "  %-16s%s\n", sub->get_name().c_str(), sub->get_description().c_str());
-    out += line;
-  }
-  out += "'" + std::string(k_program) + " help COMMAND' explains one command, '" + k_program +
-         " --help' lists the global options.\n";
-  std::fputs(out.c_str(), stderr);
-  return static_cast<int>(ExitCode::usage);
+void no_command(const CLI::App& app) {
+  // One line, as every usage error: what is missing, what there is, where to look.
+  throw FatalError(ExitCode::usage, "no command given; commands: " + join(command_names(app), ", ") + " ('" +
+                                        k_program + " help COMMAND' explains one, '" + k_program +
+                                        " --help' lists the global options)");
 }
 
 }  // namespace thd::cli

@@ -40,8 +40,8 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv);
 
 // The command given, or null (`help` counts as one).
 CLI::App* selected_command(const CLI::App& app);
-// No command at all: the short usage with the command list on stderr; returns 2.
-int no_command(const CLI::App& app);
+// No command at all: FatalError(usage) naming the commands (one line, exit 2).
+[[noreturn]] void no_command(const CLI::App& app);
 
 // The message for a command name that does not exist, with the closest one.
 std::string unknown_command_message(const CLI::App& app, const std::string& typed);
