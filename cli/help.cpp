@@ -1,5 +1,6 @@
 #include "cli/help.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -234,6 +235,26 @@ std::string unknown_option_message(const CLI::App& app, const CLI::App* command,
 
 namespace {
 
+// CLI11's "--report: xml not in {table,json}" as "--report 'xml': not one of table, json", with the closest
+// choice.
+std::optional<std::string> bad_choice_message(const CLI::App& app) {
+  std::vector<const CLI::App*> apps;
+  if (const CLI::App* command = selected_command(app)) apps.push_back(command);
+  apps.push_back(&app);
+  for (const CLI::App* a : apps)
+    for (const CLI::Option* o : named_options(*a)) {
+      const std::vector<std::string> choices = choices_of(o);
+      if (choices.empty() || o->count() == 0) continue;
+      for (const std::string& value : o->results()) {
+        if (std::find(choices.begin(), choices.end(), value) != choices.end()) continue;
+        std::string message = o->get_name() + " '" + value + "': not one of " + join(choices, ", ");
+        if (auto guess = closest_match(value, choices)) message += "; did you mean '" + *guess + "'?";
+        return message;
+      }
+    }
+  return std::nullopt;
+}
+
 // CLI11's "The following arguments were not expected: ..." told as one user error about the first of them.
 std::string unexpected_arguments_message(const CLI::App& app) {
   const CLI::App* command = selected_command(app);
@@ -255,6 +276,10 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ExtrasError&) {
     throw FatalError(ExitCode::usage, unexpected_arguments_message(app));
+  } catch (const CLI::ValidationError& e) {
+    if (std::optional<std::string> message = bad_choice_message(app))
+      throw FatalError(ExitCode::usage, *message);
+    throw FatalError(ExitCode::usage, std::string(e.what()) + " (see --help)");
   } catch (const CLI::ParseError& e) {
     std::string message = e.what();
     if (message.empty()) message = e.get_name();

@@ -11,8 +11,9 @@ THD_PACKAGES=(g++ cmake ninja-build pkg-config python3 python3-jsonschema
 # chromium-common are 113 MB of the download; the rest is GTK, Mesa with its LLVM, D-Bus); apt's
 # simulation, docs/CI.md. tmux drives the progress line on a real terminal
 # (tests/cli/test_progress_tty.py); man-db and groff-base render the installed man page
-# (tests/cli/test_install.py). The bash completion needs nothing: it is plain `complete -F`.
-THD_TEST_PACKAGES=(chromium tmux man-db groff-base)
+# (tests/cli/test_install.py), zsh runs the zsh completion there (1.5 MB). The bash completion
+# needs nothing more: it is plain `complete -F`.
+THD_TEST_PACKAGES=(chromium tmux man-db groff-base zsh)
 
 thd_install() {
   local missing=()

@@ -118,6 +118,14 @@ class TestTypos(HelpTestCase):
                                  "help run")
         self.assertNotIn("did you mean", line)
 
+    def test_misspelt_choice_suggests_the_closest(self):
+        self.assert_error(self.thd("inventory", "--report", "jsn"), 2,
+                          "--report 'jsn': not one of table, json; did you mean 'json'?")
+        self.assert_error(self.thd("report", "--format=markdwn"), 2, "did you mean 'markdown'?")
+        line = self.assert_error(self.thd("cache-optimize", "--report", "xml"), 2,
+                                 "--report 'xml': not one of table, json")
+        self.assertNotIn("did you mean", line)
+
     def test_capital_v_suggests_version(self):
         self.assert_error(self.thd("-V"), 2, "unknown option '-V'; did you mean '--version'?")
         r = self.thd("--version")

@@ -256,6 +256,34 @@ class TestZshCompletion(InstallTestCase):
                            stderr=subprocess.PIPE, text=True)
         self.assertEqual(r.returncode, 0, r.stderr)
 
+    ZPTY = r"""
+zmodload zsh/zpty
+zpty z "zsh -f -i"
+zpty -w z "PS1='> '; PATH=$1:\$PATH; fpath=($2 \$fpath); autoload -Uz compinit; compinit -u -D"
+zpty -n -w z "$3"$'\t'
+sleep 2
+local all="" chunk
+while zpty -r -t z chunk; do all+=$chunk; done
+print -r -- "$all"
+zpty -d z
+"""
+
+    def zsh_complete(self, line):
+        """What an interactive zsh shows after `line` and a TAB (the installed completion, compinit)."""
+        r = subprocess.run(["zsh", "-f", "-c", self.ZPTY, "zpty", self.path("bin"),
+                            self.path("share", "zsh", "site-functions"), line],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30,
+                           env=dict(clean_env(), HOME=self.tmp, TERM="dumb"), cwd=self.tmp)
+        return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", r.stdout)
+
+    @unittest.skipIf(shutil.which("zsh") is None, "zsh is not installed")
+    def test_completes_in_zsh(self):
+        self.assertIn(PROGRAM + " run ", self.zsh_complete(PROGRAM + " ru"))
+        self.assertIn("--portfolio", self.zsh_complete(PROGRAM + " run --portf"))
+        self.assertIn("--zero-stats", self.zsh_complete(PROGRAM + " cache-optimize --ze"))
+        shown = self.zsh_complete(PROGRAM + " inventory --report ")
+        self.assertRegex(shown, r"json\s+table")
+
 
 if __name__ == "__main__":
     if shutil.which("man") is None:
