@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
                 : global.verbose == 1 ? Verbosity::verbose
                                       : Verbosity::normal);
   for (const std::string& w : secret_warnings) log_warning(w);
+  // What works without a command comes first; then the command is required.
   if (help->parsed()) return run_help(app, help_topic);
   if (!selected_command(app)) no_command(app);
   Context context = make_context(global, bindings);

@@ -227,6 +227,17 @@ std::string unknown_option_message(const CLI::App& app, const CLI::App* command,
   else
     guess = closest_match(name, longs);
   if (guess) return "unknown option '" + name + "'; did you mean '" + *guess + "'?";
+  // An option of another command: say whose it is.
+  std::vector<std::string> owners;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) { return !s->get_name().empty(); })) {
+    std::vector<std::string> sub_longs, sub_shorts;
+    add_names(*sub, sub_longs, sub_shorts);
+    if (std::find(sub_longs.begin(), sub_longs.end(), name) != sub_longs.end())
+      owners.push_back(sub->get_name());
+  }
+  if (!owners.empty())
+    return "'" + name + "' is an option of " + join(owners, ", ") + ", not of " +
+           (command ? command->get_name() : std::string("the program without a command"));
   const std::string help =
       command ? std::string(k_program) + " help " + command->get_name() : std::string(k_program) + " --help";
   return "unknown option '" + name + "'" + (command ? " for " + command->get_name() : std::string()) +

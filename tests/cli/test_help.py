@@ -107,6 +107,11 @@ class TestTypos(HelpTestCase):
         self.assert_error(self.thd("run", "--max-concurent=3"), 2,
                           "unknown option '--max-concurent'; did you mean '--max-concurrent'?")
 
+    def test_option_of_another_command_names_its_owners(self):
+        self.assert_error(self.thd("inventory", "--dry-run"), 2,
+                          "'--dry-run' is an option of run, cache-optimize, not of inventory")
+        self.assert_error(self.thd("--tickers", "AAPL"), 2, "'--tickers' is an option of inventory")
+
     def test_misspelt_global_option_before_or_after_the_command(self):
         self.assert_error(self.thd("--verbos", "inventory"), 2,
                           "unknown option '--verbos'; did you mean '--verbose'?")

@@ -121,6 +121,10 @@ class TestManPage(InstallTestCase):
                       "EXIT STATUS"):
             self.section(title)
 
+    def test_version_is_the_binarys(self):
+        version = subprocess.run([BIN, "--version"], env=clean_env(), stdout=subprocess.PIPE, text=True).stdout
+        self.assertIn(version.strip(), self.man.splitlines()[-1], "the page's footer names another version")
+
     def test_every_option_of_every_help(self):
         for command, text in self.helps.items():
             for name in option_names(text):
