@@ -85,8 +85,9 @@ int main(int argc, char** argv) {
       "trade-history CSVs, local research and public financial data.\n"
       "Local first, cache second, network last.",
       "trade-history-discover"};
-  setup_help_layout(app);  // before the subcommands: they inherit the formatter
-  app.set_version_flag("--version", "trade-history-discover " THD_VERSION);
+  setup_help_layout(app);  // before the subcommands: they inherit the formatter and -h
+  app.set_help_flag("-h,--help", "print this help and exit");
+  app.set_version_flag("--version", "trade-history-discover " THD_VERSION, "print the version and exit");
   app.require_subcommand(0, 1);  // no command: no_command() below says what there is
 
   GlobalOptions global;
