@@ -17,7 +17,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from thdtest import BIN, SERVICES, ThdTestCase, clean_env, write_file  # noqa: E402
-from test_help import EXIT_CODES, command_names, option_names  # noqa: E402
+from test_help import EXIT_CODES, command_names, option_lines, option_names  # noqa: E402
 
 PROGRAM = "trade-history-discover"
 BUILD_DIR = os.path.dirname(os.path.realpath(BIN))
@@ -211,6 +211,25 @@ class TestBashCompletion(InstallTestCase):
             offered = self.complete(*([command] if command else []), "--")
             for name in names:
                 self.assertIn(name, offered, name)
+
+    def test_choices_are_the_helps(self):
+        # Every option whose --help lists its choices completes to exactly those.
+        checked = 0
+        for command, text in self.helps.items():
+            for left, desc in option_lines(text):
+                m = re.search(r"one of: ([\w, ]+)", desc)
+                if not m:
+                    continue
+                name = left.split(",")[-1].split(" ")[0]
+                choices = [c.strip() for c in m.group(1).split(",")]
+                offered = self.complete(*([command] if command else []), name, "")
+                # Choices the contract of issue 14 adds, offered in advance (run --report json: helper C).
+                ahead = {("run", "--report"): ["json"]}.get((command, name), [])
+                self.assertEqual(sorted(set(offered) - set(ahead)), sorted(set(choices) - set(ahead)),
+                                 "%s %s" % (command, name))
+                self.assertEqual(len(offered), len(set(offered)))
+                checked += 1
+        self.assertGreaterEqual(checked, 5)
 
     def test_choices_and_files(self):
         self.assertEqual(self.complete("inventory", "--report", ""), ["table", "json"])
