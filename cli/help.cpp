@@ -128,7 +128,7 @@ const std::vector<ExitCodeDoc>& exit_code_docs() {
       {static_cast<int>(ExitCode::failure), "unexpected failure"},
       {static_cast<int>(ExitCode::usage), "usage error (unknown command or option, bad value)"},
       {static_cast<int>(ExitCode::input),
-       "input error (data directory missing, portfolio not found, bad CSV or config)"},
+       "input error (data directory missing, portfolio not found, bad CSV)"},
       {static_cast<int>(ExitCode::resource), "aborted by a resource guard (--max-rss-mb)"},
       {static_cast<int>(ExitCode::incomplete), "run --strict served none of its market needs"},
       {static_cast<int>(ExitCode::interrupted), "interrupted (SIGINT, Ctrl-C)"},
