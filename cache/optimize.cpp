@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "cache/md5.hpp"
 #include "core/base/atomic_file.hpp"
@@ -227,6 +228,10 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
       }
     }
 
+    // In the services' order everywhere (k_service_names), then by key: a list people can read.
+    std::sort(scan.entries.begin(), scan.entries.end(), [](const EntryRef& a, const EntryRef& b) {
+      return std::tie(a.service, a.key, a.name) < std::tie(b.service, b.key, b.name);
+    });
     for (const EntryRef& e : scan.entries) {
       if (e.state == EntryState::fresh) continue;
       if (e.reason == CorruptReason::unreadable) {
