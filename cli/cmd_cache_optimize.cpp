@@ -128,13 +128,12 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
                   : "analysis (nothing changed; --cleanup to act)");
   print(stdout, "  before: %llu files, %s (%s on disk)\n", static_cast<unsigned long long>(r.files_before),
         format_bytes(r.bytes_before).c_str(), format_bytes(r.disk_before).c_str());
-  print(stdout, "  after:  %llu files, %s (%s on disk)%s\n", static_cast<unsigned long long>(r.files_after),
+  print(stdout, "  after:  %llu files, %s (%s on disk%s)\n", static_cast<unsigned long long>(r.files_after),
         format_bytes(r.bytes_after).c_str(), format_bytes(r.disk_after).c_str(),
-        r.applied || !o.cleanup ? "" : " (projected)");
+        r.applied || !o.cleanup ? "" : "; projected");
   Table services({{"SERVICE", 14},
-                  {"BYTES", 10, Align::right},
-                  {"DISK", 10, Align::right},
-                  {"VALID", 7, Align::right},
+                  {"BYTES", 9, Align::right},
+                  {"DISK", 9, Align::right},
                   {"FRESH", 7, Align::right},
                   {"EXPIRED", 8, Align::right},
                   {"CORRUPT", 8, Align::right},
@@ -145,10 +144,9 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
                  k_indent);
   for (const std::string& name : in_service_order(r.by_service)) {
     const ServiceTally& t = r.by_service.at(name);
-    services.add_row({name, format_bytes(t.bytes), format_bytes(t.disk), std::to_string(t.valid),
-                      std::to_string(t.fresh), std::to_string(t.expired), std::to_string(t.corrupt),
-                      std::to_string(t.legacy), std::to_string(t.migrated), std::to_string(t.deleted),
-                      std::to_string(t.evicted)});
+    services.add_row({name, format_bytes(t.bytes), format_bytes(t.disk), std::to_string(t.fresh),
+                      std::to_string(t.expired), std::to_string(t.corrupt), std::to_string(t.legacy),
+                      std::to_string(t.migrated), std::to_string(t.deleted), std::to_string(t.evicted)});
   }
   services.print();
   print(stdout, "  legacy: %llu (%llu migratable, %llu expired, %llu unattributable, %llu corrupt)\n",
