@@ -133,7 +133,7 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
         r.applied || !o.cleanup ? "" : "; projected");
   Table services({{"SERVICE", 14},
                   {"BYTES", 9, Align::right},
-                  {"DISK", 9, Align::right},
+                  {"DISK", 10, Align::right},
                   {"FRESH", 7, Align::right},
                   {"EXPIRED", 8, Align::right},
                   {"CORRUPT", 8, Align::right},
