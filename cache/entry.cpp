@@ -43,7 +43,9 @@ bool EntryReader::load(int dirfd, const char* path, FileStat* file_stat, Corrupt
     reason = CorruptReason::unreadable;
     return false;
   }
-  if (file_stat) *file_stat = {static_cast<std::uint64_t>(st.st_size), st.st_mtim.tv_sec, st.st_ino};
+  if (file_stat)
+    *file_stat = {static_cast<std::uint64_t>(st.st_size), st.st_mtim.tv_sec, st.st_ino,
+                  static_cast<std::uint64_t>(st.st_blocks) * 512};
   size_t size = static_cast<size_t>(st.st_size);
   if (size > k_max_entry_bytes) {
     reason = CorruptReason::too_large;

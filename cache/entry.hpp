@@ -29,7 +29,7 @@ inline constexpr size_t k_max_entry_bytes = 16u << 20;
 struct EntryCheck {
   EntryState state = EntryState::corrupt;
   CorruptReason reason = CorruptReason::none;
-  std::string key;
+  std::string key;  // as written in the entry, once it parsed (also for most corrupt entries)
   UnixTime created_at = 0;
   std::int64_t ttl_seconds = 0;
   std::string data;  // minified `data`, only when asked for and not corrupt
@@ -38,9 +38,10 @@ struct EntryCheck {
 enum class WantData { no, yes };
 
 struct FileStat {
-  std::uint64_t bytes = 0;
+  std::uint64_t bytes = 0;  // logical size (st_size)
   std::int64_t mtime = 0;
   std::uint64_t inode = 0;
+  std::uint64_t disk = 0;  // disk usage (st_blocks * 512)
 };
 
 enum class LegacyKind : std::uint8_t { migratable, expired, unattributable, corrupt };

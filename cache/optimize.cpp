@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "cache/md5.hpp"
 #include "core/base/atomic_file.hpp"
@@ -27,8 +28,9 @@ class Plan {
   // unlinkat in its directory opened beneath the cache root: a directory
   // swapped for a link, or for another directory, since the scan is left
   // alone with an error naming it.
-  bool remove(std::string_view action, const std::string& rel, std::string reason, std::uint64_t inode) {
-    m_report.actions.push_back({std::string(action), rel, std::move(reason)});
+  bool remove(OptimizeAction action, std::uint64_t inode) {
+    const std::string rel = action.path;
+    m_report.actions.push_back(std::move(action));
     if (!m_apply) return true;
     const std::filesystem::path relp(rel);
     const int dirfd = dir_fd(relp.parent_path().string());
@@ -46,9 +48,11 @@ class Plan {
     return true;
   }
 
-  // `*inode` is the written file's, for a later eviction of it.
-  bool write(const std::string& rel, std::string_view content, std::string reason, std::uint64_t* inode) {
-    m_report.actions.push_back({"migrate", rel, std::move(reason)});
+  // `*inode` and `*disk` are the written file's, for a later eviction of it
+  // and the report (a dry run leaves them alone).
+  bool write(OptimizeAction action, std::string_view content, std::uint64_t* inode, std::uint64_t* disk) {
+    const std::string rel = action.path;
+    m_report.actions.push_back(std::move(action));
     if (!m_apply) return true;
     auto written = write_file_atomic_beneath(m_dir, rel, content);
     if (!written) {
@@ -58,13 +62,15 @@ class Plan {
     const std::filesystem::path relp(rel);
     struct stat st {};
     const int dirfd = dir_fd(relp.parent_path().string());
-    if (dirfd >= 0 && ::fstatat(dirfd, relp.filename().c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+    if (dirfd >= 0 && ::fstatat(dirfd, relp.filename().c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
       *inode = static_cast<std::uint64_t>(st.st_ino);
+      *disk = static_cast<std::uint64_t>(st.st_blocks) * 512;
+    }
     return true;
   }
 
   void create_dir(const std::string& rel) {
-    m_report.actions.push_back({"create-dir", rel + "/", "missing service directory"});
+    m_report.actions.push_back({"create-dir", rel + "/", "missing service directory", rel, ""});
     if (!m_apply) return;
     if (auto made = open_dir_beneath(m_dir, rel, true); !made)
       m_report.errors.push_back(made.error().message);
@@ -116,8 +122,18 @@ std::string entry_rel(const EntryRef& e) {
   return std::string(k_service_names[e.service]) + "/" + e.name;
 }
 
-std::string days_text(std::int64_t seconds) {
-  return std::to_string(seconds / 86400) + "d" + (seconds % 86400 ? "+" : "");
+// A whole number of the largest unit that fits, rounded down: "3d", "5h", "12m", "40s".
+std::string age_text(std::int64_t seconds) {
+  if (seconds < 0) seconds = 0;
+  if (seconds >= 86400) return std::to_string(seconds / 86400) + "d";
+  if (seconds >= 3600) return std::to_string(seconds / 3600) + "h";
+  if (seconds >= 60) return std::to_string(seconds / 60) + "m";
+  return std::to_string(seconds) + "s";
+}
+
+// What a dry run projects a written file to occupy: whole 4 KiB blocks.
+std::uint64_t projected_disk(std::uint64_t bytes) {
+  return (bytes + 4095) / 4096 * 4096;
 }
 
 }  // namespace
@@ -156,6 +172,7 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
     ServiceTally& t = report.by_service[std::string(k_service_names[i])];
     t.files = c.files;
     t.bytes = c.bytes;
+    t.disk = c.disk;
     t.fresh = c.fresh;
     t.expired = c.expired;
     t.corrupt = c.corrupt;
@@ -163,6 +180,7 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
   }
   report.files_before = scan.total.files + scan.legacy.size() + scan.temporary.size();
   report.bytes_before = scan.total.bytes + scan.legacy_bytes + scan.temporary_bytes;
+  report.disk_before = scan.total.disk + scan.legacy_disk + scan.temporary_disk;
   report.temporary = scan.temporary.size();
   report.legacy_total = scan.legacy.size();
   for (const LegacyRef& l : scan.legacy) {
@@ -175,10 +193,12 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
     }
   }
 
-  std::uint64_t files_after = report.files_before, bytes_after = report.bytes_before;
-  auto account_removed = [&](std::uint64_t bytes) {
+  std::uint64_t files_after = report.files_before, bytes_after = report.bytes_before,
+                disk_after = report.disk_before;
+  auto account_removed = [&](std::uint64_t bytes, std::uint64_t disk) {
     --files_after;
     bytes_after -= bytes;
+    disk_after -= disk;
   };
 
   if (report.applied) {
@@ -202,12 +222,16 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
       auto rel = std::filesystem::relative(t.path, dir).string();
       std::string reason =
           "temporary file older than " + std::to_string(options.temp_grace_seconds / 60) + " minutes";
-      if (plan.remove("remove-temp", rel, std::move(reason), t.inode)) {
+      if (plan.remove({"remove-temp", rel, std::move(reason), "", ""}, t.inode)) {
         ++report.temporary_removed;
-        account_removed(t.bytes);
+        account_removed(t.bytes, t.disk);
       }
     }
 
+    // In the services' order everywhere (k_service_names), then by key: a list people can read.
+    std::sort(scan.entries.begin(), scan.entries.end(), [](const EntryRef& a, const EntryRef& b) {
+      return std::tie(a.service, a.key, a.name) < std::tie(b.service, b.key, b.name);
+    });
     for (const EntryRef& e : scan.entries) {
       if (e.state == EntryState::fresh) continue;
       if (e.reason == CorruptReason::unreadable) {
@@ -216,11 +240,12 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
         continue;
       }
       std::string reason = e.state == EntryState::expired
-                               ? "expired"
+                               ? "expired " + age_text(now - e.created_at - e.ttl_seconds) + " ago"
                                : "corrupt: " + std::string(corrupt_reason_text(e.reason));
-      if (plan.remove("delete", entry_rel(e), std::move(reason), e.inode)) {
-        ++report.by_service[std::string(k_service_names[e.service])].deleted;
-        account_removed(e.bytes);
+      const std::string service(k_service_names[e.service]);
+      if (plan.remove({"delete", entry_rel(e), std::move(reason), service, e.key}, e.inode)) {
+        ++report.by_service[service].deleted;
+        account_removed(e.bytes, e.disk);
       }
     }
 
@@ -242,21 +267,31 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
           bool superseded = existing.state != EntryState::corrupt && existing.created_at >= full.timestamp;
           std::string content =
               serialize_entry(full.service, full.key, full.timestamp, full.ttl_seconds, full.data);
-          std::uint64_t inode = 0;
-          if (superseded ||
-              plan.write(rel, content, "legacy " + l.name + " (key " + full.key + ")", &inode)) {
+          std::uint64_t inode = 0, disk = projected_disk(content.size());
+          if (superseded || plan.write({"migrate", rel, "from legacy file " + l.name, full.service, full.key},
+                                       content, &inode, &disk)) {
             if (!superseded) {
               ++report.by_service[owner].migrated;
               ++files_after;
               bytes_after += content.size();
-              migrated.push_back({name, static_cast<std::uint8_t>(*service_index(full.service)),
-                                  EntryState::fresh, CorruptReason::none, now, content.size(), inode});
+              disk_after += disk;
+              EntryRef written;
+              written.name = name;
+              written.service = static_cast<std::uint8_t>(*service_index(full.service));
+              written.state = EntryState::fresh;
+              written.mtime = now;
+              written.bytes = content.size();
+              written.inode = inode;
+              written.disk = disk;
+              written.key = full.key;
+              migrated.push_back(std::move(written));
             }
-            if (plan.remove("delete", l.name,
-                            superseded ? "legacy, superseded by a newer entry" : "legacy, migrated",
+            if (plan.remove({"delete", l.name,
+                             superseded ? "legacy, superseded by a newer entry" : "legacy, migrated",
+                             full.service, full.key},
                             l.inode)) {
               if (superseded) ++report.by_service[owner].deleted;
-              account_removed(l.bytes);
+              account_removed(l.bytes, l.disk);
             }
           }
           continue;
@@ -264,9 +299,12 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
       }
       std::string reason = "legacy, " + std::string(legacy_kind_name(l.check.kind)) +
                            (l.check.reason.empty() ? "" : ": " + l.check.reason);
-      if (plan.remove("delete", l.name, std::move(reason), l.inode)) {
+      const bool attributed = owner != k_unattributed;
+      if (plan.remove({"delete", l.name, std::move(reason), attributed ? l.check.service : "",
+                       attributed ? l.check.key : ""},
+                      l.inode)) {
         ++report.by_service[owner].deleted;
-        account_removed(l.bytes);
+        account_removed(l.bytes, l.disk);
       }
     }
 
@@ -284,20 +322,22 @@ Result<OptimizeReport> optimize_cache(const std::filesystem::path& dir, const Cl
     for (const EntryRef& e : live) {
       std::string reason;
       if (options.evict_older_than && now - e.mtime > *options.evict_older_than)
-        reason = "not used for " + days_text(now - e.mtime);
+        reason = "not used for " + age_text(now - e.mtime);
       else if (options.max_size && live_bytes > *options.max_size)
         reason = "over --max-size, least recently used";
       else
         break;
-      if (plan.remove("evict", entry_rel(e), std::move(reason), e.inode)) {
-        ++report.by_service[std::string(k_service_names[e.service])].evicted;
+      const std::string service(k_service_names[e.service]);
+      if (plan.remove({"evict", entry_rel(e), std::move(reason), service, e.key}, e.inode)) {
+        ++report.by_service[service].evicted;
         live_bytes -= e.bytes;
-        account_removed(e.bytes);
+        account_removed(e.bytes, e.disk);
       }
     }
   }
   report.files_after = files_after;
   report.bytes_after = bytes_after;
+  report.disk_after = disk_after;
 
   if (report.applied) {
     StatCounters evictions;

@@ -31,15 +31,18 @@ struct OptimizeOptions {
   std::function<void()> after_scan;              // tests only: between the scan and the first change
 };
 
+// bytes: logical sizes (st_size); disk: disk usage (st_blocks * 512).
 struct ServiceTally {
-  std::uint64_t files = 0, bytes = 0, valid = 0, fresh = 0, expired = 0, corrupt = 0;
+  std::uint64_t files = 0, bytes = 0, disk = 0, valid = 0, fresh = 0, expired = 0, corrupt = 0;
   std::uint64_t legacy = 0, migrated = 0, deleted = 0, evicted = 0;
 };
 
 struct OptimizeAction {
-  std::string action;  // delete, evict, migrate, remove-temp, create-dir
-  std::string path;    // relative to the cache directory
-  std::string reason;
+  std::string action;   // delete, evict, migrate, remove-temp, create-dir
+  std::string path;     // relative to the cache directory
+  std::string reason;   // "expired 3d ago", "not used for 9d", "corrupt: not valid JSON"
+  std::string service;  // the entry's service; empty for temporary files and unattributed legacy files
+  std::string key;      // the entry's key as stored in it; empty when it carries none or is unreadable
 };
 
 struct OptimizeReport {
@@ -47,7 +50,9 @@ struct OptimizeReport {
   bool exists = false;
   bool applied = false;  // true when files were changed
   std::uint64_t files_before = 0, bytes_before = 0, files_after = 0, bytes_after = 0;
-  std::map<std::string, ServiceTally> by_service;  // the seven, plus "unattributed" legacy
+  std::uint64_t disk_before = 0, disk_after = 0;
+  // The seven, plus "unattributed" legacy; shown in k_service_names order, then "unattributed".
+  std::map<std::string, ServiceTally, std::less<>> by_service;
   std::uint64_t legacy_total = 0, legacy_migratable = 0, legacy_expired = 0, legacy_unattributable = 0,
                 legacy_corrupt = 0;
   std::uint64_t temporary = 0, temporary_removed = 0;

@@ -16,6 +16,7 @@ namespace thd {
 void CacheCounts::add(const CacheCounts& o) {
   files += o.files;
   bytes += o.bytes;
+  disk += o.disk;
   fresh += o.fresh;
   expired += o.expired;
   corrupt += o.corrupt;
@@ -25,10 +26,11 @@ namespace {
 
 // A regular file `name` in the open directory `dirfd`, never through a link.
 bool stat_at(int dirfd, const std::string& name, std::uint64_t& bytes, std::int64_t& mtime,
-             std::uint64_t& inode) {
+             std::uint64_t& inode, std::uint64_t& disk) {
   struct stat st {};
   if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return false;
   bytes = static_cast<std::uint64_t>(st.st_size);
+  disk = static_cast<std::uint64_t>(st.st_blocks) * 512;
   mtime = st.st_mtim.tv_sec;
   inode = static_cast<std::uint64_t>(st.st_ino);
   return true;
@@ -54,8 +56,9 @@ bool is_md5_json_name(std::string_view name) {
 
 void add_temporary(CacheScan& scan, int dirfd, std::filesystem::path path) {
   TempRef t{std::move(path)};
-  if (stat_at(dirfd, t.path.filename().string(), t.bytes, t.mtime, t.inode)) {
+  if (stat_at(dirfd, t.path.filename().string(), t.bytes, t.mtime, t.inode, t.disk)) {
     scan.temporary_bytes += t.bytes;
+    scan.temporary_disk += t.disk;
     scan.temporary.push_back(std::move(t));
   }
 }
@@ -97,11 +100,16 @@ void validate_range(const ServiceFds& dirfds, const std::vector<Work>& work, std
       ref.bytes = fs.bytes;
       ref.mtime = fs.mtime;
       ref.inode = fs.inode;
+      ref.disk = fs.disk;
       ref.state = check.state;
       ref.reason = check.reason;
+      ref.created_at = check.created_at;
+      ref.ttl_seconds = check.ttl_seconds;
+      if (keep == KeepEntries::yes) ref.key = std::move(check.key);
       CacheCounts& c = out.counts[w.service];
       ++c.files;
       c.bytes += ref.bytes;
+      c.disk += ref.disk;
       (check.state == EntryState::fresh     ? c.fresh
        : check.state == EntryState::expired ? c.expired
                                             : c.corrupt)++;
@@ -191,10 +199,11 @@ Result<CacheScan> scan_cache(const std::filesystem::path& dir, UnixTime now, con
       LegacyRef ref;
       ref.name = item.name;
       std::int64_t mtime = 0;
-      if (!stat_at(rootfd->get(), item.name, ref.bytes, mtime, ref.inode)) continue;
+      if (!stat_at(rootfd->get(), item.name, ref.bytes, mtime, ref.inode, ref.disk)) continue;
       ref.check = legacy_reader.check_legacy(dir / item.name, now, ttls);
       ref.check.data.clear();
       scan.legacy_bytes += ref.bytes;
+      scan.legacy_disk += ref.disk;
       scan.legacy.push_back(std::move(ref));
     } else {
       scan.unknown.push_back(item.name);  // package.json and friends are not ours

@@ -18,7 +18,8 @@
 namespace thd {
 
 struct CacheCounts {
-  std::uint64_t files = 0, bytes = 0, fresh = 0, expired = 0, corrupt = 0;
+  // bytes: logical (st_size); disk: what the files occupy (st_blocks * 512).
+  std::uint64_t files = 0, bytes = 0, disk = 0, fresh = 0, expired = 0, corrupt = 0;
   void add(const CacheCounts& o);
 };
 
@@ -30,12 +31,17 @@ struct EntryRef {
   std::int64_t mtime = 0;  // last access
   std::uint64_t bytes = 0;
   std::uint64_t inode = 0;
+  std::uint64_t disk = 0;
+  std::string key;  // as written in the entry; empty when it could not be read
+  UnixTime created_at = 0;
+  std::int64_t ttl_seconds = 0;  // 0 when not valid
 };
 
 struct LegacyRef {
   std::string name;
   std::uint64_t bytes = 0;
   std::uint64_t inode = 0;
+  std::uint64_t disk = 0;
   LegacyCheck check;  // without data
 };
 
@@ -44,6 +50,7 @@ struct TempRef {
   std::uint64_t bytes = 0;
   std::int64_t mtime = 0;
   std::uint64_t inode = 0;
+  std::uint64_t disk = 0;
 };
 
 // A directory as the scan found it (st_dev, st_ino); all zero when it was not there.
@@ -59,9 +66,9 @@ struct CacheScan {
   std::array<CacheCounts, k_service_names.size()> by_service{};
   std::vector<EntryRef> entries;  // only with KeepEntries::yes
   std::vector<LegacyRef> legacy;
-  std::uint64_t legacy_bytes = 0;
+  std::uint64_t legacy_bytes = 0, legacy_disk = 0;
   std::vector<TempRef> temporary;
-  std::uint64_t temporary_bytes = 0;
+  std::uint64_t temporary_bytes = 0, temporary_disk = 0;
   std::vector<std::string> unknown;  // relative paths we leave alone
   std::vector<std::string> missing_service_dirs;
   // The directories listed: a cleanup removes only in these very directories

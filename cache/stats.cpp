@@ -70,4 +70,12 @@ Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCount
   return written;
 }
 
+Result<void> zero_stats(const std::filesystem::path& cache_dir, UnixTime now) {
+  struct stat st {};
+  if (::lstat(stats_path(cache_dir).c_str(), &st) != 0 && errno == ENOENT) return {};
+  auto lock = FileLock::acquire_beneath(cache_dir, ".meta/stats.lock");
+  if (!lock) return fail(lock.error());
+  return write_file_atomic_beneath(cache_dir, ".meta/stats.json", StatCounters{}.to_json(now));
+}
+
 }  // namespace thd

@@ -19,5 +19,10 @@ Result<StatCounters> load_stats(const std::filesystem::path& cache_dir);
 // file is renamed to stats.json.damaged and `*notice` says so.
 Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCounters& delta, UnixTime now,
                          std::string* notice = nullptr);
+// Resets the persisted counters (ccache -z) under the same lock as
+// merge_stats, replacing the file atomically: a run merging at the same time
+// lands wholly before (and is zeroed) or wholly after (and is kept). Nothing
+// to do, and nothing created, when the cache has no statistics file.
+Result<void> zero_stats(const std::filesystem::path& cache_dir, UnixTime now);
 
 }  // namespace thd

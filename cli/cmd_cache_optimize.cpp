@@ -1,4 +1,6 @@
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "cache/optimize.hpp"
 #include "cache/redis_client.hpp"
@@ -9,6 +11,7 @@
 #include "core/base/error.hpp"
 #include "core/base/json_writer.hpp"
 #include "core/base/log.hpp"
+#include "core/base/service_ids.hpp"
 #include "core/base/text.hpp"
 
 namespace thd::cli {
@@ -16,18 +19,42 @@ namespace {
 
 constexpr size_t k_indent = 2;  // the table sits under the cache's title
 
+// Services in k_service_names order, then any other name the map holds
+// (the "unattributed" legacy files, a service of an older version) in order.
+template <class Map>
+std::vector<std::string> in_service_order(const Map& by_service) {
+  std::vector<std::string> names;
+  for (std::string_view s : k_service_names)
+    if (by_service.count(s)) names.emplace_back(s);
+  for (const auto& [name, value] : by_service)
+    if (!service_index(name)) names.push_back(name);
+  return names;
+}
+
+// What an action is about, for people: "fmp quote:AAPL" when the entry
+// carries its key, else the file (and its service) as found.
+std::string action_line(const OptimizeAction& a) {
+  if (!a.key.empty()) return a.service + " " + a.key + ", " + a.reason + " (" + a.path + ")";
+  return a.path + ", " + a.reason;
+}
+
 void write_json(const OptimizeReport& r, const CacheOptimizeOptions& o) {
   JsonWriter w;
   w.begin_object();
   w.field("directory", r.dir.string()).field("exists", r.exists);
   w.field("mode", o.cleanup ? (o.dry_run ? "cleanup-dry-run" : "cleanup") : "analysis");
   w.field("applied", r.applied);
-  w.key("before").begin_object().field("files", r.files_before).field("bytes", r.bytes_before).end_object();
-  w.key("after").begin_object().field("files", r.files_after).field("bytes", r.bytes_after).end_object();
+  w.field("stats_zeroed", o.stats_zeroed);
+  w.key("before").begin_object().field("files", r.files_before).field("bytes", r.bytes_before);
+  w.field("disk_bytes", r.disk_before).end_object();
+  w.key("after").begin_object().field("files", r.files_after).field("bytes", r.bytes_after);
+  w.field("disk_bytes", r.disk_after).end_object();
   w.key("by_service").begin_object();
-  for (const auto& [name, t] : r.by_service) {
+  for (const std::string& name : in_service_order(r.by_service)) {
+    const ServiceTally& t = r.by_service.at(name);
     w.key(name).begin_object();
-    w.field("files", t.files).field("bytes", t.bytes).field("valid", t.valid).field("fresh", t.fresh);
+    w.field("files", t.files).field("bytes", t.bytes).field("disk_bytes", t.disk);
+    w.field("valid", t.valid).field("fresh", t.fresh);
     w.field("expired", t.expired).field("corrupt", t.corrupt).field("legacy", t.legacy);
     w.field("migrated", t.migrated).field("deleted", t.deleted).field("evicted", t.evicted);
     w.end_object();
@@ -54,15 +81,26 @@ void write_json(const OptimizeReport& r, const CacheOptimizeOptions& o) {
   else
     w.key("hit_ratio").null();
   w.key("by_service").begin_object();
-  for (const auto& [name, counts] : r.stats.by_service()) {
+  for (const std::string& name : in_service_order(r.stats.by_service())) {
+    const StatArray& counts = r.stats.by_service().at(name);
     w.key(name).begin_object();
     for (const StatInfo& info : k_stat_table) w.field(info.name, counts[static_cast<size_t>(info.id)]);
     w.end_object();
   }
   w.end_object().end_object();
   w.key("actions").begin_array();
-  for (const OptimizeAction& a : r.actions)
-    w.begin_object().field("action", a.action).field("path", a.path).field("reason", a.reason).end_object();
+  for (const OptimizeAction& a : r.actions) {
+    w.begin_object().field("action", a.action).field("path", a.path).field("reason", a.reason);
+    if (a.service.empty())
+      w.key("service").null();
+    else
+      w.field("service", a.service);
+    if (a.key.empty())
+      w.key("key").null();
+    else
+      w.field("key", a.key);
+    w.end_object();
+  }
   w.end_array();
   w.key("unknown").begin_array();
   for (const auto& u : r.unknown) w.value(u);
@@ -88,12 +126,14 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
   print(stdout, "  mode: %s\n",
         o.cleanup ? (o.dry_run ? "cleanup, dry run (nothing changed)" : "cleanup")
                   : "analysis (nothing changed; --cleanup to act)");
-  print(stdout, "  before: %llu files, %s\n", static_cast<unsigned long long>(r.files_before),
-        format_bytes(r.bytes_before).c_str());
-  print(stdout, "  after:  %llu files, %s%s\n", static_cast<unsigned long long>(r.files_after),
-        format_bytes(r.bytes_after).c_str(), r.applied || !o.cleanup ? "" : " (projected)");
+  print(stdout, "  before: %llu files, %s (%s on disk)\n", static_cast<unsigned long long>(r.files_before),
+        format_bytes(r.bytes_before).c_str(), format_bytes(r.disk_before).c_str());
+  print(stdout, "  after:  %llu files, %s (%s on disk%s)\n", static_cast<unsigned long long>(r.files_after),
+        format_bytes(r.bytes_after).c_str(), format_bytes(r.disk_after).c_str(),
+        r.applied || !o.cleanup ? "" : "; projected");
   Table services({{"SERVICE", 14},
-                  {"VALID", 7, Align::right},
+                  {"BYTES", 9, Align::right},
+                  {"DISK", 10, Align::right},
                   {"FRESH", 7, Align::right},
                   {"EXPIRED", 8, Align::right},
                   {"CORRUPT", 8, Align::right},
@@ -102,10 +142,11 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
                   {"DELETED", 8, Align::right},
                   {"EVICTED", 8, Align::right}},
                  k_indent);
-  for (const auto& [name, t] : r.by_service) {
-    services.add_row({name, std::to_string(t.valid), std::to_string(t.fresh), std::to_string(t.expired),
-                      std::to_string(t.corrupt), std::to_string(t.legacy), std::to_string(t.migrated),
-                      std::to_string(t.deleted), std::to_string(t.evicted)});
+  for (const std::string& name : in_service_order(r.by_service)) {
+    const ServiceTally& t = r.by_service.at(name);
+    services.add_row({name, format_bytes(t.bytes), format_bytes(t.disk), std::to_string(t.fresh),
+                      std::to_string(t.expired), std::to_string(t.corrupt), std::to_string(t.legacy),
+                      std::to_string(t.migrated), std::to_string(t.deleted), std::to_string(t.evicted)});
   }
   services.print();
   print(stdout, "  legacy: %llu (%llu migratable, %llu expired, %llu unattributable, %llu corrupt)\n",
@@ -119,6 +160,8 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
     print(stdout, "  temporary files left in %s by killed runs: %llu (%llu %s)\n",
           printable(o.output_dir.string()).c_str(), static_cast<unsigned long long>(o.output_temps),
           static_cast<unsigned long long>(o.output_temps_removed), r.applied ? "removed" : "to remove");
+  if (o.zero_stats)
+    print(stdout, o.stats_zeroed ? "  statistics zeroed\n" : "  statistics would be zeroed\n");
   double ratio = r.stats.hit_ratio();
   print(stdout,
         "  statistics: %llu hits, %llu misses, %llu stale served, %llu stores, %llu evictions, "
@@ -131,8 +174,7 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
         static_cast<unsigned long long>(r.stats.total(Stat::corruptions)), format_percent(ratio).c_str());
   if (o.dry_run || verbosity() >= Verbosity::verbose) {
     for (const OptimizeAction& a : r.actions)
-      print(stdout, "  %s%s %s (%s)\n", verb, a.action.c_str(), printable(a.path).c_str(),
-            printable(a.reason).c_str());
+      print(stdout, "  %s%s %s\n", verb, a.action.c_str(), printable(action_line(a)).c_str());
   } else if (!r.actions.empty()) {
     print(stdout, "  %zu actions %s(--dry-run or -v lists them)\n", r.actions.size(),
           r.applied ? "taken " : "planned ");
@@ -162,7 +204,11 @@ CLI::App* setup_cache_optimize(CLI::App& app, CacheOptimizeOptions& options) {
   sub->add_flag("--cleanup", options.cleanup,
                 "delete expired and corrupt entries, temporary files older than an hour and dead legacy "
                 "files; migrate live legacy files; create missing service directories");
-  sub->add_flag("--dry-run", options.dry_run, "with --cleanup: list what would be done, change nothing");
+  sub->add_flag("--dry-run", options.dry_run,
+                "with --cleanup or --zero-stats: list what would be done, change nothing");
+  sub->add_flag("--zero-stats", options.zero_stats,
+                "reset the statistics counters (hits, misses, ...) to zero, like ccache -z; alone or with "
+                "--cleanup");
   sub->add_option("--max-size", options.max_size,
                   "with --cleanup: evict least recently used entries until the cache fits (e.g. 500MB, 1GiB)")
       ->type_name("SIZE");
@@ -191,18 +237,27 @@ int run_cache_optimize(const CacheOptimizeOptions& options, Context& context) {
       throw FatalError(ExitCode::usage, "--evict-older-than '" + options.evict_older_than +
                                             "': not a duration (e.g. 7d, 12h, 90m)");
   }
-  if (!options.cleanup && (options.dry_run || o.max_size || o.evict_older_than))
+  if (!options.cleanup && ((options.dry_run && !options.zero_stats) || o.max_size || o.evict_older_than))
     log_warning("--dry-run, --max-size and --evict-older-than act only with --cleanup; analysing only");
+  CacheOptimizeOptions shown = options;
+  // Zeroed first: the counters a --cleanup then adds (its evictions) are the first after the reset.
+  if (options.zero_stats && !options.dry_run) {
+    auto zeroed = zero_stats(context.config.cache_dir, context.clock->now());
+    if (!zeroed)
+      throw FatalError(ExitCode::input,
+                       "--zero-stats: " + zeroed.error().message +
+                           "; nothing was changed (check the cache directory's permissions)");
+    shown.stats_zeroed = true;
+  }
   auto report = optimize_cache(context.config.cache_dir, *context.clock, context.config.ttls, o);
   if (!report) throw FatalError(ExitCode::input, report.error().message);
   // The discovery folder's temporary files that killed runs left (31-190 MB each): the same rule as a run's.
-  CacheOptimizeOptions shown = options;
   shown.output_dir = context.config.data_dir / "outputs" / "trade_history" / "discovery";
   const bool apply = options.cleanup && !options.dry_run;
   for (const StaleTemp& t : sweep_stale_temps(shown.output_dir, 3600, apply)) {
     ++shown.output_temps;
     shown.output_temps_removed += t.removed;
-    report->actions.push_back({"remove-temp", t.path.string(), t.why});
+    report->actions.push_back({"remove-temp", t.path.string(), t.why, "", ""});
   }
   // The team's tier (--remote): every key under our prefix checked; corrupt entries deleted with --cleanup.
   if (options.remote) {

@@ -87,13 +87,17 @@ void print_table(const Phase0& p) {
   const CacheScan& c = p.cache;
   print(stdout, "\nCache  %s%s\n", printable(c.dir.string()).c_str(),
         c.exists ? "" : " (does not exist yet)");
-  print(stdout, "  %llu entries, %s: %llu fresh, %llu expired, %llu corrupt; %zu legacy, %zu temporary\n",
-        static_cast<unsigned long long>(c.total.files), format_bytes(c.total.bytes).c_str(),
-        static_cast<unsigned long long>(c.total.fresh), static_cast<unsigned long long>(c.total.expired),
-        static_cast<unsigned long long>(c.total.corrupt), c.legacy.size(), c.temporary.size());
+  print(
+      stdout,
+      "  %llu entries, %s (%s on disk): %llu fresh, %llu expired, %llu corrupt; %zu legacy, %zu temporary\n",
+      static_cast<unsigned long long>(c.total.files), format_bytes(c.total.bytes).c_str(),
+      format_bytes(c.total.disk).c_str(), static_cast<unsigned long long>(c.total.fresh),
+      static_cast<unsigned long long>(c.total.expired), static_cast<unsigned long long>(c.total.corrupt),
+      c.legacy.size(), c.temporary.size());
   Table services({{"SERVICE", 14},
                   {"ENTRIES", 8, Align::right},
                   {"BYTES", 10, Align::right},
+                  {"DISK", 10, Align::right},
                   {"FRESH", 7, Align::right},
                   {"EXPIRED", 8, Align::right},
                   {"CORRUPT", 8, Align::right},
@@ -103,13 +107,20 @@ void print_table(const Phase0& p) {
   for (size_t i = 0; i < k_service_names.size(); ++i) {
     const CacheCounts& s = c.by_service[i];
     services.add_row({std::string(k_service_names[i]), std::to_string(s.files), format_bytes(s.bytes),
-                      std::to_string(s.fresh), std::to_string(s.expired), std::to_string(s.corrupt),
-                      std::to_string(p.stats.get(k_service_names[i], Stat::hits)),
+                      format_bytes(s.disk), std::to_string(s.fresh), std::to_string(s.expired),
+                      std::to_string(s.corrupt), std::to_string(p.stats.get(k_service_names[i], Stat::hits)),
                       std::to_string(p.stats.get(k_service_names[i], Stat::misses))});
   }
   services.print();
   double ratio = p.stats.hit_ratio();
-  print(stdout, "  hit ratio: %s\n", ratio < 0 ? "- (no lookups recorded)" : format_percent(ratio).c_str());
+  // The cumulative ratio, shown and never warned about: each run warns on its own lookups.
+  if (ratio < 0)
+    print(stdout, "  hit ratio: - (no lookups recorded)\n");
+  else
+    print(stdout,
+          "  hit ratio: %s of %llu lookups recorded (cumulative; `cache-optimize --zero-stats` resets)\n",
+          format_percent(ratio).c_str(),
+          static_cast<unsigned long long>(p.stats.total(Stat::hits) + p.stats.total(Stat::misses)));
 
   if (p.remote) {
     print(stdout, "\nRemote cache  %s\n", printable(p.remote->url).c_str());

@@ -45,12 +45,14 @@ struct CacheOptimizeOptions {
   bool remote = false;
   bool cleanup = false;
   bool dry_run = false;
+  bool zero_stats = false;  // ccache -z: reset the cumulative statistics
   std::string max_size;
   std::string evict_older_than;
   std::string report = "table";
   // Filled by run_cache_optimize: the discovery folder's stale temporary files.
   std::filesystem::path output_dir;
   std::uint64_t output_temps = 0, output_temps_removed = 0;
+  bool stats_zeroed = false;                 // --zero-stats done (false with --dry-run)
   std::optional<RemoteSurvey> remote_found;  // with --remote
 };
 struct ReportOptions {

@@ -1,5 +1,6 @@
 #include "core/phase0.hpp"
 
+#include <algorithm>
 #include <future>
 
 #include "core/base/date.hpp"
@@ -10,18 +11,27 @@
 namespace thd {
 
 std::optional<std::string> miss_ratio_warning(const StatCounters& stats, std::string_view scope) {
-  double ratio = stats.hit_ratio();
-  if (ratio < 0 || 1.0 - ratio <= 0.5) return std::nullopt;
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "cache miss ratio is %.0f%% (over 50%%) across %llu %.*s lookups",
-                (1.0 - ratio) * 100,
-                static_cast<unsigned long long>(stats.total(Stat::hits) + stats.total(Stat::misses)),
-                static_cast<int>(scope.size()), scope.data());
+  const std::uint64_t hits = stats.total(Stat::hits), misses = stats.total(Stat::misses);
+  const std::uint64_t lookups = hits + misses;
+  // A cold cache (entries absent) and entries past their TTL are misses by
+  // design: only misses on entries the cache held but could not use count
+  // against it (docs/CACHE.md, "The miss-ratio warning").
+  const std::uint64_t unusable = std::min(stats.total(Stat::corruptions), misses);
+  if (lookups < k_miss_ratio_min_lookups || misses * 2 <= lookups || unusable * 2 <= misses)
+    return std::nullopt;
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "cache miss ratio is %.0f%% (over 50%%) across %llu %.*s lookups: %llu found an entry "
+                "that could not be used (corrupt or unreadable); `cache-optimize --cleanup` removes "
+                "corrupt entries",
+                static_cast<double>(misses) * 100.0 / static_cast<double>(lookups),
+                static_cast<unsigned long long>(lookups), static_cast<int>(scope.size()), scope.data(),
+                static_cast<unsigned long long>(unusable));
   return std::string(buf);
 }
 
 Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<CoverageRequest> coverage_request,
-                  MissRatioWarning miss_ratio) {
+                  MissRatioWarning) {
   Phase0 p;
   p.now = clock.now();
   p.data_dir = config.data_dir;
@@ -56,8 +66,6 @@ Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<Covera
     p.warnings.push_back("no fundamental analyses: " + p.local.fundamental_dir.string() + " does not exist");
   if (!p.local.sector_dir_exists)
     p.warnings.push_back("no sector analyses: " + p.local.sector_dir.string() + " does not exist");
-  if (miss_ratio == MissRatioWarning::persisted)
-    if (auto w = miss_ratio_warning(p.stats, "recorded")) p.warnings.push_back(*w);
   for (const auto& [key, t] : p.local.by_ticker)
     if (!t.read_error.empty())
       p.warnings.push_back("newest analysis of " + t.ticker + " unreadable: " + t.read_error);
@@ -165,7 +173,7 @@ void write_phase0_json(JsonWriter& w, const Phase0& p) {
   const CacheScan& c = p.cache;
   w.key("cache").begin_object();
   w.field("directory", c.dir.string()).field("exists", c.exists);
-  w.field("files", c.total.files).field("bytes", c.total.bytes);
+  w.field("files", c.total.files).field("bytes", c.total.bytes).field("disk_bytes", c.total.disk);
   w.field("fresh", c.total.fresh).field("expired", c.total.expired).field("corrupt", c.total.corrupt);
   w.field("legacy", static_cast<std::uint64_t>(c.legacy.size()));
   w.field("temporary", static_cast<std::uint64_t>(c.temporary.size()));
@@ -173,7 +181,7 @@ void write_phase0_json(JsonWriter& w, const Phase0& p) {
   for (size_t i = 0; i < k_service_names.size(); ++i) {
     const CacheCounts& s = c.by_service[i];
     w.key(k_service_names[i]).begin_object();
-    w.field("files", s.files).field("bytes", s.bytes).field("fresh", s.fresh);
+    w.field("files", s.files).field("bytes", s.bytes).field("disk_bytes", s.disk).field("fresh", s.fresh);
     w.field("expired", s.expired).field("corrupt", s.corrupt);
     for (const StatInfo& info : k_stat_table) w.field(info.name, p.stats.get(k_service_names[i], info.id));
     w.end_object();

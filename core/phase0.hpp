@@ -3,6 +3,7 @@
 // and by `run` (its local_data_inventory section).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,15 +40,23 @@ struct Phase0 {
   std::vector<std::string> warnings;
 };
 
-// "cache miss ratio is 75% (over 50%) across 20 ... lookups" when over 50%.
+// A run's lookups below this say nothing about the cache.
+inline constexpr std::uint64_t k_miss_ratio_min_lookups = 10;
+
+// "cache miss ratio is 80% (over 50%) across 20 <scope> lookups: 16 found an
+// entry that could not be used ..." when at least k_miss_ratio_min_lookups
+// lookups, over half of them misses, and most misses on entries the cache
+// held but could not use (corrupt, unreadable). Misses of a cold cache and of
+// expired entries are not the cache's fault and never warn (docs/CACHE.md).
 std::optional<std::string> miss_ratio_warning(const StatCounters& stats, std::string_view scope);
 
+// Phase 0 never warns on the recorded (cumulative) ratio: `inventory` shows
+// it, a run warns on its own lookups (miss_ratio_warning). Kept for callers.
 enum class MissRatioWarning { persisted, none };
 
-// Throws FatalError(input) for unreadable directories. `inventory` warns on
-// the persisted miss ratio; `run` warns on its own lookups instead.
+// Throws FatalError(input) for unreadable directories.
 Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<CoverageRequest> coverage_request,
-                  MissRatioWarning miss_ratio = MissRatioWarning::persisted);
+                  MissRatioWarning miss_ratio = MissRatioWarning::none);
 
 void write_phase0_json(JsonWriter& w, const Phase0& p);
 // The facts of a local analysis as fields of the current object: the same keys

@@ -293,7 +293,7 @@ class StaleTemps(Base):
         self.assertEqual((doc["temporary"]["in_outputs"], doc["temporary"]["in_outputs_removed"]), (1, 1))
         self.assertIn({"action": "remove-temp", "path": dead,
                        "reason": "its writer (pid %s) is gone and it has not changed for over 60 minutes"
-                       % dead.split(".")[-2]}, doc["actions"])
+                       % dead.split(".")[-2], "service": None, "key": None}, doc["actions"])
         self.assertFalse(os.path.exists(dead))
         for path in stay:
             self.assertTrue(os.path.exists(path), path)

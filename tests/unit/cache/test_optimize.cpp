@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
 #include "cache/file_storage.hpp"
@@ -179,4 +181,54 @@ TEST_CASE("a service directory replaced by another since the scan: nothing remov
   CHECK(r->by_service["fmp"].deleted == 0);
   REQUIRE(r->errors.size() == 1);
   CHECK(r->errors[0] == (d / "fmp").string() + " was replaced since the scan; nothing removed in it");
+}
+
+TEST_CASE("actions name the entry's service and key, and how long ago it expired; sizes on disk too") {
+  test::TempDir d;
+  FakeClock clock(k_now);
+  // Expired 3 days and 2 hours ago (created 3d 2h 15m ago, 15-minute TTL); another 5 hours ago.
+  put(d, "fmp", "quote:AAPL", k_now - (3 * 86400 + 2 * 3600 + 900), 900);
+  put(d, "yahoo_finance", "chart:MSFT:1y:1d", k_now - (5 * 3600 + 900), 900);
+  test::write_file(d / "fmp/0123456789abcdef0123456789abcdef.json", "{");
+  test::write_file(
+      d / "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.json",
+      R"({"timestamp":"2026-11-22T11:00:00Z","service":"fmp","key":"profile:MSFT","ttl_seconds":86400,"data":{}})");
+  OptimizeOptions dry;
+  dry.cleanup = Cleanup::yes;
+  dry.dry_run = DryRun::yes;
+  auto r = optimize_cache(d.path(), clock, TtlTable{}, dry);
+  REQUIRE(r);
+  auto find = [&](const std::string& path) -> const OptimizeAction* {
+    for (const OptimizeAction& a : r->actions)
+      if (a.path == path && a.action != "migrate") return &a;
+    return nullptr;
+  };
+  const OptimizeAction* aapl = find("fmp/" + cache_file_name("fmp", "quote:AAPL"));
+  REQUIRE(aapl);
+  CHECK(aapl->service == "fmp");
+  CHECK(aapl->key == "quote:AAPL");
+  CHECK(aapl->reason == "expired 3d ago");
+  const OptimizeAction* msft = find("yahoo_finance/" + cache_file_name("yahoo_finance", "chart:MSFT:1y:1d"));
+  REQUIRE(msft);
+  CHECK(msft->key == "chart:MSFT:1y:1d");
+  CHECK(msft->reason == "expired 5h ago");
+  const OptimizeAction* broken = find("fmp/0123456789abcdef0123456789abcdef.json");
+  REQUIRE(broken);
+  CHECK(broken->service == "fmp");
+  CHECK(broken->key.empty());  // not JSON: no key to tell
+  CHECK(broken->reason == "corrupt: not valid JSON");
+  const OptimizeAction* legacy = find("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.json");
+  REQUIRE(legacy);
+  CHECK(legacy->service == "fmp");
+  CHECK(legacy->key == "profile:MSFT");
+
+  std::uint64_t disk = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(d.path())) {
+    struct stat st {};
+    if (entry.is_regular_file() && ::lstat(entry.path().c_str(), &st) == 0)
+      disk += static_cast<std::uint64_t>(st.st_blocks) * 512;
+  }
+  CHECK(r->disk_before == disk);
+  CHECK(r->disk_before >= r->bytes_before);
+  CHECK(r->by_service.at("fmp").disk > 0);
 }

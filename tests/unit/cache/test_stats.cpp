@@ -97,3 +97,61 @@ TEST_CASE("a .meta swapped for a link while a merge waits for the lock: nothing 
   CHECK(merged.error().message.find((cache / ".meta").string() + " is a symbolic link inside the cache") !=
         std::string::npos);
 }
+
+TEST_CASE("zero_stats resets the counters; with no statistics file it creates nothing") {
+  test::TempDir dir;
+  REQUIRE(zero_stats(dir.path(), 0));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / ".meta"));
+  StatCounters delta;
+  delta.add("fmp", Stat::hits, 3);
+  delta.add("imf_data", Stat::misses, 2);
+  REQUIRE(merge_stats(dir.path(), delta, 0));
+  REQUIRE(zero_stats(dir.path(), 0));
+  auto zeroed = load_stats(dir.path());
+  REQUIRE(zeroed);
+  CHECK(zeroed->empty());
+  CHECK(zeroed->hit_ratio() < 0);
+  // Counting goes on from zero.
+  REQUIRE(merge_stats(dir.path(), delta, 0));
+  CHECK(load_stats(dir.path())->get("fmp", Stat::hits) == 3);
+}
+
+TEST_CASE(
+    "merges and zeroings at the same time: the file is always whole, a merge after the last zero is kept") {
+  test::TempDir dir;
+  constexpr int k_rounds = 100;
+  pid_t merger = ::fork();
+  REQUIRE(merger >= 0);
+  if (merger == 0) {
+    StatCounters delta;
+    delta.add("fmp", Stat::hits);
+    bool ok = true;
+    for (int i = 0; i < k_rounds; ++i) ok &= merge_stats(dir.path(), delta, 0).has_value();
+    ::_exit(ok ? 0 : 1);
+  }
+  pid_t zeroer = ::fork();
+  REQUIRE(zeroer >= 0);
+  if (zeroer == 0) {
+    bool ok = true;
+    for (int i = 0; i < k_rounds; ++i) {
+      ok &= zero_stats(dir.path(), 0).has_value();
+      ok &= load_stats(dir.path()).has_value();  // never a torn file
+    }
+    ::_exit(ok ? 0 : 1);
+  }
+  for (pid_t pid : {merger, zeroer}) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  auto stats = load_stats(dir.path());
+  REQUIRE(stats);
+  CHECK(stats->get("fmp", Stat::hits) <= k_rounds);
+  CHECK_FALSE(std::filesystem::exists(stats_path(dir.path()).string() + ".damaged"));
+  StatCounters one;
+  one.add("fmp", Stat::hits);
+  REQUIRE(zero_stats(dir.path(), 0));
+  REQUIRE(merge_stats(dir.path(), one, 0));
+  CHECK(load_stats(dir.path())->get("fmp", Stat::hits) == 1);
+}
