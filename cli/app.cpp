@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
       "Local first, cache second, network last.",
       "trade-history-discover"};
   app.set_version_flag("--version", "trade-history-discover " THD_VERSION);
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);  // none only with --show-config (checked after parsing)
   app.footer(
       "Exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 input error, "
       "4 aborted by a resource guard, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).");
@@ -91,6 +91,14 @@ int main(int argc, char** argv) {
       ->type_name("FILE");
   app.add_flag("-v,--verbose", global.verbose, "more diagnostics on stderr (-vv for debug)");
   app.add_flag("-q,--quiet", global.quiet, "only errors on stderr");
+  bool show_config = false;
+  std::string show_config_report = "table";
+  app.add_flag("--show-config", show_config,
+               "print every setting with its value and origin, the API keys found (names only), where the "
+               "data and cache dirs resolve to; then exit");
+  app.add_option("--report", show_config_report, "with --show-config: table or json [default: table]")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->type_name("FORMAT");
 
   RunOptions run_options;
   InventoryOptions inventory_options;
@@ -100,7 +108,8 @@ int main(int argc, char** argv) {
   CLI::App* inventory = setup_inventory(app, inventory_options, bindings);
   CLI::App* optimize = setup_cache_optimize(app, optimize_options);
   CLI::App* report = setup_report(app, report_options);
-  for (CLI::App* sub : {run, inventory, optimize, report}) {
+  CLI::App* init = setup_init(app);
+  for (CLI::App* sub : {run, inventory, optimize, report, init}) {
     sub->fallthrough();  // global options work after the subcommand too
     sub->footer(
         "Global options (before or after the subcommand):\n"
@@ -133,6 +142,21 @@ int main(int argc, char** argv) {
                                       : Verbosity::normal);
   for (const std::string& w : secret_warnings) log_warning(w);
   Context context = make_context(global, bindings);
+  if (show_config) {  // a subcommand's own --report given after it wins
+    std::string format = show_config_report;
+    if (run->parsed() && !run_options.report.empty()) format = run_options.report;
+    if (inventory->parsed() && inventory->count("--report") > 0) format = inventory_options.report;
+    if (optimize->parsed() && optimize->count("--report") > 0) format = optimize_options.report;
+    return run_show_config(context, format);
+  }
+  if (app.get_subcommands().empty())
+    throw FatalError(ExitCode::usage,
+                     "a subcommand is required (run, inventory, cache-optimize, report, init; see --help)");
+  if (init->parsed()) return run_init(context);
+  // One message and exit 3 for a data directory that is not there (cache-optimize: when the cache is in it).
+  if (run->parsed() || inventory->parsed() ||
+      (optimize->parsed() && setting_source(context.config, "cache_dir").starts_with("the default")))
+    require_data_dir(context.config);
   if (run->parsed()) return run_run(run_options, context);
   if (inventory->parsed()) return run_inventory(inventory_options, context);
   if (report->parsed()) return run_report(report_options, context);

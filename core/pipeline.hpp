@@ -21,6 +21,7 @@ namespace thd {
 
 struct RunRequest {
   std::string portfolio;
+  std::filesystem::path csv;    // --csv FILE (or a path given to --portfolio): this file, not a name
   bool reset_breakers = false;  // --reset-breakers: forget the breakers earlier runs saved
 };
 
