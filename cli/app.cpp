@@ -149,6 +149,10 @@ int main(int argc, char** argv) {
     if (optimize->parsed() && optimize->count("--report") > 0) format = optimize_options.report;
     return run_show_config(context, format);
   }
+  if (app.count("--report") > 0)  // the global one: a subcommand's own --report is parsed by it
+    throw FatalError(ExitCode::usage,
+                     "--report before the subcommand is only for --show-config; give a subcommand's --report "
+                     "after it (e.g. inventory --report json)");
   if (app.get_subcommands().empty())
     throw FatalError(ExitCode::usage,
                      "a subcommand is required (run, inventory, cache-optimize, report, init; see --help)");

@@ -41,19 +41,20 @@ std::vector<KeyVariable> key_variables(const EnvLookup& env) {
 }
 
 struct ResolvedDir {
-  std::string name, path;
+  std::string name, label, path;
   bool exists = false;
 };
 
-ResolvedDir resolved_dir(const char* name, const std::filesystem::path& dir) {
+ResolvedDir resolved_dir(const char* name, const char* label, const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::path abs = std::filesystem::absolute(dir, ec);
   if (ec) abs = dir;
-  return {name, abs.lexically_normal().string(), std::filesystem::is_directory(dir, ec)};
+  return {name, label, abs.lexically_normal().string(), std::filesystem::is_directory(dir, ec)};
 }
 
 std::vector<ResolvedDir> resolved_dirs(const Config& config) {
-  return {resolved_dir("data_dir", config.data_dir), resolved_dir("cache_dir", config.cache_dir)};
+  return {resolved_dir("data_dir", "data dir", config.data_dir),
+          resolved_dir("cache_dir", "cache dir", config.cache_dir)};
 }
 
 std::string origin_text(const ShownSetting& s) {
@@ -68,15 +69,16 @@ void print_table(const Config& config, const std::vector<KeyVariable>& keys,
   t.add_row({"config_file", config.config_file ? config.config_file->string() : "(none)"});
   for (const ShownSetting& s : config.shown) t.add_row({s.name, printable(s.value), origin_text(s)});
   t.print();
-  print(stdout, "\nAPI keys and contacts (from the environment; values are never shown):\n");
+  // No blank line, and no row that starts like a setting's: a script can key the lines by their first word.
+  print(stdout, "API KEYS AND CONTACTS (from the environment; values are never shown)\n");
   Table k({{"", 24}, {"", 15}, {"", 0}}, 2);
   for (const KeyVariable& v : keys)
     k.add_row({v.variable + ":", v.set ? "set" : "not set", v.service + " (" + v.kind + ")"});
   k.print();
-  print(stdout, "\nDirectories:\n");
-  Table d({{"", 10}, {"", 0}}, 2);
+  print(stdout, "DIRECTORIES (resolved)\n");
+  Table d({{"", 11}, {"", 0}}, 2);
   for (const ResolvedDir& r : dirs)
-    d.add_row({r.name, printable(r.path) + (r.exists ? "" : " (does not exist)")});
+    d.add_row({r.label + ":", printable(r.path) + (r.exists ? "" : " (does not exist)")});
   d.print();
 }
 

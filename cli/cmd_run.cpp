@@ -133,8 +133,8 @@ CLI::App* setup_run(CLI::App& app, RunOptions& options, SettingBindings& binding
   CLI::App* sub = app.add_subcommand("run", "Run the discovery pipeline for one portfolio");
   sub->add_option("--portfolio", options.portfolio,
                   "portfolio name (newest <name>_<YYYYMMDD>.csv by the date in the name, else "
-                  "<name>.csv) or an exact dated name; a path (with a '/', or an existing .csv file) "
-                  "means --csv (this or --csv is required)")
+                  "<name>.csv) or an exact dated name; a path to a .csv file means --csv (this or --csv is "
+                  "required)")
       ->type_name("NAME");
   sub->add_option("--csv", options.csv,
                   "run on this CSV file, anywhere; the portfolio name is its file name without .csv and "

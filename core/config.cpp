@@ -104,8 +104,9 @@ std::int64_t to_integer(const SettingSpec& s, const RawValue& v) {
 
 // Seconds, bare or with a unit ("30", "30s", "1m", "1.5h": docs/CONFIG.md).
 double to_seconds(const SettingSpec& s, const RawValue& v) {
-  auto n = parse_duration_seconds(v.text, BareNumber::seconds);
   const std::string range = format_double(s.min) + " to " + format_double(s.max) + " seconds";
+  if (trim(v.text).starts_with('-')) bad_value(v, "out of range (expected " + range + ")");
+  auto n = parse_duration_seconds(v.text, BareNumber::seconds);
   if (!n) bad_value(v, n.error().message + " (expected " + range + ", e.g. 30 or 30s or 1m)");
   if (*n < s.min || *n > s.max) bad_value(v, "out of range (expected " + range + ")");
   return *n;
@@ -115,7 +116,9 @@ std::int64_t to_duration(const SettingSpec& s, const RawValue& v) {
   auto secs = parse_duration_seconds(v.text, BareNumber::seconds);
   std::string range = std::to_string(static_cast<std::int64_t>(s.min)) + "s to " +
                       std::to_string(static_cast<std::int64_t>(s.max) / 86400) + "d";
-  if (!secs) bad_value(v, secs.error().message + " (seconds, or e.g. 15m, 6h, 1d; " + range + ")");
+  if (!secs && secs.error().message.starts_with("not a duration"))
+    bad_value(v, "not a duration (seconds, or e.g. 15m, 6h, 1d; " + range + ")");
+  if (!secs) bad_value(v, secs.error().message + " (" + range + ")");
   if (*secs < s.min || *secs > s.max) bad_value(v, "out of range (expected " + range + ")");
   return static_cast<std::int64_t>(*secs);
 }

@@ -67,8 +67,10 @@ std::vector<std::string> list_portfolios(const std::filesystem::path& data_dir) 
 PortfolioFile resolve_portfolio(const std::filesystem::path& data_dir, const std::string& name) {
   if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos ||
       name.find('\0') != std::string::npos)
-    throw FatalError(ExitCode::usage,
-                     "--portfolio: '" + name + "' is not a portfolio name (no '/', '..' or NUL allowed)");
+    throw FatalError(
+        ExitCode::usage,
+        "--portfolio: '" + name +
+            "' is not a portfolio name (no '/', '..' or NUL allowed) nor a file (a CSV file: --csv FILE)");
   const auto dir = trade_history_dir(data_dir);
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec))
@@ -129,9 +131,10 @@ PortfolioFile portfolio_from_csv(const std::filesystem::path& csv) {
 }
 
 bool is_portfolio_path(const std::string& value) {
-  if (value.find('/') != std::string::npos) return true;
   std::error_code ec;
-  return value.size() > 4 && value.ends_with(".csv") && std::filesystem::exists(value, ec);
+  const bool csv = value.size() > 4 && value.ends_with(".csv");
+  if (value.find('/') != std::string::npos) return csv || std::filesystem::exists(value, ec);
+  return csv && std::filesystem::exists(value, ec);
 }
 
 PortfolioTickers read_portfolio_tickers(const std::filesystem::path& csv) {

@@ -34,8 +34,9 @@ PortfolioFile resolve_portfolio(const std::filesystem::path& data_dir, const std
 PortfolioFile portfolio_from_csv(const std::filesystem::path& csv);
 
 // Whether a --portfolio value is a path to a CSV file rather than a name: it
-// holds a '/', or it ends in .csv and such a file exists (from the current
-// directory); a name ending in .csv is otherwise a name (SPEC §3).
+// holds a '/' and ends in .csv or exists, or it ends in .csv and exists
+// (from the current directory). Otherwise it is a name (SPEC §3: "a/b" is
+// refused as a name, "pf.csv" is the portfolio pf).
 bool is_portfolio_path(const std::string& value);
 
 struct PortfolioTickers {

@@ -169,8 +169,7 @@ Result<double> parse_duration_seconds(std::string_view s, BareNumber bare) {
   if (t[0] == '-') return fail("a duration cannot be negative");
   double n;
   std::string_view unit;
-  if (!split_number_unit(t, n, unit))
-    return fail("not a duration (a number and a unit: " + std::string(k_examples) + ")");
+  if (!split_number_unit(t, n, unit)) return fail("not a duration (" + std::string(k_examples) + ")");
   double mult;
   if (unit.empty()) {
     if (bare == BareNumber::needs_unit && n != 0) {

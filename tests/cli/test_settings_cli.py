@@ -69,7 +69,7 @@ class DurationTest(ShowConfigMixin, PortfolioTestCase):
         r = self.thd("run", "--timeout", "30x", "--show-config")
         self.assert_error(r, 2, "--timeout '30x'", "unknown unit 'x'")
         r = self.thd("run", "--show-config", env=clean_env(THD_SLOW_CALL="-1s"))
-        self.assert_error(r, 2, "THD_SLOW_CALL='-1s'", "negative")
+        self.assert_error(r, 2, "THD_SLOW_CALL='-1s'", "out of range (expected 0.001 to 3600 seconds)")
         r = self.thd("run", "--no-data-ttl", "soon", "--show-config")
         self.assert_error(r, 2, "--no-data-ttl 'soon'", "not a duration")
         config = write_file(os.path.join(self.tmp, "c.toml"), '[ttl]\nquote = "-5m"\n')
@@ -114,8 +114,12 @@ class ShowConfigTest(ShowConfigMixin, ThdTestCase):
         self.assertEqual(fmp[0][:2], ["FMP_API_KEY:", "set"], r.stdout)
         av = [ln.split() for ln in lines if ln.strip().startswith("ALPHA_VANTAGE_API_KEY:")]
         self.assertEqual(av[0][:3], ["ALPHA_VANTAGE_API_KEY:", "not", "set"], r.stdout)
-        data = [ln.split() for ln in lines if ln.strip().startswith("data_dir ") and "/" in ln]
-        self.assertIn([os.path.join(self.tmp, "data"), "(does", "not", "exist)"], [d[1:] for d in data], r.stdout)
+        self.assertNotIn("", lines)  # no blank line: every line keyed by its first word
+        data = [ln.split() for ln in lines if ln.strip().startswith("data dir:")]
+        self.assertEqual(data, [["data", "dir:", os.path.join(self.tmp, "data"), "(does", "not", "exist)"]], r.stdout)
+        cache = [ln.split() for ln in lines if ln.strip().startswith("cache dir:")]
+        self.assertEqual(cache, [["cache", "dir:", os.path.join(self.tmp, "data", "cache"), "(does", "not",
+                                  "exist)"]], r.stdout)
 
     def test_json_names_the_keys_never_their_values(self):
         env = clean_env(FMP_API_KEY=SECRET, FRED_API_KEY="", COINGECKO_API_KEY=None,
@@ -147,8 +151,8 @@ class ShowConfigTest(ShowConfigMixin, ThdTestCase):
         row = [ln for ln in r.stdout.splitlines() if ln.startswith("run.max_concurrent ")]
         self.assertEqual(row[0].split()[1], "3", r.stdout)
         self.assertIn("command line (--max-concurrent)", row[0])
-        data = [ln for ln in r.stdout.splitlines() if ln.strip().startswith("data_dir") and "(" not in ln]
-        self.assertIn(os.path.join(self.tmp, "d"), " ".join(data), r.stdout)
+        data = [ln.split() for ln in r.stdout.splitlines() if ln.strip().startswith("data dir:")]
+        self.assertEqual(data, [["data", "dir:", os.path.join(self.tmp, "d")]], r.stdout)
 
     def test_after_run_report_json(self):
         # run's own --report json (helper C's change to run) is honoured for --show-config.
@@ -165,6 +169,10 @@ class ShowConfigTest(ShowConfigMixin, ThdTestCase):
     def test_bad_format(self):
         r = self.thd("--show-config", "--report", "yaml")
         self.assert_error(r, 2, "yaml")
+        # The global --report is for --show-config only; a subcommand's goes after it.
+        os.makedirs(os.path.join(self.tmp, "data"))
+        r = self.thd("--report", "json", "inventory")
+        self.assert_error(r, 2, "only for --show-config", "inventory --report json")
 
     def test_run_has_no_show_config_of_its_own(self):
         r = self.thd("run", "--help")
