@@ -131,10 +131,14 @@ Result<void> parse_attribute(std::string_view attr, RemoteSpec& spec) {
   if (name == "connect-timeout") return millis(spec.connect_timeout);
   if (name == "operation-timeout") return millis(spec.operation_timeout);
   if (name == "stale-window") {
-    auto secs = parse_duration(value);
-    if (!secs || *secs < 0 || *secs > 366 * 86400)
-      return fail("remote_cache: attribute '" + std::string(attr) + "' wants a duration (e.g. 7d, 0 = none)");
-    spec.stale_window = *secs;
+    auto secs = parse_duration_seconds(value, BareNumber::needs_unit);
+    if (!secs)
+      return fail("remote_cache: attribute '" + std::string(attr) + "': " + secs.error().message +
+                  " (a duration up to 366d, e.g. 7d; 0 = none)");
+    if (*secs > 366 * 86400)
+      return fail("remote_cache: attribute '" + std::string(attr) +
+                  "' wants a duration up to 366d (e.g. 7d)");
+    spec.stale_window = static_cast<std::int64_t>(*secs);
     return {};
   }
   return fail("remote_cache: unknown attribute '" + std::string(attr) +

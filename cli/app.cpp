@@ -100,6 +100,14 @@ int main(int argc, char** argv) {
       ->type_name("FILE");
   app.add_flag("-v,--verbose", global.verbose, "more diagnostics on stderr (-vv for debug)");
   app.add_flag("-q,--quiet", global.quiet, "only errors on stderr");
+  bool show_config = false;
+  std::string show_config_report = "table";
+  app.add_flag("--show-config", show_config,
+               "print every setting with its value and origin, the API keys found (names only), where the "
+               "data and cache dirs resolve to; then exit");
+  app.add_option("--report", show_config_report, "with --show-config: table or json [default: table]")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->type_name("FORMAT");
 
   RunOptions run_options;
   InventoryOptions inventory_options;
@@ -108,8 +116,9 @@ int main(int argc, char** argv) {
   std::string help_topic;
   CLI::App* run = setup_run(app, run_options, bindings);
   CLI::App* inventory = setup_inventory(app, inventory_options, bindings);
-  setup_cache_optimize(app, optimize_options);
+  CLI::App* optimize = setup_cache_optimize(app, optimize_options);
   CLI::App* report = setup_report(app, report_options);
+  CLI::App* init = setup_init(app);
   CLI::App* help = setup_help(app, help_topic);
   for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
     sub->fallthrough();     // global options work after the subcommand too
@@ -126,8 +135,24 @@ int main(int argc, char** argv) {
   for (const std::string& w : secret_warnings) log_warning(w);
   // What works without a command comes first; then the command is required.
   if (help->parsed()) return run_help(app, help_topic);
-  if (!selected_command(app)) no_command(app);
+  if (!show_config && !selected_command(app)) no_command(app);
   Context context = make_context(global, bindings);
+  if (show_config) {  // a subcommand's own --report given after it wins
+    std::string format = show_config_report;
+    if (run->parsed() && !run_options.report.empty()) format = run_options.report;
+    if (inventory->parsed() && inventory->count("--report") > 0) format = inventory_options.report;
+    if (optimize->parsed() && optimize->count("--report") > 0) format = optimize_options.report;
+    return run_show_config(context, format);
+  }
+  if (app.count("--report") > 0)  // the global one: a subcommand's own --report is parsed by it
+    throw FatalError(ExitCode::usage,
+                     "--report before the subcommand is only for --show-config; give a subcommand's --report "
+                     "after it (e.g. inventory --report json)");
+  if (init->parsed()) return run_init(context);
+  // One message and exit 3 for a data directory that is not there (cache-optimize: when the cache is in it).
+  if (run->parsed() || inventory->parsed() ||
+      (optimize->parsed() && setting_source(context.config, "cache_dir").starts_with("the default")))
+    require_data_dir(context.config);
   if (run->parsed()) return run_run(run_options, context);
   if (inventory->parsed()) return run_inventory(inventory_options, context);
   if (report->parsed()) return run_report(report_options, context);

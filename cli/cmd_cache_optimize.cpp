@@ -232,10 +232,11 @@ int run_cache_optimize(const CacheOptimizeOptions& options, Context& context) {
                        "--max-size '" + options.max_size + "': not a size (e.g. 500MB, 1GiB, 1048576)");
   }
   if (!options.evict_older_than.empty()) {
-    o.evict_older_than = parse_duration(options.evict_older_than);
-    if (!o.evict_older_than)
-      throw FatalError(ExitCode::usage, "--evict-older-than '" + options.evict_older_than +
-                                            "': not a duration (e.g. 7d, 12h, 90m)");
+    auto secs = parse_duration_seconds(options.evict_older_than, BareNumber::needs_unit);
+    if (!secs)
+      throw FatalError(ExitCode::usage,
+                       "--evict-older-than '" + options.evict_older_than + "': " + secs.error().message);
+    o.evict_older_than = static_cast<std::int64_t>(*secs);
   }
   if (!options.cleanup && ((options.dry_run && !options.zero_stats) || o.max_size || o.evict_older_than))
     log_warning("--dry-run, --max-size and --evict-older-than act only with --cleanup; analysing only");

@@ -21,17 +21,6 @@
 namespace thd::cli {
 namespace {
 
-void print_config(const Config& config) {
-  Table t({{"SETTING", 42}, {"VALUE", 40}, {"ORIGIN", 0}});
-  if (config.config_file) t.add_row({"config_file", config.config_file->string()});
-  for (const ShownSetting& s : config.shown) {
-    std::string origin(origin_name(s.origin));
-    if (!s.where.empty() && s.origin != Origin::built_in) origin += " (" + s.where + ")";
-    t.add_row({s.name, s.value, origin});
-  }
-  t.print();
-}
-
 // "4 s", "2 min 7 s", "1 h 3 min"
 std::string duration_text(double seconds) {
   const auto s = static_cast<long long>(seconds + 0.5);
@@ -144,8 +133,13 @@ CLI::App* setup_run(CLI::App& app, RunOptions& options, SettingBindings& binding
   CLI::App* sub = app.add_subcommand("run", "Run the discovery pipeline for one portfolio");
   sub->add_option("--portfolio", options.portfolio,
                   "portfolio name (newest <name>_<YYYYMMDD>.csv by the date in the name, else "
-                  "<name>.csv) or an exact dated name")
+                  "<name>.csv) or an exact dated name; a path to a .csv file means --csv (this or --csv is "
+                  "required)")
       ->type_name("NAME");
+  sub->add_option("--csv", options.csv,
+                  "run on this CSV file, anywhere; the portfolio name is its file name without .csv and "
+                  "a trailing _<YYYYMMDD> (this or --portfolio is required)")
+      ->type_name("FILE");
   sub->add_option("--output", options.output,
                   "output file, '-' for stdout [default: <data-dir>/outputs/trade_history/discovery/"
                   "<portfolio>_<YYYYMMDD>.json]")
@@ -167,17 +161,24 @@ CLI::App* setup_run(CLI::App& app, RunOptions& options, SettingBindings& binding
                   "its path")
       ->check(CLI::IsMember({"html", "markdown"}))
       ->type_name("FORMAT");
-  sub->add_flag("--show-config", options.show_config,
-                "print every setting with its value and origin, then exit");
   return sub;
 }
 
 int run_run(const RunOptions& options, Context& context) {
-  if (options.show_config) {
-    print_config(context.config);
-    return 0;
-  }
-  if (options.portfolio.empty()) throw FatalError(ExitCode::usage, "run: --portfolio NAME is required");
+  // Exactly one of --portfolio NAME and --csv FILE; a path given to --portfolio is a --csv.
+  if (options.portfolio.empty() == options.csv.empty())
+    throw FatalError(ExitCode::usage,
+                     options.csv.empty()
+                         ? "run: --portfolio NAME or --csv FILE is required"
+                         : "run: --portfolio and --csv name the trades twice; give one of them");
+  RunRequest request;
+  if (!options.csv.empty())
+    request.csv = options.csv;
+  else if (is_portfolio_path(options.portfolio))
+    request.csv = options.portfolio;
+  else
+    request.portfolio = options.portfolio;
+  request.reset_breakers = options.reset_breakers;
   if (!options.report.empty() && options.output == "-")
     throw FatalError(ExitCode::usage,
                      "run: --report writes beside the document; it needs a file, not --output -");
@@ -192,7 +193,7 @@ int run_run(const RunOptions& options, Context& context) {
                                             ") would replace the document; name the document .json");
   }
   if (options.dry_run) {
-    DryRunPlan plan = plan_pipeline(context.config, *context.clock, {options.portfolio});
+    DryRunPlan plan = plan_pipeline(context.config, *context.clock, request);
     print(stdout, "Plan for %s (no network call made)\n", printable(plan.portfolio_file).c_str());
     Table t({{"", 28}, {"", 0}}, 2);
     for (const DryRunLine& l : plan.lines) t.add_row({printable(l.need), l.plan});
@@ -261,7 +262,7 @@ int run_run(const RunOptions& options, Context& context) {
   install_interrupt_handlers();
   RunOutcome r;
   try {
-    r = run_pipeline(context.config, *context.clock, {options.portfolio, options.reset_breakers}, events);
+    r = run_pipeline(context.config, *context.clock, request, events);
   } catch (...) {
     if (progress) print(stderr, "\r\033[K");  // no half-drawn progress line above the error
     throw;

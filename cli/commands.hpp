@@ -16,8 +16,8 @@ namespace thd::cli {
 
 struct RunOptions {
   std::string portfolio;
+  std::string csv;  // --csv FILE
   std::string output;
-  bool show_config = false;
   bool dry_run = false;
   bool no_progress = false;
   bool reset_breakers = false;
@@ -66,6 +66,15 @@ int run_report(const ReportOptions& options, Context& context);
 // Renders `json` (the document just written to `json_file`) as `format` beside it: same stem, .html or .md.
 std::filesystem::path write_report_beside(const std::filesystem::path& json_file, const std::string& json,
                                           report::ReportFormat format);
+
+// --show-config (global): the settings and their origins, the API keys found
+// (names only), the resolved directories; format "table" or "json".
+int run_show_config(const Context& context, const std::string& format);
+
+// `init`: creates the data directory's layout (SPEC §3) with a README.md;
+// never overwrites a file; says what it created.
+CLI::App* setup_init(CLI::App& app);
+int run_init(Context& context);
 
 CLI::App* setup_cache_optimize(CLI::App& app, CacheOptimizeOptions& options);
 int run_cache_optimize(const CacheOptimizeOptions& options, Context& context);

@@ -15,6 +15,7 @@
 #include "core/base/log.hpp"
 #include "core/base/service_ids.hpp"
 #include "core/base/text.hpp"
+#include "services/http_engine.hpp"
 #include "services/providers/registry.hpp"
 
 namespace thd {
@@ -51,9 +52,9 @@ const std::vector<SettingSpec>& setting_specs() {
        "budget of network attempts for the whole run (retries count); auto = what the providers' quotas "
        "and paces allow in 30 minutes"},
       {"run.timeout", "--timeout", "THD_TIMEOUT", "30", T::number, 0.001, 3600,
-       "seconds per attempt, from when the transfer starts"},
+       "per attempt, from when the transfer starts (seconds, or e.g. 30s, 1m)"},
       {"run.slow_call", "--slow-call", "THD_SLOW_CALL", "10", T::number, 0.001, 3600,
-       "seconds after which a response counts as a failure for the circuit breaker"},
+       "after which a response counts as a failure for the circuit breaker (seconds, or e.g. 10s, 1m)"},
       {"run.max_rss_mb", "--max-rss-mb", "THD_MAX_RSS_MB", "1536", T::integer, 1, 1048576,
        "abort (exit 4) when resident memory exceeds this many MiB"},
       {"run.offline", "--offline", "THD_OFFLINE", "false", T::boolean, 0, 0,
@@ -101,20 +102,25 @@ std::int64_t to_integer(const SettingSpec& s, const RawValue& v) {
   return *n;
 }
 
-double to_number(const SettingSpec& s, const RawValue& v) {
-  auto n = parse_double(v.text);
-  if (!n) bad_value(v, "not a number (expected " + range_text(s) + ")");
-  if (*n < s.min || *n > s.max) bad_value(v, "out of range (expected " + range_text(s) + ")");
+// Seconds, bare or with a unit ("30", "30s", "1m", "1.5h": docs/CONFIG.md).
+double to_seconds(const SettingSpec& s, const RawValue& v) {
+  const std::string range = format_double(s.min) + " to " + format_double(s.max) + " seconds";
+  if (trim(v.text).starts_with('-')) bad_value(v, "out of range (expected " + range + ")");
+  auto n = parse_duration_seconds(v.text, BareNumber::seconds);
+  if (!n) bad_value(v, n.error().message + " (expected " + range + ", e.g. 30 or 30s or 1m)");
+  if (*n < s.min || *n > s.max) bad_value(v, "out of range (expected " + range + ")");
   return *n;
 }
 
 std::int64_t to_duration(const SettingSpec& s, const RawValue& v) {
-  auto secs = parse_duration(v.text);
+  auto secs = parse_duration_seconds(v.text, BareNumber::seconds);
   std::string range = std::to_string(static_cast<std::int64_t>(s.min)) + "s to " +
                       std::to_string(static_cast<std::int64_t>(s.max) / 86400) + "d";
-  if (!secs) bad_value(v, "not a duration (seconds, or e.g. 15m, 6h, 1d; " + range + ")");
+  if (!secs && secs.error().message.starts_with("not a duration"))
+    bad_value(v, "not a duration (seconds, or e.g. 15m, 6h, 1d; " + range + ")");
+  if (!secs) bad_value(v, secs.error().message + " (" + range + ")");
   if (*secs < s.min || *secs > s.max) bad_value(v, "out of range (expected " + range + ")");
-  return *secs;
+  return static_cast<std::int64_t>(*secs);
 }
 
 bool to_bool(const RawValue& v) {
@@ -407,11 +413,13 @@ Config resolve_config(const ConfigInputs& in) {
         cfg.max_api_calls = static_cast<int>(*n);
       else
         bad_value(effective, "expected auto or a whole number from 0 to 1000000");
-    } else if (s.name == "run.timeout")
-      cfg.timeout_seconds = to_number(s, effective);
-    else if (s.name == "run.slow_call")
-      cfg.slow_call_seconds = to_number(s, effective);
-    else if (s.name == "run.max_rss_mb")
+    } else if (s.name == "run.timeout") {
+      cfg.timeout_seconds = to_seconds(s, effective);
+      shown_text = format_double(cfg.timeout_seconds);
+    } else if (s.name == "run.slow_call") {
+      cfg.slow_call_seconds = to_seconds(s, effective);
+      shown_text = format_double(cfg.slow_call_seconds);
+    } else if (s.name == "run.max_rss_mb")
       cfg.max_rss_mb = static_cast<int>(to_integer(s, effective));
     else if (s.name == "run.offline")
       cfg.offline = to_bool(effective);
@@ -439,9 +447,11 @@ Config resolve_config(const ConfigInputs& in) {
     else if (auto it = file.find(name); it != file.end())
       v = RawValue{it->second.text, Origin::config_file, it->second.where};
     std::string url = v ? v->text : std::string(svc.default_base_url);
-    if (v && !(url.starts_with("https://") || url.starts_with("http://"))) {
-      v->text = redact_url(v->text);  // a key pasted into a URL stays out of the message
-      bad_value(*v, "a base URL must start with https:// or http://");
+    if (v) {
+      if (auto problem = base_url_problem(url)) {
+        v->text = redact_url(v->text);  // a key pasted into a URL stays out of the message
+        bad_value(*v, *problem);
+      }
     }
     while (url.size() > 8 && url.back() == '/') url.pop_back();
     cfg.base_urls[std::string(svc.name)] = url;
@@ -468,13 +478,15 @@ Config resolve_config(const ConfigInputs& in) {
       bad_value(v, "unknown TTL setting '" + name +
                        "' (use ttl.<kind> or ttl.<service>.<kind>; kinds: " + kinds + ")");
     }
-    auto secs = parse_duration(v.text);
-    if (!secs || *secs <= 0) bad_value(v, "not a positive duration (seconds, or e.g. 15m, 2h, 7d)");
+    auto parsed = parse_duration_seconds(v.text, BareNumber::seconds);
+    if (!parsed) bad_value(v, parsed.error().message + " (seconds, or e.g. 15m, 2h, 7d)");
+    const auto secs = static_cast<std::int64_t>(*parsed);
+    if (secs <= 0) bad_value(v, "not a positive duration (seconds, or e.g. 15m, 2h, 7d)");
     if (parts.size() == 2)
-      cfg.ttls.set(*kind, *secs);
+      cfg.ttls.set(*kind, secs);
     else
-      cfg.ttls.set(parts[1], *kind, *secs);
-    cfg.shown.push_back({name, std::to_string(*secs), Origin::config_file, it->second.where});
+      cfg.ttls.set(parts[1], *kind, secs);
+    cfg.shown.push_back({name, std::to_string(secs), Origin::config_file, it->second.where});
     it = file.erase(it);
   }
 
@@ -494,14 +506,54 @@ Config resolve_config(const ConfigInputs& in) {
   // 6. Whatever is left is a typo or a setting we do not have.
   if (!file.empty()) {
     const auto& [name, entry] = *file.begin();
+    // "did you mean": the known keys, [services.<name>] ones included.
+    std::vector<std::string> known;
+    for (const SettingSpec& spec : setting_specs()) known.emplace_back(spec.name);
+    for (std::string_view service : k_service_names)
+      for (const std::string& setting : split(k_service_settings, ','))
+        known.push_back("services." + std::string(service) + "." + std::string(trim(setting)));
+    auto guess = closest_match(name, known);
+    for (const std::string& k : known)  // "timeout" at the top: the one under [run]
+      if (!guess && k.ends_with("." + name) && k.find('.') == k.rfind('.')) guess = k;
+    const std::string hint = guess ? "; did you mean '" + *guess + "'?" : "";
     if (name.starts_with("services."))
-      throw FatalError(ExitCode::usage, entry.where + ": unknown setting '" + name +
-                                            "' (services: " + known_services() +
+      throw FatalError(ExitCode::usage, entry.where + ": unknown setting '" + name + "'" + hint +
+                                            " (services: " + known_services() +
                                             "; their settings: " + std::string(k_service_settings) + ")");
-    throw FatalError(ExitCode::usage,
-                     entry.where + ": unknown setting '" + name + "' (docs/CONFIG.md lists the settings)");
+    throw FatalError(ExitCode::usage, entry.where + ": unknown setting '" + name + "'" + hint +
+                                          " (docs/CONFIG.md lists the settings)");
   }
   return cfg;
+}
+
+std::string setting_source(const Config& config, std::string_view name) {
+  for (const ShownSetting& s : config.shown) {
+    if (s.name != name) continue;
+    switch (s.origin) {
+      case Origin::command_line:
+      case Origin::environment: return s.where;
+      case Origin::config_file: {
+        // "file.toml:3:1: data_dir" -> "config file.toml:3"
+        std::string where = s.where.substr(0, s.where.rfind(": "));
+        if (size_t col = where.rfind(':'); col != std::string::npos) where.resize(col);
+        return "config " + where;
+      }
+      case Origin::built_in: break;
+    }
+    const SettingSpec* spec = find_setting(name);
+    return "the default " + (spec ? std::string(spec->default_text) : std::string("value"));
+  }
+  return "the default";
+}
+
+void require_data_dir(const Config& config) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(config.data_dir, ec)) return;
+  const bool exists = std::filesystem::exists(config.data_dir, ec);
+  throw FatalError(ExitCode::input, "data directory " + config.data_dir.string() +
+                                        (exists ? " is not a directory" : " does not exist") + " (from " +
+                                        setting_source(config, "data_dir") +
+                                        "); create it with 'trade-history-discover init' or pass --data-dir");
 }
 
 }  // namespace thd

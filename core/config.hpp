@@ -92,4 +92,13 @@ struct ConfigInputs {
 // whose value is wrong.
 Config resolve_config(const ConfigInputs& inputs);
 
+// Where setting `name`'s value came from, for a message: "--data-dir",
+// "THD_DATA_DIR", "config FILE:LINE", "the default ./data".
+std::string setting_source(const Config& config, std::string_view name);
+
+// run, inventory and cache-optimize need the data directory: when it does
+// not exist, FatalError(input) with the one message that says where the
+// value came from and how to create it (trade-history-discover init).
+void require_data_dir(const Config& config);
+
 }  // namespace thd

@@ -170,6 +170,14 @@ std::vector<ServiceState> service_states(const Config& config, const EnvLookup& 
   return out;
 }
 
+namespace {
+// --csv FILE, else the name resolved in the trade-history directory.
+PortfolioFile run_portfolio(const Config& config, const RunRequest& request) {
+  if (!request.csv.empty()) return portfolio_from_csv(request.csv);
+  return resolve_portfolio(config.data_dir, request.portfolio);
+}
+}  // namespace
+
 std::filesystem::path default_output_path(const Config& config, const std::string& portfolio, UnixTime now) {
   return config.data_dir / "outputs" / "trade_history" / "discovery" /
          (portfolio + "_" + format_compact_date(date_of(now)) + ".json");
@@ -182,7 +190,7 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
   RssGuard guard(config.max_rss_mb);  // sampled at every phase boundary; exit 4 writes no document
   const UnixTime now = clock.now();
   check_interrupted();
-  const PortfolioFile file = resolve_portfolio(config.data_dir, request.portfolio);
+  const PortfolioFile file = run_portfolio(config, request);
   log_info("portfolio " + printable(file.name) + ": " + printable(file.path.string()));
 
   // Phase 0: local files and cache health, before anything else.
@@ -348,7 +356,7 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
 }
 
 DryRunPlan plan_pipeline(const Config& config, Clock& clock, const RunRequest& request) {
-  const PortfolioFile file = resolve_portfolio(config.data_dir, request.portfolio);
+  const PortfolioFile file = run_portfolio(config, request);
   const UnixTime now = clock.now();
   Phase0 phase0 = run_phase0(config, clock, std::nullopt, MissRatioWarning::none);
   TradeStats trades(date_of(now));

@@ -21,7 +21,8 @@ namespace thd {
 
 struct RunRequest {
   std::string portfolio;
-  bool reset_breakers = false;  // --reset-breakers: forget the breakers earlier runs saved
+  bool reset_breakers = false;     // --reset-breakers: forget the breakers earlier runs saved
+  std::filesystem::path csv = {};  // --csv FILE (or a path given to --portfolio): this file, not a name
 };
 
 struct RunEvents {

@@ -1,6 +1,10 @@
 #include "core/portfolio.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <set>
 
 #include "core/base/dir_list.hpp"
@@ -63,8 +67,10 @@ std::vector<std::string> list_portfolios(const std::filesystem::path& data_dir) 
 PortfolioFile resolve_portfolio(const std::filesystem::path& data_dir, const std::string& name) {
   if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos ||
       name.find('\0') != std::string::npos)
-    throw FatalError(ExitCode::usage,
-                     "--portfolio: '" + name + "' is not a portfolio name (no '/', '..' or NUL allowed)");
+    throw FatalError(
+        ExitCode::usage,
+        "--portfolio: '" + name +
+            "' is not a portfolio name (no '/', '..' or NUL allowed) nor a file (a CSV file: --csv FILE)");
   const auto dir = trade_history_dir(data_dir);
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec))
@@ -100,8 +106,35 @@ PortfolioFile resolve_portfolio(const std::filesystem::path& data_dir, const std
   auto names = list_portfolios(data_dir);
   std::string available;
   for (const auto& n : names) available += (available.empty() ? "" : ", ") + n;
-  throw FatalError(ExitCode::input, "portfolio '" + name + "' not found in " + dir.string() +
-                                        "; available: " + (available.empty() ? "(none)" : available));
+  std::string base(stem);
+  if (std::string_view b; trailing_date(stem, &b)) base = std::string(b);
+  const auto guess = closest_match(base, names);
+  throw FatalError(ExitCode::input, "no portfolio '" + name + "' in " + dir.string() +
+                                        (guess ? "; did you mean '" + *guess + "'?" : "") +
+                                        " (available: " + (available.empty() ? "none" : available) + ")");
+}
+
+PortfolioFile portfolio_from_csv(const std::filesystem::path& csv) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(csv, ec))
+    throw FatalError(ExitCode::input, "--csv " + csv.string() + ": is a directory, not a CSV file");
+  if (::access(csv.c_str(), R_OK) != 0)
+    throw FatalError(ExitCode::input, "cannot read CSV file " + csv.string() + ": " + std::strerror(errno));
+  const std::string stem = csv.stem().string();
+  std::string_view base = stem;
+  PortfolioFile out;
+  out.date = trailing_date(stem, &base);
+  out.name = std::string(base);
+  if (out.name.empty()) out.name = stem.empty() ? "portfolio" : stem;
+  out.path = csv;
+  return out;
+}
+
+bool is_portfolio_path(const std::string& value) {
+  std::error_code ec;
+  const bool csv = value.size() > 4 && value.ends_with(".csv");
+  if (value.find('/') != std::string::npos) return csv || std::filesystem::exists(value, ec);
+  return csv && std::filesystem::exists(value, ec);
 }
 
 PortfolioTickers read_portfolio_tickers(const std::filesystem::path& csv) {

@@ -28,6 +28,17 @@ std::vector<std::string> list_portfolios(const std::filesystem::path& data_dir);
 // when nothing matches, listing the portfolios that exist.
 PortfolioFile resolve_portfolio(const std::filesystem::path& data_dir, const std::string& name);
 
+// `run --csv FILE`: any CSV file, its portfolio name from the file name (the
+// stem, a trailing _<YYYYMMDD> taken off as for a name: live_20261101.csv ->
+// live). Throws FatalError(input) naming the file when it cannot be read.
+PortfolioFile portfolio_from_csv(const std::filesystem::path& csv);
+
+// Whether a --portfolio value is a path to a CSV file rather than a name: it
+// holds a '/' and ends in .csv or exists, or it ends in .csv and exists
+// (from the current directory). Otherwise it is a name (SPEC §3: "a/b" is
+// refused as a name, "pf.csv" is the portfolio pf).
+bool is_portfolio_path(const std::string& value);
+
 struct PortfolioTickers {
   std::vector<std::string> tickers;  // valid symbols, de-duplicated, first-seen order
   std::vector<std::string> notes;    // about the header (a duplicate column name), for the warnings

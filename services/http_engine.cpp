@@ -76,6 +76,43 @@ std::string url_origin(std::string_view url) {
   return out;
 }
 
+std::optional<std::string> base_url_problem(std::string_view url) {
+  if (!url.starts_with("https://") && !url.starts_with("http://"))
+    return "a base URL must start with https:// or http://";
+  for (char c : url)
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f)
+      return "a base URL cannot hold spaces or control characters (percent-encode them)";
+  if (url.find('#') != std::string_view::npos) return "a base URL cannot hold a fragment ('#')";
+  // The authority: between "//" and the path; user info before '@' is not the host.
+  const size_t host_start = url.find("://") + 3;
+  const std::string_view rest = url.substr(host_start);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?"));
+  size_t user_info = 0;  // the user info's length with its '@' (it ends at the authority's last '@')
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    user_info = at + 1;
+    authority.remove_prefix(user_info);
+  }
+  if (authority.empty()) return "no host after the scheme (e.g. https://api.example.com/v1)";
+  const size_t bracket = authority.rfind(']');  // an IPv6 literal's colons are not a port
+  const size_t colon = authority.rfind(':');
+  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
+    const std::string_view port = authority.substr(colon + 1);
+    if (port.empty()) return "the port after ':' is empty (write host:8080, or drop the ':')";
+    auto n = parse_int(port);
+    if (!n || port.find_first_not_of("0123456789") != std::string_view::npos || *n < 1 || *n > 65535)
+      return "the port '" + std::string(port) + "' is not a number from 1 to 65535";
+    if (colon == 0) return "no host before the port";
+  }
+  // The rest as libcurl reads it, without the user info (the credentials are not checked here).
+  const std::string without_user =
+      std::string(url.substr(0, host_start)) + std::string(rest.substr(user_info));
+  CURLU* u = curl_url();
+  const CURLUcode code = curl_url_set(u, CURLUPART_URL, without_user.c_str(), 0);
+  curl_url_cleanup(u);
+  if (code != CURLUE_OK) return "not a URL: " + to_lower(curl_url_strerror(code));
+  return std::nullopt;
+}
+
 namespace {
 
 std::once_flag g_curl_init;

@@ -218,5 +218,9 @@ bool plain_http_allowed(std::string_view url);
 // "https://api.example.com:443": scheme, host and port (the scheme's default
 // when none is given), lower case; empty when the URL cannot be read.
 std::string url_origin(std::string_view url);
+// Why `url` cannot be a service's base URL ("the port is empty", "no host"),
+// read with libcurl's URL parser plus what it lets through (an empty or zero
+// port, "http:///x", spaces); nullopt when it can. For a check at start.
+std::optional<std::string> base_url_problem(std::string_view url);
 
 }  // namespace thd

@@ -162,12 +162,22 @@ bool split_number_unit(std::string_view s, double& number, std::string_view& uni
 
 }  // namespace
 
-std::optional<std::int64_t> parse_duration(std::string_view s) {
+Result<double> parse_duration_seconds(std::string_view s, BareNumber bare) {
+  constexpr std::string_view k_examples = "e.g. 30s, 15m, 2h, 7d";
+  const std::string_view t = trim(s);
+  if (t.empty()) return fail("empty; a duration is a number and a unit: " + std::string(k_examples));
+  if (t[0] == '-') return fail("a duration cannot be negative");
   double n;
   std::string_view unit;
-  if (!split_number_unit(s, n, unit)) return std::nullopt;
+  if (!split_number_unit(t, n, unit)) return fail("not a duration (" + std::string(k_examples) + ")");
   double mult;
-  if (unit.empty() || iequals(unit, "s"))
+  if (unit.empty()) {
+    if (bare == BareNumber::needs_unit && n != 0) {
+      const std::string num(t);
+      return fail("a duration needs a unit (" + num + "d? " + num + "h?): e.g. 7d, 12h, 90m");
+    }
+    mult = 1;
+  } else if (iequals(unit, "s") || iequals(unit, "sec"))
     mult = 1;
   else if (iequals(unit, "m") || iequals(unit, "min"))
     mult = 60;
@@ -178,10 +188,17 @@ std::optional<std::int64_t> parse_duration(std::string_view s) {
   else if (iequals(unit, "w"))
     mult = 7 * 86400;
   else
-    return std::nullopt;
-  double secs = n * mult;
-  if (secs > 1e15) return std::nullopt;
-  return static_cast<std::int64_t>(secs);
+    return fail("unknown unit '" + std::string(unit) + "' (s, m, h, d or w: " + std::string(k_examples) +
+                ")");
+  const double secs = n * mult;
+  if (secs > 100.0 * 366 * 86400) return fail("too long (at most 100 years)");
+  return secs;
+}
+
+std::optional<std::int64_t> parse_duration(std::string_view s, BareNumber bare) {
+  auto secs = parse_duration_seconds(s, bare);
+  if (!secs) return std::nullopt;
+  return static_cast<std::int64_t>(*secs);
 }
 
 std::optional<std::uint64_t> parse_size(std::string_view s) {

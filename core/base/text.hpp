@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/error.hpp"
+
 namespace thd {
 
 std::string to_upper(std::string_view s);
@@ -31,8 +33,16 @@ size_t utf8_sequence_length(std::string_view s, size_t i);
 std::optional<std::int64_t> parse_int(std::string_view s);
 std::optional<double> parse_double(std::string_view s);
 
-// "90", "90s", "15m", "12h", "7d", "2w" -> seconds.
-std::optional<std::int64_t> parse_duration(std::string_view s);
+// The one duration parser (CLI, environment, config): "30s", "15m" (or
+// "15min"), "2h", "7d", "2w", any case, a fraction allowed ("1.5h"), spaces
+// around the unit allowed. A bare number is seconds only where the setting
+// says it is in seconds (BareNumber::seconds: --timeout, [ttl]); elsewhere
+// only a bare 0 is accepted (zero in any unit). Negative, junk and more than
+// 100 years are refused, with a message saying which (for after "'7': ").
+enum class BareNumber { seconds, needs_unit };
+Result<double> parse_duration_seconds(std::string_view s, BareNumber bare);
+// The same, rounded down to whole seconds; nullopt on any error.
+std::optional<std::int64_t> parse_duration(std::string_view s, BareNumber bare = BareNumber::seconds);
 // "500MB", "1GiB", "1048576", "10k" -> bytes (kB/MB/GB are powers of 1000,
 // KiB/MiB/GiB and the bare K/M/G are powers of 1024).
 std::optional<std::uint64_t> parse_size(std::string_view s);

@@ -139,10 +139,9 @@ TEST_CASE("config file errors carry file:line:column") {
   in.env = env_of({});
   in.config_flag = (dir / "c.toml").string();
   test::write_file(dir / "c.toml", "[run]\nmax_concurent = 4\n");
-  CHECK(
-      error_of(in) ==
-      (dir / "c.toml").string() +
-          ":2:1: run.max_concurent: unknown setting 'run.max_concurent' (docs/CONFIG.md lists the settings)");
+  CHECK(error_of(in) == (dir / "c.toml").string() +
+                            ":2:1: run.max_concurent: unknown setting 'run.max_concurent'; did you mean "
+                            "'run.max_concurrent'? (docs/CONFIG.md lists the settings)");
   test::write_file(dir / "c.toml", "[run]\nmax_concurrent = \n");
   CHECK(error_of(in).starts_with((dir / "c.toml").string() + ":2:"));
   test::write_file(dir / "c.toml", "[run]\nmax_concurrent = 100\n");
@@ -252,7 +251,8 @@ TEST_CASE("per-service user agent and quotas") {
         std::string::npos);
   CHECK(error_for("[services.fmpp]\ndaily_quota = 5\n")
             .starts_with(file + ":2:1: services.fmpp.daily_quota: unknown setting "
-                                "'services.fmpp.daily_quota' (services: yahoo_finance,"));
+                                "'services.fmpp.daily_quota'; did you mean 'services.fmp.daily_quota'? "
+                                "(services: yahoo_finance,"));
   CHECK(error_for("[services.fmp]\nweekly_quota = 5\n").find("their settings: base_url, user_agent") !=
         std::string::npos);
 }
@@ -298,4 +298,87 @@ TEST_CASE("--max-api-calls: auto or a whole number") {
   CHECK(error_of(in) == "--max-api-calls 'lots': expected auto or a whole number from 0 to 1000000");
   in.command_line["run.max_api_calls"] = "-1";
   CHECK(error_of(in) == "--max-api-calls '-1': expected auto or a whole number from 0 to 1000000");
+}
+
+TEST_CASE("timeout and slow_call: seconds, bare or with a unit (issue 14)") {
+  test::TempDir dir;
+  ConfigInputs in;
+  in.env = env_of({});
+  in.default_config = dir / "absent.toml";
+  test::write_file(dir / "c.toml", "[run]\ntimeout = \"30s\"\nslow_call = \"1.5m\"\n");
+  in.config_flag = (dir / "c.toml").string();
+  Config c = resolve_config(in);
+  CHECK(c.timeout_seconds == 30);
+  CHECK(c.slow_call_seconds == 90);
+  CHECK(shown(c, "run.slow_call").value == "90");
+  in.command_line["run.timeout"] = "2m";
+  CHECK(resolve_config(in).timeout_seconds == 120);
+  in.command_line["run.timeout"] = "0.5";
+  CHECK(resolve_config(in).timeout_seconds == 0.5);
+  in.command_line["run.timeout"] = "2h";  // 7200 s: over the hour allowed
+  CHECK(error_of(in) == "--timeout '2h': out of range (expected 0.001 to 3600 seconds)");
+  in.command_line["run.timeout"] = "30 parsecs";
+  CHECK(error_of(in).starts_with("--timeout '30 parsecs': unknown unit 'parsecs'"));
+}
+
+TEST_CASE("a key at the top level that belongs to a table: its table's key is suggested") {
+  test::TempDir dir;
+  ConfigInputs in;
+  in.env = env_of({});
+  test::write_file(dir / "c.toml", "slow_call = 5\n");
+  in.config_flag = (dir / "c.toml").string();
+  CHECK(error_of(in).find("unknown setting 'slow_call'; did you mean 'run.slow_call'?") != std::string::npos);
+  test::write_file(dir / "c.toml", "[run]\nzzzzzz = 5\n");
+  CHECK(error_of(in).find("did you mean") == std::string::npos);
+}
+
+TEST_CASE("base URLs are checked at start, naming where they came from") {
+  test::TempDir dir;
+  ConfigInputs in;
+  in.default_config = dir / "absent.toml";
+  in.env = env_of({{"THD_FMP_BASE_URL", "http://127.0.0.1:/fmp"}});
+  CHECK(error_of(in) ==
+        "THD_FMP_BASE_URL='http://127.0.0.1:/fmp': the port after ':' is empty (write host:8080, or drop the "
+        "':')");
+  in.env = env_of({{"THD_IMF_DATA_BASE_URL", "http://127.0.0.1:65536"}});
+  CHECK(error_of(in) ==
+        "THD_IMF_DATA_BASE_URL='http://127.0.0.1:65536': the port '65536' is not a number from "
+        "1 to 65535");
+  in.env = env_of({{"THD_FMP_BASE_URL", "http://"}});
+  CHECK(error_of(in).starts_with("THD_FMP_BASE_URL='http://': no host"));
+  in.env = env_of({{"THD_FMP_BASE_URL", "http://127.0.0.1:8080/f p"}});
+  CHECK(error_of(in).find("spaces") != std::string::npos);
+  in.env = env_of({});
+  test::write_file(dir / "c.toml", "[services.coingecko]\nbase_url = \"https://:443/x\"\n");
+  in.config_flag = (dir / "c.toml").string();
+  CHECK(error_of(in) == (dir / "c.toml").string() +
+                            ":2:1: services.coingecko.base_url 'https://:443/x': no host before the port");
+  test::write_file(dir / "c.toml", "[services.coingecko]\nbase_url = \"http://127.0.0.1:8080/cg/\"\n");
+  CHECK(resolve_config(in).base_urls.at("coingecko") == "http://127.0.0.1:8080/cg");
+}
+
+TEST_CASE("setting_source: where a value came from, for messages") {
+  test::TempDir dir;
+  ConfigInputs in;
+  in.env = env_of({});
+  in.default_config = dir / "absent.toml";
+  CHECK(setting_source(resolve_config(in), "data_dir") == "the default ./data");
+  test::write_file(dir / "c.toml", "stale_days = 2\n\ndata_dir = \"d\"\n");
+  in.config_flag = (dir / "c.toml").string();
+  Config c = resolve_config(in);
+  CHECK(setting_source(c, "data_dir") == "config " + (dir / "c.toml").string() + ":3");
+  CHECK(setting_source(c, "cache_dir") == "the default <data-dir>/cache");
+  in.env = env_of({{"THD_DATA_DIR", "/x"}});
+  CHECK(setting_source(resolve_config(in), "data_dir") == "THD_DATA_DIR");
+  in.command_line["data_dir"] = "/y";
+  CHECK(setting_source(resolve_config(in), "data_dir") == "--data-dir");
+  try {
+    require_data_dir(resolve_config(in));
+    CHECK(false);
+  } catch (const FatalError& e) {
+    CHECK(e.code() == ExitCode::input);
+    CHECK(std::string(e.what()) ==
+          "data directory /y does not exist (from --data-dir); create it with "
+          "'trade-history-discover init' or pass --data-dir");
+  }
 }

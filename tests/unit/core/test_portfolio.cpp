@@ -213,4 +213,46 @@ TEST_CASE("portfolio: an unterminated quote in the ticker file is an input error
   CHECK(std::string(e.what()).find("bad.csv:3") != std::string::npos);
 }
 
+TEST_CASE("portfolio: --csv FILE, named by its stem without a trailing date (issue 14)") {
+  TempDir d;
+  write_file(d.path() / "exports" / "paper.csv", k_csv);
+  write_file(d.path() / "exports" / "live_20261101.csv", k_csv);
+  write_file(d.path() / "exports" / "q3_report.csv", k_csv);
+  PortfolioFile paper = portfolio_from_csv(d.path() / "exports" / "paper.csv");
+  CHECK(paper.name == "paper");
+  CHECK(paper.path == d.path() / "exports" / "paper.csv");
+  CHECK_FALSE(paper.date);
+  PortfolioFile live = portfolio_from_csv(d.path() / "exports" / "live_20261101.csv");
+  CHECK(live.name == "live");
+  REQUIRE(live.date);
+  CHECK(format_date(*live.date) == "2026-11-01");
+  CHECK(portfolio_from_csv(d.path() / "exports" / "q3_report.csv").name == "q3_report");  // no date: kept
+  try {
+    portfolio_from_csv(d.path() / "exports" / "gone.csv");
+    FAIL("no throw");
+  } catch (const FatalError& e) {
+    CHECK(e.code() == ExitCode::input);
+    CHECK(std::string(e.what()).find((d.path() / "exports" / "gone.csv").string()) != std::string::npos);
+  }
+  CHECK(is_portfolio_path((d.path() / "exports" / "paper.csv").string()));
+  CHECK(is_portfolio_path("elsewhere/missing.csv"));  // a path: its absence is reported, naming it
+  CHECK_FALSE(is_portfolio_path("a/b"));              // neither .csv nor there: a name, refused as one
+  CHECK_FALSE(is_portfolio_path("live_signals"));
+  CHECK_FALSE(is_portfolio_path("live_signals.csv"));  // no such file here: the portfolio live_signals
+}
+
+TEST_CASE("portfolio: an unknown name suggests the closest one") {
+  TempDir d;
+  write_file(th(d) / "live_signals_20261120.csv", k_csv);
+  write_file(th(d) / "paper_trades.csv", k_csv);
+  FatalError e = resolve_error(d.path(), "live_signal");
+  CHECK(e.code() == ExitCode::input);
+  CHECK(std::string(e.what()) ==
+        "no portfolio 'live_signal' in " + th(d).string() +
+            "; did you mean 'live_signals'? (available: live_signals, paper_trades)");
+  CHECK(std::string(resolve_error(d.path(), "paper_trade_20261120").what())
+            .find("did you mean 'paper_trades'?") != std::string::npos);
+  CHECK(std::string(resolve_error(d.path(), "qqq").what()).find("did you mean") == std::string::npos);
+}
+
 }  // namespace thd

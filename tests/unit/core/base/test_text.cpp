@@ -205,4 +205,53 @@ TEST_CASE("text: closest_match suggests one close candidate, or none") {
   CHECK_FALSE(closest_match("ab", {"ac", "ad"}).has_value());
 }
 
+TEST_CASE("text: parse_duration_seconds, the one duration parser (issue 14)") {
+  using B = BareNumber;
+  // Units, any case, with fractions.
+  CHECK(*parse_duration_seconds("30s", B::needs_unit) == 30.0);
+  CHECK(*parse_duration_seconds("15m", B::needs_unit) == 900.0);
+  CHECK(*parse_duration_seconds("15min", B::needs_unit) == 900.0);
+  CHECK(*parse_duration_seconds("2h", B::needs_unit) == 7200.0);
+  CHECK(*parse_duration_seconds("7d", B::needs_unit) == 604800.0);
+  CHECK(*parse_duration_seconds("1w", B::needs_unit) == 604800.0);
+  CHECK(*parse_duration_seconds("2H", B::needs_unit) == 7200.0);
+  CHECK(*parse_duration_seconds("7D", B::needs_unit) == 604800.0);
+  CHECK(*parse_duration_seconds("30S", B::needs_unit) == 30.0);
+  CHECK(*parse_duration_seconds("1.5h", B::needs_unit) == 5400.0);
+  CHECK(*parse_duration_seconds("0.5s", B::needs_unit) == 0.5);
+  CHECK(*parse_duration_seconds("2.5m", B::needs_unit) == 150.0);
+  CHECK(*parse_duration_seconds(" 12h ", B::needs_unit) == 43200.0);
+  CHECK(*parse_duration_seconds("90 m", B::needs_unit) == 5400.0);
+  // A bare number: seconds only where the setting is in seconds; 0 everywhere.
+  CHECK(*parse_duration_seconds("30", B::seconds) == 30.0);
+  CHECK(*parse_duration_seconds("0.25", B::seconds) == 0.25);
+  CHECK(*parse_duration_seconds("0", B::needs_unit) == 0.0);
+  CHECK(*parse_duration_seconds("0", B::seconds) == 0.0);
+  auto bare = parse_duration_seconds("7", B::needs_unit);
+  REQUIRE_FALSE(bare.has_value());
+  CHECK(bare.error().message == "a duration needs a unit (7d? 7h?): e.g. 7d, 12h, 90m");
+  // Negative, junk, overflow: refused, each with its own reason.
+  auto negative = parse_duration_seconds("-5m", B::seconds);
+  REQUIRE_FALSE(negative.has_value());
+  CHECK(negative.error().message.find("negative") != std::string::npos);
+  auto unit = parse_duration_seconds("5y", B::seconds);
+  REQUIRE_FALSE(unit.has_value());
+  CHECK(unit.error().message.find("unknown unit 'y'") != std::string::npos);
+  auto huge = parse_duration_seconds("99999999999999w", B::seconds);
+  REQUIRE_FALSE(huge.has_value());
+  CHECK(huge.error().message.find("too long") != std::string::npos);
+  CHECK(parse_duration_seconds("36600d", B::seconds).has_value());  // 100 years: the limit
+  CHECK_FALSE(parse_duration_seconds("36601d", B::seconds).has_value());
+  for (const char* junk : {"", "   ", "abc", "d", "m15", "7dd", "1h30m", "1.2.3h", "inf", "nan", "1e3s",
+                           "0x10s", "five minutes", "+-1s", "7d!", "--7"}) {
+    INFO("input: '" << junk << "'");
+    CHECK_FALSE(parse_duration_seconds(junk, B::seconds).has_value());
+    CHECK_FALSE(parse_duration_seconds(junk, B::needs_unit).has_value());
+  }
+  // Whole seconds, rounded down; nullopt where the parser refuses.
+  CHECK(parse_duration("1.5s") == 1);
+  CHECK(parse_duration("7", B::needs_unit) == std::nullopt);
+  CHECK(parse_duration("7", B::seconds) == 7);
+}
+
 }  // namespace thd
