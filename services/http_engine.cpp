@@ -371,6 +371,7 @@ struct HttpEngine::Impl {
   void finish(std::unique_ptr<Job> job, Outcome outcome, long status, std::string body, std::string error,
               double elapsed) {
     ++counters[job->request.service].outcomes[static_cast<size_t>(outcome)];
+    if (job->attempts == 0) ++counters[job->request.service].unsent[static_cast<size_t>(outcome)];
     error = redact(error);
     if (outcome != Outcome::ok)
       log_info(job->request.service + " " + redact_url(job->request.url) + ": " +
