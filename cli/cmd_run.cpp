@@ -78,12 +78,19 @@ std::string eta_text(double seconds) {
   return buf;
 }
 
+// Characters on screen: "·" (two bytes) counted as one.
+size_t shown_width(const std::string& text) {
+  size_t n = 0;
+  for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 // "[ 34/59 needs] 12 network, 20 cache, 2 failed · yahoo_finance 8/12 · eta 3s · alpha_vantage: next call
-// in 14 s (25/day plan)": every need of the run, where the settled ones came from (the cache at once,
-// then the network: served, or failed, to be served stale or missing), the providers still calling (calls
-// made of planned), the time left, and the longest wait and its cause. What matters first, for a line cut
-// at the terminal's width.
-std::string progress_text(const NetworkProgress& p, const NeedTally& tally) {
+// in 14 s (rate limit 5/min; 25/day plan)": every need of the run, where the settled ones came from (the
+// cache at once, then the network: served, or failed, to be served stale or missing), the providers still
+// calling (calls made of planned), the time left, and the longest wait and its cause. Within `columns`
+// (0: no limit) the providers go first, the last one first, so the time left and the wait stay.
+std::string progress_text(const NetworkProgress& p, const NeedTally& tally, int columns = 0) {
   const size_t cache = tally.total > p.needs_total ? tally.total - p.needs_total : 0;
   const size_t done = cache + p.needs_done;
   const size_t network = p.needs_done - std::min(p.needs_done, p.needs_failed);
@@ -92,20 +99,29 @@ std::string progress_text(const NetworkProgress& p, const NeedTally& tally) {
   std::snprintf(head, sizeof head, "[%*zu/%zu needs] ", width, done, tally.total);
   std::string out = head + std::to_string(network) + " network, " + std::to_string(cache) + " cache";
   if (p.needs_failed) out += ", " + std::to_string(p.needs_failed) + " failed";
+  std::vector<std::string> services;
   for (const std::string_view name : k_service_names)
     if (auto sp = p.services.find(std::string(name));
         sp != p.services.end() && sp->second.planned > 0 && sp->second.made < sp->second.planned)
-      out += " · " + sp->first + " " + std::to_string(sp->second.made) + "/" +
-             std::to_string(sp->second.planned);
+      services.push_back(" · " + sp->first + " " + std::to_string(sp->second.made) + "/" +
+                         std::to_string(sp->second.planned));
+  std::string tail;
   if (p.eta_seconds >= 0)
-    out += " · eta " + (p.eta_seconds < 1 ? std::string("<1s") : eta_text(p.eta_seconds));
+    tail += " · eta " + (p.eta_seconds < 1 ? std::string("<1s") : eta_text(p.eta_seconds));
   const EngineWait* longest = nullptr;
   for (const EngineWait& w : p.waits)
     if (!longest || w.seconds > longest->seconds) longest = &w;
   if (longest && longest->seconds >= 0.5)
-    out += " · " + longest->service + ": next call in " + duration_text(longest->seconds) + " (" +
-           longest->cause + ")";
-  return out;
+    tail += " · " + longest->service + ": next call in " + duration_text(longest->seconds) + " (" +
+            longest->cause + ")";
+  auto line = [&] {
+    std::string l = out;
+    for (const std::string& sv : services) l += sv;
+    return l + tail;
+  };
+  while (columns > 0 && !services.empty() && shown_width(line()) >= static_cast<size_t>(columns))
+    services.pop_back();
+  return line();
 }
 
 int terminal_columns() {
@@ -438,7 +454,8 @@ int run_run(const RunOptions& options, Context& context) {
     using Steady = std::chrono::steady_clock;
     auto last = std::make_shared<std::optional<Steady::time_point>>();
     auto draw = [](const NetworkProgress& p, const NeedTally& t) {
-      print(stderr, "\r\033[K%s", fit_width(progress_text(p, t), terminal_columns()).c_str());
+      print(stderr, "\r\033[K%s",
+            fit_width(progress_text(p, t, terminal_columns()), terminal_columns()).c_str());
       std::fflush(stderr);
       set_status_line(true);
     };

@@ -525,8 +525,13 @@ struct HttpEngine::Impl {
       }
       if (wait > 0) {  // this one waits; the others go on
         s.breaker.release_probe();
-        hold(wait, global_bucket && global_bucket->wait(now) >= wait ? "--max-calls-per-minute"
-                                                                     : rate_text(s.limit));
+        // The cause names the pace, and the plan's quota when it has one ("rate limit 5/min; 25/day plan").
+        hold(wait, global_bucket && global_bucket->wait(now) >= wait
+                       ? "--max-calls-per-minute"
+                       : rate_text(s.limit) + (s.quota > 0
+                                                   ? "; " + std::to_string(s.quota) +
+                                                         (s.limit.per_month > 0 ? "/month plan" : "/day plan")
+                                                   : ""));
         continue;
       }
       // The team's pace: the provider's limit holds for every machine together.
