@@ -2,7 +2,7 @@
 against a slow fake is fetching, the pane shows "[ n/N needs] ... network, ...
 cache" with N every need of the run; once the run is over the line is gone;
 NO_COLOR takes the colour away from the summary's status words, not the
-progress; --no-progress shows none. Skipped (exit 0, with the reason) when
+progress; --no-progress and -q show none. Skipped (exit 0, with the reason) when
 tmux is absent."""
 
 import json
@@ -107,6 +107,11 @@ class ProgressOnATerminal(FakeServicesTestCase):
         seen, coloured, text = self.run_in_tmux("--no-progress")
         self.assertEqual(seen, [])
         self.assertIn("  yahoo_finance: ok, ", text)
+
+    def test_quiet_shows_none(self):
+        seen, coloured, text = self.run_in_tmux("-q")
+        self.assertEqual(seen, [])
+        self.assertNotIn("yahoo_finance", text)  # no summary either
 
 
 if __name__ == "__main__":
