@@ -499,7 +499,11 @@ struct HttpEngine::Impl {
       if (s.quota > 0 && s.used_today + s.reserved >= s.quota) {
         s.breaker.release_probe();
         if (std::string& stopped = counters[job.request.service].stopped; stopped.empty())
-          stopped = quota_text(s) + " used (by this tool's count)";
+          // Part of it may be held by calls still waiting for their pace (they may yet not go): say so.
+          stopped = quota_text(s) +
+                    (s.reserved > 0 ? " used or held by " + std::to_string(s.reserved) + " calls waiting"
+                                    : " used") +
+                    " (by this tool's count)";
         refuse(Outcome::quota_spent, quota_text(s) + " used; not sent");
         continue;
       }
