@@ -29,8 +29,15 @@ class ProgressOnATerminal(FakeServicesTestCase):
     def setUp(self):
         super().setUp()
         self.socket = "thd-progress-%d-%d" % (os.getpid(), int(time.time() * 1000) % 100000)
-        self.addCleanup(lambda: subprocess.run(["tmux", "-L", self.socket, "kill-server"],
-                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        self.addCleanup(self.kill_tmux)
+
+    def kill_tmux(self):
+        """Ends this test's tmux server and removes its socket file (kill-server leaves it)."""
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        path = os.path.join(os.environ.get("TMUX_TMPDIR", "/tmp"), "tmux-%d" % os.getuid(), self.socket)
+        if os.path.exists(path):
+            os.remove(path)
 
     def env(self, **extra):
         return clean_env(**{**KEYS, **self.service_urls(), **extra})
