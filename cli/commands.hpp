@@ -21,7 +21,8 @@ struct RunOptions {
   bool dry_run = false;
   bool no_progress = false;
   bool reset_breakers = false;
-  std::string report;  // html or markdown: the report beside the document too
+  bool strict = false;  // exit 5 when the run served none of its market needs
+  std::string report;   // html or markdown: the report beside the document too; json: --dry-run's plan
 };
 CLI::App* setup_run(CLI::App& app, RunOptions& options, SettingBindings& bindings);
 int run_run(const RunOptions& options, Context& context);

@@ -1,5 +1,6 @@
 #include "core/pipeline.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "cache/backends.hpp"
@@ -8,6 +9,7 @@
 #include "core/base/interrupt.hpp"
 #include "core/base/log.hpp"
 #include "core/base/resource_guard.hpp"
+#include "core/base/service_ids.hpp"
 #include "core/base/text.hpp"
 #include "core/needs.hpp"
 #include "core/phase0.hpp"
@@ -110,7 +112,66 @@ NetworkSetup network_setup(const Config& config, EngineOptions engine, const Env
   return setup;
 }
 
+// A provider's failure reduced to its kind, from its words (describe() in core/base/fetcher.cpp and the
+// engine's and providers' messages).
+std::string failure_class(std::string_view text) {
+  const std::string t = to_lower(text);
+  auto has = [&t](std::string_view w) { return t.find(w) != std::string::npos; };
+  if (has("disabled")) return "disabled";
+  if (has("circuit")) return "circuit open";
+  if (has("budget")) return "budget spent";
+  if (has("quota") || has("limit reach") || has("spent")) return "quota spent";
+  if (has("key rejected") || has("api key") || has("key_rejected")) return "key rejected";
+  if (has("not on your plan") || has("not on the plan") || has("not_on_plan") || has("plan does not"))
+    return "not on the plan";
+  if (has("no data") || has("no_data") || has("not found") || has("unknown symbol") || has("no answer for"))
+    return "no data";
+  if (has("rate limit") || has("rate_limited") || has("throttled")) return "rate limited";
+  if (has("timeout") || has("timed out")) return "timeout";
+  if (has("connect") || has("resolve") || has("reset") || has("transport") || has("refused"))
+    return "connection failed";
+  if (has("http ") || has("http_status")) return "HTTP error";
+  if (has("cancel")) return "cancelled";
+  return "failed";
+}
+
 }  // namespace
+
+std::string missing_cause(const std::string& reason) {
+  if (reason.rfind("offline", 0) == 0) return "offline";
+  if (reason.rfind("every provider excluded", 0) == 0) return "excluded by --services";
+  if (reason == "no provider answered" || reason == "no enabled provider for it") return reason;
+  // "yahoo_finance: no data; fmp: HTTP 500 ...": the kinds in order, each with its providers.
+  std::vector<std::pair<std::string, std::vector<std::string>>> kinds;
+  size_t from = 0;
+  while (from < reason.size()) {
+    size_t end = reason.find("; ", from);
+    if (end == std::string::npos) end = reason.size();
+    const std::string part = reason.substr(from, end - from);
+    from = end + 2;
+    const size_t colon = part.find(": ");
+    std::string service = colon == std::string::npos ? "" : part.substr(0, colon);
+    if (!service_index(service)) {
+      // Not a provider's failure: a note on the previous one (a message with "; " in it), or a text alone.
+      if (!kinds.empty()) continue;
+      service.clear();
+    }
+    const std::string kind = failure_class(service.empty() ? part : part.substr(colon + 2));
+    auto it = std::find_if(kinds.begin(), kinds.end(), [&kind](const auto& k) { return k.first == kind; });
+    if (it == kinds.end()) it = kinds.insert(kinds.end(), {kind, {}});
+    if (!service.empty() && std::find(it->second.begin(), it->second.end(), service) == it->second.end())
+      it->second.push_back(service);
+  }
+  std::string out;
+  for (const auto& [kind, services] : kinds) {
+    out += (out.empty() ? "" : ", ") + kind;
+    if (services.empty()) continue;
+    out += " (";
+    for (size_t i = 0; i < services.size(); ++i) out += (i ? ", " : "") + services[i];
+    out += ")";
+  }
+  return out.empty() ? "unknown" : out;
+}
 
 bool names_contact(std::string_view text) {
   // An e-mail address somewhere in it: something@something.tld.
@@ -267,9 +328,9 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
         outcome.inherited_breakers[service] = {opened, until};
       }
       // Held by the tick, which lives as long as the network step: not a local of this block.
-      auto tick = [&guard, &network, &events, &team, &clock, &serve,
+      auto tick = [&guard, &network, &events, &team, &clock, &serve, tally = NeedTally{needs.size()},
                    claims_extended = clock.monotonic()]() mutable {
-        if (events.network_progress && network) events.network_progress(network->progress());
+        if (events.network_progress && network) events.network_progress(network->progress(), tally);
         // The needs this machine is fetching stay claimed while it runs (single flight).
         if (team && clock.monotonic() - claims_extended > serve.flight_hold / 3) {
           claims_extended = clock.monotonic();
@@ -281,7 +342,7 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
                                                 clock, needs, outcome.services));
     }
     std::vector<Served> served = serve_needs(needs, cache, clock, serve, network.get(), config.ttls);
-    if (network && events.network_done) events.network_done();
+    if (network && events.network_done) events.network_done(network->progress(), NeedTally{needs.size()});
     if (network) {
       if (network->cancelled()) {
         check_interrupted();
@@ -330,11 +391,31 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
     outcome.open_positions = trades.open_tickers().size();
     outcome.issues = trades.issues_total();
     outcome.needs = served.size();
+    std::map<std::string, size_t> group_of;  // cause -> index in missing_groups
     for (const Served& s : served) {
-      outcome.needs_missing += s.provenance.source == SourceKind::missing;
-      outcome.needs_stale += s.provenance.source == SourceKind::stale_cache;
-      if (s.provenance.source == SourceKind::missing) ++outcome.missing_by_reason[s.provenance.reason];
+      const SourceKind source = s.provenance.source;
+      outcome.needs_missing += source == SourceKind::missing;
+      outcome.needs_stale += source == SourceKind::stale_cache;
+      ++outcome.by_source[std::string(source_kind_name(source))];
+      if (s.need.kind == NeedKind::market) {
+        ++outcome.market_needs;
+        outcome.market_served += source != SourceKind::missing;
+      }
+      if (source != SourceKind::missing) continue;
+      ++outcome.missing_by_reason[s.provenance.reason];
+      const std::string cause = missing_cause(s.provenance.reason);
+      auto [at, added] = group_of.try_emplace(cause, outcome.missing_groups.size());
+      if (added) outcome.missing_groups.push_back({cause, {}, 0});
+      MissingGroup& g = outcome.missing_groups[at->second];
+      ++g.needs;
+      if (std::find(g.subjects.begin(), g.subjects.end(), s.need.subject) == g.subjects.end())
+        g.subjects.push_back(s.need.subject);
     }
+    for (MissingGroup& g : outcome.missing_groups) std::sort(g.subjects.begin(), g.subjects.end());
+    std::stable_sort(outcome.missing_groups.begin(), outcome.missing_groups.end(),
+                     [](const MissingGroup& a, const MissingGroup& b) {
+                       return a.needs != b.needs ? a.needs > b.needs : a.cause < b.cause;
+                     });
     outcome.hit_ratio = run_lookups.hit_ratio();
     outcome.coverage = discovery.integration.coverage.ratio;
     outcome.warnings.insert(outcome.warnings.end(), phase0_warnings.begin(), phase0_warnings.end());
@@ -417,12 +498,16 @@ DryRunPlan plan_pipeline(const Config& config, Clock& clock, const RunRequest& r
     plan.estimated_seconds = fp.seconds;
     plan.left_missing = fp.left_missing;
     for (const auto& [service, pp] : network->plan_providers()) {
-      DryRunProvider d{service, 0, 0, 0, ""};
+      DryRunProvider d{service, 0, 0, 0, "", "", std::nullopt, "", ""};
       if (auto load = fp.providers.find(service); load != fp.providers.end()) {
         d.calls = load->second.calls;
         d.needs = load->second.needs;
         d.setup = load->second.setup;
       }
+      d.quota = pp.quota_text;
+      d.calls_left = pp.calls_left;
+      d.period = pp.quota_text.find("/month") != std::string::npos ? "this month" : "today";
+      d.unavailable = pp.unavailable;
       if (!pp.unavailable.empty())
         d.standing = pp.unavailable;
       else if (pp.calls_left)
@@ -436,11 +521,21 @@ DryRunPlan plan_pipeline(const Config& config, Clock& clock, const RunRequest& r
     }
   }
   plan.budget = config.max_api_calls;
-  for (const PlannedNeed& p : planned) {
-    plan.lines.push_back(
-        {std::string(need_kind_name(p.need->kind)) + " " + p.need->subject, p.plan, p.expected});
-    ++plan.by_source[std::string(source_kind_name(p.expected))];
+  std::vector<const PlannedNeed*> ordered;
+  for (const PlannedNeed& p : planned) ordered.push_back(&p);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const PlannedNeed* a, const PlannedNeed* b) {
+    return a->need->kind != b->need->kind ? a->need->kind < b->need->kind
+                                          : a->need->subject < b->need->subject;
+  });
+  for (const PlannedNeed* p : ordered) {
+    const std::string kind(need_kind_name(p->need->kind));
+    plan.lines.push_back({kind + " " + p->need->subject, kind, p->need->subject, p->plan, p->expected});
+    ++plan.by_source[std::string(source_kind_name(p->expected))];
   }
+  std::sort(plan.providers.begin(), plan.providers.end(),
+            [](const DryRunProvider& a, const DryRunProvider& b) {
+              return service_index(a.service).value_or(99) < service_index(b.service).value_or(99);
+            });
   return plan;
 }
 

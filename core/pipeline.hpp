@@ -25,12 +25,19 @@ struct RunRequest {
   std::filesystem::path csv = {};  // --csv FILE (or a path given to --portfolio): this file, not a name
 };
 
+// All the run's needs, for a progress line: those not given to the network
+// (total - NetworkProgress::needs_total) were settled at once, from the cache.
+struct NeedTally {
+  size_t total = 0;
+};
+
 struct RunEvents {
   // While fetching, every 250 ms at most: needs done of the total, calls per
   // provider, the waits and their causes, the time left.
-  std::function<void(const NetworkProgress&)> network_progress;
-  // The network step is over (a progress display clears its line).
-  std::function<void()> network_done;
+  std::function<void(const NetworkProgress&, const NeedTally&)> network_progress;
+  // The network step is over, with its last state (a progress display draws
+  // it, then clears its line).
+  std::function<void(const NetworkProgress&, const NeedTally&)> network_done;
   // The document, once every figure is in: renders and writes it, and says
   // where (empty: standard output). Runs before the cache statistics are
   // saved; they are saved whether it succeeds or throws (the lookups happened).
@@ -43,6 +50,17 @@ struct InheritedBreaker {
   UnixTime closes_at = 0;             // at most now + cool-down
 };
 
+// The missing figures of one cause ("no data (fmp, alpha_vantage)",
+// "offline"), with their subjects (tickers, series) sorted.
+struct MissingGroup {
+  std::string cause;
+  std::vector<std::string> subjects;
+  std::uint64_t needs = 0;  // needs missing for it (a ticker can miss its quote and its profile)
+};
+// The short cause of a missing need, from its reason: each provider's failure
+// reduced to its kind, the providers of the same kind named together.
+std::string missing_cause(const std::string& reason);
+
 struct RunOutcome {
   std::filesystem::path output;  // what publish returned
   std::uint64_t trades = 0, open_positions = 0, issues = 0;
@@ -50,8 +68,11 @@ struct RunOutcome {
   std::optional<double> coverage;
   PhaseTimes times;
   std::map<std::string, std::uint64_t> missing_by_reason;
-  std::vector<ServiceState> services;  // why each is or is not used
-  NetworkUsage usage;                  // per service: calls, failures, circuit
+  std::vector<MissingGroup> missing_groups;        // the most needs first, then by cause
+  std::map<std::string, std::uint64_t> by_source;  // needs per source: cache, network, stale_cache, missing
+  std::uint64_t market_needs = 0, market_served = 0;  // market needs; served from the cache or the network
+  std::vector<ServiceState> services;                 // why each is or is not used
+  NetworkUsage usage;                                 // per service: calls, failures, circuit
   std::map<std::string, InheritedBreaker> inherited_breakers;
   double hit_ratio = -1;  // this run's lookups; negative without any
   std::vector<std::string> warnings;
@@ -73,7 +94,8 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
 // --dry-run: phases 0 and 1, then where each need would come from; no
 // network call, nothing written (the cache's hit statistics included).
 struct DryRunLine {
-  std::string need;  // "market AAPL"
+  std::string need;           // "market AAPL"
+  std::string kind, subject;  // "market", "AAPL"
   std::string plan;
   SourceKind expected;
 };
@@ -83,10 +105,14 @@ struct DryRunProvider {
   int calls = 0, needs = 0;
   int setup = 0;         // of its calls, those it makes once (a shared document, a session if asked for)
   std::string standing;  // its quota left, its pace, or why it is not called
+  std::string quota;     // "25/day plan"; empty: no quota
+  std::optional<int> calls_left;  // of its quota, in this period (today, this month)
+  std::string period;             // "today", "this month"
+  std::string unavailable;        // why it cannot be called now; empty: it can
 };
 struct DryRunPlan {
   std::string portfolio_file;
-  std::vector<DryRunLine> lines;
+  std::vector<DryRunLine> lines;  // by kind (the order of NeedKind), then subject
   std::vector<DryRunProvider> providers;
   int calls = 0;                                   // planned network calls
   std::optional<int> budget;                       // --max-api-calls; nullopt: auto

@@ -408,6 +408,7 @@ struct HttpEngine::Impl {
   void finish(std::unique_ptr<Job> job, Outcome outcome, long status, std::string body, std::string error,
               double elapsed) {
     ++counters[job->request.service].outcomes[static_cast<size_t>(outcome)];
+    if (job->attempts == 0) ++counters[job->request.service].unsent[static_cast<size_t>(outcome)];
     error = redact(error);
     if (outcome != Outcome::ok)
       log_info(job->request.service + " " + redact_url(job->request.url) + ": " +
@@ -535,7 +536,11 @@ struct HttpEngine::Impl {
       if (s.quota > 0 && s.used_today + s.reserved >= s.quota) {
         s.breaker.release_probe();
         if (std::string& stopped = counters[job.request.service].stopped; stopped.empty())
-          stopped = quota_text(s) + " used (by this tool's count)";
+          // Part of it may be held by calls still waiting for their pace (they may yet not go): say so.
+          stopped = quota_text(s) +
+                    (s.reserved > 0 ? " used or held by " + std::to_string(s.reserved) + " calls waiting"
+                                    : " used") +
+                    " (by this tool's count)";
         refuse(Outcome::quota_spent, quota_text(s) + " used; not sent");
         continue;
       }
@@ -561,8 +566,13 @@ struct HttpEngine::Impl {
       }
       if (wait > 0) {  // this one waits; the others go on
         s.breaker.release_probe();
-        hold(wait, global_bucket && global_bucket->wait(now) >= wait ? "--max-calls-per-minute"
-                                                                     : rate_text(s.limit));
+        // The cause names the pace, and the plan's quota when it has one ("rate limit 5/min; 25/day plan").
+        hold(wait, global_bucket && global_bucket->wait(now) >= wait
+                       ? "--max-calls-per-minute"
+                       : rate_text(s.limit) + (s.quota > 0
+                                                   ? "; " + std::to_string(s.quota) +
+                                                         (s.limit.per_month > 0 ? "/month plan" : "/day plan")
+                                                   : ""));
         continue;
       }
       // The team's pace: the provider's limit holds for every machine together.

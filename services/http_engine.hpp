@@ -151,6 +151,7 @@ struct EngineOptions {
 struct ServiceCounters {
   std::uint64_t attempts = 0, retries = 0, connections = 0;
   std::array<std::uint64_t, static_cast<size_t>(Outcome::count_)> outcomes{};  // final, per request
+  std::array<std::uint64_t, static_cast<size_t>(Outcome::count_)> unsent{};    // of those, never sent
   std::uint64_t failures() const;
   // Why the service stopped for the run, when it did ("API key rejected
   // (HTTP 401): Invalid API KEY", "daily quota of 250 calls spent"); empty otherwise.

@@ -41,6 +41,7 @@ class EngineStep final : public NetworkStep {
     NetworkProgress p;
     p.needs_total = m_fetcher.needs_total();
     p.needs_done = m_fetcher.needs_done();
+    p.needs_failed = m_fetcher.needs_failed();
     for (const auto& [name, c] : m_engine.counters()) p.calls += c.attempts;
     p.services = m_fetcher.service_progress();
     const EngineProgress e = m_engine.progress();
@@ -82,6 +83,16 @@ class EngineStep final : public NetworkStep {
       ServiceUsage& s = u.services[name];
       s.calls = c.attempts;
       s.failures = c.failures();
+      s.ok = c.outcomes[static_cast<size_t>(Outcome::ok)];
+      std::uint64_t commonest = 0;
+      for (size_t i = 1; i < c.unsent.size(); ++i) {
+        s.not_sent += c.unsent[i];
+        if (c.unsent[i] > commonest) {
+          commonest = c.unsent[i];
+          s.not_sent_cause = std::string(outcome_name(static_cast<Outcome>(i)));
+          std::replace(s.not_sent_cause.begin(), s.not_sent_cause.end(), '_', ' ');
+        }
+      }
       s.circuit = std::string(breaker_state_name(m_engine.breaker_state(name)));
       s.stopped = c.stopped;
       u.attempts += c.attempts;

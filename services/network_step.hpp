@@ -30,6 +30,7 @@ namespace thd {
 // Where a run's network step is, for a progress line.
 struct NetworkProgress {
   size_t needs_total = 0, needs_done = 0;  // the needs that went to the network
+  size_t needs_failed = 0;                 // of those done, the ones no provider served
   std::uint64_t calls = 0;                 // attempts made
   std::map<std::string, ServiceProgress> services;
   std::vector<EngineWait> waits;  // services whose next call waits, and why

@@ -418,6 +418,7 @@ void ProviderFetcher::complete(const std::shared_ptr<Attempt>& attempt, std::opt
     attempt->holds.clear();
   }
   ++m_completed;
+  m_failed += !fetched;
   attempt->done({std::move(fetched), std::move(attempt->failures)});
 }
 

@@ -63,6 +63,9 @@ struct ServiceUsage {
   // Why the service stopped for the run, in the provider's words ("API key
   // rejected (HTTP 401): Invalid API KEY..."); empty when it did not.
   std::string stopped;
+  std::uint64_t ok = 0;        // calls answered well (a request succeeds by one call)
+  std::uint64_t not_sent = 0;  // requests refused before any call (breaker, quota, budget)
+  std::string not_sent_cause;  // the commonest refusal among them ("circuit open")
 };
 
 struct NetworkUsage {

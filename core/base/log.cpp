@@ -1,5 +1,6 @@
 #include "core/base/log.hpp"
 
+#include <atomic>
 #include <cstdarg>
 #include <cstdio>
 
@@ -9,11 +10,13 @@
 namespace thd {
 namespace {
 Verbosity g_verbosity = Verbosity::normal;
+std::atomic<bool> g_status_line{false};
 
 void emit(std::string_view prefix, std::string_view message) {
   // Every log line passes here: no registered secret leaves, and no byte
   // from a name or a provider's text can drive the terminal.
-  std::string line = "trade-history-discover: ";
+  std::string line = g_status_line.exchange(false) ? "\r\033[K" : "";  // erase a progress line first
+  line += "trade-history-discover: ";
   line.append(prefix).append(printable(redact(message))).push_back('\n');
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
@@ -24,6 +27,10 @@ void set_verbosity(Verbosity v) {
 }
 Verbosity verbosity() {
   return g_verbosity;
+}
+
+void set_status_line(bool drawn) {
+  g_status_line = drawn;
 }
 
 void log_warning(std::string_view message) {

@@ -14,6 +14,10 @@ enum class Verbosity { quiet = 0, normal = 1, verbose = 2, debug = 3 };
 void set_verbosity(Verbosity v);
 Verbosity verbosity();
 
+// A progress line is drawn on stderr (run, on a terminal): the next log line
+// erases it first (and clears this), so no warning is glued to its end.
+void set_status_line(bool drawn);
+
 void log_warning(std::string_view message);  // shown unless --quiet
 void log_info(std::string_view message);     // shown with -v
 void log_debug(std::string_view message);    // shown with -vv

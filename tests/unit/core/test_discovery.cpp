@@ -204,7 +204,7 @@ TEST_CASE("discovery: metadata counts needs by source, the run's lookups, servic
   net.attempts = 5;
   net.succeeded = 4;
   net.failed["http_status"] = 1;
-  net.services["fmp"] = {5, 1, "closed", ""};
+  net.services["fmp"] = {5, 1, "closed", "", 4, 0, ""};
   Discovery d = f.build(&net);
   const auto& m = d.metadata;
   CHECK(m.mode == "online");

@@ -36,7 +36,7 @@ TEST_CASE("pipeline: the document goes to publish, then the run's lookups are sa
   Run r;
   int published = 0, progress = 0;
   RunEvents events;
-  events.network_progress = [&](const NetworkProgress&) { ++progress; };
+  events.network_progress = [&](const NetworkProgress&, const NeedTally&) { ++progress; };
   events.publish = [&](const Discovery& d) {
     ++published;
     CHECK(d.portfolio.name == "p");
