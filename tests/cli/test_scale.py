@@ -178,10 +178,12 @@ class Progress(FakeServicesTestCase):
         self.assertGreaterEqual(len(lines), 1, r.stderr)
         self.assertLessEqual(len(lines), 2, r.stderr)
         line = lines[0]
-        # The 59 needs that went to the network (43 of them left missing by the budget at once), the calls
-        # made, the time left, the wait and its cause, and Yahoo's calls made of the 16 planned.
-        self.assertRegex(line, r"progress: \[\d+/59 needs\] \d+ calls · eta \d+ s · next yahoo_finance call in "
-                               r"\d+\.\d s \(--max-calls-per-minute\) · yahoo_finance \d+/16$")
+        # The 59 needs that went to the network (43 of them left missing by the budget at once: failed),
+        # where the done ones came from, Yahoo's calls made of the 16 planned, the time left, and the wait
+        # with its cause.
+        self.assertRegex(line, r"progress: \[ *\d+/59 needs\] \d+ network, 0 cache, 43 failed · "
+                               r"yahoo_finance \d+/16 · eta \d+s · yahoo_finance: next call in \d+ s "
+                               r"\(--max-calls-per-minute\)$")
 
 
 if __name__ == "__main__":
