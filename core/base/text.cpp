@@ -69,8 +69,9 @@ std::optional<std::string> closest_match(std::string_view typed, const std::vect
   size_t best_distance = SIZE_MAX;
   bool tie = false;
   for (const std::string& c : candidates) {
-    if (c.empty() || iequals(c, typed)) continue;
-    size_t d = edit_distance(typed, c);
+    if (c.empty() || c == typed) continue;  // the word itself is not a suggestion
+    // "RUN" for "run": a difference of case alone is the best suggestion there is.
+    size_t d = iequals(c, typed) ? 0 : edit_distance(typed, c);
     const size_t allowed = std::max<size_t>(1, std::max(typed.size(), c.size()) / 3);
     // "ru" for "run", "cache" for "cache-optimize": a typed prefix counts as close.
     if (typed.size() >= 2 && istarts_with(c, typed)) d = std::min(d, allowed);

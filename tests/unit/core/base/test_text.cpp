@@ -203,6 +203,11 @@ TEST_CASE("text: closest_match suggests one close candidate, or none") {
   CHECK(closest_match("hel", commands) == std::optional<std::string>("help"));
   // Two candidates at the same distance: no guess.
   CHECK_FALSE(closest_match("ab", {"ac", "ad"}).has_value());
+  // A difference of case alone: that candidate, before any other close one.
+  CHECK(closest_match("RUN", commands) == std::optional<std::string>("run"));
+  CHECK(closest_match("Help", commands) == std::optional<std::string>("help"));
+  CHECK(closest_match("--Report", {"--report", "--reports"}) == std::optional<std::string>("--report"));
+  CHECK(closest_match("ab", {"AB", "ac"}) == std::optional<std::string>("AB"));
 }
 
 TEST_CASE("text: parse_duration_seconds, the one duration parser (issue 14)") {
