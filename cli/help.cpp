@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "core/base/error.hpp"
 #include "core/base/text.hpp"
@@ -13,6 +14,61 @@ namespace thd::cli {
 namespace {
 
 constexpr const char* k_program = "trade-history-discover";
+// Help lines stay within this many columns; the option column is k_option_column wide.
+constexpr size_t k_help_width = 100;
+constexpr size_t k_option_column = 34;
+// A user's word quoted in an error is cut to this many bytes ("…" after).
+constexpr size_t k_max_echo = 80;
+
+// Options that a command's code requires one of (exactly one): the help says so on each.
+struct OneRequired {
+  const char* command;
+  std::vector<std::string> options;
+};
+const std::vector<OneRequired>& one_required() {
+  static const std::vector<OneRequired> k_table = {{"run", {"--portfolio", "--csv"}}};
+  return k_table;
+}
+
+// `text` wrapped at word boundaries into lines of at most `width` columns (a
+// longer word alone on its line); existing newlines kept.
+std::string wrap(const std::string& text, size_t width) {
+  std::string out;
+  for (const std::string& paragraph : split(text, '\n')) {
+    if (!out.empty()) out += '\n';
+    std::string line;
+    size_t line_columns = 0;
+    std::vector<std::string> words;
+    for (std::string word : split(paragraph, ' ')) {
+      // A word longer than a line (a path, a URL's options): cut after a '/', '|' or ',' that fits.
+      while (word.size() > width) {
+        size_t cut = word.find_last_of("/|,", width - 1);
+        cut = cut == std::string::npos || cut == 0 ? width : cut + 1;
+        words.push_back(word.substr(0, cut));
+        word.erase(0, cut);
+      }
+      words.push_back(word);
+    }
+    for (const std::string& word : words) {
+      if (word.empty()) continue;
+      size_t columns = 0;  // UTF-8: count code points, not bytes
+      for (unsigned char c : word) columns += (c & 0xC0) != 0x80;
+      if (line_columns > 0 && line_columns + 1 + columns > width) {
+        out += line + '\n';
+        line.clear();
+        line_columns = 0;
+      }
+      if (line_columns > 0) {
+        line += ' ';
+        ++line_columns;
+      }
+      line += word;
+      line_columns += columns;
+    }
+    out += line;
+  }
+  return out;
+}
 
 // "FORMAT:{table,json}" (CLI11 appends each validator's description) -> "FORMAT".
 std::string base_type_name(const CLI::Option* opt) {
@@ -69,9 +125,34 @@ class HelpFormatter : public CLI::Formatter {
     for (const CLI::Option* o : opt->get_needs()) notes.push_back("needs " + o->get_name());
     for (const CLI::Option* o : opt->get_excludes()) notes.push_back("not with " + o->get_name());
     if (!notes.empty()) desc += " [" + join(notes, "; ") + "]";
-    return desc;
+    // CLI11 indents each line after a newline to the description column.
+    return wrap(desc, k_help_width - k_option_column);
+  }
+
+  std::string make_subcommand(const CLI::App* sub) const override {
+    std::stringstream out;
+    CLI::detail::format_help(out, sub->get_display_name(true),
+                             wrap(sub->get_description(), k_help_width - k_option_column), k_option_column);
+    return out.str();
+  }
+
+  std::string make_description(const CLI::App* app) const override {
+    std::string desc = CLI::Formatter::make_description(app);
+    while (!desc.empty() && desc.back() == '\n') desc.pop_back();
+    return desc.empty() ? std::string() : wrap(desc, k_help_width) + "\n";
   }
 };
+
+}  // namespace
+
+std::string echo(const std::string& word, size_t limit) {
+  if (word.size() <= limit) return word;
+  size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return word.substr(0, cut) + "\u2026";
+}
+
+namespace {
 
 std::vector<const CLI::Option*> named_options(const CLI::App& app) {
   return app.get_options([](const CLI::Option* o) { return o->nonpositional() && !o->get_group().empty(); });
@@ -157,7 +238,7 @@ std::string global_options_text(const CLI::App& root) {
 
 void setup_help_layout(CLI::App& app) {
   auto formatter = std::make_shared<HelpFormatter>();
-  formatter->column_width(34);
+  formatter->column_width(k_option_column);
   formatter->label("SUBCOMMAND", "COMMAND");
   app.formatter(formatter);
 }
@@ -173,6 +254,16 @@ void finish_help_layout(CLI::App& app) {
     }
   };
   capture(app);
+  for (const OneRequired& group : one_required())
+    for (CLI::App* command :
+         app.get_subcommands([&group](const CLI::App* s) { return s->get_name() == group.command; }))
+      for (const std::string& name : group.options) {
+        std::vector<std::string> others;
+        for (const std::string& other : group.options)
+          if (other != name) others.push_back(other);
+        if (CLI::Option* o = command->get_option_no_throw(name))
+          o->description(o->get_description() + " [required unless " + join(others, " or ") + "]");
+      }
   const CLI::App* root = &app;
   // CLI11 adds a newline after the footer's function, and another after the footer.
   auto chomp = [](std::string text) {
@@ -212,8 +303,8 @@ CLI::App* selected_command(const CLI::App& app) {
 std::string unknown_command_message(const CLI::App& app, const std::string& typed) {
   const std::vector<std::string> names = command_names(app);
   if (auto guess = closest_match(typed, names))
-    return "unknown command '" + typed + "'; did you mean '" + *guess + "'?";
-  return "unknown command '" + typed + "' (commands: " + join(names, ", ") + ")";
+    return "unknown command '" + echo(typed) + "'; did you mean '" + *guess + "'?";
+  return "unknown command '" + echo(typed) + "' (commands: " + join(names, ", ") + ")";
 }
 
 std::string unknown_option_message(const CLI::App& app, const CLI::App* command, const std::string& typed) {
@@ -226,21 +317,36 @@ std::string unknown_option_message(const CLI::App& app, const CLI::App* command,
     guess = short_option_guess(name, longs);
   else
     guess = closest_match(name, longs);
-  if (guess) return "unknown option '" + name + "'; did you mean '" + *guess + "'?";
+  if (guess) return "unknown option '" + echo(name) + "'; did you mean '" + *guess + "'?";
   // An option of another command: say whose it is.
-  std::vector<std::string> owners;
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) { return !s->get_name().empty(); })) {
-    std::vector<std::string> sub_longs, sub_shorts;
-    add_names(*sub, sub_longs, sub_shorts);
-    if (std::find(sub_longs.begin(), sub_longs.end(), name) != sub_longs.end())
-      owners.push_back(sub->get_name());
-  }
-  if (!owners.empty())
-    return "'" + name + "' is an option of " + join(owners, ", ") + ", not of " +
-           (command ? command->get_name() : std::string("the program without a command"));
+  auto owners_of = [&app](const std::string& option) {
+    std::vector<std::string> owners;
+    for (const CLI::App* sub :
+         app.get_subcommands([](const CLI::App* s) { return !s->get_name().empty(); })) {
+      std::vector<std::string> sub_longs, sub_shorts;
+      add_names(*sub, sub_longs, sub_shorts);
+      if (std::find(sub_longs.begin(), sub_longs.end(), option) != sub_longs.end())
+        owners.push_back(sub->get_name());
+    }
+    return owners;
+  };
+  const std::string where = command ? command->get_name() : std::string("the program without a command");
+  std::vector<std::string> owners = owners_of(name);
+  if (!owners.empty()) return "'" + name + "' is an option of " + join(owners, ", ") + ", not of " + where;
+  // A misspelt option of another command: the closest of theirs, and whose it is.
+  std::vector<std::string> others;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) { return !s->get_name().empty(); }))
+    if (sub != command) add_names(*sub, others, shorts);
+  std::sort(others.begin(), others.end());
+  others.erase(std::unique(others.begin(), others.end()), others.end());
+  if (name.size() > 2)
+    if (auto other = closest_match(name, others))
+      return "unknown option '" + echo(name) + "'" +
+             (command ? " for " + command->get_name() : std::string()) + "; did you mean '" + *other +
+             "' (an option of " + join(owners_of(*other), ", ") + ")?";
   const std::string help =
       command ? std::string(k_program) + " help " + command->get_name() : std::string(k_program) + " --help";
-  return "unknown option '" + name + "'" + (command ? " for " + command->get_name() : std::string()) +
+  return "unknown option '" + echo(name) + "'" + (command ? " for " + command->get_name() : std::string()) +
          " (see '" + help + "')";
 }
 
@@ -258,7 +364,7 @@ std::optional<std::string> bad_choice_message(const CLI::App& app) {
       if (choices.empty() || o->count() == 0) continue;
       for (const std::string& value : o->results()) {
         if (std::find(choices.begin(), choices.end(), value) != choices.end()) continue;
-        std::string message = o->get_name() + " '" + value + "': not one of " + join(choices, ", ");
+        std::string message = o->get_name() + " '" + echo(value) + "': not one of " + join(choices, ", ");
         if (auto guess = closest_match(value, choices)) message += "; did you mean '" + *guess + "'?";
         return message;
       }
@@ -266,35 +372,101 @@ std::optional<std::string> bad_choice_message(const CLI::App& app) {
   return std::nullopt;
 }
 
+// Whether `option` (a long or short name, "--x=v" allowed) is one of `command`'s or a global one.
+bool has_option(const CLI::App& app, const CLI::App* command, const std::string& option) {
+  const std::string name = option.substr(0, option.find('='));
+  std::vector<std::string> longs, shorts;
+  if (command) add_names(*command, longs, shorts);
+  add_names(app, longs, shorts);
+  return std::find(longs.begin(), longs.end(), name) != longs.end() ||
+         std::find(shorts.begin(), shorts.end(), name) != shorts.end();
+}
+
 // CLI11's "The following arguments were not expected: ..." told as one user error about the first of them.
-std::string unexpected_arguments_message(const CLI::App& app) {
+// `after_dashes`: the words that came after a "--" (arguments, whatever they look like).
+std::string unexpected_arguments_message(const CLI::App& app, const std::vector<std::string>& after_dashes) {
   const CLI::App* command = selected_command(app);
   for (const std::string& token : app.remaining(true)) {
-    if (token.size() > 1 && token[0] == '-') return unknown_option_message(app, command, token);
+    const bool argument = std::find(after_dashes.begin(), after_dashes.end(), token) != after_dashes.end();
+    if (argument && token.size() > 1 && token[0] == '-' && has_option(app, command, token))
+      return "'" + echo(token.substr(0, token.find('='))) +
+             "' after '--' is an argument, not an option; put options before '--'";
+    if (!argument && token.size() > 1 && token[0] == '-') return unknown_option_message(app, command, token);
     if (!command) return unknown_command_message(app, token);
-    return "unexpected argument '" + token + "' for " + command->get_name() + " (see '" + k_program +
+    return "unexpected argument '" + echo(token) + "' for " + command->get_name() + " (see '" + k_program +
            " help " + command->get_name() + "')";
   }
   return "unexpected arguments (see '" + std::string(k_program) + " --help')";
 }
 
+// Where to read about the command given (or the program).
+std::string see_help(const CLI::App& app) {
+  const CLI::App* command = selected_command(app);
+  return command ? "see '" + std::string(k_program) + " help " + command->get_name() + "'"
+                 : "see '" + std::string(k_program) + " --help'";
+}
+
+// The option named by a CLI11 message "--report: ...", in the command given or the main app.
+const CLI::Option* option_named(const CLI::App& app, const std::string& name) {
+  if (const CLI::App* command = selected_command(app))
+    if (const CLI::Option* o = command->get_option_no_throw(name)) return o;
+  return app.get_option_no_throw(name);
+}
+
+// CLI11's "--report: 1 required FORMAT:{table,json} missing" and "--report: At Most 1 required but
+// received 2" as "--report needs a value (one of: table, json)" and "--report given twice".
+std::optional<std::string> argument_count_message(const CLI::App& app, const std::string& what) {
+  const size_t colon = what.find(": ");
+  if (colon == std::string::npos) return std::nullopt;
+  const std::string name = what.substr(0, colon);
+  const CLI::Option* o = option_named(app, name);
+  if (!o) return std::nullopt;
+  const std::string rest = what.substr(colon + 2);
+  if (rest.find("missing") != std::string::npos) {
+    const std::vector<std::string> choices = choices_of(o);
+    const std::string type = base_type_name(o);
+    std::string message = name + " needs a value";
+    if (!choices.empty())
+      message += " (one of: " + join(choices, ", ") + ")";
+    else if (!type.empty())
+      message += " (" + type + ")";
+    return message + "; " + see_help(app);
+  }
+  if (rest.find("At Most") != std::string::npos) {
+    const size_t count = o->count();
+    return name + " given " + (count == 2 ? std::string("twice") : std::to_string(count) + " times") +
+           "; give it once";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> after_dashes;
+  for (int i = 1; i < argc; ++i)
+    if (std::string_view(argv[i]) == "--") {
+      after_dashes.assign(argv + i + 1, argv + argc);
+      break;
+    }
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ExtrasError&) {
-    throw FatalError(ExitCode::usage, unexpected_arguments_message(app));
+    throw FatalError(ExitCode::usage, unexpected_arguments_message(app, after_dashes));
   } catch (const CLI::ValidationError& e) {
     if (std::optional<std::string> message = bad_choice_message(app))
       throw FatalError(ExitCode::usage, *message);
-    throw FatalError(ExitCode::usage, std::string(e.what()) + " (see --help)");
+    throw FatalError(ExitCode::usage, echo(e.what(), 3 * k_max_echo) + " (" + see_help(app) + ")");
+  } catch (const CLI::ArgumentMismatch& e) {
+    if (std::optional<std::string> message = argument_count_message(app, e.what()))
+      throw FatalError(ExitCode::usage, *message);
+    throw FatalError(ExitCode::usage, echo(e.what(), 3 * k_max_echo) + " (" + see_help(app) + ")");
   } catch (const CLI::ParseError& e) {
     std::string message = e.what();
     if (message.empty()) message = e.get_name();
-    throw FatalError(ExitCode::usage, message + " (see --help)");
+    throw FatalError(ExitCode::usage, echo(message, 3 * k_max_echo) + " (" + see_help(app) + ")");
   }
   return std::nullopt;
 }

@@ -43,6 +43,9 @@ CLI::App* selected_command(const CLI::App& app);
 // No command at all: FatalError(usage) naming the commands (one line, exit 2).
 [[noreturn]] void no_command(const CLI::App& app);
 
+// A user's word as quoted in an error: at most `limit` bytes (80: about a line), "…" after a cut.
+std::string echo(const std::string& word, size_t limit = 80);
+
 // The message for a command name that does not exist, with the closest one.
 std::string unknown_command_message(const CLI::App& app, const std::string& typed);
 // The message for an option that `command` (or null: the main app) does not have.

@@ -21,11 +21,17 @@ EXIT_CODES = {0: "success", 1: "unexpected failure", 2: "usage", 3: "input", 4: 
 def option_lines(help_text):
     """The option lines of a --help: (left column, description) for each line that starts with '  -'."""
     out = []
-    for line in help_text.splitlines():
+    lines = help_text.splitlines()
+    for i, line in enumerate(lines):
         if not line.startswith("  -"):
             continue
         m = re.match(r"  (\S.*?)(?:\s{2,}(.*))?$", line)
-        out.append((m.group(1), m.group(2) or ""))
+        desc = m.group(2) or ""
+        for more in lines[i + 1:]:  # a wrapped description continues deeper indented
+            if not more.startswith("    "):
+                break
+            desc += " " + more.strip()
+        out.append((m.group(1), desc.strip()))
     return out
 
 
@@ -48,6 +54,20 @@ def option_line(help_text, name):
     raise AssertionError("no option %s in:\n%s" % (name, help_text))
 
 
+def option_line_wrapped(help_text, name):
+    """Option `name`'s line and its continuation lines (deeper indented), joined."""
+    lines = help_text.splitlines()
+    for i, line in enumerate(lines):
+        if re.match(r"  (-\w,)?%s\b" % re.escape(name), line):
+            out = [line]
+            for more in lines[i + 1:]:
+                if not more.startswith("    "):
+                    break
+                out.append(more)
+            return "\n".join(out)
+    raise AssertionError("no option %s in:\n%s" % (name, help_text))
+
+
 def command_names(main_help):
     """The commands the main --help lists under 'Commands:'."""
     names, inside = [], False
@@ -58,7 +78,8 @@ def command_names(main_help):
         if inside:
             if not line.startswith("  "):
                 break
-            names.append(line.split()[0])
+            if not line.startswith("   "):  # not a wrapped description's continuation
+                names.append(line.split()[0])
     return names
 
 
@@ -149,6 +170,53 @@ class TestTypos(HelpTestCase):
             self.assertIn("commands: " + ", ".join(self.commands()) + " (", line)
 
 
+class TestUsageErrorWording(HelpTestCase):
+    """Review 1 of issue 14: CLI11's own wording never reaches the user."""
+
+    def test_option_after_double_dash(self):
+        self.assert_error(self.thd("run", "--", "--portfolio", "x"), 2,
+                          "'--portfolio' after '--' is an argument, not an option; put options before '--'")
+        line = self.assert_error(self.thd("inventory", "--", "--tickers", "A"), 2,
+                                 "'--tickers' after '--' is an argument, not an option")
+        self.assertNotIn("is an option of", line)
+        # Before '--' the same word is the option (the usual diagnosis of a wrong command stays).
+        self.assert_error(self.thd("inventory", "--dry-run"), 2, "is an option of run")
+
+    def test_option_without_its_value(self):
+        for args in (["inventory", "--report"], ["inventory", "--report="]):
+            line = self.assert_error(self.thd(*args), 2,
+                                     "--report needs a value (one of: table, json)", "help inventory")
+            self.assertNotIn("required", line)
+        self.assert_error(self.thd("run", "--portfolio"), 2, "--portfolio needs a value", "help run")
+
+    def test_option_given_twice(self):
+        line = self.assert_error(self.thd("inventory", "--report", "json", "--report", "table"), 2,
+                                 "--report given twice")
+        self.assertNotIn("At Most", line)
+        self.assert_error(self.thd("run", "--max-concurrent", "3", "--max-concurrent", "4"), 2,
+                          "--max-concurrent given twice")
+
+    def test_misspelt_option_of_another_command(self):
+        self.assert_error(self.thd("--portfolo", "x"), 2,
+                          "unknown option '--portfolo'; did you mean '--portfolio' (an option of run, inventory")
+        self.assert_error(self.thd("inventory", "--dry-rn"), 2,
+                          "unknown option '--dry-rn' for inventory; did you mean '--dry-run' (an option of run")
+
+    def test_case_only_difference_suggests_the_spelling(self):
+        self.assert_error(self.thd("RUN"), 2, "unknown command 'RUN'; did you mean 'run'?")
+        self.assert_error(self.thd("HELP"), 2, "unknown command 'HELP'; did you mean 'help'?")
+        self.assert_error(self.thd("help", "Run"), 2, "unknown command 'Run'; did you mean 'run'?")
+
+    def test_long_words_are_cut_in_the_message(self):
+        word = "x" * 100000
+        line = self.assert_error(self.thd(word), 2, "unknown command '" + "x" * 80 + "\u2026'")
+        self.assertLess(len(line), 300)
+        line = self.assert_error(self.thd("run", "--" + word), 2, "unknown option '--")
+        self.assertLess(len(line), 300)
+        line = self.assert_error(self.thd("inventory", "--report", word), 2, "--report '")
+        self.assertLess(len(line), 300)
+
+
 class TestHelpCommand(HelpTestCase):
     def test_help_alone_is_the_main_help(self):
         r = self.thd("help")
@@ -204,6 +272,28 @@ class TestFooter(HelpTestCase):
         for name in self.commands():
             self.assertTrue(self.help_of(name).endswith(block), name)
         self.assertEqual(main.count("Exit codes:"), 1)
+
+
+class TestLayout(HelpTestCase):
+    def test_no_help_line_over_100_columns(self):
+        for command in [""] + self.commands():
+            for line in self.help_of(*([command] if command else [])).splitlines():
+                self.assertLessEqual(len(line), 100, "%s --help: %s" % (command, line))
+
+    def test_wrapped_lines_continue_in_the_description_column(self):
+        text = self.help_of()
+        lines = text.splitlines()
+        i = next(n for n, line in enumerate(lines) if line.startswith("  --remote-cache"))
+        column = re.match(r"  --remote-cache URL\s+", lines[i]).end()
+        self.assertTrue(lines[i + 1].startswith(" " * column) and lines[i + 1][column] != " ", lines[i + 1])
+        # The words wrapped are all there, in order.
+        desc = " ".join(line.strip() for line in lines[i:i + 6])
+        self.assertIn("env THD_REMOTE_CACHE", desc)
+
+    def test_portfolio_or_csv_is_marked_required(self):
+        run = self.help_of("run")
+        self.assertIn("[required unless --csv]", " ".join(option_line_wrapped(run, "--portfolio").split()))
+        self.assertIn("[required unless --portfolio]", " ".join(option_line_wrapped(run, "--csv").split()))
 
 
 class TestDefaultsAndChoices(HelpTestCase):
