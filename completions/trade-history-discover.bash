@@ -32,70 +32,135 @@ _trade_history_discover_files() {
   return 0
 }
 
+# Adds to COMPREPLY each of the remaining arguments that starts with $1. Names read
+# from disk go through here, never through `compgen -W` (which would expand a
+# file named '$(cmd).csv' and split a name with a space).
+_trade_history_discover_add_matching() {
+  local cur=$1 n
+  shift
+  for n in "$@"; do
+    [[ $n == "$cur"* ]] && COMPREPLY+=("$n")
+  done
+  return 0
+}
+
+# The portfolio names in $1/raw/trade_history (undated, and also the dated
+# names when $2 is "dated"); or, for report, in $1/outputs/trade_history/discovery
+# (undated only: report wants the portfolio's name).
+_trade_history_discover_portfolios() {
+  local dir=$1 kind=$2 f base seen=" "
+  local -a names=()
+  if [ "$kind" = documents ]; then
+    for f in "$dir"/outputs/trade_history/discovery/*.json; do
+      [ -e "$f" ] || continue
+      base=${f##*/}; base=${base%.json}
+      [[ $base =~ ^(.+)_[0-9]{8}$ ]] && names+=("${BASH_REMATCH[1]}")
+    done
+  else
+    for f in "$dir"/raw/trade_history/*.csv; do
+      [ -e "$f" ] || continue
+      base=${f##*/}; base=${base%.csv}
+      names+=("$base")
+      [[ $base =~ ^(.+)_[0-9]{8}$ ]] && names+=("${BASH_REMATCH[1]}")
+    done
+  fi
+  for base in "${names[@]}"; do
+    [[ $seen == *" $base/ "* ]] && continue
+    seen+="$base/ "
+    printf '%s\n' "$base"
+  done
+}
+
 _trade_history_discover() {
-  local cur=${COMP_WORDS[COMP_CWORD]} prev="" cmd="" data_dir=${THD_DATA_DIR:-./data} i w
+  local cur=${COMP_WORDS[COMP_CWORD]} prev="" cmd="" data_dir=${THD_DATA_DIR:-./data} i w topic=""
+  local eq_prefix=""
   [ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
   COMPREPLY=()
+  # --opt=value: bash splits it at '=' (COMP_WORDBREAKS) into '--opt' '=' 'value'.
+  if [ "$cur" = "=" ]; then
+    cur=""
+  elif [ "$prev" = "=" ] && [ "$COMP_CWORD" -gt 1 ]; then
+    prev=${COMP_WORDS[COMP_CWORD - 2]}
+  elif [[ $cur == --*=* ]]; then  # '=' not a word break: one word, offered back whole
+    prev=${cur%%=*}; eq_prefix=$prev=; cur=${cur#*=}
+  fi
 
   # The command: the first word that is one, skipping the values of options that take one.
   for ((i = 1; i < COMP_CWORD; i++)); do
     w=${COMP_WORDS[i]}
+    if [ "${COMP_WORDS[i + 1]}" = "=" ] && [ $((i + 1)) -lt "$COMP_CWORD" ]; then
+      # '--opt' '=' 'value': the value is two words on
+      [ "$w" = --data-dir ] && data_dir=${COMP_WORDS[i + 2]}
+      ((i += 2)); continue
+    fi
     case $w in
+      --data-dir=*) data_dir=${w#--data-dir=}; continue ;;
       --data-dir) data_dir=${COMP_WORDS[i + 1]}; ((i++)); continue ;;
       --cache-dir | --remote-cache | --config | --report | --portfolio | --csv | --output | --tickers | \
         --format | --max-* | --pool-size | --timeout | --slow-call | --services | --no-data-ttl | \
         --stale-days | --evict-older-than) ((i++)); continue ;;
       -*) continue ;;
     esac
-    if [ -z "$cmd" ] && [[ " $_trade_history_discover_commands " == *" $w "* ]]; then cmd=$w; fi
+    if [ -z "$cmd" ] && [[ " $_trade_history_discover_commands " == *" $w "* ]]; then
+      cmd=$w
+    elif [ "$cmd" = help ] && [ -z "$topic" ]; then
+      topic=$w
+    fi
   done
+  # ~ as the shell would expand it (the word is still unexpanded while completing).
+  [[ $data_dir == "~" || $data_dir == "~/"* ]] && data_dir=$HOME${data_dir#"~"}
 
   # The value of the option before the cursor.
   case $prev in
     --data-dir | --cache-dir)
-      mapfile -t COMPREPLY < <(compgen -d -- "$cur"); compopt -o filenames 2>/dev/null; return 0 ;;
-    --config) _trade_history_discover_files "$cur" .toml; return 0 ;;
-    --csv) _trade_history_discover_files "$cur" .csv; return 0 ;;
-    --output) _trade_history_discover_files "$cur" ""; return 0 ;;
+      mapfile -t COMPREPLY < <(compgen -d -- "$cur"); compopt -o filenames 2>/dev/null ;;
+    --config) _trade_history_discover_files "$cur" .toml ;;
+    --csv) _trade_history_discover_files "$cur" .csv ;;
+    --output) _trade_history_discover_files "$cur" "" ;;
     --report)
       case $cmd in
-        run) mapfile -t COMPREPLY < <(compgen -W "html markdown json" -- "$cur") ;;
-        *) mapfile -t COMPREPLY < <(compgen -W "table json" -- "$cur") ;;
-      esac
-      return 0 ;;
-    --format) mapfile -t COMPREPLY < <(compgen -W "table markdown html" -- "$cur"); return 0 ;;
+        run) _trade_history_discover_add_matching "$cur" html markdown json ;;
+        *) _trade_history_discover_add_matching "$cur" table json ;;
+      esac ;;
+    --format) _trade_history_discover_add_matching "$cur" table markdown html ;;
     --services)
       # A comma-separated list: complete the last name.
-      local done_part="" last=$cur
+      local done_part="" last=$cur s
       if [[ $cur == *,* ]]; then done_part=${cur%,*},; last=${cur##*,}; fi
-      mapfile -t COMPREPLY < <(compgen -P "$done_part" -W "$_trade_history_discover_services" -- "$last")
-      compopt -o nospace 2>/dev/null
-      return 0 ;;
-    --portfolio)
-      if [[ $cur == */* || $cur == *.csv ]]; then _trade_history_discover_files "$cur" .csv; return 0; fi
-      # The portfolios of the data directory: names without the date, and the dated names.
-      local names=() f base
-      for f in "$data_dir"/raw/trade_history/*.csv; do
-        [ -e "$f" ] || continue
-        base=${f##*/}; base=${base%.csv}
-        names+=("$base")
-        [[ $base =~ ^(.+)_[0-9]{8}$ ]] && names+=("${BASH_REMATCH[1]}")
+      for s in $_trade_history_discover_services; do
+        [[ $s == "$last"* ]] && COMPREPLY+=("$done_part$s")
       done
-      mapfile -t COMPREPLY < <(compgen -W "${names[*]}" -- "$cur" | sort -u)
-      return 0 ;;
+      compopt -o nospace 2>/dev/null ;;
+    --portfolio)
+      if [ "$cmd" != report ] && [[ $cur == */* || $cur == *.csv ]]; then
+        _trade_history_discover_files "$cur" .csv
+      else
+        local -a names=()
+        if [ "$cmd" = report ]; then
+          mapfile -t names < <(_trade_history_discover_portfolios "$data_dir" documents)
+        else
+          mapfile -t names < <(_trade_history_discover_portfolios "$data_dir" dated)
+        fi
+        _trade_history_discover_add_matching "$cur" "${names[@]}"
+      fi ;;
     --remote-cache | --tickers | --max-* | --pool-size | --timeout | --slow-call | --no-data-ttl | \
       --stale-days | --evict-older-than)
-      return 0 ;;  # a value of the user's
+      ;;  # a value of the user's
+    *)
+      if [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$(_trade_history_discover_options "$cmd") $_trade_history_discover_globals" -- "$cur")
+      else
+        case $cmd in
+          "") _trade_history_discover_add_matching "$cur" $_trade_history_discover_commands ;;
+          help) [ -z "$topic" ] && _trade_history_discover_add_matching "$cur" $_trade_history_discover_commands ;;
+          report) _trade_history_discover_files "$cur" .json ;;
+        esac
+      fi
+      return 0 ;;
   esac
-
-  if [[ $cur == -* ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "$(_trade_history_discover_options "$cmd") $_trade_history_discover_globals" -- "$cur")
-    return 0
+  if [ -n "$eq_prefix" ]; then
+    for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]=$eq_prefix${COMPREPLY[i]}; done
   fi
-  case $cmd in
-    "" | help) mapfile -t COMPREPLY < <(compgen -W "$_trade_history_discover_commands" -- "$cur") ;;
-    report) _trade_history_discover_files "$cur" .json ;;
-  esac
   return 0
 }
 

@@ -4,8 +4,9 @@ command's --help, every environment variable the help names and every exit
 code, and bash and zsh completions that offer every option.
 
 The lists of options come from the binary's own --help, so an option added
-without its documentation fails here. Skipped (exit 0) only when `man` is
-absent."""
+without its documentation fails here; and every option the man page or a
+completion names must exist in some --help (no stale names). Only the man page
+tests are skipped when `man` is absent."""
 
 import os
 import re
@@ -21,10 +22,7 @@ from test_help import EXIT_CODES, command_names, option_lines, option_names  # n
 
 PROGRAM = "trade-history-discover"
 BUILD_DIR = os.path.dirname(os.path.realpath(BIN))
-# Named by the contract of issue 14 before every helper's part is merged: documented in advance.
-CONTRACT_OPTIONS = {"": ["--show-config", "--report"], "run": ["--csv", "--strict", "--report", "--dry-run"],
-                    "cache-optimize": ["--zero-stats"]}
-CONTRACT_COMMANDS = ["run", "inventory", "cache-optimize", "report", "init", "help"]
+DOCS = os.path.join("share", "doc", PROGRAM)
 
 
 def helps():
@@ -35,6 +33,20 @@ def helps():
         out[name] = subprocess.run([BIN, name, "--help"], env=env, stdout=subprocess.PIPE, text=True,
                                    check=True).stdout
     return out
+
+
+def all_options(helps_by_command):
+    """Every option name of every --help."""
+    names = set()
+    for text in helps_by_command.values():
+        names |= set(option_names(text))
+    return names
+
+
+def long_options_in(text):
+    """The long option names a text mentions: '--portfolio', ... (troff's '\\-' read as '-')."""
+    text = text.replace("\\-", "-")
+    return set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*[a-z0-9]", text))
 
 
 def squash(text):
@@ -72,10 +84,19 @@ class TestInstalledFiles(InstallTestCase):
                     "share/trade-history-discover/schemas/discovery.schema.json",
                     "share/trade-history-discover/schemas/inventory.schema.json",
                     "share/trade-history-discover/schemas/cache-optimize.schema.json",
-                    "share/doc/trade-history-discover/README.md", "share/doc/trade-history-discover/CONFIG.md",
-                    "share/doc/trade-history-discover/CACHE.md"):
+                    "share/doc/trade-history-discover/README.md",
+                    "share/doc/trade-history-discover/docs/CONFIG.md",
+                    "share/doc/trade-history-discover/docs/CACHE.md"):
             self.assertTrue(os.path.isfile(self.path(rel)), rel)
         self.assertTrue(os.access(self.path("bin", PROGRAM), os.X_OK))
+
+    def test_installed_readme_links_resolve(self):
+        # README.md links docs/CACHE.md etc.: installed beside it, they are there.
+        with open(self.path(DOCS, "README.md")) as f:
+            links = re.findall(r"\]\((docs/[\w.-]+\.md)\)", f.read())
+        self.assertIn("docs/CONFIG.md", links)
+        for link in links:
+            self.assertTrue(os.path.isfile(self.path(DOCS, link)), link)
 
     def test_installed_binary_runs(self):
         installed = self.path("bin", PROGRAM)
@@ -102,11 +123,19 @@ class TestManPage(InstallTestCase):
     def setUpClass(cls):
         super().setUpClass()
         page = os.path.join(cls.prefix, "share", "man", "man1", PROGRAM + ".1")
-        env = dict(os.environ, MANWIDTH="80", LANG="C.UTF-8", MAN_KEEP_FORMATTING="")
-        r = subprocess.run("man -l %s | col -b" % page, shell=True, env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, timeout=60)
-        cls.man_rc, cls.man, cls.man_err = r.returncode, r.stdout, r.stderr
+        cls.man_rc, cls.man, cls.man_err = cls.render(page)
         cls.flat = squash(cls.man)
+        with open(page) as f:
+            cls.source = f.read()
+
+    @staticmethod
+    def render(page):
+        """(exit code, text, stderr) of `man --warnings -l page` (troff's warnings on stderr)."""
+        env = dict(os.environ, MANWIDTH="80", LANG="C.UTF-8", MAN_KEEP_FORMATTING="")
+        r = subprocess.run("set -o pipefail; man --warnings -l '%s' | col -b" % page, shell=True,
+                           executable="/bin/bash", env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=60)
+        return r.returncode, r.stdout, r.stderr
 
     def section(self, title):
         m = re.search(r"(?ms)^%s\n(.*?)(?=^\S)" % re.escape(title), self.man + "\nEND\n")
@@ -116,6 +145,11 @@ class TestManPage(InstallTestCase):
     def test_renders_without_warnings(self):
         self.assertEqual(self.man_rc, 0, self.man_err)
         self.assertEqual(self.man_err.strip(), "", "troff warnings")
+        # The control: the same page with an unknown macro does warn, so the check above can fail.
+        bad = os.path.join(self.tmp, PROGRAM + ".1")
+        write_file(bad, self.source + ".BOGUSMACRO\n")
+        _, _, err = self.render(bad)
+        self.assertIn("BOGUSMACRO", err)
         self.assertTrue(self.man.startswith("TRADE-HISTORY-DISCOVER(1)"), self.man[:200])
         for title in ("NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "GLOBAL OPTIONS", "ENVIRONMENT", "FILES",
                       "EXIT STATUS"):
@@ -130,13 +164,21 @@ class TestManPage(InstallTestCase):
             for name in option_names(text):
                 self.assertTrue(squash(name) in self.flat, "%s %s --help: %s is not in the man page"
                                 % (PROGRAM, command, name))
-        for command, names in CONTRACT_OPTIONS.items():
-            for name in names:
-                self.assertTrue(squash(name) in self.flat, "%s is not in the man page" % name)
+
+    def test_no_option_the_binary_does_not_have(self):
+        known = all_options(self.helps)
+        named = long_options_in(self.source)
+        self.assertIn("--portfolio", named)
+        self.assertEqual(sorted(named - known), [], "in the man page, not in any --help")
+        commands = self.section("COMMANDS")
+        listed = set(re.findall(r"(?m)^ {7}([a-z][a-z-]+)\s*$", commands)) | set(
+            re.findall(r"(?m)^ {7}([a-z][a-z-]+) ", commands))
+        self.assertTrue(listed, commands)
+        self.assertEqual(sorted(listed - set(command_names(self.helps[""]))), [], "commands not in --help")
 
     def test_every_command(self):
         commands = self.section("COMMANDS")
-        for name in set(command_names(self.helps[""])) | set(CONTRACT_COMMANDS):
+        for name in command_names(self.helps[""]):
             self.assertRegex(commands, r"(?m)^\s+%s\b" % re.escape(name))
             self.assertIn(squash("%s %s" % (PROGRAM, name)), squash(self.section("SYNOPSIS")), name)
 
@@ -144,7 +186,7 @@ class TestManPage(InstallTestCase):
         env = squash(self.section("ENVIRONMENT"))
         named = set()
         for text in self.helps.values():
-            named |= set(re.findall(r"\benv (\w+)", text))
+            named |= set(re.findall(r"\benv\s+(\w+)", text))
         self.assertIn("THD_DATA_DIR", named)
         named |= {"THD_NOW", "NO_COLOR", "FMP_API_KEY", "ALPHA_VANTAGE_API_KEY", "FRED_API_KEY",
                   "COINGECKO_API_KEY", "COINGECKO_PRO_API_KEY", "SEC_EDGAR_USER_AGENT", "THD_CA_BUNDLE",
@@ -168,7 +210,7 @@ class TestManPage(InstallTestCase):
 
 
 class TestBashCompletion(InstallTestCase):
-    def complete(self, *words, cwd=None):
+    def complete(self, *words, cwd=None, home=None):
         """COMPREPLY for the command line `words` (the last one is being completed), in a bare bash."""
         script = self.path("share", "bash-completion", "completions", PROGRAM)
         words = [PROGRAM] + list(words)
@@ -177,7 +219,8 @@ class TestBashCompletion(InstallTestCase):
                 "COMP_POINT=${#COMP_LINE}; _trade_history_discover; printf '%%s\\n' \"${COMPREPLY[@]}\""
                 % (script, quoted, len(words) - 1))
         r = subprocess.run(["bash", "--norc", "--noprofile", "-c", code], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, cwd=cwd or self.tmp, env=clean_env())
+                           stderr=subprocess.PIPE, text=True, cwd=cwd or self.tmp,
+                           env=dict(clean_env(), HOME=home or self.tmp))
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stderr, "")
         return [w for w in r.stdout.splitlines() if w]
@@ -191,8 +234,7 @@ class TestBashCompletion(InstallTestCase):
     def test_command(self):
         self.assertEqual(self.complete("ru"), ["run"])
         self.assertEqual(self.complete("cache"), ["cache-optimize"])
-        self.assertEqual(sorted(self.complete("")), sorted(set(command_names(self.helps[""])) |
-                                                            set(CONTRACT_COMMANDS)))
+        self.assertEqual(sorted(self.complete("")), sorted(command_names(self.helps[""])))
         self.assertEqual(self.complete("--data-dir", "d", "inv"), ["inventory"])
         self.assertEqual(self.complete("help", "ru"), ["run"])
 
@@ -207,10 +249,12 @@ class TestBashCompletion(InstallTestCase):
             offered = self.complete(*([command] if command else []), "-")
             for name in option_names(text):
                 self.assertIn(name, offered, "%s %s -<TAB> does not offer %s" % (PROGRAM, command, name))
-        for command, names in CONTRACT_OPTIONS.items():
-            offered = self.complete(*([command] if command else []), "--")
-            for name in names:
-                self.assertIn(name, offered, name)
+
+    def test_offers_nothing_the_binary_does_not_have(self):
+        for command, text in self.helps.items():
+            offered = self.complete(*([command] if command else []), "-")
+            self.assertEqual(sorted(set(offered) - set(option_names(text)) - set(option_names(self.helps[""]))),
+                             [], "%s %s -<TAB>" % (PROGRAM, command))
 
     def test_choices_are_the_helps(self):
         # Every option whose --help lists its choices completes to exactly those.
@@ -256,6 +300,45 @@ class TestBashCompletion(InstallTestCase):
         self.assertEqual(sorted(self.complete("--config", "")), ["d", "somedir", "x.toml"])
         self.assertEqual(sorted(self.complete("report", "")), ["d", "somedir", "x.json"])
 
+    def test_names_from_disk_are_never_run_or_split(self):
+        # A file name is data: '$(touch PWNED).csv' must not run, 'my book.csv' must stay one name.
+        data = os.path.join(self.tmp, "d")
+        for name in ("$(touch PWNED).csv", "my book.csv", "`touch PWNED2`.csv"):
+            write_file(os.path.join(data, "raw", "trade_history", name), "Ticker\n")
+        offered = self.complete("--data-dir", data, "run", "--portfolio", "")
+        self.assertEqual(sorted(offered), sorted(["$(touch PWNED)", "my book", "`touch PWNED2`"]))
+        self.assertEqual(self.complete("--data-dir", data, "run", "--portfolio", "my"), ["my book"])
+        self.assertEqual(self.complete("--data-dir", data, "run", "--portfolio", "$"), ["$(touch PWNED)"])
+        for pwned in ("PWNED", "PWNED2"):
+            self.assertFalse(os.path.exists(os.path.join(self.tmp, pwned)), "the completion ran a file name")
+
+    def test_option_equals_value(self):
+        data = os.path.join(self.tmp, "d")
+        write_file(os.path.join(data, "raw", "trade_history", "paper.csv"), "Ticker\n")
+        # bash splits --opt=value at '=' into three words.
+        self.assertEqual(self.complete("--data-dir", "=", data, "run", "--portfolio", "=", ""), ["paper"])
+        self.assertEqual(self.complete("--data-dir", "=", data, "run", "--portfolio", "="), ["paper"])
+        self.assertEqual(self.complete("inventory", "--report", "=", "j"), ["json"])
+        # One word when '=' is not a word break: offered whole.
+        self.assertEqual(self.complete("--data-dir=" + data, "run", "--portfolio=pa"), ["--portfolio=paper"])
+
+    def test_help_takes_one_command(self):
+        self.assertEqual(sorted(self.complete("help", "")), sorted(command_names(self.helps[""])))
+        self.assertEqual(self.complete("help", "run", ""), [])
+
+    def test_report_portfolio_offers_document_names(self):
+        # report --portfolio NAME reads NAME_YYYYMMDD.json: it wants the undated name.
+        data = os.path.join(self.tmp, "d")
+        write_file(os.path.join(data, "raw", "trade_history", "live_20261120.csv"), "Ticker\n")
+        for name in ("live_20261120.json", "live_20261121.json", "paper_20261120.json"):
+            write_file(os.path.join(data, "outputs", "trade_history", "discovery", name), "{}")
+        self.assertEqual(sorted(self.complete("--data-dir", data, "report", "--portfolio", "")), ["live", "paper"])
+
+    def test_tilde_data_dir(self):
+        home = os.path.join(self.tmp, "home")
+        write_file(os.path.join(home, "data", "raw", "trade_history", "paper.csv"), "Ticker\n")
+        self.assertEqual(self.complete("--data-dir", "~/data", "run", "--portfolio", "", home=home), ["paper"])
+
 
 class TestZshCompletion(InstallTestCase):
     def test_every_option_of_every_help(self):
@@ -269,10 +352,14 @@ class TestZshCompletion(InstallTestCase):
                 m = re.search(r"(?ms)^\s+%s\)\n(.*?);;" % re.escape(command), text)
                 self.assertIsNotNone(m, "no branch for %s" % command)
                 block += m.group(1)
-            for name in option_names(text_help) + CONTRACT_OPTIONS.get(command, []):
+            for name in option_names(text_help):
                 self.assertRegex(block, r"""[\s'"{,()]%s[\[}',]""" % re.escape(name), "%s %s" % (command, name))
-        for name in CONTRACT_COMMANDS:
+        for name in command_names(self.helps[""]):
             self.assertIn("'%s:" % name, text)
+        # And the other direction: nothing named that the binary does not have.
+        self.assertEqual(sorted(long_options_in(text) - all_options(self.helps)), [], "options not in any --help")
+        described = set(re.findall(r"(?m)^\s+'([a-z][a-z-]+):", text))
+        self.assertEqual(described, set(command_names(self.helps[""])))
 
     @unittest.skipIf(shutil.which("zsh") is None, "zsh is not installed")
     def test_parses(self):
@@ -308,9 +395,20 @@ zpty -d z
         shown = self.zsh_complete(PROGRAM + " inventory --report ")
         self.assertRegex(shown, r"json\s+table")
 
+    @unittest.skipIf(shutil.which("zsh") is None, "zsh is not installed")
+    def test_portfolio_names_in_zsh(self):
+        data = os.path.join(self.tmp, "d")
+        for name in ("paper.csv", "$(touch PWNED).csv"):
+            write_file(os.path.join(data, "raw", "trade_history", name), "Ticker\n")
+        write_file(os.path.join(data, "outputs", "trade_history", "discovery", "live_20261120.json"), "{}")
+        shown = self.zsh_complete(PROGRAM + " --data-dir d run --portfolio pa")
+        self.assertIn(PROGRAM + " --data-dir d run --portfolio paper ", shown)
+        self.assertNotIn("paper.csv", shown)
+        shown = self.zsh_complete(PROGRAM + " --data-dir d report --portfolio l")
+        self.assertIn("--portfolio live ", shown)
+        self.zsh_complete(PROGRAM + " --data-dir d run --portfolio ")
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "PWNED")))
+
 
 if __name__ == "__main__":
-    if shutil.which("man") is None:
-        print("skipped: man is not installed (Debian's man-db; scripts/lib/deps.sh installs it)")
-        sys.exit(0)
     unittest.main()
