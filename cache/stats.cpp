@@ -70,12 +70,18 @@ Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCount
   return written;
 }
 
-Result<void> zero_stats(const std::filesystem::path& cache_dir, UnixTime now) {
+bool stats_recorded(const std::filesystem::path& cache_dir) {
   struct stat st {};
-  if (::lstat(stats_path(cache_dir).c_str(), &st) != 0 && errno == ENOENT) return {};
+  return !(::lstat(stats_path(cache_dir).c_str(), &st) != 0 && errno == ENOENT);
+}
+
+Result<bool> zero_stats(const std::filesystem::path& cache_dir, UnixTime now) {
+  if (!stats_recorded(cache_dir)) return false;
   auto lock = FileLock::acquire_beneath(cache_dir, ".meta/stats.lock");
   if (!lock) return fail(lock.error());
-  return write_file_atomic_beneath(cache_dir, ".meta/stats.json", StatCounters{}.to_json(now));
+  auto written = write_file_atomic_beneath(cache_dir, ".meta/stats.json", StatCounters{}.to_json(now));
+  if (!written) return fail(written.error());
+  return true;
 }
 
 }  // namespace thd

@@ -21,8 +21,11 @@ Result<void> merge_stats(const std::filesystem::path& cache_dir, const StatCount
                          std::string* notice = nullptr);
 // Resets the persisted counters (ccache -z) under the same lock as
 // merge_stats, replacing the file atomically: a run merging at the same time
-// lands wholly before (and is zeroed) or wholly after (and is kept). Nothing
-// to do, and nothing created, when the cache has no statistics file.
-Result<void> zero_stats(const std::filesystem::path& cache_dir, UnixTime now);
+// lands wholly before (and is zeroed) or wholly after (and is kept). True
+// when zeroed; false, with nothing done and nothing created, when the cache
+// has no statistics file (no statistics recorded yet).
+Result<bool> zero_stats(const std::filesystem::path& cache_dir, UnixTime now);
+// Whether the cache has a statistics file (what zero_stats would zero).
+bool stats_recorded(const std::filesystem::path& cache_dir);
 
 }  // namespace thd

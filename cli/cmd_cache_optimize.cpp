@@ -1,3 +1,4 @@
+#include <cerrno>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -120,7 +121,7 @@ void write_json(const OptimizeReport& r, const CacheOptimizeOptions& o) {
   write_terminal_json(stdout, w.str() + '\n');
 }
 
-void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
+void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o, bool stats_recorded) {
   const char* verb = r.applied ? "" : "would ";
   print(stdout, "Cache  %s%s\n", printable(r.dir.string()).c_str(), r.exists ? "" : " (does not exist)");
   print(stdout, "  mode: %s\n",
@@ -132,7 +133,7 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
         format_bytes(r.bytes_after).c_str(), format_bytes(r.disk_after).c_str(),
         r.applied || !o.cleanup ? "" : "; projected");
   Table services({{"SERVICE", 14},
-                  {"BYTES", 9, Align::right},
+                  {"BYTES", 10, Align::right},  // format_bytes: at most "1023.9 KiB"
                   {"DISK", 10, Align::right},
                   {"FRESH", 7, Align::right},
                   {"EXPIRED", 8, Align::right},
@@ -161,7 +162,9 @@ void print_table(const OptimizeReport& r, const CacheOptimizeOptions& o) {
           printable(o.output_dir.string()).c_str(), static_cast<unsigned long long>(o.output_temps),
           static_cast<unsigned long long>(o.output_temps_removed), r.applied ? "removed" : "to remove");
   if (o.zero_stats)
-    print(stdout, o.stats_zeroed ? "  statistics zeroed\n" : "  statistics would be zeroed\n");
+    print(stdout, !stats_recorded  ? "  no statistics recorded yet (nothing to zero)\n"
+                  : o.stats_zeroed ? "  statistics zeroed\n"
+                                   : "  statistics would be zeroed\n");
   double ratio = r.stats.hit_ratio();
   print(stdout,
         "  statistics: %llu hits, %llu misses, %llu stale served, %llu stores, %llu evictions, "
@@ -210,7 +213,8 @@ CLI::App* setup_cache_optimize(CLI::App& app, CacheOptimizeOptions& options) {
                 "reset the statistics counters (hits, misses, ...) to zero, like ccache -z; alone or with "
                 "--cleanup");
   sub->add_option("--max-size", options.max_size,
-                  "with --cleanup: evict least recently used entries until the cache fits (e.g. 500MB, 1GiB)")
+                  "with --cleanup: evict least recently used entries until their logical bytes (the BYTES "
+                  "column, not DISK) fit (e.g. 500MB, 1GiB)")
       ->type_name("SIZE");
   sub->add_option("--evict-older-than", options.evict_older_than,
                   "with --cleanup: evict entries not used for this long (e.g. 7d, 12h)")
@@ -242,13 +246,20 @@ int run_cache_optimize(const CacheOptimizeOptions& options, Context& context) {
     log_warning("--dry-run, --max-size and --evict-older-than act only with --cleanup; analysing only");
   CacheOptimizeOptions shown = options;
   // Zeroed first: the counters a --cleanup then adds (its evictions) are the first after the reset.
+  const bool recorded = stats_recorded(context.config.cache_dir);
   if (options.zero_stats && !options.dry_run) {
     auto zeroed = zero_stats(context.config.cache_dir, context.clock->now());
-    if (!zeroed)
+    if (!zeroed) {
+      // The permissions hint only where permissions are the cause: a refused
+      // symbolic link or a file in the way already says what to do.
+      const std::string& why = zeroed.error().message;
+      const bool permissions = why.find(errno_text(EACCES)) != std::string::npos ||
+                               why.find(errno_text(EPERM)) != std::string::npos;
       throw FatalError(ExitCode::input,
-                       "--zero-stats: " + zeroed.error().message +
-                           "; nothing was changed (check the cache directory's permissions)");
-    shown.stats_zeroed = true;
+                       "--zero-stats: " + why + "; nothing was changed" +
+                           (permissions ? " (check the cache directory's permissions)" : ""));
+    }
+    shown.stats_zeroed = *zeroed;
   }
   auto report = optimize_cache(context.config.cache_dir, *context.clock, context.config.ttls, o);
   if (!report) throw FatalError(ExitCode::input, report.error().message);
@@ -275,7 +286,7 @@ int run_cache_optimize(const CacheOptimizeOptions& options, Context& context) {
   if (options.report == "json")
     write_json(*report, shown);
   else
-    print_table(*report, shown);
+    print_table(*report, shown, recorded);
   if (shown.remote_found)
     for (const auto& n : shown.remote_found->notices) log_warning(printable(n));
   for (const auto& e : report->errors) log_warning(printable(e));

@@ -10,28 +10,31 @@
 
 namespace thd {
 
-std::optional<std::string> miss_ratio_warning(const StatCounters& stats, std::string_view scope) {
-  const std::uint64_t hits = stats.total(Stat::hits), misses = stats.total(Stat::misses);
+std::optional<std::string> miss_ratio_warning(const RunLookups& run, std::string_view scope) {
+  const std::uint64_t hits = run.stats.total(Stat::hits), misses = run.stats.total(Stat::misses);
   const std::uint64_t lookups = hits + misses;
   // A cold cache (entries absent) and entries past their TTL are misses by
   // design: only misses on entries the cache held but could not use count
   // against it (docs/CACHE.md, "The miss-ratio warning").
-  const std::uint64_t unusable = std::min(stats.total(Stat::corruptions), misses);
+  const std::uint64_t unusable = std::min(run.unusable_misses, misses);
   if (lookups < k_miss_ratio_min_lookups || misses * 2 <= lookups || unusable * 2 <= misses)
     return std::nullopt;
-  char buf[320];
+  // Phase 0's "N corrupt cache entries" line already names the cause and the
+  // fix when the run met no more unusable entries than it counted.
+  if (run.corrupt_reported > 0 && unusable <= run.corrupt_reported) return std::nullopt;
+  char buf[400];
   std::snprintf(buf, sizeof buf,
                 "cache miss ratio is %.0f%% (over 50%%) across %llu %.*s lookups: %llu found an entry "
-                "that could not be used (corrupt or unreadable); `cache-optimize --cleanup` removes "
-                "corrupt entries",
+                "that could not be used (corrupt, unreadable, or not the record expected); "
+                "`cache-optimize --cleanup` removes corrupt ones, unreadable ones need their permissions "
+                "fixed (`inventory` counts them)",
                 static_cast<double>(misses) * 100.0 / static_cast<double>(lookups),
                 static_cast<unsigned long long>(lookups), static_cast<int>(scope.size()), scope.data(),
                 static_cast<unsigned long long>(unusable));
   return std::string(buf);
 }
 
-Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<CoverageRequest> coverage_request,
-                  MissRatioWarning) {
+Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<CoverageRequest> coverage_request) {
   Phase0 p;
   p.now = clock.now();
   p.data_dir = config.data_dir;

@@ -43,20 +43,27 @@ struct Phase0 {
 // A run's lookups below this say nothing about the cache.
 inline constexpr std::uint64_t k_miss_ratio_min_lookups = 10;
 
+// What a run's miss-ratio warning weighs: its own lookups (the session's
+// hits and misses), the misses among them that met an entry the cache held
+// but could not use (Storage::unusable_misses, one per need), and the corrupt
+// entries Phase 0 already warned about.
+struct RunLookups {
+  const StatCounters& stats;
+  std::uint64_t unusable_misses = 0;
+  std::uint64_t corrupt_reported = 0;  // Phase0::cache.total.corrupt
+};
+
 // "cache miss ratio is 80% (over 50%) across 20 <scope> lookups: 16 found an
 // entry that could not be used ..." when at least k_miss_ratio_min_lookups
 // lookups, over half of them misses, and most misses on entries the cache
 // held but could not use (corrupt, unreadable). Misses of a cold cache and of
 // expired entries are not the cache's fault and never warn (docs/CACHE.md).
-std::optional<std::string> miss_ratio_warning(const StatCounters& stats, std::string_view scope);
-
-// Phase 0 never warns on the recorded (cumulative) ratio: `inventory` shows
-// it, a run warns on its own lookups (miss_ratio_warning). Kept for callers.
-enum class MissRatioWarning { persisted, none };
+// Nor does a run whose unusable entries Phase 0 already reported (its "N
+// corrupt cache entries" line): one warning for one cause.
+std::optional<std::string> miss_ratio_warning(const RunLookups& run, std::string_view scope);
 
 // Throws FatalError(input) for unreadable directories.
-Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<CoverageRequest> coverage_request,
-                  MissRatioWarning miss_ratio = MissRatioWarning::none);
+Phase0 run_phase0(const Config& config, const Clock& clock, std::optional<CoverageRequest> coverage_request);
 
 void write_phase0_json(JsonWriter& w, const Phase0& p);
 // The facts of a local analysis as fields of the current object: the same keys

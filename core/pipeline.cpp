@@ -255,7 +255,7 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
   log_info("portfolio " + printable(file.name) + ": " + printable(file.path.string()));
 
   // Phase 0: local files and cache health, before anything else.
-  Phase0 phase0 = run_phase0(config, clock, std::nullopt, MissRatioWarning::none);
+  Phase0 phase0 = run_phase0(config, clock, std::nullopt);
   outcome.times.phase0_inventory = phase.lap();
   guard.check("after phase 0");
   check_interrupted();
@@ -371,6 +371,7 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
 
     // Phase 3: the discovery value.
     std::vector<std::string> phase0_warnings = phase0.warnings;
+    const std::uint64_t phase0_corrupt = phase0.cache.total.corrupt;  // for the miss-ratio warning
     Discovery discovery =
         build_discovery({config, now, file, std::move(phase0), trades, served, outcome.services,
                          cache.session_stats(), network ? &outcome.usage : nullptr});
@@ -419,7 +420,8 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
     outcome.hit_ratio = run_lookups.hit_ratio();
     outcome.coverage = discovery.integration.coverage.ratio;
     outcome.warnings.insert(outcome.warnings.end(), phase0_warnings.begin(), phase0_warnings.end());
-    if (auto w = miss_ratio_warning(run_lookups, "of this run's")) outcome.warnings.push_back(*w);
+    if (auto w = miss_ratio_warning({run_lookups, cache.unusable_misses(), phase0_corrupt}, "of this run's"))
+      outcome.warnings.push_back(*w);
     return outcome;
   } catch (const FatalError& e) {
     std::vector<std::string> problems = save_learned();
@@ -439,7 +441,7 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
 DryRunPlan plan_pipeline(const Config& config, Clock& clock, const RunRequest& request) {
   const PortfolioFile file = run_portfolio(config, request);
   const UnixTime now = clock.now();
-  Phase0 phase0 = run_phase0(config, clock, std::nullopt, MissRatioWarning::none);
+  Phase0 phase0 = run_phase0(config, clock, std::nullopt);
   TradeStats trades(date_of(now));
   read_trade_history(file.path, trades);
   const NeedsInput needs_input = needs_input_for(trades, phase0, config);

@@ -74,13 +74,17 @@ CacheView look_in_cache_uncounted(const Need& need, Storage& cache, UnixTime now
 }
 
 // One hit or miss per need: a hit for the provider whose fresh entry served
-// it, a miss (for the first provider looked at) otherwise.
+// it, a miss (for the first provider looked at) otherwise; a miss that met an
+// entry it could not use is also counted once as such, however many
+// providers' entries were bad.
 CacheView look_in_cache(const Need& need, Storage& cache, UnixTime now, const ServeOptions& options) {
   CacheView v = look_in_cache_uncounted(need, cache, now, options);
-  if (v.fresh)
+  if (v.fresh) {
     cache.count(v.fresh->provenance.service, Stat::hits);
-  else if (v.considered)
+  } else if (v.considered) {
     cache.count(v.first_service, Stat::misses);
+    if (!v.problems.empty()) cache.count_unusable_miss();
+  }
   return v;
 }
 

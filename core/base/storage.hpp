@@ -125,6 +125,12 @@ class Storage {
   enum class CountLookup { yes, no };
   Lookup get(std::string_view service, std::string_view key, CountLookup count = CountLookup::yes);
   void count(std::string_view service, Stat s) { m_stats.add(service, s); }
+  // A counted miss that met at least one entry it could not use (corrupt,
+  // unreadable, or a record that does not parse): the planner counts one per
+  // need, like the miss itself. This session only, never persisted: what the
+  // run's miss-ratio warning weighs (core/phase0.hpp).
+  void count_unusable_miss() { ++m_unusable_misses; }
+  std::uint64_t unusable_misses() const { return m_unusable_misses; }
   // Refuses invalid JSON and a TTL that is not positive.
   Result<void> put(std::string_view service, std::string_view key, std::int64_t ttl_seconds,
                    std::string_view data_json);
@@ -150,6 +156,7 @@ class Storage {
   StatCounters m_stats;
   std::vector<std::string> m_notices;
   std::uint64_t m_remote_stale = 0;
+  std::uint64_t m_unusable_misses = 0;
 };
 
 }  // namespace thd

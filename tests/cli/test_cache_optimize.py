@@ -7,7 +7,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from thdtest import (DAY, HOUR, NOW, SERVICES, ThdTestCase, entry_json, file_size, iso, md5_name,  # noqa: E402
+from thdtest import (DAY, HOUR, NOW, SERVICES, SOURCE, ThdTestCase, entry_json, file_size, iso, md5_name,  # noqa: E402
                      parse_iso, snapshot, write_entry, write_file)
 
 MIN = 60
@@ -310,6 +310,25 @@ class EvictionTest(ThdTestCase):
         self.assertEqual(snapshot(self.tmp), before)
         self.assertEqual([(a["action"], a["path"]) for a in doc["actions"]], [("evict", files[0][0])])
         self.assertEqual(doc["after"]["bytes"], files[1][1])
+
+    def test_max_size_bounds_logical_bytes_as_its_help_says(self):
+        """Review 1-d, finding 14: --max-size counts the BYTES column (sum of st_size), not DISK; the help
+        and the man page's --max-size paragraph say so."""
+        files = self.entries([("fmp", "profile:A", 2 * HOUR, 100), ("fmp", "profile:B", HOUR, 100)])
+        logical = sum(size for _, size in files)
+        disk = sum(os.stat(os.path.join(self.cache, rel)).st_blocks * 512 for rel, _ in files)
+        if disk <= logical:
+            self.skipTest("this file system stores these entries in no more than their size")
+        doc, _ = self.optimize("--cleanup", "--max-size", str(logical))  # over it on disk, within in bytes
+        self.assertEqual(doc["after"]["files"], 2)
+        self.assertEqual(doc["actions"], [])
+        help_text = " ".join(self.thd("cache-optimize", "--help").stdout.split())
+        self.assertIn("until their logical bytes (the BYTES column, not DISK) fit", help_text)
+        with open(os.path.join(SOURCE, "docs", "man", "trade-history-discover.1")) as f:
+            man = f.read()
+        paragraph = man[man.index(r".BI \-\-max\-size"):]
+        paragraph = paragraph[:paragraph.index(".TP")]
+        self.assertIn("logical", paragraph)
 
     def test_max_size_with_units(self):
         files = self.entries([("fmp", "profile:A", 2 * HOUR, 2000), ("fmp", "profile:B", HOUR, 2000)])

@@ -100,13 +100,19 @@ TEST_CASE("a .meta swapped for a link while a merge waits for the lock: nothing 
 
 TEST_CASE("zero_stats resets the counters; with no statistics file it creates nothing") {
   test::TempDir dir;
-  REQUIRE(zero_stats(dir.path(), 0));
+  auto none = zero_stats(dir.path(), 0);
+  REQUIRE(none);
+  CHECK_FALSE(*none);  // nothing recorded yet: nothing zeroed
+  CHECK_FALSE(stats_recorded(dir.path()));
   CHECK_FALSE(std::filesystem::exists(dir.path() / ".meta"));
   StatCounters delta;
   delta.add("fmp", Stat::hits, 3);
   delta.add("imf_data", Stat::misses, 2);
   REQUIRE(merge_stats(dir.path(), delta, 0));
-  REQUIRE(zero_stats(dir.path(), 0));
+  CHECK(stats_recorded(dir.path()));
+  auto done = zero_stats(dir.path(), 0);
+  REQUIRE(done);
+  CHECK(*done);
   auto zeroed = load_stats(dir.path());
   REQUIRE(zeroed);
   CHECK(zeroed->empty());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cache/memory_storage.hpp"
+#include "core/phase0.hpp"
 #include "core/planner.hpp"
 #include "services/providers/registry.hpp"
 
@@ -373,6 +374,34 @@ TEST_CASE("hits and misses: one per need, whatever the chain's length") {
   CHECK(s.get("sec_edgar", Stat::misses) == 0);
   CHECK(s.total(Stat::hits) + s.total(Stat::misses) == needs.size());
   CHECK(s.get("fmp", Stat::stale_served) == 1);
+}
+
+TEST_CASE("unusable misses: one per need that met a bad entry, not one per bad entry, cold misses not") {
+  // The market chain looks at yahoo_finance, fmp and alpha_vantage (review 1-d, finding 2):
+  // two tickers with all three entries corrupt, one with one corrupt entry and an
+  // expired one, one with a bad record and a fresh later provider (a hit), three cold.
+  Cache c;
+  for (const char* t : {"AAPL", "MSFT"}) {
+    c.memory().put_corrupt("yahoo_finance", std::string("chart:") + t + ":1y:1d", CorruptReason::not_json);
+    c.memory().put_corrupt("fmp", std::string("quote:") + t, CorruptReason::not_json);
+    c.memory().put_corrupt("alpha_vantage", std::string("quote:") + t, CorruptReason::not_json);
+  }
+  c.memory().put_corrupt("fmp", "quote:KO", CorruptReason::not_json);
+  c.seed("alpha_vantage", "quote:KO", k_now - 2000, 900, market(60.0));  // expired
+  REQUIRE(c.memory().put("yahoo_finance", "chart:PEP:1y:1d", k_now, 900, R"({"price":"abc"})"));
+  c.seed("fmp", "quote:PEP", k_now, 900, market(170.0));
+  std::vector<Need> needs;
+  for (const char* t : {"AAPL", "MSFT", "KO", "PEP", "NVDA", "AMD", "INTC"})
+    needs.push_back(make_need(NeedKind::market, t));
+  auto served = c.serve(needs, nullptr, true);
+  const StatCounters& s = c.store.session_stats();
+  CHECK(s.total(Stat::hits) == 1);        // PEP, from fmp
+  CHECK(s.total(Stat::misses) == 6);      // AAPL, MSFT, KO and the three cold ones
+  CHECK(c.store.unusable_misses() == 3);  // AAPL, MSFT, KO: not 7 (the corrupt entries), not PEP (a hit)
+
+  // The warning's rule on these counts: 3 of 6 misses is not most of them, and cold
+  // misses never count: no warning, though 7 corrupt entries were met.
+  CHECK_FALSE(miss_ratio_warning({s, c.store.unusable_misses(), 0}, "run"));
 }
 
 TEST_CASE("plan_sources: where each need would come from, without counting or fetching") {
