@@ -49,10 +49,11 @@ void SettingBindings::collect(std::map<std::string, std::string>& out) const {
     if (b.option->count() > 0) out[b.name] = b.flag ? "true" : b.text;
 }
 
-Context make_context(const GlobalOptions& global, const SettingBindings& bindings) {
+Context make_context(const GlobalOptions& global, const SettingBindings& bindings, bool show_config) {
   ConfigInputs inputs;
   bindings.collect(inputs.command_line);
   inputs.config_flag = global.config;
+  inputs.show_bad_base_urls = show_config;
   Context ctx;
   ctx.config = resolve_config(inputs);
   for (const auto& [service, url] : ctx.config.base_urls)
@@ -135,8 +136,12 @@ int main(int argc, char** argv) {
   for (const std::string& w : secret_warnings) log_warning(w);
   // What works without a command comes first; then the command is required.
   if (help->parsed()) return run_help(app, help_topic);
+  if (!show_config && app.count("--report") > 0 && !selected_command(app))
+    throw FatalError(ExitCode::usage,
+                     "--report before a subcommand is only for --show-config (e.g. trade-history-discover "
+                     "--show-config --report json)");
   if (!show_config && !selected_command(app)) no_command(app);
-  Context context = make_context(global, bindings);
+  Context context = make_context(global, bindings, show_config);
   if (show_config) {  // a subcommand's own --report given after it wins
     std::string format = show_config_report;
     if (run->parsed() && !run_options.report.empty()) format = run_options.report;

@@ -43,8 +43,9 @@ struct Context {
   std::unique_ptr<Clock> clock;
 };
 
-// Builds the Config from the collected options, the environment and the config file.
-Context make_context(const GlobalOptions& global, const SettingBindings& bindings);
+// Builds the Config from the collected options, the environment and the config file
+// (for --show-config: a bad base URL shown with its problem, not refused).
+Context make_context(const GlobalOptions& global, const SettingBindings& bindings, bool show_config = false);
 
 int main(int argc, char** argv);
 

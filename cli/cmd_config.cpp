@@ -67,7 +67,11 @@ void print_table(const Config& config, const std::vector<KeyVariable>& keys,
                  const std::vector<ResolvedDir>& dirs) {
   Table t({{"SETTING", 42}, {"VALUE", 40}, {"ORIGIN", 0}});
   t.add_row({"config_file", config.config_file ? config.config_file->string() : "(none)"});
-  for (const ShownSetting& s : config.shown) t.add_row({s.name, printable(s.value), origin_text(s)});
+  for (const ShownSetting& s : config.shown)
+    t.add_row({s.name,
+               printable(is_duration_setting(s.name) ? seconds_with_unit(s.value) : s.value) +
+                   (s.problem.empty() ? "" : "  (INVALID: " + s.problem + ")"),
+               origin_text(s)});
   t.print();
   // No blank line, and no row that starts like a setting's: a script can key the lines by their first word.
   print(stdout, "API KEYS AND CONTACTS (from the environment; values are never shown)\n");
@@ -99,6 +103,7 @@ void print_json(const Config& config, const std::vector<KeyVariable>& keys,
       w.null();
     else
       w.value(s.where);
+    if (!s.problem.empty()) w.field("problem", s.problem);
     w.end_object();
   }
   w.end_array();

@@ -12,6 +12,7 @@
 #include "core/base/error.hpp"
 #include "core/base/log.hpp"
 #include "core/base/text.hpp"
+#include "core/config.hpp"
 #include "core/portfolio.hpp"
 
 namespace thd::cli {
@@ -36,7 +37,9 @@ Then:
 
 A CSV kept elsewhere runs with `run --csv FILE`. API keys come from the
 environment only (FMP_API_KEY, ALPHA_VANTAGE_API_KEY, FRED_API_KEY,
-COINGECKO_API_KEY); `trade-history-discover --show-config` says which were found.
+COINGECKO_API_KEY or COINGECKO_PRO_API_KEY), and SEC EDGAR asks for a contact
+in SEC_EDGAR_USER_AGENT ("name email@example.com");
+`trade-history-discover --show-config` says which were found.
 )";
 
 // Creates `dir` and its missing parents; the ones it made are appended to `created`.
@@ -63,11 +66,23 @@ CLI::App* setup_init(CLI::App& app) {
 int run_init(Context& context) {
   const std::filesystem::path& data = context.config.data_dir;
   std::vector<std::filesystem::path> created;
-  for (const std::filesystem::path& dir :
-       {trade_history_dir(data), data / "outputs" / "fundamental_analysis",
-        data / "outputs" / "sector_analysis", data / "outputs" / "trade_history" / "discovery",
-        context.config.cache_dir})
-    make_dirs(dir, created);
+  // A failure partway says what was already made (kept: a second init finishes the job).
+  auto failed = [&](const FatalError& e) {
+    if (created.empty()) return FatalError(e.code(), e.what());
+    std::string made;
+    for (const std::filesystem::path& dir : created)
+      made += (made.empty() ? "" : ", ") + printable(dir.string()) + "/";
+    return FatalError(e.code(), std::string(e.what()) + " (already created: " + made + ")");
+  };
+  try {
+    for (const std::filesystem::path& dir :
+         {trade_history_dir(data), data / "outputs" / "fundamental_analysis",
+          data / "outputs" / "sector_analysis", data / "outputs" / "trade_history" / "discovery",
+          context.config.cache_dir})
+      make_dirs(dir, created);
+  } catch (const FatalError& e) {
+    throw failed(e);
+  }
 
   const std::filesystem::path readme = data / "README.md";
   bool readme_created = false;
@@ -80,7 +95,8 @@ int run_init(Context& context) {
     }
     readme_created = true;
   } else if (errno != EEXIST) {
-    throw FatalError(ExitCode::input, "init: cannot write " + readme.string() + ": " + std::strerror(errno));
+    throw failed(
+        FatalError(ExitCode::input, "init: cannot write " + readme.string() + ": " + std::strerror(errno)));
   }
 
   for (const std::filesystem::path& dir : created)
@@ -90,8 +106,8 @@ int run_init(Context& context) {
     print(stdout, "nothing to create: %s already has the layout (nothing changed)\n",
           printable(data.string()).c_str());
   else
-    print(stdout, "put trade-history CSVs in %s, then: trade-history-discover run --portfolio NAME\n",
-          printable(trade_history_dir(data).string()).c_str());
+    print(stdout, "put trade-history CSVs in %s, then: trade-history-discover %srun --portfolio NAME\n",
+          shell_word(trade_history_dir(data).string()).c_str(), data_dir_arguments(context.config).c_str());
   return 0;
 }
 

@@ -112,13 +112,14 @@ double to_seconds(const SettingSpec& s, const RawValue& v) {
   return *n;
 }
 
+// A bare number is refused (only 0 is): the default is "1d", so "7" would silently mean 7 seconds.
 std::int64_t to_duration(const SettingSpec& s, const RawValue& v) {
-  auto secs = parse_duration_seconds(v.text, BareNumber::seconds);
+  auto secs = parse_duration_seconds(v.text, BareNumber::needs_unit);
   std::string range = std::to_string(static_cast<std::int64_t>(s.min)) + "s to " +
                       std::to_string(static_cast<std::int64_t>(s.max) / 86400) + "d";
   if (!secs && secs.error().message.starts_with("not a duration"))
-    bad_value(v, "not a duration (seconds, or e.g. 15m, 6h, 1d; " + range + ")");
-  if (!secs) bad_value(v, secs.error().message + " (" + range + ")");
+    bad_value(v, "not a duration (e.g. 15m, 6h, 1d; " + range + ")");
+  if (!secs) bad_value(v, secs.error().message + "; " + range);
   if (*secs < s.min || *secs > s.max) bad_value(v, "out of range (expected " + range + ")");
   return static_cast<std::int64_t>(*secs);
 }
@@ -447,16 +448,22 @@ Config resolve_config(const ConfigInputs& in) {
     else if (auto it = file.find(name); it != file.end())
       v = RawValue{it->second.text, Origin::config_file, it->second.where};
     std::string url = v ? v->text : std::string(svc.default_base_url);
+    std::string problem_text;
     if (v) {
       if (auto problem = base_url_problem(url)) {
-        v->text = redact_url(v->text);  // a key pasted into a URL stays out of the message
-        bad_value(*v, *problem);
+        if (!in.show_bad_base_urls) {
+          v->text = redact_url(v->text);  // a key pasted into a URL stays out of the message
+          bad_value(*v, *problem);
+        }
+        problem_text = *problem;
       }
     }
+    const std::string shown_url = redact_url(url);
+    if (!problem_text.empty()) url = std::string(svc.default_base_url);  // never used: --show-config exits
     while (url.size() > 8 && url.back() == '/') url.pop_back();
     cfg.base_urls[std::string(svc.name)] = url;
     cfg.shown.push_back(
-        {name, redact_url(url), v ? v->origin : Origin::built_in, v ? v->where : std::string()});
+        {name, shown_url, v ? v->origin : Origin::built_in, v ? v->where : std::string(), problem_text});
     file.erase(name);
     if (auto o = service_overrides(svc.name, file, cfg.shown))
       cfg.service_overrides[std::string(svc.name)] = *o;
@@ -474,9 +481,25 @@ Config resolve_config(const ConfigInputs& in) {
     std::optional<DataKind> kind = data_kind_by_name(parts.back());
     if (!kind || parts.size() > 3 || (parts.size() == 3 && !service_index(parts[1]))) {
       std::string kinds;
-      for (const auto& k : k_data_kinds) kinds += (kinds.empty() ? "" : ", ") + std::string(k.name);
-      bad_value(v, "unknown TTL setting '" + name +
-                       "' (use ttl.<kind> or ttl.<service>.<kind>; kinds: " + kinds + ")");
+      std::vector<std::string> kind_names, service_names;
+      for (const auto& k : k_data_kinds) {
+        kinds += (kinds.empty() ? "" : ", ") + std::string(k.name);
+        kind_names.emplace_back(k.name);
+      }
+      for (std::string_view service : k_service_names) service_names.emplace_back(service);
+      // "did you mean": the kind mistyped ("ttl.qoute"), or the service ("ttl.fpm.quote").
+      std::optional<std::string> guess;
+      if (!kind && parts.size() <= 3) {
+        if (auto k = closest_match(parts.back(), kind_names)) {
+          guess = "ttl." + (parts.size() == 3 ? parts[1] + "." : std::string()) + *k;
+          if (parts.size() == 3 && !service_index(parts[1])) guess.reset();
+        }
+      } else if (kind && parts.size() == 3) {
+        if (auto svc = closest_match(parts[1], service_names)) guess = "ttl." + *svc + "." + parts.back();
+      }
+      bad_value(v, "unknown TTL setting '" + name + "'" +
+                       (guess ? "; did you mean '" + *guess + "'?" : std::string()) +
+                       " (use ttl.<kind> or ttl.<service>.<kind>; kinds: " + kinds + ")");
     }
     auto parsed = parse_duration_seconds(v.text, BareNumber::seconds);
     if (!parsed) bad_value(v, parsed.error().message + " (seconds, or e.g. 15m, 2h, 7d)");
@@ -546,14 +569,55 @@ std::string setting_source(const Config& config, std::string_view name) {
   return "the default";
 }
 
+std::string shell_word(std::string_view path) {
+  const std::string shown = printable(path);
+  if (!shown.empty() &&
+      shown.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./,:=+@%-") ==
+          std::string::npos)
+    return shown;
+  std::string out = "\"";
+  for (char c : shown) {
+    if (c == '$' || c == '`' || c == '\\' || c == '"') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string data_dir_arguments(const Config& config) {
+  for (const ShownSetting& s : config.shown)
+    if (s.name == "data_dir" && s.origin != Origin::built_in)
+      return "--data-dir " + shell_word(config.data_dir.string()) + " ";
+  return "";
+}
+
 void require_data_dir(const Config& config) {
   std::error_code ec;
   if (std::filesystem::is_directory(config.data_dir, ec)) return;
   const bool exists = std::filesystem::exists(config.data_dir, ec);
-  throw FatalError(ExitCode::input, "data directory " + config.data_dir.string() +
+  throw FatalError(ExitCode::input, "data directory " + shell_word(config.data_dir.string()) +
                                         (exists ? " is not a directory" : " does not exist") + " (from " +
                                         setting_source(config, "data_dir") +
-                                        "); create it with 'trade-history-discover init' or pass --data-dir");
+                                        "); create it with 'trade-history-discover " +
+                                        data_dir_arguments(config) + "init' or pass --data-dir");
+}
+
+bool is_duration_setting(std::string_view name) {
+  const SettingSpec* spec = find_setting(name);
+  return name.starts_with("ttl.") || (spec && spec->type == SettingType::duration);
+}
+
+std::string seconds_with_unit(std::string_view seconds) {
+  std::int64_t secs = 0;
+  if (seconds.empty() || seconds.find_first_not_of("0123456789") != std::string_view::npos ||
+      seconds.size() > 15)
+    return std::string(seconds);
+  for (char c : seconds) secs = secs * 10 + (c - '0');
+  if (secs == 0) return std::string(seconds);
+  static constexpr std::pair<std::int64_t, const char*> k_units[] = {
+      {7 * 86400, "w"}, {86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+  for (const auto& [size, unit] : k_units)
+    if (secs % size == 0) return std::string(seconds) + " (" + std::to_string(secs / size) + unit + ")";
+  return std::string(seconds);
 }
 
 }  // namespace thd

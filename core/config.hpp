@@ -36,12 +36,17 @@ struct SettingSpec {
 
 const std::vector<SettingSpec>& setting_specs();
 const SettingSpec* find_setting(std::string_view name);
+// Whether a shown setting's value is a duration in seconds ([ttl] entries, run.no_data_ttl).
+bool is_duration_setting(std::string_view name);
+// For people: "604800" -> "604800 (1w)", "21600" -> "21600 (6h)", "90" -> "90 (90s)"; other text as is.
+std::string seconds_with_unit(std::string_view seconds);
 
 struct ShownSetting {
   std::string name;
   std::string value;
   Origin origin;
-  std::string where;  // "--max-concurrent", "THD_DATA_DIR", "file.toml:3:1"
+  std::string where;         // "--max-concurrent", "THD_DATA_DIR", "file.toml:3:1"
+  std::string problem = {};  // a base URL refused, kept for --show-config (ConfigInputs::show_bad_base_urls)
 };
 
 // [services.<name>] settings besides base_url; unset: the provider's own.
@@ -86,6 +91,9 @@ struct ConfigInputs {
   std::optional<std::string> config_flag;           // --config FILE
   EnvLookup env = process_environment();
   std::filesystem::path default_config = "trade-history-discover.toml";
+  // --show-config: a bad base URL is shown with its problem (ShownSetting::problem, the
+  // built-in URL used) instead of refused, so the settings can still be seen.
+  bool show_bad_base_urls = false;
 };
 
 // Throws FatalError(usage) naming the option, variable or file position
@@ -100,5 +108,14 @@ std::string setting_source(const Config& config, std::string_view name);
 // not exist, FatalError(input) with the one message that says where the
 // value came from and how to create it (trade-history-discover init).
 void require_data_dir(const Config& config);
+
+// A path for a command line the user can paste: as is when it holds only
+// safe characters, else in double quotes with $ ` \ " escaped; control bytes
+// and bytes that are not UTF-8 shown as \xNN.
+std::string shell_word(std::string_view path);
+// "--data-dir DIR " (DIR a shell_word) when the data dir is not the built-in
+// default, else "": the exact command for this data dir, e.g.
+// "trade-history-discover " + data_dir_arguments(c) + "init".
+std::string data_dir_arguments(const Config& config);
 
 }  // namespace thd

@@ -235,7 +235,7 @@ namespace {
 // --csv FILE, else the name resolved in the trade-history directory.
 PortfolioFile run_portfolio(const Config& config, const RunRequest& request) {
   if (!request.csv.empty()) return portfolio_from_csv(request.csv);
-  return resolve_portfolio(config.data_dir, request.portfolio);
+  return resolve_portfolio_argument(config.data_dir, request.portfolio);
 }
 }  // namespace
 

@@ -34,6 +34,11 @@ bool contains_eight_digits(std::string_view s) {
   return false;
 }
 
+// "x.csv", "X.CSV": the extension in any case.
+bool ends_in_csv(std::string_view s) {
+  return s.size() > 4 && to_lower(s.substr(s.size() - 4)) == ".csv";
+}
+
 std::vector<std::string> csv_files(const std::filesystem::path& dir) {
   std::vector<std::string> out;
   auto entries = list_directory(dir);
@@ -73,12 +78,16 @@ PortfolioFile resolve_portfolio(const std::filesystem::path& data_dir, const std
             "' is not a portfolio name (no '/', '..' or NUL allowed) nor a file (a CSV file: --csv FILE)");
   const auto dir = trade_history_dir(data_dir);
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec))
-    throw FatalError(ExitCode::input, "trade-history directory " + dir.string() +
-                                          " does not exist; put <portfolio>_<YYYYMMDD>.csv files "
+  if (!std::filesystem::is_directory(dir, ec)) {
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
+      throw FatalError(ExitCode::input, "cannot read trade-history directory '" + printable(dir.string()) +
+                                            "': " + ec.message());
+    throw FatalError(ExitCode::input, "trade-history directory '" + printable(dir.string()) +
+                                          "' does not exist; put <portfolio>_<YYYYMMDD>.csv files "
                                           "there or pass --data-dir");
+  }
   std::string stem = name;
-  if (stem.size() > 4 && stem.substr(stem.size() - 4) == ".csv") stem.resize(stem.size() - 4);
+  if (ends_in_csv(stem)) stem.resize(stem.size() - 4);
 
   PortfolioFile found;
   if (contains_eight_digits(stem)) {
@@ -107,34 +116,84 @@ PortfolioFile resolve_portfolio(const std::filesystem::path& data_dir, const std
   std::string available;
   for (const auto& n : names) available += (available.empty() ? "" : ", ") + n;
   std::string base(stem);
-  if (std::string_view b; trailing_date(stem, &b)) base = std::string(b);
-  const auto guess = closest_match(base, names);
-  throw FatalError(ExitCode::input, "no portfolio '" + name + "' in " + dir.string() +
-                                        (guess ? "; did you mean '" + *guess + "'?" : "") +
-                                        " (available: " + (available.empty() ? "none" : available) + ")");
+  std::string_view b;
+  const bool dated = trailing_date(stem, &b).has_value();
+  if (dated) base = std::string(b);
+  std::string hint;
+  if (dated && std::find(names.begin(), names.end(), base) != names.end()) {
+    // A portfolio that exists, on a date it does not have: its dated files, newest first.
+    std::vector<std::string> stems;
+    for (const std::string& file : csv_files(dir)) {
+      std::string_view fstem = std::string_view(file).substr(0, file.size() - 4);
+      std::string_view fbase;
+      if (trailing_date(fstem, &fbase) && fbase == base) stems.emplace_back(fstem);
+    }
+    std::sort(stems.rbegin(), stems.rend());
+    if (stems.size() > 5) stems.resize(5);
+    for (const auto& st : stems) hint += (hint.empty() ? "" : ", ") + ("'" + st + "'");
+    if (!hint.empty()) hint = "; '" + base + "' has " + hint + " (or '" + base + "' for the newest)";
+  } else if (const auto guess = closest_match(base, names)) {
+    hint = "; did you mean '" + *guess + "'?";
+  }
+  throw FatalError(ExitCode::input, "no portfolio '" + printable(name) + "' in " + printable(dir.string()) +
+                                        hint + " (available: " + (available.empty() ? "none" : available) +
+                                        ")");
 }
 
-PortfolioFile portfolio_from_csv(const std::filesystem::path& csv) {
+PortfolioFile portfolio_from_csv(const std::filesystem::path& csv, std::string_view option) {
+  const std::string shown = std::string(option) + " '" + printable(csv.string()) + "'";
   std::error_code ec;
   if (std::filesystem::is_directory(csv, ec))
-    throw FatalError(ExitCode::input, "--csv " + csv.string() + ": is a directory, not a CSV file");
-  if (::access(csv.c_str(), R_OK) != 0)
-    throw FatalError(ExitCode::input, "cannot read CSV file " + csv.string() + ": " + std::strerror(errno));
+    throw FatalError(ExitCode::input, shown + ": is a directory, not a CSV file");
+  // The portfolio's name, and the output file's, come from the file name: it must make one.
   const std::string stem = csv.stem().string();
+  if (stem.empty() || stem[0] == '.')
+    throw FatalError(ExitCode::usage, shown + ": the file name gives no portfolio name (it " +
+                                          (stem.empty() ? "is empty" : "starts with '.'") +
+                                          "); rename or copy the file to NAME.csv");
+  if (printable(stem) != stem)
+    throw FatalError(ExitCode::usage, shown +
+                                          ": the file name holds control characters or bytes that are not "
+                                          "UTF-8, unfit for the output file's name; rename or copy the file");
+  if (::access(csv.c_str(), R_OK) != 0)
+    throw FatalError(ExitCode::input,
+                     "cannot read CSV file '" + printable(csv.string()) + "': " + std::strerror(errno));
   std::string_view base = stem;
   PortfolioFile out;
   out.date = trailing_date(stem, &base);
   out.name = std::string(base);
-  if (out.name.empty()) out.name = stem.empty() ? "portfolio" : stem;
+  if (out.name.empty()) out.name = stem;
   out.path = csv;
   return out;
 }
 
-bool is_portfolio_path(const std::string& value) {
+bool is_portfolio_path(const std::string&) {
+  return false;
+}
+
+PortfolioFile resolve_portfolio_argument(const std::filesystem::path& data_dir, const std::string& value) {
+  // A '/' makes a path (a name never holds one).
   std::error_code ec;
-  const bool csv = value.size() > 4 && value.ends_with(".csv");
-  if (value.find('/') != std::string::npos) return csv || std::filesystem::exists(value, ec);
-  return csv && std::filesystem::exists(value, ec);
+  if (value.find('/') != std::string::npos) {
+    if (ends_in_csv(value) || std::filesystem::exists(value, ec))
+      return portfolio_from_csv(value, "--portfolio");
+    return resolve_portfolio(data_dir, value);  // refused as a name, saying so
+  }
+  const bool here = ends_in_csv(value) && std::filesystem::is_regular_file(value, ec);
+  if (!here) return resolve_portfolio(data_dir, value);
+  // "x.csv" names the portfolio x first; the file in the current directory only when x is not one.
+  std::optional<PortfolioFile> named;
+  try {
+    named = resolve_portfolio(data_dir, value);
+  } catch (const FatalError& e) {
+    if (e.code() != ExitCode::input) throw;
+  }
+  if (!named) return portfolio_from_csv(value, "--portfolio");
+  throw FatalError(ExitCode::usage, "--portfolio '" + printable(value) + "' is both the portfolio '" +
+                                        named->name + "' (" + printable(named->path.string()) +
+                                        ") and a file in the current directory; write " + "--portfolio " +
+                                        named->name + " for the portfolio, or --csv ./" + printable(value) +
+                                        " for the file");
 }
 
 PortfolioTickers read_portfolio_tickers(const std::filesystem::path& csv) {

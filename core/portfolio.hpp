@@ -30,13 +30,21 @@ PortfolioFile resolve_portfolio(const std::filesystem::path& data_dir, const std
 
 // `run --csv FILE`: any CSV file, its portfolio name from the file name (the
 // stem, a trailing _<YYYYMMDD> taken off as for a name: live_20261101.csv ->
-// live). Throws FatalError(input) naming the file when it cannot be read.
-PortfolioFile portfolio_from_csv(const std::filesystem::path& csv);
+// live). Throws FatalError naming `option` (the option the user typed) and
+// the file: input (3) when it is a directory or cannot be read; usage (2)
+// when its name makes no portfolio name (empty, starting with '.', control
+// bytes or bytes that are not UTF-8: the output file is named after it).
+PortfolioFile portfolio_from_csv(const std::filesystem::path& csv, std::string_view option = "--csv");
 
-// Whether a --portfolio value is a path to a CSV file rather than a name: it
-// holds a '/' and ends in .csv or exists, or it ends in .csv and exists
-// (from the current directory). Otherwise it is a name (SPEC §3: "a/b" is
-// refused as a name, "pf.csv" is the portfolio pf).
+// `run --portfolio VALUE`: a value holding '/' is a CSV file; "x.csv" (any
+// case) is the portfolio x of the data dir first, a file in the current
+// directory only when x is no portfolio, and exit 2 when it is both.
+// Otherwise resolve_portfolio().
+PortfolioFile resolve_portfolio_argument(const std::filesystem::path& data_dir, const std::string& value);
+
+// Always false: a --portfolio path is resolved by resolve_portfolio_argument(),
+// which knows the data dir and names --portfolio in its messages. Kept until
+// cli/cmd_run.cpp drops its call.
 bool is_portfolio_path(const std::string& value);
 
 struct PortfolioTickers {

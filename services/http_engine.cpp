@@ -99,8 +99,13 @@ std::optional<std::string> base_url_problem(std::string_view url) {
     const std::string_view port = authority.substr(colon + 1);
     if (port.empty()) return "the port after ':' is empty (write host:8080, or drop the ':')";
     auto n = parse_int(port);
-    if (!n || port.find_first_not_of("0123456789") != std::string_view::npos || *n < 1 || *n > 65535)
+    if (!n || port.find_first_not_of("0123456789") != std::string_view::npos || *n < 1 || *n > 65535) {
+      // With an '@' anywhere, this "port" may be a password cut at a '/', '?' or '#': never quote it.
+      if (url.find('@') != std::string_view::npos)
+        return "the port after ':' is not a number from 1 to 65535 (in user info, percent-encode "
+               "'/', '?', '#' and '@': %2F, %3F, %23, %40)";
       return "the port '" + std::string(port) + "' is not a number from 1 to 65535";
+    }
     if (colon == 0) return "no host before the port";
   }
   // The rest as libcurl reads it, without the user info (the credentials are not checked here).

@@ -66,16 +66,30 @@ void print(std::FILE* to, const char* format, ...) {
 }
 
 std::string redact_url(std::string_view url) {
-  std::string out(url.substr(0, url.find_first_of("?#")));
-  if (out.size() < url.size()) out += "?<redacted>";
-  // user:password@ (or a key in the user part) goes too
-  size_t scheme = out.find("://");
-  size_t start = scheme == std::string::npos ? 0 : scheme + 3;
-  // The user info ends at the authority's last '@' (a password may hold an
-  // unencoded '@'), as register_url_secrets() and curl read it.
-  const size_t slash = out.find('/', start);
-  const size_t at = out.rfind('@', slash == std::string::npos ? std::string::npos : slash);
-  if (at != std::string::npos && at >= start) out.replace(start, at - start + 1, "<redacted>@");
+  // Where the user info would start: after "scheme://", or after "scheme:" when the slashes are
+  // missing or short ("http:/user:pw@host"), else at the start.
+  size_t start = 0;
+  if (size_t scheme = url.find("://"); scheme != std::string_view::npos) {
+    start = scheme + 3;
+  } else if (size_t colon = url.find(':');
+             colon != std::string_view::npos && colon > 0 &&
+             url.substr(0, colon).find_first_not_of(
+                 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") ==
+                 std::string_view::npos) {
+    start = colon + 1;
+    while (start < url.size() && url[start] == '/') ++start;
+  }
+  // A password may hold an unencoded '@', '/', '?' or '#': any '@' at all means everything from the
+  // scheme to the string's LAST '@' may be user info, and goes before the query is cut.
+  std::string out(url.substr(0, start));
+  std::string_view rest = url.substr(start);
+  if (size_t at = rest.rfind('@'); at != std::string_view::npos) {
+    out += "<redacted>@";
+    rest.remove_prefix(at + 1);
+  }
+  const size_t cut = rest.find_first_of("?#");
+  out += rest.substr(0, cut);
+  if (cut != std::string_view::npos) out += "?<redacted>";
   return out;
 }
 

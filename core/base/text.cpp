@@ -174,8 +174,10 @@ Result<double> parse_duration_seconds(std::string_view s, BareNumber bare) {
   double mult;
   if (unit.empty()) {
     if (bare == BareNumber::needs_unit && n != 0) {
-      const std::string num(t);
-      return fail("a duration needs a unit (" + num + "d? " + num + "h?): e.g. 7d, 12h, 90m");
+      // The number as a number ("5." -> 5), not as typed.
+      char num[32];
+      std::snprintf(num, sizeof num, "%.6g", n);
+      return fail("a duration needs a unit (" + std::string(num) + "d? " + num + "h?): e.g. 7d, 12h, 90m");
     }
     mult = 1;
   } else if (iequals(unit, "s") || iequals(unit, "sec"))
@@ -189,8 +191,7 @@ Result<double> parse_duration_seconds(std::string_view s, BareNumber bare) {
   else if (iequals(unit, "w"))
     mult = 7 * 86400;
   else
-    return fail("unknown unit '" + std::string(unit) + "' (s, m, h, d or w: " + std::string(k_examples) +
-                ")");
+    return fail("unknown unit '" + std::string(unit) + "': use s, m, h, d or w, " + std::string(k_examples));
   const double secs = n * mult;
   if (secs > 100.0 * 366 * 86400) return fail("too long (at most 100 years)");
   return secs;

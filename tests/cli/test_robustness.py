@@ -127,7 +127,11 @@ class Robustness(ThdTestCase):
         self.assert_ok(r)
         self.assertNotIn("SECRET", r.stdout + r.stderr)
         env = clean_env(THD_FMP_BASE_URL="ftp://user:SECRET789@example.test/?apikey=SECRET000")
-        r = self.thd("run", "--show-config", env=env)
+        r = self.thd("run", "--show-config", env=env)  # shown with its problem, not refused
+        self.assert_ok(r)
+        self.assertIn("INVALID", r.stdout)
+        self.assertNotIn("SECRET", r.stdout + r.stderr)
+        r = self.thd("inventory", env=env)  # any other command refuses it
         self.assertEqual(r.returncode, 2)
         self.assertNotIn("SECRET", r.stdout + r.stderr)
 

@@ -135,6 +135,31 @@ class Secrets(FakeServicesTestCase):
         self.assertIn("https://<redacted>@127.0.0.1:9/fmp", r.stdout)
         self.assertNotIn(PASSWORD, r.stdout + r.stderr)
 
+    def test_a_bad_base_url_never_quotes_a_password_holding_slash_hash_or_missing_slashes(self):
+        # A password with an unencoded '/' or '#', or a URL with one slash after the scheme: the error
+        # line shows the URL redacted up to its last '@', and never a "port" read from the user info.
+        cases = ["https://alice:%s/3xyz@api.example.com/fmp" % PASSWORD,
+                 "https://alice:%s#pass@api.example.com/fmp" % PASSWORD,
+                 "http:/user:%s@127.0.0.1/fmp" % PASSWORD]
+        for url in cases:
+            env = self.env(passwords=False)
+            env["THD_FMP_BASE_URL"] = url
+            r = self.thd("--data-dir", self.data, "run", "--portfolio", "live_signals", env=env)
+            self.assertEqual(r.returncode, 2, url + ": " + r.stderr)
+            self.assertIn("THD_FMP_BASE_URL", r.stderr)
+            self.assertNotIn(PASSWORD, r.stdout + r.stderr, url)
+            self.assertNotIn("3xyz", r.stderr, url)
+            # the same URL from the config file
+            conf = os.path.join(self.tmp, "thd.toml")
+            with open(conf, "w") as f:
+                f.write('[services.fmp]\nbase_url = "%s"\n' % url)
+            env = self.env(passwords=False)
+            env.pop("THD_FMP_BASE_URL")
+            r = self.thd("--data-dir", self.data, "--config", conf, "run", "--portfolio", "live_signals", env=env)
+            self.assertEqual(r.returncode, 2, url + ": " + r.stderr)
+            self.assertIn("base_url", r.stderr)
+            self.assertNotIn(PASSWORD, r.stdout + r.stderr, url)
+
     def test_a_secret_made_of_digits_never_cuts_into_a_number(self):
         # The sample's win rate is 26 / 36 = 0.7222222222222222 (as JSON writes it): a URL password "72222222"
         # must be redacted in strings only, never inside the document's numbers (valid JSON, figures intact).

@@ -90,6 +90,18 @@ class DurationTest(ShowConfigMixin, PortfolioTestCase):
             self.assert_ok(self.thd("cache-optimize", "--cache-dir", self.cache, "--cleanup",
                                     "--evict-older-than", good))
 
+    def test_no_data_ttl_needs_a_unit_and_empty_evict_is_refused(self):
+        # Review 2, item 12: the default is 1d, so a bare 7 is not 7 seconds; a bare 0 stays valid.
+        r = self.thd("run", "--show-config", "--no-data-ttl", "7")
+        self.assert_error(r, 2, "--no-data-ttl '7': a duration needs a unit (7d? 7h?)")
+        self.assert_ok(self.thd("run", "--show-config", "--no-data-ttl", "0"))
+        r = self.thd("run", "--show-config", "--no-data-ttl", "5.")
+        self.assert_error(r, 2, "(5d? 5h?)")
+        r = self.thd("run", "--show-config", "--no-data-ttl", "1e3")
+        line = self.assert_error(r, 2, "unknown unit 'e3'")
+        self.assertNotIn(")  (", line)
+        self.assertNotIn(") (", line)
+
     def test_remote_cache_stale_window_needs_a_unit(self):
         r = self.thd("--remote-cache", "redis://127.0.0.1:1|stale-window=7", "--show-config")
         self.assert_error(r, 2, "stale-window", "a duration needs a unit (7d? 7h?)")
@@ -166,6 +178,21 @@ class ShowConfigTest(ShowConfigMixin, ThdTestCase):
         doc = self.show_json("--show-config", "--report", "json", "inventory", "--stale-days", "9")
         self.assertEqual(settings_of(doc)["stale_days"]["value"], "9")
 
+    def test_report_without_show_config_or_command(self):
+        # Review 2, item 19: not "no command given".
+        r = self.thd("--report", "json")
+        line = self.assert_error(r, 2, "--report before a subcommand is only for --show-config")
+        self.assertNotIn("no command", line)
+
+    def test_durations_shown_with_their_unit(self):
+        # Review 2, item 12: seconds for scripts, the unit for people.
+        r = self.thd("run", "--show-config", "--no-data-ttl", "7d")
+        self.assert_ok(r)
+        row = [line for line in r.stdout.splitlines() if line.startswith("run.no_data_ttl ")]
+        self.assertEqual(len(row), 1, r.stdout)
+        self.assertIn("604800 (1w)", row[0])
+        self.assertEqual(self.setting("run", "--no-data-ttl", "7d", name="run.no_data_ttl")["value"], "604800")
+
     def test_bad_format(self):
         r = self.thd("--show-config", "--report", "yaml")
         self.assert_error(r, 2, "yaml")
@@ -233,6 +260,41 @@ class CsvTest(PortfolioTestCase):
         line = self.assert_error(r, 3, "no portfolio 'zzz'", "available: live_signals, paper_trades")
         self.assertNotIn("did you mean", line)
 
+    def test_portfolio_x_csv_is_the_data_dirs_first_and_both_is_a_usage_error(self):
+        # Review 2, item 4: "pf_20261120.csv" in the data dir and in the current directory.
+        self.write_csv(CSV, "pf_20261120")
+        write_file(os.path.join(self.tmp, "pf_20261120.csv"), CSV)
+        self.assert_error(self.run_args("--portfolio", "pf_20261120.csv"), 2, "--portfolio 'pf_20261120.csv'",
+                          "--csv ./pf_20261120.csv")
+        # Only in the data dir: the data dir's, the file here is not read.
+        os.remove(os.path.join(self.tmp, "pf_20261120.csv"))
+        self.assert_ok(self.run_args("--portfolio", "pf_20261120.csv"))
+        with open(self.discovery("pf_%s.json" % RUN_DATE)) as f:
+            self.assertEqual(json.load(f)["portfolio"]["file"],
+                             os.path.join(self.data, "raw", "trade_history", "pf_20261120.csv"))
+
+    def test_csv_names_that_make_no_portfolio_name(self):
+        # Review 2, item 9.
+        write_file(os.path.join(self.tmp, "cs", ".csv"), CSV)
+        self.assert_error(self.run_args("--csv", os.path.join(self.tmp, "cs", ".csv")), 2, "no portfolio name")
+        write_file(os.path.join(self.tmp, "cs", "a\x1b[2Jb.csv"), CSV)
+        r = self.run_args("--csv", os.path.join(self.tmp, "cs", "a\x1b[2Jb.csv"))
+        self.assert_error(r, 2, "control characters")
+        self.assertNotIn("\x1b", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.data, "outputs")))
+        # The option typed is the one named; the extension in any case is a CSV file.
+        self.assert_error(self.run_args("--portfolio", "./"), 3, "--portfolio './': is a directory")
+        write_file(os.path.join(self.tmp, "UP.CSV"), CSV)
+        self.assert_ok(self.run_args("--portfolio", "UP.CSV"))
+        self.assertTrue(os.path.exists(self.discovery("UP_%s.json" % RUN_DATE)))
+
+    def test_a_wrong_date_suggests_the_dated_files(self):
+        # Review 2, item 14.
+        self.write_csv(CSV, "live_signals_20261120")
+        self.write_csv(CSV, "live_signals_20261001")
+        self.assert_error(self.run_args("--portfolio", "live_signals_20261002"), 3,
+                          "'live_signals' has 'live_signals_20261120', 'live_signals_20261001'")
+
     def test_unknown_config_key_suggests_the_closest(self):
         config = write_file(os.path.join(self.tmp, "c.toml"), "[run]\nmax_concurent = 3\n")
         r = self.thd("--config", config, "--show-config")
@@ -252,8 +314,24 @@ class MissingDataDirTest(ThdTestCase):
     COMMANDS = (["run", "--portfolio", "pf"], ["inventory"], ["cache-optimize"])
 
     def expected(self, path, source):
+        # The exact command: init with the same --data-dir, unless the data dir is the default.
+        command = "init" if source.startswith("the default") else "--data-dir %s init" % path
         return (ERROR_PREFIX + "data directory %s does not exist (from %s); create it with "
-                "'trade-history-discover init' or pass --data-dir" % (path, source))
+                "'trade-history-discover %s' or pass --data-dir" % (path, source, command))
+
+    def test_a_path_with_spaces_is_quoted_and_init_says_the_exact_next_command(self):
+        missing = os.path.join(self.tmp, "two  spaces")
+        r = self.thd("inventory", "--data-dir", missing)
+        line = self.assert_error(r, 3)
+        self.assertIn('data directory "%s" does not exist' % missing, line)
+        self.assertIn("""'trade-history-discover --data-dir "%s" init'""" % missing, line)
+        r = self.thd("init", "--data-dir", missing)
+        self.assert_ok(r)
+        self.assertIn('then: trade-history-discover --data-dir "%s" run --portfolio NAME' % missing, r.stdout)
+        with open(os.path.join(missing, "README.md")) as f:
+            readme = f.read()
+        for variable in ("SEC_EDGAR_USER_AGENT", "COINGECKO_PRO_API_KEY", "COINGECKO_API_KEY"):
+            self.assertIn(variable, readme)
 
     def test_from_each_origin_the_same_message(self):
         missing = os.path.join(self.tmp, "no-such-dir")
@@ -284,6 +362,15 @@ class InitTest(ThdTestCase):
 
     DIRS = ["raw/trade_history", "outputs/fundamental_analysis", "outputs/sector_analysis",
             "outputs/trade_history/discovery", "cache"]
+
+    def test_a_failure_partway_lists_what_was_created(self):
+        # Review 2, item 17: the cache dir cannot be made (a file in the way) after the data dir's folders were.
+        data = os.path.join(self.tmp, "d")
+        blocker = write_file(os.path.join(self.tmp, "blocker"), "x")
+        r = self.thd("init", "--data-dir", data, "--cache-dir", os.path.join(blocker, "cache"))
+        line = self.assert_error(r, 3, "already created: ")
+        self.assertIn(os.path.join(data, "raw", "trade_history") + "/", line)
+        self.assertTrue(os.path.isdir(os.path.join(data, "raw", "trade_history")))
 
     def test_init_twice(self):
         data = os.path.join(self.tmp, "a", "data")  # its parent does not exist either
@@ -348,9 +435,22 @@ class BaseUrlTest(ThdTestCase):
     }
 
     def test_from_the_environment(self):
+        os.makedirs(os.path.join(self.tmp, "data"))
         for url, problem in self.BAD.items():
-            r = self.thd("--show-config", env=clean_env(THD_FMP_BASE_URL=url))
+            r = self.thd("inventory", env=clean_env(THD_FMP_BASE_URL=url))
             self.assert_error(r, 2, "THD_FMP_BASE_URL='%s'" % url, problem)
+            # --show-config shows the problem in the setting's row and exits 0 (review 2, item 16).
+            r = self.thd("--show-config", env=clean_env(THD_FMP_BASE_URL=url))
+            self.assert_ok(r)
+            row = [line for line in r.stdout.splitlines() if line.startswith("services.fmp.base_url ")]
+            self.assertEqual(len(row), 1, r.stdout)
+            self.assertIn("(INVALID: ", row[0])
+            self.assertIn(problem, row[0])
+            doc = json.loads(self.thd("--show-config", "--report", "json",
+                                      env=clean_env(THD_FMP_BASE_URL=url)).stdout)
+            validate_report(doc, "show-config")
+            self.assertIn(problem, settings_of(doc)["services.fmp.base_url"]["problem"])
+            self.assertNotIn("problem", settings_of(doc)["services.yahoo_finance.base_url"])
         # Still checked when a run would start (not only for --show-config).
         r = self.thd("inventory", env=clean_env(THD_YAHOO_FINANCE_BASE_URL="http://127.0.0.1:/y"))
         self.assert_error(r, 2, "THD_YAHOO_FINANCE_BASE_URL", "port after ':' is empty")
@@ -358,7 +458,7 @@ class BaseUrlTest(ThdTestCase):
     def test_from_the_config_file(self):
         config = write_file(os.path.join(self.tmp, "c.toml"),
                             '[services.fred_economic]\nbase_url = "http://127.0.0.1:/fred"\n')
-        r = self.thd("--config", config, "--show-config")
+        r = self.thd("--config", config, "inventory")
         self.assert_error(r, 2, config + ":2:1: services.fred_economic.base_url 'http://127.0.0.1:/fred'",
                           "port after ':' is empty")
 

@@ -167,6 +167,12 @@ TEST_CASE("TTLs per kind and per service, base URLs from env and file") {
   CHECK(c.base_urls.at("imf_data") == "http://127.0.0.1:1/imf_data");  // env beats file
   test::write_file(dir / "c.toml", "[ttl]\nquotes = 60\n");
   CHECK(error_of(in).find("unknown TTL setting 'ttl.quotes'") != std::string::npos);
+  test::write_file(dir / "c.toml", "[ttl]\nqoute = 60\n");
+  CHECK(error_of(in).find("'ttl.qoute'; did you mean 'ttl.quote'?") != std::string::npos);
+  test::write_file(dir / "c.toml", "[ttl.fpm]\nquote = 60\n");
+  CHECK(error_of(in).find("'ttl.fpm.quote'; did you mean 'ttl.fmp.quote'?") != std::string::npos);
+  test::write_file(dir / "c.toml", "[ttl.fmp]\nqoute = 60\n");
+  CHECK(error_of(in).find("'ttl.fmp.qoute'; did you mean 'ttl.fmp.quote'?") != std::string::npos);
   test::write_file(dir / "c.toml", "[ttl]\nquote = \"0s\"\n");
   CHECK(error_of(in).find("not a positive duration") != std::string::npos);
   test::write_file(dir / "c.toml", "[services.fmp]\nbase_url = \"ftp://x\"\n");
@@ -272,13 +278,17 @@ TEST_CASE("no_data_ttl: a duration from flag, environment or [run]") {
   Config from_env = resolve_config(in);
   CHECK(from_env.no_data_ttl_seconds == 2 * 86400);
   CHECK(shown(from_env, "run.no_data_ttl").origin == Origin::environment);
-  in.command_line["run.no_data_ttl"] = "90";
+  in.command_line["run.no_data_ttl"] = "90s";
   CHECK(resolve_config(in).no_data_ttl_seconds == 90);
+  // A bare number needs a unit: the default is 1d, so "7" is not silently 7 seconds (0 stays valid).
+  in.command_line["run.no_data_ttl"] = "7";
+  CHECK(error_of(in) ==
+        "--no-data-ttl '7': a duration needs a unit (7d? 7h?): e.g. 7d, 12h, 90m; 0s to 366d");
   in.command_line["run.no_data_ttl"] = "0";
   CHECK(resolve_config(in).no_data_ttl_seconds == 0);
 
   in.command_line["run.no_data_ttl"] = "soon";
-  CHECK(error_of(in) == "--no-data-ttl 'soon': not a duration (seconds, or e.g. 15m, 6h, 1d; 0s to 366d)");
+  CHECK(error_of(in) == "--no-data-ttl 'soon': not a duration (e.g. 15m, 6h, 1d; 0s to 366d)");
   in.command_line.clear();
   in.env = env_of({{"THD_NO_DATA_TTL", "400d"}});
   CHECK(error_of(in) == "THD_NO_DATA_TTL='400d': out of range (expected 0s to 366d)");
@@ -379,6 +389,30 @@ TEST_CASE("setting_source: where a value came from, for messages") {
     CHECK(e.code() == ExitCode::input);
     CHECK(std::string(e.what()) ==
           "data directory /y does not exist (from --data-dir); create it with "
-          "'trade-history-discover init' or pass --data-dir");
+          "'trade-history-discover --data-dir /y init' or pass --data-dir");
   }
+  // A path that needs quoting is quoted, its control bytes shown: the command can be pasted.
+  in.command_line["data_dir"] = "/no pe/$x\x1b";
+  try {
+    require_data_dir(resolve_config(in));
+    CHECK(false);
+  } catch (const FatalError& e) {
+    CHECK(std::string(e.what()) ==
+          "data directory \"/no pe/\\$x\\\\x1B\" does not exist (from --data-dir); create it with "
+          "'trade-history-discover --data-dir \"/no pe/\\$x\\\\x1B\" init' or pass --data-dir");
+  }
+}
+
+TEST_CASE("show-config: a duration in seconds is shown with its unit for people") {
+  CHECK(seconds_with_unit("604800") == "604800 (1w)");
+  CHECK(seconds_with_unit("86400") == "86400 (1d)");
+  CHECK(seconds_with_unit("21600") == "21600 (6h)");
+  CHECK(seconds_with_unit("900") == "900 (15m)");
+  CHECK(seconds_with_unit("90") == "90 (90s)");
+  CHECK(seconds_with_unit("0") == "0");
+  CHECK(seconds_with_unit("(all enabled)") == "(all enabled)");
+  CHECK(is_duration_setting("run.no_data_ttl"));
+  CHECK(is_duration_setting("ttl.quote"));
+  CHECK_FALSE(is_duration_setting("run.timeout"));  // a number of seconds with a fraction, shown as typed
+  CHECK_FALSE(is_duration_setting("run.max_concurrent"));
 }

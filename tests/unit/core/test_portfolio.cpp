@@ -2,6 +2,7 @@
 #include "core/portfolio.hpp"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
@@ -234,11 +235,97 @@ TEST_CASE("portfolio: --csv FILE, named by its stem without a trailing date (iss
     CHECK(e.code() == ExitCode::input);
     CHECK(std::string(e.what()).find((d.path() / "exports" / "gone.csv").string()) != std::string::npos);
   }
-  CHECK(is_portfolio_path((d.path() / "exports" / "paper.csv").string()));
-  CHECK(is_portfolio_path("elsewhere/missing.csv"));  // a path: its absence is reported, naming it
-  CHECK_FALSE(is_portfolio_path("a/b"));              // neither .csv nor there: a name, refused as one
-  CHECK_FALSE(is_portfolio_path("live_signals"));
-  CHECK_FALSE(is_portfolio_path("live_signals.csv"));  // no such file here: the portfolio live_signals
+  CHECK(portfolio_from_csv(d.path() / "exports" / "paper.csv", "--portfolio").name == "paper");
+}
+
+// Runs f and returns the FatalError it throws.
+template <class F>
+FatalError error_of(F f) {
+  try {
+    f();
+  } catch (const FatalError& e) {
+    return e;
+  }
+  FAIL("did not throw");
+  return FatalError(ExitCode::success, "");
+}
+
+bool has(const FatalError& e, const std::string& part) {
+  return std::string(e.what()).find(part) != std::string::npos;
+}
+
+// The current directory for one test case, restored after.
+struct InDirectory {
+  std::filesystem::path before = std::filesystem::current_path();
+  explicit InDirectory(const std::filesystem::path& p) { std::filesystem::current_path(p); }
+  ~InDirectory() { std::filesystem::current_path(before); }
+};
+
+TEST_CASE("portfolio: --portfolio x.csv is the data dir's portfolio first; both places is exit 2") {
+  TempDir d;
+  write_file(th(d) / "pf_20261120.csv", k_csv);
+  write_file(d.path() / "cwd" / "pf_20261120.csv", k_csv);  // the same name in the current directory
+  write_file(d.path() / "cwd" / "only_here.csv", k_csv);
+  write_file(d.path() / "cwd" / "UP.CSV", k_csv);
+  write_file(th(d) / "live.csv", k_csv);
+  InDirectory in(d.path() / "cwd");
+  FatalError both = error_of([&] { resolve_portfolio_argument(d.path(), "pf_20261120.csv"); });
+  CHECK(both.code() == ExitCode::usage);
+  CHECK(has(both, "--csv ./pf_20261120.csv"));
+  CHECK(has(both, "--portfolio pf"));
+  // only in the data dir, or only here
+  CHECK(resolve_portfolio_argument(d.path(), "live.csv").path == th(d) / "live.csv");
+  PortfolioFile here = resolve_portfolio_argument(d.path(), "only_here.csv");
+  CHECK(here.name == "only_here");
+  CHECK(here.path == "only_here.csv");
+  // the extension in any case, and a path with '/'
+  CHECK(resolve_portfolio_argument(d.path(), "UP.CSV").name == "UP");
+  CHECK(resolve_portfolio_argument(d.path(), "./pf_20261120.csv").path == "./pf_20261120.csv");
+  CHECK(resolve_portfolio_argument(d.path(), "live").path == th(d) / "live.csv");
+  // a path that is no CSV: the option typed is named
+  FatalError dir = error_of([&] { resolve_portfolio_argument(d.path(), "./"); });
+  CHECK(dir.code() == ExitCode::input);
+  CHECK(has(dir, "--portfolio './'"));
+  CHECK_FALSE(has(dir, "--csv"));
+  CHECK(error_of([&] { resolve_portfolio_argument(d.path(), "a/b"); }).code() == ExitCode::usage);
+  CHECK_FALSE(is_portfolio_path("only_here.csv"));
+}
+
+TEST_CASE("portfolio: a CSV file name that makes no portfolio name is refused (exit 2)") {
+  TempDir d;
+  write_file(d.path() / "cs" / ".csv", k_csv);
+  write_file(d.path() / "cs" / ".hidden.csv", k_csv);
+  write_file(d.path() / "cs" / "a\x1b[2Jb.csv", k_csv);
+  write_file(d.path() / "cs" / "bad\xff.csv", k_csv);
+  for (const char* name : {".csv", ".hidden.csv", "a\x1b[2Jb.csv", "bad\xff.csv"}) {
+    CAPTURE(name);
+    FatalError e = error_of([&] { portfolio_from_csv(d.path() / "cs" / name); });
+    CHECK(e.code() == ExitCode::usage);
+    CHECK(has(e, "--csv"));
+    CHECK(std::string(e.what()).find('\x1b') == std::string::npos);
+  }
+}
+
+TEST_CASE("portfolio: an unreadable trade-history directory says why, not that it does not exist") {
+  if (::geteuid() == 0) return;  // root reads anything
+  TempDir d;
+  write_file(th(d) / "pf.csv", k_csv);
+  std::filesystem::permissions(d.path() / "raw", std::filesystem::perms::none);
+  FatalError e = resolve_error(d.path(), "pf");
+  std::filesystem::permissions(d.path() / "raw", std::filesystem::perms::owner_all);
+  CHECK(e.code() == ExitCode::input);
+  CHECK(has(e, "Permission denied"));
+  CHECK_FALSE(has(e, "does not exist"));
+}
+
+TEST_CASE("portfolio: a wrong date suggests the portfolio's dated files") {
+  TempDir d;
+  write_file(th(d) / "live_signals_20261120.csv", k_csv);
+  write_file(th(d) / "live_signals_20261001.csv", k_csv);
+  write_file(th(d) / "paper_trades.csv", k_csv);
+  FatalError e = resolve_error(d.path(), "live_signals_20261002");
+  CHECK(e.code() == ExitCode::input);
+  CHECK(has(e, "'live_signals' has 'live_signals_20261120', 'live_signals_20261001'"));
 }
 
 TEST_CASE("portfolio: an unknown name suggests the closest one") {

@@ -119,6 +119,16 @@ TEST_CASE("redact_url drops the query and the whole user info, up to the authori
   CHECK(redact_url("https://user:key@host/path?apikey=S&x=1") == "https://<redacted>@host/path?<redacted>");
   CHECK(redact_url("https://u:pa@ss9word@api.example.com/v1") == "https://<redacted>@api.example.com/v1");
   CHECK(redact_url("redis://:pw@@127.0.0.1:6379/0") == "redis://<redacted>@127.0.0.1:6379/0");
-  CHECK(redact_url("https://host/a@b") == "https://host/a@b");  // an '@' in the path is not user info
+  // Any '@' may end a password that holds '/', '?' or '#': redacted up to the last '@' of the whole text.
+  CHECK(redact_url("https://host/a@b") == "https://<redacted>@b");
+  CHECK(redact_url("https://alice:Tr0ub4dor/3xyz@api.example.com/fmp") ==
+        "https://<redacted>@api.example.com/fmp");
+  CHECK(redact_url("https://alice:s3cr3t#pass@api.example.com/fmp") ==
+        "https://<redacted>@api.example.com/fmp");
+  CHECK(redact_url("https://alice:s3?cr#et@api.example.com/fmp?k=1") ==
+        "https://<redacted>@api.example.com/fmp?<redacted>");
+  CHECK(redact_url("http:/user:pw@host") == "http:/<redacted>@host");
+  CHECK(redact_url("http:user:pw@host/x") == "http:<redacted>@host/x");
+  CHECK(redact_url("user:pw@host") == "user:<redacted>@host");
   CHECK(redact_url("https://host") == "https://host");
 }

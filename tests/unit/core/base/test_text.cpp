@@ -235,6 +235,11 @@ TEST_CASE("text: parse_duration_seconds, the one duration parser (issue 14)") {
   auto bare = parse_duration_seconds("7", B::needs_unit);
   REQUIRE_FALSE(bare.has_value());
   CHECK(bare.error().message == "a duration needs a unit (7d? 7h?): e.g. 7d, 12h, 90m");
+  // The suggestion is the number, not the text as typed; no parentheses inside parentheses.
+  CHECK(parse_duration_seconds("5.", B::needs_unit).error().message ==
+        "a duration needs a unit (5d? 5h?): e.g. 7d, 12h, 90m");
+  CHECK(parse_duration_seconds("1e3", B::seconds).error().message ==
+        "unknown unit 'e3': use s, m, h, d or w, e.g. 30s, 15m, 2h, 7d");
   // Negative, junk, overflow: refused, each with its own reason.
   auto negative = parse_duration_seconds("-5m", B::seconds);
   REQUIRE_FALSE(negative.has_value());
