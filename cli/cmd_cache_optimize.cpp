@@ -215,10 +215,12 @@ CLI::App* setup_cache_optimize(CLI::App& app, CacheOptimizeOptions& options) {
   sub->add_option("--max-size", options.max_size,
                   "with --cleanup: evict least recently used entries until their logical bytes (the BYTES "
                   "column, not DISK) fit (e.g. 500MB, 1GiB)")
-      ->type_name("SIZE");
+      ->type_name("SIZE")
+      ->each([&options](const std::string&) { options.max_size_given = true; });
   sub->add_option("--evict-older-than", options.evict_older_than,
                   "with --cleanup: evict entries not used for this long (e.g. 7d, 12h)")
-      ->type_name("AGE");
+      ->type_name("DURATION")
+      ->each([&options](const std::string&) { options.evict_older_than_given = true; });
   sub->add_option("--report", options.report, "output format: table (for people) or json (stable)")
       ->check(CLI::IsMember({"table", "json"}))
       ->type_name("FORMAT");
@@ -229,13 +231,14 @@ int run_cache_optimize(const CacheOptimizeOptions& options, Context& context) {
   OptimizeOptions o;
   o.cleanup = options.cleanup ? Cleanup::yes : Cleanup::no;
   o.dry_run = options.dry_run ? DryRun::yes : DryRun::no;
-  if (!options.max_size.empty()) {
+  // Given empty ('--max-size ""'): an error, not the option left out.
+  if (!options.max_size.empty() || options.max_size_given) {
     o.max_size = parse_size(options.max_size);
     if (!o.max_size)
       throw FatalError(ExitCode::usage,
                        "--max-size '" + options.max_size + "': not a size (e.g. 500MB, 1GiB, 1048576)");
   }
-  if (!options.evict_older_than.empty()) {
+  if (!options.evict_older_than.empty() || options.evict_older_than_given) {
     auto secs = parse_duration_seconds(options.evict_older_than, BareNumber::needs_unit);
     if (!secs)
       throw FatalError(ExitCode::usage,

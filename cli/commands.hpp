@@ -49,6 +49,7 @@ struct CacheOptimizeOptions {
   bool zero_stats = false;  // ccache -z: reset the cumulative statistics
   std::string max_size;
   std::string evict_older_than;
+  bool max_size_given = false, evict_older_than_given = false;  // an empty value is still given
   std::string report = "table";
   // Filled by run_cache_optimize: the discovery folder's stale temporary files.
   std::filesystem::path output_dir;

@@ -101,6 +101,11 @@ class DurationTest(ShowConfigMixin, PortfolioTestCase):
         line = self.assert_error(r, 2, "unknown unit 'e3'")
         self.assertNotIn(")  (", line)
         self.assertNotIn(") (", line)
+        # Given but empty: an error, not the option left out (nothing would be evicted, silently).
+        r = self.thd("cache-optimize", "--cache-dir", self.cache, "--cleanup", "--evict-older-than", "")
+        self.assert_error(r, 2, "--evict-older-than ''", "empty")
+        r = self.thd("cache-optimize", "--cache-dir", self.cache, "--cleanup", "--max-size", "")
+        self.assert_error(r, 2, "--max-size ''")
 
     def test_remote_cache_stale_window_needs_a_unit(self):
         r = self.thd("--remote-cache", "redis://127.0.0.1:1|stale-window=7", "--show-config")
