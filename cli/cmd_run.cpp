@@ -219,16 +219,20 @@ void print_summary(const RunOutcome& r) {
                        std::to_string(failed) + " failed";
     if (u.not_sent > 0)
       line += "; " + count_of(u.not_sent, "request", "requests") + " not sent (" + u.not_sent_cause + ")";
-    line += "; circuit " + u.circuit + "\n";
+    std::string circuit = u.circuit;  // "half-open", as NETWORK.md says it
+    std::replace(circuit.begin(), circuit.end(), '_', '-');
+    line += "; circuit " + circuit + "\n";
     write_terminal(stderr, line);
     // Stopped for the run: the provider's words say why (a rejected key, a spent quota).
     if (!u.stopped.empty())
       print(stderr, "  %s: stopped: %s\n", st.name.c_str(), printable(u.stopped.substr(0, 300)).c_str());
   }
   // The missing figures by cause, with their tickers; every cause counted, none dropped in silence.
+  // One cause left over is shown rather than summed up as "1 more".
+  const size_t most = r.missing_groups.size() == k_causes_shown + 1 ? k_causes_shown + 1 : k_causes_shown;
   size_t shown = 0;
   for (const MissingGroup& g : r.missing_groups) {
-    if (shown == k_causes_shown) break;
+    if (shown == most) break;
     ++shown;
     write_terminal(stderr, "  " + paint("missing", Tone::bad, colour) + " " + std::to_string(g.needs) + ", " +
                                printable(g.cause) + ": " + subjects_text(g.subjects, 8) + "\n");
@@ -236,9 +240,8 @@ void print_summary(const RunOutcome& r) {
   if (r.missing_groups.size() > shown) {
     std::uint64_t rest = 0;
     for (size_t i = shown; i < r.missing_groups.size(); ++i) rest += r.missing_groups[i].needs;
-    print(stderr,
-          "  and %zu more causes (%llu missing needs): see each figure's provenance.reason in the document\n",
-          r.missing_groups.size() - shown, static_cast<unsigned long long>(rest));
+    print(stderr, "  and %zu more causes (%s): see each figure's provenance.reason in the document\n",
+          r.missing_groups.size() - shown, count_of(rest, "missing need", "missing needs").c_str());
   }
 }
 
