@@ -94,22 +94,26 @@ std::string progress_text(const NetworkProgress& p, const NeedTally& tally, int 
         sp != p.services.end() && sp->second.planned > 0 && sp->second.made < sp->second.planned)
       services.push_back(" · " + sp->first + " " + std::to_string(sp->second.made) + "/" +
                          std::to_string(sp->second.planned));
-  std::string tail;
+  std::string eta, wait;
   if (p.eta_seconds >= 0)
-    tail += " · eta " + (p.eta_seconds < 1 ? std::string("<1s") : eta_text(p.eta_seconds));
+    eta = " · eta " + (p.eta_seconds < 1 ? std::string("<1s") : eta_text(p.eta_seconds));
   const EngineWait* longest = nullptr;
   for (const EngineWait& w : p.waits)
     if (!longest || w.seconds > longest->seconds) longest = &w;
   if (longest && longest->seconds >= 0.5)
-    tail += " · " + longest->service + ": next call in " + duration_text(longest->seconds) + " (" +
-            longest->cause + ")";
+    wait = " · " + longest->service + ": next call in " + duration_text(longest->seconds) + " (" +
+           longest->cause + ")";
   auto line = [&] {
     std::string l = out;
     for (const std::string& sv : services) l += sv;
-    return l + tail;
+    return l + eta + wait;
   };
-  while (columns > 0 && !services.empty() && shown_width(line()) >= static_cast<size_t>(columns))
-    services.pop_back();
+  // Too wide: whole items go, never one cut in the middle: the wait, then the eta, then the
+  // per-provider counts, the last first.
+  auto too_wide = [&] { return columns > 0 && shown_width(line()) >= static_cast<size_t>(columns); };
+  if (too_wide()) wait.clear();
+  if (too_wide()) eta.clear();
+  while (too_wide() && !services.empty()) services.pop_back();
   return line();
 }
 
