@@ -192,6 +192,11 @@ void print_summary(const RunOutcome& r) {
         st.enabled && inherited != r.inherited_breakers.end() &&
         (used == r.usage.services.end() || used->second.calls == 0)) {
       const InheritedBreaker& b = inherited->second;
+      if (used == r.usage.services.end() || used->second.not_sent == 0) {  // nothing to do: nothing skipped
+        print(stderr, "  %s: not called (breaker from an earlier run open until %s)\n", st.name.c_str(),
+              clock_time(b.closes_at).c_str());
+        continue;
+      }
       const std::string opened = b.opened_at
                                      ? "opened by an earlier run at " + clock_time(*b.opened_at)
                                      : "saved by an earlier run (to close later than one cool-down: cut)";

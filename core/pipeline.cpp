@@ -23,6 +23,10 @@
 namespace thd {
 namespace {
 
+// A service left out by --services: its status, and in a missing figure's cause the same words as a
+// need whose every provider was left out ("excluded by --services").
+constexpr std::string_view k_not_in_services = "disabled (not in --services)";
+
 // Milliseconds between laps, on the clock's monotonic time.
 class Stopwatch {
  public:
@@ -169,7 +173,9 @@ std::string missing_cause(const std::vector<ProviderFailure>& failures) {
   // The kinds in chain order, each with its providers.
   std::vector<std::pair<std::string, std::vector<std::string>>> kinds;
   for (const ProviderFailure& f : failures) {
-    const std::string kind = failure_cause(f);
+    const std::string kind = f.kind == FailureKind::disabled && f.message == k_not_in_services
+                                 ? std::string("excluded by --services")
+                                 : failure_cause(f);
     auto it = std::find_if(kinds.begin(), kinds.end(), [&kind](const auto& k) { return k.first == kind; });
     if (it == kinds.end()) it = kinds.insert(kinds.end(), {kind, {}});
     if (!f.service.empty() && std::find(it->second.begin(), it->second.end(), f.service) == it->second.end())
@@ -262,7 +268,7 @@ std::vector<ServiceState> service_states(const Config& config, const EnvLookup& 
     if (config.offline)
       st.status = "disabled (offline)";
     else if (!listed)
-      st.status = "disabled (not in --services)";
+      st.status = std::string(k_not_in_services);
     else if (s.key == KeyRequirement::required && !env(std::string(s.key_env)).has_value())
       st.status = "disabled (no key: set " + std::string(s.key_env) + ")";
     else if (!s.contact_env.empty() && !names_contact(contact_of(config, env, s)))

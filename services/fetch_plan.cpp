@@ -136,7 +136,9 @@ FetchPlan plan_fetches(const std::vector<PlanNeed>& needs,
       const PlanProvider& provider = p->second;
       ProviderLoad& load = plan.providers[cand.service];
       if (!provider.unavailable.empty()) {
-        add_reason(a.why, cand.service, provider.unavailable_kind, provider.unavailable);
+        // Not sent (a breaker, a spent quota, a rejected key); a disabled service is asked nothing.
+        add_reason(a.why, cand.service, provider.unavailable_kind, provider.unavailable,
+                   provider.unavailable_kind != FailureKind::disabled);
         continue;
       }
       if (!cand.absent.empty()) {

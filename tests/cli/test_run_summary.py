@@ -121,6 +121,23 @@ class Breakers(Base):
         self.assertNotIn("market needs was served", r.stderr)
         self.assertGreater(self.requests().get("yahoo_finance", 0), 0)
 
+    def test_a_service_with_nothing_to_do_is_not_skipped(self):
+        # A warm cache, and breakers an earlier run (against a dead URL, another cache) left open: nothing is
+        # refused, so nothing is "skipped".
+        self.assert_ok(self.run_thd("--output", os.path.join(self.tmp, "warm.json")))
+        before = sum(self.requests().values())
+        dead_cache = os.path.join(self.tmp, "dead-cache")
+        r = self.thd("--data-dir", self.data, "--cache-dir", dead_cache, "run", "--portfolio", "live_signals",
+                     "--no-progress", "--output", os.path.join(self.tmp, "dead.json"), env=self.env(base=DEAD))
+        self.assertEqual(r.returncode, 0, self.describe(r))
+        shutil.copy(os.path.join(dead_cache, ".meta", "network.json"), os.path.join(self.cache, ".meta", "network.json"))
+        r = self.run_thd("--output", os.path.join(self.tmp, "again.json"))
+        self.assert_ok(r)
+        self.assertEqual(sum(self.requests().values()), before)  # served by the cache alone
+        self.assertNotIn("skipped", r.stderr)
+        self.assertRegex(r.stderr, r"(?m)^  yahoo_finance: not called \(breaker from an earlier run open until "
+                                   r"\d\d:\d\d:\d\d\)$")
+
     def test_strict_is_exit_0_when_market_needs_were_served(self):
         r = self.run_thd("--output", os.path.join(self.tmp, "d.json"), "--strict")
         self.assert_ok(r)

@@ -94,3 +94,13 @@ TEST_CASE("missing_cause: the engine's failures by their kinds") {
         "connection failed (fmp), rate limited (alpha_vantage)");
   CHECK(missing_cause(std::vector<ProviderFailure>{}) == "no enabled provider for it");
 }
+
+TEST_CASE("missing_cause: a provider left out by --services, said as when all are") {
+  using namespace thd;
+  CHECK(missing_cause(
+            std::vector<ProviderFailure>{{"yahoo_finance", FailureKind::no_data, "no data for XYZ"},
+                                         {"fmp", FailureKind::disabled, "disabled (not in --services)"}}) ==
+        "no data (yahoo_finance), excluded by --services (fmp)");
+  CHECK(missing_cause(std::vector<ProviderFailure>{
+            {"fmp", FailureKind::disabled, "disabled (no key: set FMP_API_KEY)"}}) == "disabled (fmp)");
+}
