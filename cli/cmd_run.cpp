@@ -94,22 +94,26 @@ std::string progress_text(const NetworkProgress& p, const NeedTally& tally, int 
         sp != p.services.end() && sp->second.planned > 0 && sp->second.made < sp->second.planned)
       services.push_back(" · " + sp->first + " " + std::to_string(sp->second.made) + "/" +
                          std::to_string(sp->second.planned));
-  std::string tail;
+  std::string eta, wait;
   if (p.eta_seconds >= 0)
-    tail += " · eta " + (p.eta_seconds < 1 ? std::string("<1s") : eta_text(p.eta_seconds));
+    eta = " · eta " + (p.eta_seconds < 1 ? std::string("<1s") : eta_text(p.eta_seconds));
   const EngineWait* longest = nullptr;
   for (const EngineWait& w : p.waits)
     if (!longest || w.seconds > longest->seconds) longest = &w;
   if (longest && longest->seconds >= 0.5)
-    tail += " · " + longest->service + ": next call in " + duration_text(longest->seconds) + " (" +
-            longest->cause + ")";
+    wait = " · " + longest->service + ": next call in " + duration_text(longest->seconds) + " (" +
+           longest->cause + ")";
   auto line = [&] {
     std::string l = out;
     for (const std::string& sv : services) l += sv;
-    return l + tail;
+    return l + eta + wait;
   };
-  while (columns > 0 && !services.empty() && shown_width(line()) >= static_cast<size_t>(columns))
-    services.pop_back();
+  // Too wide: whole items go, never one cut in the middle: the wait, then the eta, then the
+  // per-provider counts, the last first.
+  auto too_wide = [&] { return columns > 0 && shown_width(line()) >= static_cast<size_t>(columns); };
+  if (too_wide()) wait.clear();
+  if (too_wide()) eta.clear();
+  while (too_wide() && !services.empty()) services.pop_back();
   return line();
 }
 
@@ -188,6 +192,11 @@ void print_summary(const RunOutcome& r) {
         st.enabled && inherited != r.inherited_breakers.end() &&
         (used == r.usage.services.end() || used->second.calls == 0)) {
       const InheritedBreaker& b = inherited->second;
+      if (used == r.usage.services.end() || used->second.not_sent == 0) {  // nothing to do: nothing skipped
+        print(stderr, "  %s: not called (breaker from an earlier run open until %s)\n", st.name.c_str(),
+              clock_time(b.closes_at).c_str());
+        continue;
+      }
       const std::string opened = b.opened_at
                                      ? "opened by an earlier run at " + clock_time(*b.opened_at)
                                      : "saved by an earlier run (to close later than one cool-down: cut)";
@@ -219,16 +228,20 @@ void print_summary(const RunOutcome& r) {
                        std::to_string(failed) + " failed";
     if (u.not_sent > 0)
       line += "; " + count_of(u.not_sent, "request", "requests") + " not sent (" + u.not_sent_cause + ")";
-    line += "; circuit " + u.circuit + "\n";
+    std::string circuit = u.circuit;  // "half-open", as NETWORK.md says it
+    std::replace(circuit.begin(), circuit.end(), '_', '-');
+    line += "; circuit " + circuit + "\n";
     write_terminal(stderr, line);
     // Stopped for the run: the provider's words say why (a rejected key, a spent quota).
     if (!u.stopped.empty())
       print(stderr, "  %s: stopped: %s\n", st.name.c_str(), printable(u.stopped.substr(0, 300)).c_str());
   }
   // The missing figures by cause, with their tickers; every cause counted, none dropped in silence.
+  // One cause left over is shown rather than summed up as "1 more".
+  const size_t most = r.missing_groups.size() == k_causes_shown + 1 ? k_causes_shown + 1 : k_causes_shown;
   size_t shown = 0;
   for (const MissingGroup& g : r.missing_groups) {
-    if (shown == k_causes_shown) break;
+    if (shown == most) break;
     ++shown;
     write_terminal(stderr, "  " + paint("missing", Tone::bad, colour) + " " + std::to_string(g.needs) + ", " +
                                printable(g.cause) + ": " + subjects_text(g.subjects, 8) + "\n");
@@ -236,9 +249,8 @@ void print_summary(const RunOutcome& r) {
   if (r.missing_groups.size() > shown) {
     std::uint64_t rest = 0;
     for (size_t i = shown; i < r.missing_groups.size(); ++i) rest += r.missing_groups[i].needs;
-    print(stderr,
-          "  and %zu more causes (%llu missing needs): see each figure's provenance.reason in the document\n",
-          r.missing_groups.size() - shown, static_cast<unsigned long long>(rest));
+    print(stderr, "  and %zu more causes (%s): see each figure's provenance.reason in the document\n",
+          r.missing_groups.size() - shown, count_of(rest, "missing need", "missing needs").c_str());
   }
 }
 

@@ -23,6 +23,10 @@
 namespace thd {
 namespace {
 
+// A service left out by --services: its status, and in a missing figure's cause the same words as a
+// need whose every provider was left out ("excluded by --services").
+constexpr std::string_view k_not_in_services = "disabled (not in --services)";
+
 // Milliseconds between laps, on the clock's monotonic time.
 class Stopwatch {
  public:
@@ -135,7 +139,58 @@ std::string failure_class(std::string_view text) {
   return "failed";
 }
 
+// The network step as the planner sees it, keeping each need's failures as
+// they came (their kinds), so that a missing figure's cause is read from
+// them and not guessed from their words.
+class KeptFailures final : public NeedFetcher {
+ public:
+  explicit KeptFailures(NeedFetcher& inner) : m_inner(inner) {}
+  void fetch(const Need& need, Done done) override {
+    m_inner.fetch(need, [this, key = key_of(need), done = std::move(done)](FetchOutcome outcome) {
+      if (outcome.fetched)
+        m_failures.erase(key);
+      else
+        m_failures[key] = outcome.failures;
+      done(std::move(outcome));
+    });
+  }
+  void run() override { m_inner.run(); }
+  const std::vector<ProviderFailure>* failures(const Need& need) const {
+    auto it = m_failures.find(key_of(need));
+    return it == m_failures.end() ? nullptr : &it->second;
+  }
+
+ private:
+  static std::string key_of(const Need& need) { return flight_name(need); }
+  NeedFetcher& m_inner;
+  std::map<std::string, std::vector<ProviderFailure>> m_failures;
+};
+
 }  // namespace
+
+std::string missing_cause(const std::vector<ProviderFailure>& failures) {
+  if (failures.empty()) return "no enabled provider for it";
+  // The kinds in chain order, each with its providers.
+  std::vector<std::pair<std::string, std::vector<std::string>>> kinds;
+  for (const ProviderFailure& f : failures) {
+    const std::string kind = f.kind == FailureKind::disabled && f.message == k_not_in_services
+                                 ? std::string("excluded by --services")
+                                 : failure_cause(f);
+    auto it = std::find_if(kinds.begin(), kinds.end(), [&kind](const auto& k) { return k.first == kind; });
+    if (it == kinds.end()) it = kinds.insert(kinds.end(), {kind, {}});
+    if (!f.service.empty() && std::find(it->second.begin(), it->second.end(), f.service) == it->second.end())
+      it->second.push_back(f.service);
+  }
+  std::string out;
+  for (const auto& [kind, services] : kinds) {
+    out += (out.empty() ? "" : ", ") + kind;
+    if (services.empty()) continue;
+    out += " (";
+    for (size_t i = 0; i < services.size(); ++i) out += (i ? ", " : "") + services[i];
+    out += ")";
+  }
+  return out;
+}
 
 std::string missing_cause(const std::string& reason) {
   if (reason.rfind("offline", 0) == 0) return "offline";
@@ -213,7 +268,7 @@ std::vector<ServiceState> service_states(const Config& config, const EnvLookup& 
     if (config.offline)
       st.status = "disabled (offline)";
     else if (!listed)
-      st.status = "disabled (not in --services)";
+      st.status = std::string(k_not_in_services);
     else if (s.key == KeyRequirement::required && !env(std::string(s.key_env)).has_value())
       st.status = "disabled (no key: set " + std::string(s.key_env) + ")";
     else if (!s.contact_env.empty() && !names_contact(contact_of(config, env, s)))
@@ -341,7 +396,10 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
       network = make_network_step(network_setup(config, engine_options(config, tick, team.get()), env, cache,
                                                 clock, needs, outcome.services));
     }
-    std::vector<Served> served = serve_needs(needs, cache, clock, serve, network.get(), config.ttls);
+    std::optional<KeptFailures> kept;
+    if (network) kept.emplace(*network);
+    std::vector<Served> served =
+        serve_needs(needs, cache, clock, serve, kept ? &*kept : nullptr, config.ttls);
     if (network && events.network_done) events.network_done(network->progress(), NeedTally{needs.size()});
     if (network) {
       if (network->cancelled()) {
@@ -404,7 +462,8 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
       }
       if (source != SourceKind::missing) continue;
       ++outcome.missing_by_reason[s.provenance.reason];
-      const std::string cause = missing_cause(s.provenance.reason);
+      const std::vector<ProviderFailure>* failures = kept ? kept->failures(s.need) : nullptr;
+      const std::string cause = failures ? missing_cause(*failures) : missing_cause(s.provenance.reason);
       auto [at, added] = group_of.try_emplace(cause, outcome.missing_groups.size());
       if (added) outcome.missing_groups.push_back({cause, {}, 0});
       MissingGroup& g = outcome.missing_groups[at->second];

@@ -59,7 +59,12 @@ struct MissingGroup {
 };
 // The short cause of a missing need, from its reason: each provider's failure
 // reduced to its kind, the providers of the same kind named together.
+// A reason without the providers' failures (offline, every provider excluded):
+// from its words.
 std::string missing_cause(const std::string& reason);
+// The providers' failures of a need (core/base/fetcher.hpp), each reduced to
+// its kind's cause (failure_cause), those of the same cause named together.
+std::string missing_cause(const std::vector<ProviderFailure>& failures);
 
 struct RunOutcome {
   std::filesystem::path output;  // what publish returned

@@ -15,10 +15,10 @@ int cost_class(const PlanProvider& p) {
 }
 
 void add_reason(std::vector<ProviderFailure>& why, const std::string& service, FailureKind kind,
-                std::string text) {
+                std::string text, bool by_plan = false, bool held_ahead = false) {
   for (const ProviderFailure& f : why)
     if (f.service == service) return;
-  why.push_back({service, kind, std::move(text)});
+  why.push_back({service, kind, std::move(text), by_plan, held_ahead});
 }
 
 }  // namespace
@@ -136,7 +136,9 @@ FetchPlan plan_fetches(const std::vector<PlanNeed>& needs,
       const PlanProvider& provider = p->second;
       ProviderLoad& load = plan.providers[cand.service];
       if (!provider.unavailable.empty()) {
-        add_reason(a.why, cand.service, provider.unavailable_kind, provider.unavailable);
+        // Not sent (a breaker, a spent quota, a rejected key); a disabled service is asked nothing.
+        add_reason(a.why, cand.service, provider.unavailable_kind, provider.unavailable,
+                   provider.unavailable_kind != FailureKind::disabled);
         continue;
       }
       if (!cand.absent.empty()) {
@@ -155,17 +157,19 @@ FetchPlan plan_fetches(const std::vector<PlanNeed>& needs,
                    provider.quota_text + ", " +
                        (*provider.calls_left == 0
                             ? std::string("none left")
-                            : std::to_string(*provider.calls_left) + " left, all planned for needs ahead"));
+                            : std::to_string(*provider.calls_left) + " left, all planned for needs ahead"),
+                   true, *provider.calls_left > 0);
         continue;
       }
       if (provider.run_cap && load.calls + setup >= *provider.run_cap) {
         add_reason(a.why, cand.service, FailureKind::rate_limited,
                    std::to_string(*provider.run_cap) + " calls planned, what " + provider.run_cap_text +
-                       " allows; the rest in the next run");
+                       " allows; the rest in the next run",
+                   true);
         continue;
       }
       if (budget && plan.calls + setup >= *budget) {
-        add_reason(a.why, cand.service, FailureKind::budget_spent, budget_text);
+        add_reason(a.why, cand.service, FailureKind::budget_spent, budget_text, true);
         continue;
       }
       a.assigned = c;

@@ -533,20 +533,38 @@ struct HttpEngine::Impl {
                                                        : "circuit open: " + s.paused + "; not sent");
         continue;
       }
-      if (budget - reserved_budget <= 0) {
+      // What is left of the budget or the quota is held by calls waiting for their pace: they may yet
+      // not go (an open breaker refuses them), so this one waits for them rather than being refused.
+      auto wait_for_held = [&](bool mine_only, const std::string& cause) {
+        double first = now + 3600;
+        for (const auto& other : waiting)
+          if (other->reserved && (!mine_only || other->request.service == job.request.service))
+            first = std::min(first, other->ready_at);
+        job.ready_at = std::max(first, now + 0.05);
+        job.wait_cause = cause;
+        next = std::min(next, job.ready_at);
+        ++it;
+      };
+      if (budget <= 0) {
         s.breaker.release_probe();
         refuse(Outcome::budget_spent, "--max-api-calls budget spent; not sent");
         continue;
       }
-      if (s.quota > 0 && s.used_today + s.reserved >= s.quota) {
+      if (budget - reserved_budget <= 0) {
+        s.breaker.release_probe();
+        wait_for_held(false, "--max-api-calls: the rest held by calls waiting");
+        continue;
+      }
+      if (s.quota > 0 && s.used_today >= s.quota) {
         s.breaker.release_probe();
         if (std::string& stopped = counters[job.request.service].stopped; stopped.empty())
-          // Part of it may be held by calls still waiting for their pace (they may yet not go): say so.
-          stopped = quota_text(s) +
-                    (s.reserved > 0 ? " used or held by " + std::to_string(s.reserved) + " calls waiting"
-                                    : " used") +
-                    " (by this tool's count)";
+          stopped = quota_text(s) + " used (by this tool's count)";
         refuse(Outcome::quota_spent, quota_text(s) + " used; not sent");
+        continue;
+      }
+      if (s.quota > 0 && s.used_today + s.reserved >= s.quota) {
+        s.breaker.release_probe();
+        wait_for_held(true, quota_text(s) + ": the rest held by calls waiting");
         continue;
       }
       // This one waits `seconds` for its rate limit, holding its share of the budget and quota; the others go

@@ -100,10 +100,27 @@ class EngineStep final : public NetworkStep {
       for (size_t i = 1; i < c.outcomes.size(); ++i)
         if (c.outcomes[i]) u.failed[std::string(outcome_name(static_cast<Outcome>(i)))] += c.outcomes[i];
     }
+    // Requests the run's plan did not send (its quota, pace or budget): not sent all the same.
+    for (const auto& [name, causes] : m_fetcher.plan_unsent()) {
+      ServiceUsage& s = u.services[name];
+      std::uint64_t commonest = 0;
+      for (const auto& [cause, n] : causes) {
+        s.not_sent += n;
+        commonest = std::max(commonest, n);
+      }
+      if (s.not_sent_cause.empty() || commonest * 2 > s.not_sent)  // the plan's refusals are the most
+        for (const auto& [cause, n] : causes)
+          if (n == commonest) {
+            s.not_sent_cause = cause;
+            break;
+          }
+      if (s.circuit.empty()) s.circuit = std::string(breaker_state_name(m_engine.breaker_state(name)));
+    }
     // A service the plan passed over without a call: its breaker, and why it stopped
     // (a quota an earlier run spent, in the provider's saved words).
     for (const auto& [name, p] : m_fetcher.plan_providers()) {
-      if (u.services.count(name) || !m_enabled.count(name) || p.unavailable.empty()) continue;
+      if (!m_enabled.count(name) || p.unavailable.empty()) continue;
+      if (auto seen = u.services.find(name); seen != u.services.end() && seen->second.calls > 0) continue;
       ServiceUsage& s = u.services[name];
       s.circuit = std::string(breaker_state_name(m_engine.breaker_state(name)));
       if (p.unavailable_kind == FailureKind::quota_exhausted ||

@@ -359,20 +359,30 @@ std::optional<ProviderFailure> ProviderFetcher::over_plan(const std::string& ser
   const int reserved_ahead = r == m_reserved.end() ? 0 : ahead(r->second);
   const auto b = m_begun.find(service);
   const int begun = b == m_begun.end() ? 0 : b->second;
-  const char* held = reserved_ahead > 0 ? ": the calls left are held for needs ahead of this one" : ": spent";
-  if (p->second.calls_left && begun + reserved_ahead >= *p->second.calls_left)
-    return ProviderFailure{service, FailureKind::quota_exhausted, p->second.quota_text + held};
+  if (p->second.calls_left && begun + reserved_ahead >= *p->second.calls_left) {
+    // Spent only when the engine counted them all made; else what is left is
+    // held for needs ahead, or by calls handed over and still waiting to go
+    // (they may yet not go: an open breaker refuses them).
+    const std::optional<int> left_now = m_engine.standing(service).calls_left;
+    const bool spent = reserved_ahead == 0 && left_now && *left_now == 0;
+    const std::string held = reserved_ahead > 0 ? ": the calls left are held for needs ahead of this one"
+                             : spent            ? ": spent"
+                                                : ": the calls left are taken by calls waiting to go";
+    return ProviderFailure{service, FailureKind::quota_exhausted, p->second.quota_text + held, true, !spent};
+  }
   if (p->second.run_cap && begun + reserved_ahead >= *p->second.run_cap)
     return ProviderFailure{service, FailureKind::rate_limited,
                            std::to_string(*p->second.run_cap) + " calls planned, what " +
-                               p->second.run_cap_text + " allows; the rest in the next run"};
+                               p->second.run_cap_text + " allows; the rest in the next run",
+                           true};
   if (m_budget) {
     const int all_ahead = ahead(m_reserved_all);
     if (m_begun_all + all_ahead >= *m_budget)
       return ProviderFailure{
           service, FailureKind::budget_spent,
           "budget of " + std::to_string(*m_budget) + " calls" +
-              (all_ahead > 0 ? ": the rest is held for needs ahead of this one" : " spent")};
+              (all_ahead > 0 ? ": the rest is held for needs ahead of this one" : " spent"),
+          true};
   }
   return std::nullopt;
 }
@@ -419,6 +429,9 @@ void ProviderFetcher::complete(const std::shared_ptr<Attempt>& attempt, std::opt
   }
   ++m_completed;
   m_failed += !fetched;
+  if (!fetched)
+    for (const ProviderFailure& f : attempt->failures)
+      if (f.by_plan) ++m_plan_unsent[f.service][failure_cause(f)];
   attempt->done({std::move(fetched), std::move(attempt->failures)});
 }
 

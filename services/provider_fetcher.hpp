@@ -73,7 +73,12 @@ class ProviderFetcher final : public NeedFetcher {
   size_t needs_total() const { return m_dispatched; }
   const std::map<std::string, PlanProvider>& plan_providers() const { return m_providers; }
   size_t needs_done() const { return m_completed; }
-  size_t needs_failed() const { return m_failed; }  // of those done, the ones no provider served
+  size_t needs_failed() const { return m_failed; }
+  // Per service, the requests the run's plan did not send (its quota, pace
+  // or budget), by cause ("budget spent"): the engine never saw them.
+  const std::map<std::string, std::map<std::string, std::uint64_t>>& plan_unsent() const {
+    return m_plan_unsent;
+  }  // of those done, the ones no provider served
   // The absences this run learned, to be saved (network_state.hpp).
   const Absences& absences_learned() const { return m_learned; }
   std::uint64_t absences_version() const { return m_learned_version; }  // grows with each one learned
@@ -178,6 +183,7 @@ class ProviderFetcher final : public NeedFetcher {
   std::optional<int> m_round_budget;                 // a later round's: what is left of the budget
 
   size_t m_dispatched = 0, m_completed = 0, m_failed = 0;
+  std::map<std::string, std::map<std::string, std::uint64_t>> m_plan_unsent;
   bool m_cancelled = false;
 };
 

@@ -33,7 +33,37 @@ struct ProviderFailure {
   std::string service;
   FailureKind kind = FailureKind::other;
   std::string message;
+  // Refused by the run's plan before any call (its quota, pace or budget):
+  // counted as a request not sent. held_ahead: not spent, but what is left
+  // is planned for needs ahead of this one.
+  bool by_plan = false;
+  bool held_ahead = false;
 };
+
+// A failure's cause in a few words, from its kind (never from its text), for
+// the run's summary: "quota spent", "quota: planned for needs ahead", "timeout".
+inline std::string failure_cause(const ProviderFailure& f) {
+  switch (f.kind) {
+    case FailureKind::disabled: return "disabled";
+    case FailureKind::circuit_open: return "circuit open";
+    case FailureKind::budget_spent: return "budget spent";
+    case FailureKind::quota_exhausted: return f.held_ahead ? "quota: planned for needs ahead" : "quota spent";
+    case FailureKind::auth_rejected: return "key rejected";
+    case FailureKind::not_on_plan: return "not on the plan";
+    case FailureKind::no_data: return "no data";
+    case FailureKind::rate_limited: return "rate limited";
+    case FailureKind::timeout: return "timeout";
+    case FailureKind::transport: return "connection failed";
+    case FailureKind::refused: return "refused (plain HTTP)";
+    case FailureKind::http_status: return "HTTP error";
+    case FailureKind::bad_body: return "bad answer";
+    case FailureKind::too_large: return "answer too large";
+    case FailureKind::cancelled: return "cancelled";
+    case FailureKind::no_provider:
+    case FailureKind::other: break;
+  }
+  return "failed";
+}
 
 // "fmp: HTTP 500", "alpha_vantage: disabled (no key: set ALPHA_VANTAGE_API_KEY)":
 // the text is built from the kind, and the message where the kind needs one.

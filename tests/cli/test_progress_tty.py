@@ -49,7 +49,7 @@ class ProgressOnATerminal(FakeServicesTestCase):
         self.assert_ok(r)
         return len(json.loads(r.stdout)["needs"])
 
-    def run_in_tmux(self, *extra, env_extra=None):
+    def run_in_tmux(self, *extra, env_extra=None, width=120):
         """Runs a run in a detached 120x30 tmux pane; returns (the progress lines seen, the last pane with
         escapes, the last pane as text)."""
         env = self.env(**(env_extra or {}))
@@ -67,7 +67,7 @@ class ProgressOnATerminal(FakeServicesTestCase):
                                                       os.path.join(self.tmp, "doc.json")] + list(extra)))
             f.write("\necho EXIT=$?\nsleep 5\n")
         os.chmod(script, 0o755)
-        subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y",
+        subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-x", str(width), "-y",
                         "30", script], check=True, env={k: v for k, v in os.environ.items() if k != "TMUX"})
         seen = []
         deadline = time.time() + 90
@@ -109,6 +109,17 @@ class ProgressOnATerminal(FakeServicesTestCase):
         self.assertIn("  yahoo_finance: ok, ", text)
         self.assertNotIn("\033[32m", coloured)
         self.assertNotIn("\033[31m", coloured)
+
+    def test_a_narrow_pane_drops_whole_items(self):
+        # 40 columns: the line fits in 39, and what does not fit goes whole (the wait, the eta, the
+        # per-provider counts), never cut in the middle ("... 0 cache · eta").
+        seen, coloured, text = self.run_in_tmux(width=40)
+        self.assertTrue(seen, "no progress line seen:\n" + text)
+        whole = re.compile(r"^\[ *\d+/\d+ needs\] \d+ network, \d+ cache(, \d+ failed)?( · \w+ \d+/\d+)*"
+                           r"( · eta (<1s|\d+[hms](\d\d[ms])?))?( · \w+: next call in [^()]+ \(.+\))?$")
+        for line in seen:
+            self.assertLess(len(line), 40, line)
+            self.assertRegex(line.rstrip(), whole)
 
     def test_no_progress_shows_none(self):
         seen, coloured, text = self.run_in_tmux("--no-progress")
