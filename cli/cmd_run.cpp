@@ -380,12 +380,11 @@ CLI::App* setup_run(CLI::App& app, RunOptions& options, SettingBindings& binding
   CLI::App* sub = app.add_subcommand("run", "Run the discovery pipeline for one portfolio");
   sub->add_option("--portfolio", options.portfolio,
                   "portfolio name (newest <name>_<YYYYMMDD>.csv by the date in the name, else "
-                  "<name>.csv) or an exact dated name; a path to a .csv file means --csv (this or --csv is "
-                  "required)")
+                  "<name>.csv) or an exact dated name; a path to a .csv file means --csv")
       ->type_name("NAME");
   sub->add_option("--csv", options.csv,
                   "run on this CSV file, anywhere; the portfolio name is its file name without .csv and "
-                  "a trailing _<YYYYMMDD> (this or --portfolio is required)")
+                  "a trailing _<YYYYMMDD>")
       ->type_name("FILE");
   sub->add_option("--output", options.output,
                   "output file, '-' for stdout [default: <data-dir>/outputs/trade_history/discovery/"
@@ -415,7 +414,8 @@ CLI::App* setup_run(CLI::App& app, RunOptions& options, SettingBindings& binding
 }
 
 int run_run(const RunOptions& options, Context& context) {
-  // Exactly one of --portfolio NAME and --csv FILE; a path given to --portfolio is a --csv.
+  // Exactly one of --portfolio NAME and --csv FILE; a path given to --portfolio is resolved with the data dir
+  // (resolve_portfolio_argument).
   if (options.portfolio.empty() == options.csv.empty())
     throw FatalError(ExitCode::usage,
                      options.csv.empty()
@@ -424,8 +424,6 @@ int run_run(const RunOptions& options, Context& context) {
   RunRequest request;
   if (!options.csv.empty())
     request.csv = options.csv;
-  else if (is_portfolio_path(options.portfolio))
-    request.csv = options.portfolio;
   else
     request.portfolio = options.portfolio;
   request.reset_breakers = options.reset_breakers;

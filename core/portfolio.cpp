@@ -167,10 +167,6 @@ PortfolioFile portfolio_from_csv(const std::filesystem::path& csv, std::string_v
   return out;
 }
 
-bool is_portfolio_path(const std::string&) {
-  return false;
-}
-
 PortfolioFile resolve_portfolio_argument(const std::filesystem::path& data_dir, const std::string& value) {
   // A '/' makes a path (a name never holds one).
   std::error_code ec;

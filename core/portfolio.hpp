@@ -42,11 +42,6 @@ PortfolioFile portfolio_from_csv(const std::filesystem::path& csv, std::string_v
 // Otherwise resolve_portfolio().
 PortfolioFile resolve_portfolio_argument(const std::filesystem::path& data_dir, const std::string& value);
 
-// Always false: a --portfolio path is resolved by resolve_portfolio_argument(),
-// which knows the data dir and names --portfolio in its messages. Kept until
-// cli/cmd_run.cpp drops its call.
-bool is_portfolio_path(const std::string& value);
-
 struct PortfolioTickers {
   std::vector<std::string> tickers;  // valid symbols, de-duplicated, first-seen order
   std::vector<std::string> notes;    // about the header (a duplicate column name), for the warnings

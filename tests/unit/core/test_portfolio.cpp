@@ -288,7 +288,6 @@ TEST_CASE("portfolio: --portfolio x.csv is the data dir's portfolio first; both 
   CHECK(has(dir, "--portfolio './'"));
   CHECK_FALSE(has(dir, "--csv"));
   CHECK(error_of([&] { resolve_portfolio_argument(d.path(), "a/b"); }).code() == ExitCode::usage);
-  CHECK_FALSE(is_portfolio_path("only_here.csv"));
 }
 
 TEST_CASE("portfolio: a CSV file name that makes no portfolio name is refused (exit 2)") {
