@@ -298,8 +298,13 @@ void print_plan(const DryRunPlan& plan) {
           duration_text(plan.estimated_seconds).c_str(),
           plan.budget ? (" (--max-api-calls " + std::to_string(*plan.budget) + ")").c_str()
                       : " (budget: auto, from the providers' quotas and paces)");
+    // The services the plan may call, in the one order; a disabled one is on the Services list above,
+    // with why.
     Table providers({{"", 16}, {"", 40}, {"", 0}}, 2);
-    for (const DryRunProvider& p : plan.providers)
+    for (const DryRunProvider& p : plan.providers) {
+      const auto state = std::find_if(plan.services.begin(), plan.services.end(),
+                                      [&p](const ServiceState& st) { return st.name == p.service; });
+      if (state != plan.services.end() && !state->enabled) continue;
       providers.add_row(
           {p.service,
            count_of(static_cast<std::uint64_t>(p.calls), "call", "calls") + ", " +
@@ -307,6 +312,7 @@ void print_plan(const DryRunPlan& plan) {
                (p.setup ? " (" + count_of(static_cast<std::uint64_t>(p.setup), "call", "calls") + " of setup)"
                         : ""),
            printable(p.standing)});
+    }
     providers.print();
     print(stdout, "%s\n", budget_line(plan).c_str());
     if (plan.left_missing > 0)

@@ -324,6 +324,23 @@ class DryRun(Base):
         text = self.run_thd("--dry-run", "--max-api-calls", "30")
         self.assertIn("\n" + plan["network"]["summary"] + "\n", text.stdout)
 
+    def test_network_plan_lists_the_enabled_services_in_order(self):
+        # Review 2, item 18: the Services list has all seven, in the one order; the network plan's table
+        # the enabled ones the plan may call (a disabled one, with its reason, is on the Services list).
+        env = self.env()
+        env.pop("FMP_API_KEY", None)
+        r = self.thd("--data-dir", self.data, "--cache-dir", self.cache, "run", "--portfolio", "live_signals",
+                     "--dry-run", "--services", "yahoo_finance,fmp,sec_edgar,fred_economic", env=env)
+        self.assert_ok(r)
+        services_block = r.stdout.split("Services:\n", 1)[1].split("Network plan:", 1)[0]
+        listed = [l.split()[0] for l in services_block.splitlines() if l.startswith("  ")]
+        self.assertEqual(listed, list(SERVICES))
+        plan_block = r.stdout.split("Network plan:", 1)[1].split("\nplans ", 1)[0]
+        in_plan = [l.split()[0] for l in plan_block.splitlines()[1:] if l.startswith("  ")]
+        # fmp has no key here, alpha_vantage, coingecko and imf_data are not in --services: not in the plan.
+        self.assertEqual(in_plan, [s for s in SERVICES if s in ("yahoo_finance", "fred_economic", "sec_edgar")])
+        self.assertNotIn("disabled", plan_block)
+
     def test_json_on_a_real_run_is_a_usage_error(self):
         r = self.run_thd("--report", "json", "--output", os.path.join(self.tmp, "d.json"))
         self.assert_error(r, 2, "--report json", "--dry-run", "html")
