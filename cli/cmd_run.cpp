@@ -80,13 +80,18 @@ size_t shown_width(const std::string& text) {
 // calling (calls made of planned), the time left, and the longest wait and its cause. Within `columns`
 // (0: no limit) the providers go first, the last one first, so the time left and the wait stay.
 std::string progress_text(const NetworkProgress& p, const NeedTally& tally, int columns = 0) {
-  const size_t cache = tally.total > p.needs_total ? tally.total - p.needs_total : 0;
-  const size_t done = cache + p.needs_done;
+  // Before the network step every need was looked up: a fresh entry is served (cache), a need with no
+  // provider to ask (--services, no key, offline services) waits for a stale entry or stays missing.
+  const size_t before = tally.total > p.needs_total ? tally.total - p.needs_total : 0;
+  const size_t cache = std::min(tally.cached, before);
+  const size_t no_provider = before - cache;
+  const size_t done = before + p.needs_done;
   const size_t network = p.needs_done - std::min(p.needs_done, p.needs_failed);
   const int width = static_cast<int>(std::to_string(tally.total).size());
   char head[64];
   std::snprintf(head, sizeof head, "[%*zu/%zu needs] ", width, done, tally.total);
   std::string out = head + std::to_string(network) + " network, " + std::to_string(cache) + " cache";
+  if (no_provider) out += ", " + std::to_string(no_provider) + " no provider";
   if (p.needs_failed) out += ", " + std::to_string(p.needs_failed) + " failed";
   std::vector<std::string> services;
   for (const std::string_view name : k_service_names)

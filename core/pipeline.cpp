@@ -383,9 +383,12 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
         outcome.inherited_breakers[service] = {opened, until};
       }
       // Held by the tick, which lives as long as the network step: not a local of this block.
-      auto tick = [&guard, &network, &events, &team, &clock, &serve, tally = NeedTally{needs.size()},
+      auto tick = [&guard, &network, &events, &team, &clock, &serve, &cache, total = needs.size(),
                    claims_extended = clock.monotonic()]() mutable {
-        if (events.network_progress && network) events.network_progress(network->progress(), tally);
+        if (events.network_progress && network)
+          events.network_progress(
+              network->progress(),
+              NeedTally{total, static_cast<size_t>(cache.session_stats().total(Stat::hits))});
         // The needs this machine is fetching stay claimed while it runs (single flight).
         if (team && clock.monotonic() - claims_extended > serve.flight_hold / 3) {
           claims_extended = clock.monotonic();
@@ -400,7 +403,10 @@ RunOutcome run_pipeline(const Config& config, Clock& clock, const RunRequest& re
     if (network) kept.emplace(*network);
     std::vector<Served> served =
         serve_needs(needs, cache, clock, serve, kept ? &*kept : nullptr, config.ttls);
-    if (network && events.network_done) events.network_done(network->progress(), NeedTally{needs.size()});
+    if (network && events.network_done)
+      events.network_done(
+          network->progress(),
+          NeedTally{needs.size(), static_cast<size_t>(cache.session_stats().total(Stat::hits))});
     if (network) {
       if (network->cancelled()) {
         check_interrupted();

@@ -29,6 +29,7 @@ struct RunRequest {
 // (total - NetworkProgress::needs_total) were settled at once, from the cache.
 struct NeedTally {
   size_t total = 0;
+  size_t cached = 0;  // of them, served by the cache before the network step (this run's hits so far)
 };
 
 struct RunEvents {

@@ -102,6 +102,20 @@ class ProgressOnATerminal(FakeServicesTestCase):
         self.assertIn("  yahoo_finance: ok, ", text)
         self.assertIn("\033[32mok\033[", coloured)
 
+    def test_needs_with_no_provider_are_not_counted_as_cache(self):
+        # Review 2, item 5: a cold cache and --services yahoo_finance: the needs only other services serve
+        # have no provider to ask; they were "cache" before. Nothing is in the cache: 0 cache, always.
+        total = self.needs_total()
+        seen, coloured, text = self.run_in_tmux("--services", "yahoo_finance")
+        parts = [re.match(r"^\[ *(\d+)/(\d+) needs\] (\d+) network, (\d+) cache, (\d+) no provider", l)
+                 for l in seen]
+        self.assertTrue(parts and all(parts), "no progress line with 'no provider':\n%s\n%s" % (seen, text))
+        for m in parts:
+            done, of, network, cache, none = (int(g) for g in m.groups())
+            self.assertEqual((of, cache), (total, 0))
+            self.assertGreater(none, 0)
+            self.assertLessEqual(network + none, done)
+
     def test_no_color_keeps_the_progress_and_drops_the_colour(self):
         seen, coloured, text = self.run_in_tmux(env_extra={"NO_COLOR": "1"})
         self.assertTrue(seen and all(PROGRESS.match(l) for l in seen), "no progress line seen:\n" + text)
@@ -115,7 +129,7 @@ class ProgressOnATerminal(FakeServicesTestCase):
         # per-provider counts), never cut in the middle ("... 0 cache · eta").
         seen, coloured, text = self.run_in_tmux(width=40)
         self.assertTrue(seen, "no progress line seen:\n" + text)
-        whole = re.compile(r"^\[ *\d+/\d+ needs\] \d+ network, \d+ cache(, \d+ failed)?( · \w+ \d+/\d+)*"
+        whole = re.compile(r"^\[ *\d+/\d+ needs\] \d+ network, \d+ cache(, \d+ no provider)?(, \d+ failed)?( · \w+ \d+/\d+)*"
                            r"( · eta (<1s|\d+[hms](\d\d[ms])?))?( · \w+: next call in [^()]+ \(.+\))?$")
         for line in seen:
             self.assertLess(len(line), 40, line)
