@@ -534,8 +534,10 @@ DryRunPlan plan_pipeline(const Config& config, Clock& clock, const RunRequest& r
   std::unique_ptr<NetworkStep> network;
   std::vector<size_t> fetched;  // indexes into `planned`, in the order given to the plan
   if (!config.offline) {
-    network = make_network_step(network_setup(config, engine_options(config, nullptr, team.get()),
-                                              process_environment(), cache, clock, needs, plan.services));
+    EngineOptions engine = engine_options(config, nullptr, team.get());
+    engine.ignore_saved_breakers = request.reset_breakers;  // planned as the run would: nothing saved here
+    network = make_network_step(
+        network_setup(config, engine, process_environment(), cache, clock, needs, plan.services));
     for (size_t i = 0; i < planned.size(); ++i)
       if (planned[i].expected == SourceKind::network) {
         network->fetch(*planned[i].need, [](FetchOutcome) {});

@@ -259,6 +259,10 @@ struct HttpEngine::Impl {
       global_bucket.emplace(options.max_calls_per_minute / 60.0,
                             std::max(1, options.max_calls_per_minute / 2), now);
     if (!options.state_dir.empty()) persisted = load_network_state(options.state_dir);
+    if (options.ignore_saved_breakers) {
+      persisted.open_until.clear();
+      persisted.opened_at.clear();
+    }
     clamp_breakers(persisted, clock.now(), options.breaker_cooldown);  // a saved breaker never holds for ever
   }
 

@@ -136,7 +136,8 @@ struct EngineOptions {
   // 5 a minute would otherwise hold a run for minutes).
   double max_rate_wait = 10;
   double breaker_cooldown = 60;
-  std::filesystem::path state_dir;  // where breakers and quotas persist; empty: nowhere
+  std::filesystem::path state_dir;     // where breakers and quotas persist; empty: nowhere
+  bool ignore_saved_breakers = false;  // run --dry-run --reset-breakers: plan as if they were reset
   // A PEM file of the certificate authorities to trust instead of the
   // system's (THD_CA_BUNDLE: a company proxy, or the tests' own servers).
   // Empty: the system's. Verification itself is never turned off.

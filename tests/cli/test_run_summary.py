@@ -114,6 +114,17 @@ class Breakers(Base):
         self.assertEqual(order, [s for s in SERVICES if s in order])
         self.assertEqual(len(order), len(SERVICES), r.stderr)
 
+        # --dry-run plans as the run would: with the breakers open, no call; with --reset-breakers, the calls
+        # the reset run makes; and nothing is reset by a dry run (review 2, item 7).
+        def planned(*extra):
+            r = self.run_thd("--dry-run", "--report", "json", *extra)
+            self.assert_ok(r)
+            return json.loads(r.stdout)["network"]["calls"]
+        self.assertEqual(planned(), 0)
+        self.assertGreater(planned("--reset-breakers"), 0)
+        self.assertEqual(planned(), 0)
+        self.assertEqual(self.requests(), {})
+
         # --reset-breakers: retried at once, served, exit 0 even with --strict.
         r = self.run_thd("--output", os.path.join(self.tmp, "third.json"), "--reset-breakers", "--strict")
         self.assert_ok(r)
