@@ -166,30 +166,45 @@ class KeptFailures final : public NeedFetcher {
   std::map<std::string, std::vector<ProviderFailure>> m_failures;
 };
 
+// Failure kinds in order of first appearance, each with its providers: "no data (fmp, alpha_vantage),
+// timeout (yahoo_finance)".
+class CauseKinds {
+ public:
+  void add(const std::string& kind, const std::string& service) {
+    auto it =
+        std::find_if(m_kinds.begin(), m_kinds.end(), [&kind](const auto& k) { return k.first == kind; });
+    if (it == m_kinds.end()) it = m_kinds.insert(m_kinds.end(), {kind, {}});
+    if (!service.empty() && std::find(it->second.begin(), it->second.end(), service) == it->second.end())
+      it->second.push_back(service);
+  }
+  bool empty() const { return m_kinds.empty(); }
+  std::string text() const {
+    std::string out;
+    for (const auto& [kind, services] : m_kinds) {
+      out += (out.empty() ? "" : ", ") + kind;
+      if (services.empty()) continue;
+      out += " (";
+      for (size_t i = 0; i < services.size(); ++i) out += (i ? ", " : "") + services[i];
+      out += ")";
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::vector<std::string>>> m_kinds;
+};
+
 }  // namespace
 
 std::string missing_cause(const std::vector<ProviderFailure>& failures) {
   if (failures.empty()) return "no enabled provider for it";
-  // The kinds in chain order, each with its providers.
-  std::vector<std::pair<std::string, std::vector<std::string>>> kinds;
-  for (const ProviderFailure& f : failures) {
-    const std::string kind = f.kind == FailureKind::disabled && f.message == k_not_in_services
-                                 ? std::string("excluded by --services")
-                                 : failure_cause(f);
-    auto it = std::find_if(kinds.begin(), kinds.end(), [&kind](const auto& k) { return k.first == kind; });
-    if (it == kinds.end()) it = kinds.insert(kinds.end(), {kind, {}});
-    if (!f.service.empty() && std::find(it->second.begin(), it->second.end(), f.service) == it->second.end())
-      it->second.push_back(f.service);
-  }
-  std::string out;
-  for (const auto& [kind, services] : kinds) {
-    out += (out.empty() ? "" : ", ") + kind;
-    if (services.empty()) continue;
-    out += " (";
-    for (size_t i = 0; i < services.size(); ++i) out += (i ? ", " : "") + services[i];
-    out += ")";
-  }
-  return out;
+  CauseKinds kinds;  // in chain order
+  for (const ProviderFailure& f : failures)
+    kinds.add(f.kind == FailureKind::disabled && f.message == k_not_in_services
+                  ? std::string("excluded by --services")
+                  : failure_cause(f),
+              f.service);
+  return kinds.text();
 }
 
 std::string missing_cause(const std::string& reason) {
@@ -197,7 +212,7 @@ std::string missing_cause(const std::string& reason) {
   if (reason.rfind("every provider excluded", 0) == 0) return "excluded by --services";
   if (reason == "no provider answered" || reason == "no enabled provider for it") return reason;
   // "yahoo_finance: no data; fmp: HTTP 500 ...": the kinds in order, each with its providers.
-  std::vector<std::pair<std::string, std::vector<std::string>>> kinds;
+  CauseKinds kinds;
   size_t from = 0;
   while (from < reason.size()) {
     size_t end = reason.find("; ", from);
@@ -211,21 +226,9 @@ std::string missing_cause(const std::string& reason) {
       if (!kinds.empty()) continue;
       service.clear();
     }
-    const std::string kind = failure_class(service.empty() ? part : part.substr(colon + 2));
-    auto it = std::find_if(kinds.begin(), kinds.end(), [&kind](const auto& k) { return k.first == kind; });
-    if (it == kinds.end()) it = kinds.insert(kinds.end(), {kind, {}});
-    if (!service.empty() && std::find(it->second.begin(), it->second.end(), service) == it->second.end())
-      it->second.push_back(service);
+    kinds.add(failure_class(service.empty() ? part : part.substr(colon + 2)), service);
   }
-  std::string out;
-  for (const auto& [kind, services] : kinds) {
-    out += (out.empty() ? "" : ", ") + kind;
-    if (services.empty()) continue;
-    out += " (";
-    for (size_t i = 0; i < services.size(); ++i) out += (i ? ", " : "") + services[i];
-    out += ")";
-  }
-  return out.empty() ? "unknown" : out;
+  return kinds.empty() ? "unknown" : kinds.text();
 }
 
 bool names_contact(std::string_view text) {

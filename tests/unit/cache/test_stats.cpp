@@ -6,12 +6,27 @@
 #include <optional>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "cache/stats.hpp"
 #include "core/base/file_lock.hpp"
 #include "tests/unit/support.hpp"
 
 using namespace thd;
+
+namespace {
+
+// Waits for each forked child: every one ended by exit(0).
+void check_children_succeeded(const std::vector<pid_t>& pids) {
+  for (pid_t pid : pids) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+}
+
+}  // namespace
 
 TEST_CASE("stats round-trip through JSON") {
   StatCounters s;
@@ -49,12 +64,7 @@ TEST_CASE("two concurrent writers lose no counts") {
       ::_exit(ok ? 0 : 1);
     }
   }
-  for (pid_t pid : pids) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-  }
+  check_children_succeeded(std::vector<pid_t>(std::begin(pids), std::end(pids)));
   auto stats = load_stats(dir.path());
   REQUIRE(stats);
   CHECK(stats->get("fmp", Stat::hits) == k_writers * k_rounds);
@@ -145,12 +155,7 @@ TEST_CASE(
     }
     ::_exit(ok ? 0 : 1);
   }
-  for (pid_t pid : {merger, zeroer}) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-  }
+  check_children_succeeded({merger, zeroer});
   auto stats = load_stats(dir.path());
   REQUIRE(stats);
   CHECK(stats->get("fmp", Stat::hits) <= k_rounds);
